@@ -1,0 +1,23 @@
+#pragma once
+// The data directory (DESIGN.md "Storage"): --data-dir, else FUNCDESK_DATA_DIR, else
+// QStandardPaths::AppDataLocation. Layout inside it is fixed here so every library agrees.
+
+#include <QString>
+
+namespace funcdesk {
+
+struct DataDir
+{
+    QString root;
+
+    static DataDir resolve(const QString &commandLineOverride = {});
+
+    QString database() const { return root + QStringLiteral("/funcdesk.db"); }
+    QString functions() const { return root + QStringLiteral("/functions"); }
+    QString functionRepo(const QString &name) const { return functions() + QLatin1Char('/') + name; }
+    QString versions() const { return root + QStringLiteral("/versions"); }
+    QString run() const { return root + QStringLiteral("/run"); }
+    QString lockFile() const { return root + QStringLiteral("/funcdesk.lock"); }
+};
+
+} // namespace funcdesk

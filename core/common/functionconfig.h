@@ -1,0 +1,60 @@
+#pragma once
+// What the engine needs to run one function version: a code directory plus its
+// configuration. Versioning reads it from the manifest (function.json); the engine
+// never looks at git. Plain value type, copied freely between threads.
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace funcdesk {
+
+enum class Runtime { Python3, NodeJs, Provided };
+
+QString runtimeName(Runtime r); // "python3", "nodejs", "provided"
+// Accepts local names and Lambda identifiers (python3.12, nodejs20.x, provided.al2023, ...).
+std::optional<Runtime> runtimeFromName(const QString &name);
+
+struct AsyncConfig
+{
+    int maximumRetryAttempts = 2;          // 0..2, Lambda's default 2
+    int maximumEventAgeSeconds = 21600;    // 60..21600, 6 h default
+    QString onSuccess;                     // destination function name, or "dlq"
+    QString onFailure;
+};
+
+struct Trigger
+{
+    enum class Kind { FunctionUrl, Schedule };
+    Kind kind = Kind::FunctionUrl;
+    QString expression; // schedule: "rate(5 minutes)" / "cron(0 12 * * ? *)"
+    bool enabled = true;
+};
+
+struct FunctionConfig
+{
+    QString name;
+    Runtime runtime = Runtime::Python3;
+    QString handler = QStringLiteral("lambda_function.lambda_handler");
+    int memoryMb = 128;          // 128..10240
+    int timeoutSeconds = 3;      // 1..900
+    QMap<QString, QString> environment;
+    std::optional<int> reservedConcurrency; // none: shares the global pool
+    int provisionedConcurrency = 0;
+    QString architecture = QStringLiteral("x86_64"); // or "arm64" (pricing only)
+    QString description;
+    AsyncConfig async;
+    QList<Trigger> triggers;
+
+    // Where the code lives, and which version of the function it is ("$LATEST", "1", ...).
+    // Not part of the manifest: filled in by whoever hands the function to the engine.
+    QString codeDir;
+    QString version = QStringLiteral("$LATEST");
+
+    // Identity of one runnable unit: environments are never shared across these.
+    QString versionKey() const { return name + QLatin1Char(':') + version; }
+};
+
+} // namespace funcdesk

@@ -1,0 +1,57 @@
+#pragma once
+// One row per request (DESIGN.md "Invocation record"). Produced by the engine on its
+// thread, handed by value to the store's writer, metrics and the GUI.
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace funcdesk {
+
+enum class InvocationStatus { Success, Error, Timeout, OutOfMemory, Crash, Throttled };
+QString statusName(InvocationStatus s); // "success", "error", "timeout", "oom", "crash", "throttled"
+InvocationStatus statusFromName(const QString &name);
+
+enum class TriggerKind { Manual, Api, FunctionUrl, Schedule, Async, LoadGenerator, Replay };
+QString triggerName(TriggerKind t); // "manual", "api", "url", "schedule", "async", "load", "replay"
+TriggerKind triggerFromName(const QString &name);
+
+struct LogLine
+{
+    qint64 timestampMs = 0;   // wall clock, ms since epoch (UTC)
+    QString requestId;        // the request the environment was serving, empty between requests
+    QString function;
+    QString environmentId;
+    QString text;             // one line, without the trailing newline
+};
+
+struct InvocationRecord
+{
+    QString requestId;
+    QString function;
+    QString version;          // executed version ("$LATEST", "3")
+    QString alias;            // qualifier used, if an alias
+    QString environmentId;
+    TriggerKind trigger = TriggerKind::Manual;
+    qint64 startMs = 0;       // wall clock, ms since epoch (UTC)
+    double durationMs = 0;    // handler time, as in REPORT "Duration"
+    qint64 billedDurationMs = 0;  // ceil(duration) (+ init when INIT is billed)
+    double initDurationMs = 0;    // cold starts only, else 0
+    bool cold = false;
+    int memorySizeMb = 0;
+    int maxMemoryUsedMb = 0;
+    InvocationStatus status = InvocationStatus::Success;
+    QString errorType;
+    QString errorMessage;
+    qint64 requestBytes = 0;
+    qint64 responseBytes = 0;
+    double costUsd = 0;       // filled by the store's cost model
+    QString architecture = QStringLiteral("x86_64");
+    bool logTruncated = false;
+};
+
+} // namespace funcdesk
+
+Q_DECLARE_METATYPE(funcdesk::InvocationRecord)
+Q_DECLARE_METATYPE(funcdesk::LogLine)

@@ -1,0 +1,35 @@
+#include "reportline.h"
+
+#include <cmath>
+
+namespace funcdesk {
+
+QString startLine(const QString &requestId, const QString &version)
+{
+    return QStringLiteral("START RequestId: ") + requestId + QStringLiteral(" Version: ") + version;
+}
+
+QString endLine(const QString &requestId)
+{
+    return QStringLiteral("END RequestId: ") + requestId;
+}
+
+qint64 billedMilliseconds(double durationMs)
+{
+    return std::max<qint64>(1, static_cast<qint64>(std::ceil(durationMs - 1e-9)));
+}
+
+QString reportLine(const InvocationRecord &r)
+{
+    QString line = QStringLiteral("REPORT RequestId: ") + r.requestId
+        + QStringLiteral("\tDuration: ") + QString::number(r.durationMs, 'f', 2) + QStringLiteral(" ms")
+        + QStringLiteral("\tBilled Duration: ") + QString::number(r.billedDurationMs) + QStringLiteral(" ms")
+        + QStringLiteral("\tMemory Size: ") + QString::number(r.memorySizeMb) + QStringLiteral(" MB")
+        + QStringLiteral("\tMax Memory Used: ") + QString::number(r.maxMemoryUsedMb) + QStringLiteral(" MB")
+        + QLatin1Char('\t');
+    if (r.cold)
+        line += QStringLiteral("Init Duration: ") + QString::number(r.initDurationMs, 'f', 2) + QStringLiteral(" ms\t");
+    return line;
+}
+
+} // namespace funcdesk

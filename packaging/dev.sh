@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The README's commands. On a fresh Debian 12 machine each installs what is missing
+# (apt-get, only when something is missing), configures, builds, then:
+#   ./packaging/dev.sh run     opens Funcdesk (GUI, embedded engine, default data dir)
+#   ./packaging/dev.sh test    runs the whole test suite with ctest
+#   ./packaging/dev.sh bench   runs the benchmarks, writes build/<preset>/bench-results.json
+#   ./packaging/dev.sh build   only builds
+# PRESET=asan|dev|release selects the CMake preset (default dev). Extra arguments after
+# `run` go to funcdesk, after `test` to ctest.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+preset="${PRESET:-dev}"
+jobs="${JOBS:-$(nproc)}"
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+  libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  libgit2-dev libsqlite3-dev libqscintilla2-qt6-dev libzip-dev libyaml-cpp-dev
+  python3 nodejs curl wrk xvfb xauth
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "dev.sh: installing missing packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+  if [ ! -f "build/$preset/CMakeCache.txt" ]; then
+    cmake --preset "$preset"
+  fi
+  cmake --build --preset "$preset" -j "$jobs"
+}
+
+cmd="${1:-run}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  run)
+    install_missing
+    configure_and_build
+    exec "build/$preset/app/funcdesk" "$@"
+    ;;
+  test)
+    install_missing
+    configure_and_build
+    cd "build/$preset"
+    exec ctest --output-on-failure -j "$jobs" --timeout 600 "$@"
+    ;;
+  bench)
+    install_missing
+    preset=dev
+    configure_and_build
+    exec "build/$preset/tests/bench/funcdesk_bench" --out "build/$preset/bench-results.json" "$@"
+    ;;
+  build)
+    install_missing
+    configure_and_build
+    ;;
+  *)
+    echo "usage: $0 run|test|bench|build [args...]" >&2
+    exit 2
+    ;;
+esac

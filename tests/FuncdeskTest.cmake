@@ -1,0 +1,15 @@
+# funcdesk_add_test(NAME tst_x SOURCES ... LIBS ... LABEL unit|integration|gui [TIMEOUT s])
+function(funcdesk_add_test)
+  cmake_parse_arguments(T "" "NAME;LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE Qt6::Test funcdesk_options ${T_LIBS})
+  target_compile_definitions(${T_NAME} PRIVATE
+    FUNCDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+    FUNCDESK_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set(_env "QT_QPA_PLATFORM=offscreen")
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${_env}")
+endfunction()

@@ -1,0 +1,115 @@
+#include "common/functionconfig.h"
+#include "common/ids.h"
+#include "common/reportline.h"
+#include "common/result.h"
+
+#include <QTest>
+
+using namespace funcdesk;
+
+class TestCommon : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void resultCarriesValueOrError()
+    {
+        Result<int> good = 42;
+        QVERIFY(good.ok());
+        QCOMPARE(*good, 42);
+        Result<int> bad = makeError(QStringLiteral("X"), QStringLiteral("broken"));
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().type, QStringLiteral("X"));
+        QCOMPARE(bad.valueOr(7), 7);
+        Status s;
+        QVERIFY(s.ok());
+        Status f = makeError(QStringLiteral("Y"), QStringLiteral("m"));
+        QVERIFY(!f.ok());
+        QCOMPARE(f.error().toString(), QStringLiteral("Y: m"));
+    }
+
+    void requestIdsAreUuids()
+    {
+        const QString a = newRequestId();
+        const QString b = newRequestId();
+        QCOMPARE(a.size(), 36);
+        QVERIFY(a != b);
+        QVERIFY(newEnvironmentId() != newEnvironmentId());
+    }
+
+    void functionNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("simple") << QStringLiteral("hello") << true;
+        QTest::newRow("dash-underscore") << QStringLiteral("my-func_2") << true;
+        QTest::newRow("empty") << QString() << false;
+        QTest::newRow("slash") << QStringLiteral("a/b") << false;
+        QTest::newRow("dots") << QStringLiteral("..") << false;
+        QTest::newRow("too long") << QString(65, QLatin1Char('a')) << false;
+        QTest::newRow("max length") << QString(64, QLatin1Char('a')) << true;
+    }
+    void functionNames()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, valid);
+        QCOMPARE(isValidFunctionName(name), valid);
+    }
+
+    void runtimeIdentifiers_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<int>("runtime"); // -1: rejected
+        QTest::newRow("python3") << QStringLiteral("python3") << int(Runtime::Python3);
+        QTest::newRow("python3.12") << QStringLiteral("python3.12") << int(Runtime::Python3);
+        QTest::newRow("nodejs20.x") << QStringLiteral("nodejs20.x") << int(Runtime::NodeJs);
+        QTest::newRow("nodejs") << QStringLiteral("nodejs") << int(Runtime::NodeJs);
+        QTest::newRow("provided.al2023") << QStringLiteral("provided.al2023") << int(Runtime::Provided);
+        QTest::newRow("provided.al2") << QStringLiteral("provided.al2") << int(Runtime::Provided);
+        QTest::newRow("java") << QStringLiteral("java21") << -1;
+        QTest::newRow("python2") << QStringLiteral("python2.7") << -1;
+    }
+    void runtimeIdentifiers()
+    {
+        QFETCH(QString, id);
+        QFETCH(int, runtime);
+        const auto r = runtimeFromName(id);
+        QCOMPARE(r.has_value() ? int(*r) : -1, runtime);
+    }
+
+    void reportLineMatchesLambda()
+    {
+        InvocationRecord r;
+        r.requestId = QStringLiteral("3604209a-e9a3-11e6-939a-754dd98c7be3");
+        r.durationMs = 12.341;
+        r.billedDurationMs = billedMilliseconds(r.durationMs);
+        r.memorySizeMb = 128;
+        r.maxMemoryUsedMb = 18;
+        QCOMPARE(reportLine(r),
+                 QStringLiteral("REPORT RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3\tDuration: 12.34 ms\t"
+                                "Billed Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 18 MB\t"));
+        r.cold = true;
+        r.initDurationMs = 120.4321;
+        QVERIFY(reportLine(r).endsWith(QStringLiteral("Max Memory Used: 18 MB\tInit Duration: 120.43 ms\t")));
+        QCOMPARE(startLine(r.requestId, QStringLiteral("$LATEST")),
+                 QStringLiteral("START RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3 Version: $LATEST"));
+        QCOMPARE(endLine(r.requestId), QStringLiteral("END RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3"));
+    }
+
+    void billingRoundsUpToOneMillisecond()
+    {
+        QCOMPARE(billedMilliseconds(0.05), qint64(1));
+        QCOMPARE(billedMilliseconds(1.0), qint64(1));
+        QCOMPARE(billedMilliseconds(1.001), qint64(2));
+        QCOMPARE(billedMilliseconds(99.9), qint64(100));
+    }
+
+    void arnsLookLikeLambdas()
+    {
+        QCOMPARE(functionArn(QStringLiteral("f")), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:f"));
+        QCOMPARE(functionArn(QStringLiteral("f"), QStringLiteral("prod")),
+                 QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:f:prod"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommon)
+#include "tst_common.moc"
