@@ -10,6 +10,7 @@
 #include "common/functionconfig.h"
 #include "common/invocationrecord.h"
 #include "common/result.h"
+#include "engine/runtimechannel.h"
 
 #include <QByteArray>
 #include <QList>
@@ -100,6 +101,10 @@ public:
     // The interpreter actually executed for a runtime (after resolving version-manager shims).
     QString resolvedInterpreter(Runtime runtime) const;
     const EngineOptions &options() const;
+
+    // Channel for `provided` runtimes (the Lambda Runtime API over HTTP, from core/api).
+    // Set once before registering provided functions; without it they fail to register.
+    void setProvidedChannelFactory(RuntimeChannelFactory factory);
 
     void stop(); // retire everything; further invokes fail with ServiceException
 

@@ -1,0 +1,53 @@
+#pragma once
+// How the engine talks to one execution environment's runtime process.
+//
+// The built-in runtimes (python3, nodejs) use the engine's own pipe channel. The
+// `provided` runtime speaks the Lambda Runtime API over HTTP; that channel is
+// implemented in core/api (which sits above the engine) and handed to the engine
+// through Engine::setProvidedChannelFactory(), keeping the dependency direction.
+//
+// Threading: a channel is created, used and destroyed on the engine thread.
+
+#include <QByteArray>
+#include <QMap>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace funcdesk::engine {
+
+struct ChannelInvocation
+{
+    QString requestId;
+    qint64 deadlineMs = 0;        // wall clock, ms since epoch (Lambda-Runtime-Deadline-Ms)
+    QString invokedFunctionArn;
+    QString traceId;              // Lambda-Runtime-Trace-Id
+    QByteArray clientContext;     // optional JSON
+    QByteArray payload;
+};
+
+class RuntimeChannel : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~RuntimeChannel() override = default;
+
+    // Variables the runtime process needs to reach this channel (e.g. AWS_LAMBDA_RUNTIME_API).
+    virtual QMap<QString, QString> processEnvironment() const = 0;
+    // Hand one invocation to the runtime (it is waiting on, or will next ask for, /next).
+    virtual void send(const ChannelInvocation &invocation) = 0;
+
+Q_SIGNALS:
+    void initReady();                                            // runtime asked for its first invocation
+    void initError(const QByteArray &errorDocument, const QString &errorType);
+    void response(const QString &requestId, const QByteArray &payload);
+    void error(const QString &requestId, const QByteArray &errorDocument, const QString &errorType);
+    void protocolError(const QString &message);                  // the runtime broke the protocol
+};
+
+using RuntimeChannelFactory = std::function<std::unique_ptr<RuntimeChannel>(const QString &environmentId)>;
+
+} // namespace funcdesk::engine
