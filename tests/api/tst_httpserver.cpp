@@ -1,0 +1,222 @@
+#include "api/httpserver.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace funcdesk;
+using namespace funcdesk::api;
+
+namespace {
+
+// Reads from the socket until `count` complete responses (by Content-Length) arrived.
+QList<QByteArray> readResponses(QTcpSocket &s, int count, QByteArray *rest = nullptr, int timeoutMs = 5000)
+{
+    QByteArray buf;
+    QList<QByteArray> out;
+    QElapsedTimer t;
+    t.start();
+    while (out.size() < count && t.elapsed() < timeoutMs) {
+        if (s.bytesAvailable() == 0)
+            QTest::qWait(5); // the server runs on this thread: let it work
+        buf += s.readAll();
+        for (;;) {
+            const qsizetype end = buf.indexOf("\r\n\r\n");
+            if (end < 0)
+                break;
+            const QByteArray head = buf.left(end);
+            const qsizetype cl = head.toLower().indexOf("content-length: ");
+            const qsizetype len = cl < 0 ? 0 : head.mid(cl + 16, head.indexOf('\r', cl) - cl - 16).toInt();
+            if (head.startsWith("HTTP/1.1 100")) {
+                buf.remove(0, end + 4);
+                continue;
+            }
+            if (buf.size() < end + 4 + len)
+                break;
+            out.append(buf.left(end + 4 + len));
+            buf.remove(0, end + 4 + len);
+        }
+    }
+    if (rest)
+        *rest = buf;
+    return out;
+}
+
+} // namespace
+
+class TestHttpServer : public QObject
+{
+    Q_OBJECT
+private:
+    HttpServer *server = nullptr;
+    QList<HttpResponder> held;
+    QList<HttpRequest> seen;
+
+    void connectTo(QTcpSocket &s)
+    {
+        s.connectToHost(QHostAddress::LocalHost, server->serverPort());
+        QVERIFY(s.waitForConnected(2000));
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        server = new HttpServer;
+        held.clear();
+        seen.clear();
+        server->setMaxBodyBytes(1024);
+        server->setHandler([this](HttpRequest &&req, HttpResponder responder) {
+            seen.append(req);
+            if (req.path == "/hold") {
+                held.append(responder);
+                return;
+            }
+            WireResponse r;
+            r.status = req.bodyTooLarge ? 413 : 200;
+            r.setHeader("X-Path", req.path);
+            r.body = req.method + ' ' + req.path + '?' + req.query + ' ' + req.body;
+            responder.respond(r);
+        });
+        QVERIFY(server->listen(QHostAddress::LocalHost, 0).ok());
+        QVERIFY(server->serverPort() != 0);
+    }
+    void cleanup()
+    {
+        delete server;
+        server = nullptr;
+    }
+
+    void keepAliveServesSeveralRequests()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        for (int i = 0; i < 3; ++i) {
+            s.write(QByteArray("POST /a?x=" + QByteArray::number(i) + " HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi"));
+            const auto r = readResponses(s, 1);
+            QCOMPARE(r.size(), 1);
+            QVERIFY(r[0].startsWith("HTTP/1.1 200 OK\r\n"));
+            QVERIFY(r[0].endsWith(QByteArray("POST /a?x=" + QByteArray::number(i) + " hi")));
+        }
+        QCOMPARE(s.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(server->connectionCount(), 1);
+    }
+
+    void pipelinedAnswersKeepOrder()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("GET /hold HTTP/1.1\r\nHost: h\r\n\r\nGET /second HTTP/1.1\r\nHost: h\r\n\r\n");
+        QTRY_COMPARE(seen.size(), 2);
+        // The second is answered already but must wait behind the held first one.
+        QByteArray rest;
+        QCOMPARE(readResponses(s, 1, &rest, 200).size(), 0);
+        QVERIFY(held.first().isOpen());
+        WireResponse late;
+        late.status = 202;
+        late.body = "late";
+        held.first().respond(late);
+        QVERIFY(!held.first().isOpen());
+        const auto r = readResponses(s, 2);
+        QCOMPARE(r.size(), 2);
+        QVERIFY(r[0].startsWith("HTTP/1.1 202 Accepted"));
+        QVERIFY(r[0].endsWith("late"));
+        QVERIFY(r[1].endsWith("GET /second? "));
+    }
+
+    void chunkedBodyIsAssembled()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+        const auto r = readResponses(s, 1);
+        QCOMPARE(r.size(), 1);
+        QVERIFY(r[0].endsWith("POST /c? abcde"));
+    }
+
+    void headersAreKeptInOrderAndCaseInsensitive()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("GET /h HTTP/1.1\r\nHost: h\r\nX-Rep: 1\r\nx-rep: 2\r\n\r\n");
+        QCOMPARE(readResponses(s, 1).size(), 1);
+        QCOMPARE(seen.last().header("X-REP"), QByteArray("1,2"));
+        QCOMPARE(seen.last().peerAddress, QByteArray("127.0.0.1"));
+    }
+
+    void tooLargeBodyIsFlaggedAndConnectionCloses()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write(QByteArray("POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: 2000\r\n\r\n" + QByteArray(2000, 'x')));
+        const auto r = readResponses(s, 1);
+        QCOMPARE(r.size(), 1);
+        QVERIFY(r[0].startsWith("HTTP/1.1 413"));
+        QVERIFY(r[0].contains("Connection: close"));
+        QVERIFY(seen.last().bodyTooLarge);
+        QVERIFY(seen.last().body.isEmpty());
+        QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
+    }
+
+    void expectContinueIsHonoured()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+        QTRY_VERIFY(s.bytesAvailable() > 0);
+        QVERIFY(s.readAll().startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+        s.write("abc");
+        const auto r = readResponses(s, 1);
+        QCOMPARE(r.size(), 1);
+        QVERIFY(r[0].endsWith("abc"));
+    }
+
+    void malformedRequestGets400()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("THIS IS NOT HTTP\r\n\r\n");
+        const auto r = readResponses(s, 1);
+        QCOMPARE(r.size(), 1);
+        QVERIFY(r[0].startsWith("HTTP/1.1 400"));
+        QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
+    }
+
+    void http10ClosesAfterResponse()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("GET /old HTTP/1.0\r\n\r\n");
+        const auto r = readResponses(s, 1);
+        QCOMPARE(r.size(), 1);
+        QVERIFY(r[0].contains("Connection: close"));
+        QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
+    }
+
+    void abandonedRequestIsReported()
+    {
+        bool abandoned = false;
+        {
+            QTcpSocket s;
+            connectTo(s);
+            s.write("GET /hold HTTP/1.1\r\nHost: h\r\n\r\n");
+            QTRY_COMPARE(held.size(), 1);
+            held.first().onAbandoned([&abandoned] { abandoned = true; });
+            s.disconnectFromHost();
+        }
+        QTRY_VERIFY(abandoned);
+        QVERIFY(!held.first().isOpen());
+        held.first().respond(WireResponse{}); // harmless
+        QTRY_COMPARE(server->connectionCount(), 0);
+    }
+
+    void listenFailureIsAnError()
+    {
+        HttpServer other;
+        const Status s = other.listen(QHostAddress::LocalHost, server->serverPort());
+        QVERIFY(!s.ok());
+        QVERIFY(s.error().message.contains(QString::number(server->serverPort())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpServer)
+#include "tst_httpserver.moc"

@@ -1,0 +1,171 @@
+#include "api/lambdawire.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace funcdesk;
+using namespace funcdesk::api;
+
+class TestLambdaWire : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void errorStatuses_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("side");
+        QTest::newRow("invalid param") << QStringLiteral("InvalidParameterValueException") << 400 << QStringLiteral("User");
+        QTest::newRow("invalid content") << QStringLiteral("InvalidRequestContentException") << 400 << QStringLiteral("User");
+        QTest::newRow("not found") << QStringLiteral("ResourceNotFoundException") << 404 << QStringLiteral("User");
+        QTest::newRow("conflict") << QStringLiteral("ResourceConflictException") << 409 << QStringLiteral("User");
+        QTest::newRow("too large") << QStringLiteral("RequestTooLargeException") << 413 << QStringLiteral("User");
+        QTest::newRow("media type") << QStringLiteral("UnsupportedMediaTypeException") << 415 << QStringLiteral("User");
+        QTest::newRow("throttle") << QStringLiteral("TooManyRequestsException") << 429 << QStringLiteral("User");
+        QTest::newRow("service") << QStringLiteral("ServiceException") << 500 << QStringLiteral("Service");
+        QTest::newRow("runtime") << QStringLiteral("InvalidRuntimeException") << 502 << QStringLiteral("Service");
+        QTest::newRow("unknown") << QStringLiteral("Whatever") << 500 << QStringLiteral("Service");
+    }
+    void errorStatuses()
+    {
+        QFETCH(QString, type);
+        QFETCH(int, status);
+        QFETCH(QString, side);
+        const WireResponse r = errorResponse(type, QStringLiteral("msg"));
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.header("X-Amzn-ErrorType"), type.toLatin1());
+        QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+        const QJsonObject body = QJsonDocument::fromJson(r.body).object();
+        QCOMPARE(body.value(QStringLiteral("Type")).toString(), side);
+        QCOMPARE(body.value(QStringLiteral("Message")).toString(), QStringLiteral("msg"));
+    }
+
+    void throttleHasReason()
+    {
+        const WireResponse r = throttleResponse(QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded"));
+        QCOMPARE(r.status, 429);
+        const QJsonObject body = QJsonDocument::fromJson(r.body).object();
+        QCOMPARE(body.value(QStringLiteral("Reason")).toString(), QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded"));
+    }
+
+    void functionNames_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("qualifier");
+        QTest::newRow("name") << QStringLiteral("my-function") << true << QStringLiteral("my-function") << QString();
+        QTest::newRow("name:alias") << QStringLiteral("my-function:live") << true << QStringLiteral("my-function") << QStringLiteral("live");
+        QTest::newRow("name:version") << QStringLiteral("f:3") << true << QStringLiteral("f") << QStringLiteral("3");
+        QTest::newRow("name:$LATEST") << QStringLiteral("f:$LATEST") << true << QStringLiteral("f") << QStringLiteral("$LATEST");
+        QTest::newRow("full arn") << QStringLiteral("arn:aws:lambda:us-west-2:123456789012:function:my-function") << true << QStringLiteral("my-function") << QString();
+        QTest::newRow("full arn qualified") << QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:f:prod") << true << QStringLiteral("f") << QStringLiteral("prod");
+        QTest::newRow("partial arn") << QStringLiteral("123456789012:function:my-function") << true << QStringLiteral("my-function") << QString();
+        QTest::newRow("partial arn qualified") << QStringLiteral("123456789012:function:f:7") << true << QStringLiteral("f") << QStringLiteral("7");
+        QTest::newRow("empty") << QString() << false << QString() << QString();
+        QTest::newRow("slash") << QStringLiteral("a/b") << false << QString() << QString();
+        QTest::newRow("empty qualifier") << QStringLiteral("f:") << false << QString() << QString();
+        QTest::newRow("bad qualifier") << QStringLiteral("f:a.b") << false << QString() << QString();
+        QTest::newRow("zero version") << QStringLiteral("f:0") << false << QString() << QString();
+        QTest::newRow("arn wrong service") << QStringLiteral("arn:aws:s3:us-east-1:000000000000:function:f") << false << QString() << QString();
+        QTest::newRow("too many colons") << QStringLiteral("a:b:c") << false << QString() << QString();
+    }
+    void functionNames()
+    {
+        QFETCH(QString, input);
+        QFETCH(bool, ok);
+        QFETCH(QString, name);
+        QFETCH(QString, qualifier);
+        const Result<FunctionRef> r = parseFunctionName(input);
+        QCOMPARE(r.ok(), ok);
+        if (!ok) {
+            QCOMPARE(r.error().type, QStringLiteral("InvalidParameterValueException"));
+            return;
+        }
+        QCOMPARE(r->name, name);
+        QCOMPARE(r->qualifier, qualifier);
+    }
+
+    void qualifierParamMustAgree()
+    {
+        QCOMPARE(parseFunctionName(QStringLiteral("f"), QStringLiteral("live"))->qualifier, QStringLiteral("live"));
+        QCOMPARE(parseFunctionName(QStringLiteral("f:live"), QStringLiteral("live"))->qualifier, QStringLiteral("live"));
+        QVERIFY(!parseFunctionName(QStringLiteral("f:live"), QStringLiteral("2")).ok());
+        QVERIFY(!parseFunctionName(QStringLiteral("f"), QStringLiteral("no.dots")).ok());
+    }
+
+    void functionConfiguration()
+    {
+        FunctionDescription d;
+        d.config.name = QStringLiteral("hello");
+        d.config.runtime = Runtime::NodeJs;
+        d.config.handler = QStringLiteral("index.handler");
+        d.config.memoryMb = 256;
+        d.config.timeoutSeconds = 10;
+        d.config.environment.insert(QStringLiteral("A"), QStringLiteral("1"));
+        d.config.version = QStringLiteral("4");
+        d.lastModified = lambdaTimestamp(0);
+        d.codeSha256 = QStringLiteral("abc=");
+        d.codeSize = 321;
+        const QJsonObject o = functionConfigurationJson(d);
+        QCOMPARE(o.value(QStringLiteral("FunctionName")).toString(), QStringLiteral("hello"));
+        QCOMPARE(o.value(QStringLiteral("FunctionArn")).toString(), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:hello:4"));
+        QCOMPARE(o.value(QStringLiteral("Runtime")).toString(), QStringLiteral("nodejs20.x"));
+        QCOMPARE(o.value(QStringLiteral("Handler")).toString(), QStringLiteral("index.handler"));
+        QCOMPARE(o.value(QStringLiteral("MemorySize")).toInt(), 256);
+        QCOMPARE(o.value(QStringLiteral("Timeout")).toInt(), 10);
+        QCOMPARE(o.value(QStringLiteral("Version")).toString(), QStringLiteral("4"));
+        QCOMPARE(o.value(QStringLiteral("LastModified")).toString(), QStringLiteral("1970-01-01T00:00:00.000+0000"));
+        QCOMPARE(o.value(QStringLiteral("CodeSha256")).toString(), QStringLiteral("abc="));
+        QCOMPARE(o.value(QStringLiteral("CodeSize")).toInt(), 321);
+        QCOMPARE(o.value(QStringLiteral("State")).toString(), QStringLiteral("Active"));
+        QCOMPARE(o.value(QStringLiteral("PackageType")).toString(), QStringLiteral("Zip"));
+        QCOMPARE(o.value(QStringLiteral("Architectures")).toArray().first().toString(), QStringLiteral("x86_64"));
+        QCOMPARE(o.value(QStringLiteral("Environment")).toObject().value(QStringLiteral("Variables")).toObject().value(QStringLiteral("A")).toString(), QStringLiteral("1"));
+    }
+
+    void applyConfiguration_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("memory") << QByteArray(R"({"MemorySize":512})") << true;
+        QTest::newRow("memory low") << QByteArray(R"({"MemorySize":64})") << false;
+        QTest::newRow("memory high") << QByteArray(R"({"MemorySize":20000})") << false;
+        QTest::newRow("timeout") << QByteArray(R"({"Timeout":900})") << true;
+        QTest::newRow("timeout zero") << QByteArray(R"({"Timeout":0})") << false;
+        QTest::newRow("runtime") << QByteArray(R"({"Runtime":"python3.11"})") << true;
+        QTest::newRow("runtime bad") << QByteArray(R"({"Runtime":"cobol"})") << false;
+        QTest::newRow("env") << QByteArray(R"({"Environment":{"Variables":{"KEY":"v"}}})") << true;
+        QTest::newRow("env reserved") << QByteArray(R"({"Environment":{"Variables":{"AWS_REGION":"x"}}})") << false;
+        QTest::newRow("arch") << QByteArray(R"({"Architectures":["arm64"]})") << true;
+        QTest::newRow("arch bad") << QByteArray(R"({"Architectures":["mips"]})") << false;
+    }
+    void applyConfiguration()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, ok);
+        FunctionConfig c;
+        const Status s = applyConfigurationJson(QJsonDocument::fromJson(json).object(), c);
+        QCOMPARE(s.ok(), ok);
+        if (ok && json.contains("MemorySize"))
+            QCOMPARE(c.memoryMb, 512);
+        if (ok && json.contains("KEY"))
+            QCOMPARE(c.environment.value(QStringLiteral("KEY")), QStringLiteral("v"));
+        if (!ok)
+            QCOMPARE(s.error().type, QStringLiteral("InvalidParameterValueException"));
+    }
+
+    void aliasConfiguration()
+    {
+        AliasDescription a{QStringLiteral("f"), QStringLiteral("live"), QStringLiteral("2"), QString(), QStringLiteral("3"), 0.1, QString()};
+        const QJsonObject o = aliasConfigurationJson(a);
+        QCOMPARE(o.value(QStringLiteral("AliasArn")).toString(), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:f:live"));
+        QCOMPARE(o.value(QStringLiteral("FunctionVersion")).toString(), QStringLiteral("2"));
+        QCOMPARE(o.value(QStringLiteral("RoutingConfig")).toObject().value(QStringLiteral("AdditionalVersionWeights")).toObject().value(QStringLiteral("3")).toDouble(), 0.1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLambdaWire)
+#include "tst_lambdawire.moc"
