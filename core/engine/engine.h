@@ -77,6 +77,7 @@ struct EnvironmentInfo
 };
 
 class EnginePrivate;
+class EngineCore;
 
 class Engine : public QObject
 {
@@ -114,6 +115,7 @@ Q_SIGNALS:
     void logLines(const QList<funcdesk::LogLine> &lines);
 
 private:
+    friend class EngineCore; // emits the signals above, checking isSignalConnected() first
     std::unique_ptr<EnginePrivate> d;
 };
 

@@ -9,6 +9,8 @@
 // Threading: a channel is created, used and destroyed on the engine thread.
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
 #include <QMap>
 #include <QObject>
 #include <QString>
@@ -39,6 +41,12 @@ public:
     virtual QMap<QString, QString> processEnvironment() const = 0;
     // Hand one invocation to the runtime (it is waiting on, or will next ask for, /next).
     virtual void send(const ChannelInvocation &invocation) = 0;
+
+    // Channels that talk over inherited fds (the built-in pipe channel) name them here:
+    // (fd number in the runtime process, fd in the engine). Default: none.
+    virtual QList<QPair<int, int>> childFds() const { return {}; }
+    // The runtime process has been started: close the child's ends of inherited fds.
+    virtual void processStarted() {}
 
 Q_SIGNALS:
     void initReady();                                            // runtime asked for its first invocation

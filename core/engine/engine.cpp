@@ -1,0 +1,257 @@
+#include "engine.h"
+
+#include "common/ids.h"
+#include "engine/enginecore.h"
+#include "engine/errordocs.h"
+#include "engine/interpreters.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QMutex>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+namespace funcdesk::engine {
+
+QString environmentStateName(EnvironmentState s)
+{
+    switch (s) {
+    case EnvironmentState::Initializing: return QStringLiteral("initializing");
+    case EnvironmentState::Idle: return QStringLiteral("idle");
+    case EnvironmentState::Busy: return QStringLiteral("busy");
+    case EnvironmentState::Frozen: return QStringLiteral("frozen");
+    case EnvironmentState::Retired: return QStringLiteral("retired");
+    }
+    return {};
+}
+
+class EnginePrivate
+{
+public:
+    EngineOptions options;
+    std::unique_ptr<QTemporaryDir> scratch;
+    QThread thread;
+    EngineCore *core = nullptr;
+    std::atomic<bool> stopped{false};
+    bool hasProvidedFactory = false;
+
+    mutable QMutex mutex; // guards the interpreter cache
+    mutable std::optional<Result<Interpreter>> python;
+    mutable std::optional<Result<Interpreter>> node;
+
+    Result<Interpreter> interpreter(Runtime r) const
+    {
+        QMutexLocker lock(&mutex);
+        auto &slot = r == Runtime::Python3 ? python : node;
+        if (!slot)
+            slot = resolveInterpreter(r, r == Runtime::Python3 ? options.python3Path : options.nodePath);
+        return *slot;
+    }
+
+    // Runs f on the engine thread and waits for it (directly when already there).
+    template<typename F>
+    void onEngineThread(F &&f) const
+    {
+        if (QThread::currentThread() == &thread || !thread.isRunning())
+            f();
+        else
+            QMetaObject::invokeMethod(core, std::forward<F>(f), Qt::BlockingQueuedConnection);
+    }
+};
+
+Engine::Engine(EngineOptions options, QObject *parent) : QObject(parent), d(std::make_unique<EnginePrivate>())
+{
+    qRegisterMetaType<funcdesk::engine::EnvironmentInfo>();
+    qRegisterMetaType<funcdesk::InvocationRecord>();
+    qRegisterMetaType<QList<funcdesk::LogLine>>();
+    d->options = std::move(options);
+    d->options.shimDir = findShimDir(d->options.shimDir);
+    if (d->options.runDir.isEmpty()) {
+        d->scratch = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/funcdesk-run-XXXXXX"));
+        d->options.runDir = d->scratch->path();
+    } else {
+        QDir().mkpath(d->options.runDir);
+    }
+    d->core = new EngineCore(this, d->options, d->options.runDir);
+    d->core->moveToThread(&d->thread);
+    d->thread.setObjectName(QStringLiteral("funcdesk-engine"));
+    // The engine thread polls pipes and timers only: the plain UNIX event dispatcher has a
+    // cheaper wake-up than the GLib one, which is most of the warm-invoke budget.
+    const bool setNoGlib = qEnvironmentVariableIsEmpty("QT_NO_GLIB");
+    if (setNoGlib)
+        qputenv("QT_NO_GLIB", "1");
+    d->thread.start();
+    QMetaObject::invokeMethod(d->core, [] {}, Qt::BlockingQueuedConnection); // dispatcher exists now
+    if (setNoGlib)
+        qunsetenv("QT_NO_GLIB");
+}
+
+Engine::~Engine()
+{
+    stop();
+    if (d->thread.isRunning()) {
+        EngineCore *core = d->core;
+        QMetaObject::invokeMethod(core, [core] {
+            delete core;
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        }, Qt::BlockingQueuedConnection);
+        d->thread.quit();
+        d->thread.wait();
+    } else {
+        delete d->core;
+    }
+    d->core = nullptr;
+}
+
+Status Engine::registerFunction(const FunctionConfig &config)
+{
+    const auto invalid = [](const QString &m) { return makeError(QStringLiteral("InvalidParameterValueException"), m); };
+    if (d->stopped)
+        return makeError(QStringLiteral("ServiceException"), QStringLiteral("The engine is stopped."));
+    if (!isValidFunctionName(config.name))
+        return invalid(QStringLiteral("Invalid function name: ") + config.name);
+    if (config.version.isEmpty())
+        return invalid(QStringLiteral("A version is required"));
+    if (!QFileInfo(config.codeDir).isDir())
+        return invalid(QStringLiteral("Code directory not found: ") + config.codeDir);
+    if (config.memoryMb < 128 || config.memoryMb > 10240)
+        return invalid(QStringLiteral("MemorySize must be between 128 and 10240 MB"));
+    if (config.timeoutSeconds < 1 || config.timeoutSeconds > 900)
+        return invalid(QStringLiteral("Timeout must be between 1 and 900 seconds"));
+    if (config.reservedConcurrency && *config.reservedConcurrency < 0)
+        return invalid(QStringLiteral("ReservedConcurrentExecutions must not be negative"));
+    if (config.provisionedConcurrency < 0
+        || (config.reservedConcurrency && config.provisionedConcurrency > *config.reservedConcurrency))
+        return invalid(QStringLiteral("ProvisionedConcurrentExecutions must be between 0 and the reserved concurrency"));
+    if (config.handler.isEmpty())
+        return invalid(QStringLiteral("A handler is required"));
+
+    RuntimeLaunch launch;
+    switch (config.runtime) {
+    case Runtime::Python3:
+    case Runtime::NodeJs: {
+        const bool python = config.runtime == Runtime::Python3;
+        auto interp = d->interpreter(config.runtime);
+        if (!interp)
+            return interp.error();
+        const QString shim = d->options.shimDir
+            + (python ? QStringLiteral("/python/bootstrap.py") : QStringLiteral("/node/bootstrap.js"));
+        if (!QFileInfo::exists(shim))
+            return makeError(QStringLiteral("ServiceException"), QStringLiteral("Runtime shim not found: ") + shim);
+        launch.program = interp->path;
+        launch.arguments = {shim};
+        if (python)
+            launch.executionEnv = QStringLiteral("AWS_Lambda_python") + (interp->version.isEmpty() ? QStringLiteral("3") : interp->version);
+        else
+            launch.executionEnv = QStringLiteral("AWS_Lambda_nodejs") + (interp->version.isEmpty() ? QStringLiteral("20") : interp->version)
+                + QStringLiteral(".x");
+        break;
+    }
+    case Runtime::Provided: {
+        if (!d->hasProvidedFactory)
+            return invalid(QStringLiteral("The provided runtime needs a Runtime API channel (none is set)"));
+        const QFileInfo bootstrap(config.codeDir + QStringLiteral("/bootstrap"));
+        if (!bootstrap.isFile() || !bootstrap.isExecutable())
+            return invalid(QStringLiteral("No executable bootstrap in ") + config.codeDir);
+        launch.program = bootstrap.absoluteFilePath();
+        break;
+    }
+    }
+    d->onEngineThread([this, &config, &launch] { d->core->registerFunction(config, launch); });
+    return {};
+}
+
+void Engine::unregisterFunction(const QString &name, const QString &version)
+{
+    d->onEngineThread([this, &name, &version] { d->core->unregisterFunction(name, version); });
+}
+
+QList<FunctionConfig> Engine::functions() const
+{
+    QList<FunctionConfig> out;
+    d->onEngineThread([this, &out] { out = d->core->functions(); });
+    return out;
+}
+
+void Engine::invoke(InvokeRequest request, std::function<void(InvokeResult)> done)
+{
+    if (d->stopped) {
+        InvokeResult r = EngineCore::rejected(request, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("ServiceException"),
+                                              QStringLiteral("The engine is stopped."), InvocationStatus::Error);
+        r.response = serviceErrorDocument(r.record.errorMessage);
+        if (done)
+            done(std::move(r));
+        return;
+    }
+    EngineCore *core = d->core;
+    QMetaObject::invokeMethod(
+        core,
+        [core, p = PendingInvocation{std::move(request), std::move(done), 0}]() mutable { core->invoke(std::move(p)); },
+        Qt::QueuedConnection);
+}
+
+InvokeResult Engine::invokeAndWait(InvokeRequest request)
+{
+    if (QThread::currentThread() == &d->thread) {
+        InvokeResult r = EngineCore::rejected(request, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("ServiceException"),
+                                              QStringLiteral("invokeAndWait() called on the engine thread"), InvocationStatus::Error);
+        r.response = serviceErrorDocument(r.record.errorMessage);
+        return r;
+    }
+    struct Waiter
+    {
+        std::mutex m;
+        std::condition_variable cv;
+        std::optional<InvokeResult> result;
+    };
+    auto w = std::make_shared<Waiter>();
+    invoke(std::move(request), [w](InvokeResult r) {
+        std::lock_guard lock(w->m);
+        w->result = std::move(r);
+        w->cv.notify_one();
+    });
+    std::unique_lock lock(w->m);
+    w->cv.wait(lock, [&] { return w->result.has_value(); });
+    return std::move(*w->result);
+}
+
+QList<EnvironmentInfo> Engine::environments() const
+{
+    QList<EnvironmentInfo> out;
+    d->onEngineThread([this, &out] { out = d->core->environments(); });
+    return out;
+}
+
+QString Engine::resolvedInterpreter(Runtime runtime) const
+{
+    if (runtime == Runtime::Provided)
+        return {};
+    auto interp = d->interpreter(runtime);
+    return interp ? interp->path : QString();
+}
+
+const EngineOptions &Engine::options() const
+{
+    return d->options;
+}
+
+void Engine::setProvidedChannelFactory(RuntimeChannelFactory factory)
+{
+    d->hasProvidedFactory = bool(factory);
+    d->onEngineThread([this, &factory] { d->core->setProvidedChannelFactory(std::move(factory)); });
+}
+
+void Engine::stop()
+{
+    d->stopped = true;
+    if (d->core)
+        d->onEngineThread([this] { d->core->stop(); });
+}
+
+} // namespace funcdesk::engine

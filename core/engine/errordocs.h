@@ -1,0 +1,24 @@
+#pragma once
+// Lambda's error documents and messages, in one place so their wording stays exact.
+// Threading: free functions, any thread.
+
+#include <QByteArray>
+#include <QString>
+
+namespace funcdesk::engine {
+
+// {"errorMessage": ..., "errorType": ...} (errorType omitted when empty).
+QByteArray errorDocument(const QString &errorType, const QString &errorMessage);
+// errorMessage of a document a runtime produced; empty if it has none.
+QString errorMessageOf(const QByteArray &document);
+
+// "RequestId: <id> Error: Runtime exited with error: exit status 1"
+QString runtimeExitedMessage(const QString &requestId, const QString &exitDescription);
+// "<ISO time> <id> Task timed out after 3.00 seconds"
+QString timeoutMessage(const QString &requestId, double seconds);
+// {"Reason": ..., "Type": "User", "message": "Rate Exceeded."}
+QByteArray throttleDocument(const QString &reason);
+// A service error's body: {"Type": "User", "message": ...}
+QByteArray serviceErrorDocument(const QString &message);
+
+} // namespace funcdesk::engine

@@ -1,0 +1,81 @@
+#include "proctree.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace funcdesk::engine {
+
+namespace {
+
+// Reads a small /proc file into buf (NUL-terminated); returns the length or -1.
+ssize_t readSmall(const char *path, char *buf, size_t size)
+{
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    const ssize_t n = ::read(fd, buf, size - 1);
+    ::close(fd);
+    if (n < 0)
+        return -1;
+    buf[n] = 0;
+    return n;
+}
+
+const long kPageKb = ::sysconf(_SC_PAGESIZE) / 1024;
+
+} // namespace
+
+std::vector<pid_t> processTree(pid_t root)
+{
+    std::vector<pid_t> out{root};
+    char path[64];
+    char buf[4096];
+    for (size_t i = 0; i < out.size() && out.size() < 4096; ++i) {
+        std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", int(out[i]), int(out[i]));
+        if (readSmall(path, buf, sizeof buf) <= 0)
+            continue;
+        char *p = buf;
+        while (*p) {
+            char *end = nullptr;
+            const long child = std::strtol(p, &end, 10);
+            if (end == p)
+                break;
+            out.push_back(pid_t(child));
+            p = end;
+        }
+    }
+    return out;
+}
+
+TreeMemory treeMemory(pid_t root, bool withPeak)
+{
+    TreeMemory m;
+    char path[64];
+    char buf[4096];
+    for (const pid_t pid : processTree(root)) {
+        if (!withPeak) {
+            std::snprintf(path, sizeof path, "/proc/%d/statm", int(pid));
+            if (readSmall(path, buf, sizeof buf) <= 0)
+                continue;
+            long size = 0, resident = 0;
+            if (std::sscanf(buf, "%ld %ld", &size, &resident) == 2)
+                m.rssKb += resident * kPageKb;
+            continue;
+        }
+        std::snprintf(path, sizeof path, "/proc/%d/status", int(pid));
+        if (readSmall(path, buf, sizeof buf) <= 0)
+            continue;
+        if (const char *hwm = std::strstr(buf, "VmHWM:"))
+            m.hwmKb += std::strtol(hwm + 6, nullptr, 10);
+        if (const char *rss = std::strstr(buf, "VmRSS:"))
+            m.rssKb += std::strtol(rss + 6, nullptr, 10);
+    }
+    m.hwmKb = std::max(m.hwmKb, m.rssKb);
+    return m;
+}
+
+} // namespace funcdesk::engine
