@@ -1,0 +1,27 @@
+#pragma once
+// Numbered schema migrations, tracked in PRAGMA user_version. Each step runs in its own
+// transaction, so a crash leaves the database at the previous complete version.
+// Runs on the thread that owns the connection (Connection::open calls migrate()).
+//
+// 1: functions, versions, aliases, invocations, log_lines, async_events, rollups_1s,
+//    rollups_1m, test_events.
+// 2: top-N indexes on invocations (function, duration) and (function, cost); log text
+//    search: an FTS5 index over log_lines when SQLite has FTS5, else an index on
+//    (function, ts) that keeps LIKE scans to a time window.
+
+#include "common/result.h"
+
+namespace funcdesk::store {
+
+class Connection;
+
+inline constexpr int kSchemaVersion = 2;
+
+// Brings the schema from its current version up to `target` (default: latest). A newer
+// schema than this build knows is an error (the file is left alone).
+Status migrate(Connection &conn, int target = kSchemaVersion);
+Result<int> schemaVersion(Connection &conn);
+// Whether log search uses FTS5 in this database (schema >= 2 and FTS5 available).
+bool hasLogFts(Connection &conn);
+
+} // namespace funcdesk::store

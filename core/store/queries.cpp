@@ -1,0 +1,373 @@
+#include "store/queries.h"
+
+#include "store/histogram.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace funcdesk::store {
+
+namespace {
+
+constexpr const char *kRecordColumns =
+    "request_id, function, version, alias, environment_id, trigger, start_ms, duration_ms, billed_ms, init_ms, "
+    "cold, memory_mb, max_memory_mb, status, error_type, error_message, request_bytes, response_bytes, cost_usd, "
+    "architecture, log_truncated";
+
+InvocationRecord recordFromRow(const Statement &s)
+{
+    InvocationRecord r;
+    r.requestId = s.text(0);
+    r.function = s.text(1);
+    r.version = s.text(2);
+    r.alias = s.text(3);
+    r.environmentId = s.text(4);
+    r.trigger = triggerFromName(s.text(5));
+    r.startMs = s.int64(6);
+    r.durationMs = s.real(7);
+    r.billedDurationMs = s.int64(8);
+    r.initDurationMs = s.real(9);
+    r.cold = s.int64(10) != 0;
+    r.memorySizeMb = int(s.int64(11));
+    r.maxMemoryUsedMb = int(s.int64(12));
+    r.status = statusFromName(s.text(13));
+    r.errorType = s.text(14);
+    r.errorMessage = s.text(15);
+    r.requestBytes = s.int64(16);
+    r.responseBytes = s.int64(17);
+    r.costUsd = s.real(18);
+    r.architecture = s.text(19);
+    r.logTruncated = s.int64(20) != 0;
+    return r;
+}
+
+LogLine lineFromRow(const Statement &s)
+{
+    return LogLine{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+}
+
+Result<QList<InvocationRecord>> collectRecords(Statement &stmt)
+{
+    QList<InvocationRecord> out;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        out.append(recordFromRow(stmt));
+    }
+}
+
+Result<QList<LogLine>> collectLines(Statement &stmt)
+{
+    QList<LogLine> out;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        out.append(lineFromRow(stmt));
+    }
+}
+
+// Rollup rows of a query, ordered by ts. Bind: ?1 from (s), ?2 to (s), ?3 function, ?4 version.
+Result<Statement> selectRollups(Connection &conn, const SeriesQuery &q, bool minuteTable)
+{
+    QByteArray sql = "SELECT ts, count, cold, errors, timeouts, ooms, crashes, throttles, duration_sum, "
+                     "duration_max, init_sum, init_count, gb_seconds, cost_usd, peak_concurrency, hist FROM ";
+    sql += minuteTable ? "rollups_1m" : "rollups_1s";
+    sql += " WHERE ts >= ?1 AND ts < ?2";
+    if (!q.function.isEmpty())
+        sql += " AND function = ?3";
+    if (!q.version.isEmpty())
+        sql += " AND version = ?4";
+    sql += " ORDER BY ts";
+    auto stmt = conn.prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    const qint64 step = minuteTable ? 60 : 1;
+    const qint64 from = q.fromMs / 1000 / step * step;
+    const qint64 to = (q.toMs + 999) / 1000;
+    stmt->bind(1, from).bind(2, to);
+    if (!q.function.isEmpty())
+        stmt->bind(3, q.function);
+    if (!q.version.isEmpty())
+        stmt->bind(4, q.version);
+    return stmt;
+}
+
+bool useMinuteTableForRange(const SeriesQuery &q)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const bool recent = q.fromMs >= now - 47LL * 3600 * 1000;
+    return !(recent && q.toMs - q.fromMs <= kSecondTableMaxRangeMs);
+}
+
+QString ftsQuery(const QString &text)
+{
+    static const QRegularExpression ws(QStringLiteral("\\s+"));
+    const QStringList words = text.split(ws, Qt::SkipEmptyParts);
+    QStringList parts;
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        QString w = words[i];
+        w.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        parts.append(QLatin1Char('"') + w + QLatin1Char('"') + (i == words.size() - 1 ? QStringLiteral("*") : QString()));
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+QString likeEscaped(const QString &text)
+{
+    QString s = text;
+    s.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    s.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+    s.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + s + QLatin1Char('%');
+}
+
+} // namespace
+
+Result<QList<SeriesPoint>> timeSeries(Connection &conn, const SeriesQuery &q)
+{
+    if (q.resolutionSeconds <= 0 || q.toMs <= q.fromMs)
+        return QList<SeriesPoint>();
+    const bool minute = q.resolutionSeconds % 60 == 0;
+    const qint64 res = q.resolutionSeconds;
+    const qint64 first = q.fromMs / 1000 / res * res; // bucket starts, seconds
+    const qint64 last = (q.toMs - 1) / 1000 / res * res;
+    const qint64 buckets = (last - first) / res + 1;
+    if (buckets > 10'000'000)
+        return makeError(QLatin1String(kStoreError), QStringLiteral("time series too large: %1 points").arg(buckets));
+    QList<SeriesPoint> points(buckets);
+    for (qint64 i = 0; i < buckets; ++i)
+        points[i].timestampMs = (first + i * res) * 1000;
+
+    SeriesQuery bounded = q;
+    bounded.fromMs = first * 1000;
+    auto stmt = selectRollups(conn, bounded, minute);
+    if (!stmt)
+        return stmt.error();
+
+    DurationHistogram hist;
+    qint64 current = -1; // bucket index being filled
+    qint64 currentTs = -1;
+    int concurrencyAtTs = 0;
+    qint64 initCount = 0;
+    auto finish = [&]() {
+        if (current < 0)
+            return;
+        SeriesPoint &p = points[current];
+        p.peakConcurrency = std::max(p.peakConcurrency, concurrencyAtTs);
+        p.errors = p.handlerErrors + p.timeouts + p.outOfMemory + p.crashes;
+        if (p.invocations > 0) {
+            p.avgDurationMs /= double(p.invocations);
+            hist.setBounds(-1, p.maxDurationMs);
+            p.p50Ms = hist.percentile(50);
+            p.p90Ms = hist.percentile(90);
+            p.p99Ms = hist.percentile(99);
+        }
+        if (initCount > 0)
+            p.avgInitDurationMs /= double(initCount);
+        hist.clear();
+        initCount = 0;
+    };
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const qint64 ts = stmt->int64(0);
+        const qint64 index = (ts - first) / res;
+        if (index < 0 || index >= buckets)
+            continue;
+        if (index != current) {
+            finish();
+            current = index;
+            currentTs = -1;
+            concurrencyAtTs = 0;
+        }
+        if (ts != currentTs) {
+            points[current].peakConcurrency = std::max(points[current].peakConcurrency, concurrencyAtTs);
+            concurrencyAtTs = 0;
+            currentTs = ts;
+        }
+        SeriesPoint &p = points[current];
+        p.invocations += stmt->int64(1);
+        p.coldStarts += stmt->int64(2);
+        p.handlerErrors += stmt->int64(3);
+        p.timeouts += stmt->int64(4);
+        p.outOfMemory += stmt->int64(5);
+        p.crashes += stmt->int64(6);
+        p.throttles += stmt->int64(7);
+        p.avgDurationMs += stmt->real(8); // sum until finish()
+        p.maxDurationMs = std::max(p.maxDurationMs, stmt->real(9));
+        p.avgInitDurationMs += stmt->real(10);
+        initCount += stmt->int64(11);
+        p.gbSeconds += stmt->real(12);
+        p.costUsd += stmt->real(13);
+        concurrencyAtTs += int(stmt->int64(14)); // versions run side by side: add them up
+        if (!stmt->isNull(15))
+            hist.mergeBlob(stmt->blob(15));
+    }
+    finish();
+    return points;
+}
+
+Result<DurationSummary> durationSummary(Connection &conn, const SeriesQuery &q)
+{
+    auto stmt = selectRollups(conn, q, useMinuteTableForRange(q));
+    if (!stmt)
+        return stmt.error();
+    DurationHistogram hist;
+    DurationSummary out;
+    double sum = 0;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        out.count += stmt->int64(1);
+        sum += stmt->real(8);
+        out.maxMs = std::max(out.maxMs, stmt->real(9));
+        if (!stmt->isNull(15))
+            hist.mergeBlob(stmt->blob(15));
+    }
+    if (out.count > 0) {
+        out.avgMs = sum / double(out.count);
+        hist.setBounds(-1, out.maxMs);
+        out.p50Ms = hist.percentile(50);
+        out.p90Ms = hist.percentile(90);
+        out.p99Ms = hist.percentile(99);
+    }
+    return out;
+}
+
+Result<QList<InvocationRecord>> topInvocations(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
+                                               RankBy by, int limit)
+{
+    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE start_ms >= ?1 AND start_ms < ?2";
+    if (!function.isEmpty())
+        sql += " AND function = ?3";
+    sql += by == RankBy::Duration ? " ORDER BY duration_ms DESC" : " ORDER BY cost_usd DESC";
+    sql += " LIMIT ?4";
+    auto stmt = conn.prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, fromMs).bind(2, toMs).bind(4, limit);
+    if (!function.isEmpty())
+        stmt->bind(3, function);
+    return collectRecords(*stmt);
+}
+
+Result<QList<InvocationRecord>> recentInvocations(Connection &conn, const QString &function, qint64 fromMs,
+                                                  qint64 toMs, int limit)
+{
+    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE start_ms >= ?1 AND start_ms < ?2";
+    if (!function.isEmpty())
+        sql += " AND function = ?3";
+    sql += " ORDER BY start_ms DESC LIMIT ?4";
+    auto stmt = conn.prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, fromMs).bind(2, toMs).bind(4, limit);
+    if (!function.isEmpty())
+        stmt->bind(3, function);
+    return collectRecords(*stmt);
+}
+
+Result<std::optional<InvocationRecord>> invocationByRequestId(Connection &conn, const QString &requestId)
+{
+    auto stmt = conn.prepare(QByteArray("SELECT ") + kRecordColumns
+                             + " FROM invocations WHERE request_id = ?1 ORDER BY start_ms DESC, id DESC LIMIT 1");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, requestId);
+    auto rows = collectRecords(*stmt);
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty())
+        return std::optional<InvocationRecord>();
+    return std::optional<InvocationRecord>(rows->first());
+}
+
+Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId)
+{
+    auto stmt = conn.prepare("SELECT ts_ms, request_id, function, environment_id, text FROM log_lines "
+                             "WHERE request_id = ?1 ORDER BY id");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, requestId);
+    return collectLines(*stmt);
+}
+
+Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &search)
+{
+    const QString text = search.text.trimmed();
+    const bool fts = !text.isEmpty() && hasLogFts(conn);
+    QByteArray sql = "SELECT l.ts_ms, l.request_id, l.function, l.environment_id, l.text FROM ";
+    sql += fts ? "log_fts JOIN log_lines l ON l.id = log_fts.rowid WHERE log_fts MATCH ?1 AND " : "log_lines l WHERE ";
+    sql += "l.ts_ms >= ?2 AND l.ts_ms < ?3";
+    if (!text.isEmpty() && !fts)
+        sql += " AND l.text LIKE ?1 ESCAPE '\\'";
+    if (!search.function.isEmpty())
+        sql += " AND l.function = ?4";
+    if (!search.requestId.isEmpty())
+        sql += " AND l.request_id = ?5";
+    sql += " ORDER BY l.ts_ms DESC, l.id DESC LIMIT ?6";
+    auto stmt = conn.prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    if (!text.isEmpty())
+        stmt->bind(1, fts ? ftsQuery(text) : likeEscaped(text));
+    stmt->bind(2, search.fromMs).bind(3, search.toMs > 0 ? search.toMs : std::numeric_limits<qint64>::max());
+    if (!search.function.isEmpty())
+        stmt->bind(4, search.function);
+    if (!search.requestId.isEmpty())
+        stmt->bind(5, search.requestId);
+    stmt->bind(6, search.limit);
+    return collectLines(*stmt);
+}
+
+Result<QList<FunctionTotals>> functionTotals(Connection &conn, qint64 sinceMs)
+{
+    auto stmt = conn.prepare("SELECT function, total(count), total(errors + timeouts + ooms + crashes), "
+                             "total(throttles), total(cost_usd), max(ts) FROM rollups_1m WHERE ts >= ?1 "
+                             "GROUP BY function ORDER BY function");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, sinceMs / 1000 / 60 * 60);
+    auto last = conn.prepare("SELECT max(start_ms) FROM invocations WHERE function = ?1");
+    if (!last)
+        return last.error();
+    QList<FunctionTotals> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        FunctionTotals t;
+        t.function = stmt->text(0);
+        t.invocations = qint64(stmt->real(1));
+        t.errors = qint64(stmt->real(2));
+        t.throttles = qint64(stmt->real(3));
+        t.costUsd = stmt->real(4);
+        t.lastInvokedMs = stmt->int64(5) * 1000;
+        last->bind(1, t.function);
+        if (auto r = last->step(); r && *r && !last->isNull(0))
+            t.lastInvokedMs = std::max(t.lastInvokedMs, last->int64(0));
+        last->reset();
+        out.append(t);
+    }
+    return out;
+}
+
+} // namespace funcdesk::store

@@ -1,0 +1,227 @@
+#include "store/rollup.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace funcdesk::store {
+
+void RollupBucket::add(const InvocationRecord &r, double gbs, double cost)
+{
+    costUsd += cost;
+    if (r.status == InvocationStatus::Throttled) {
+        ++throttles;
+        return;
+    }
+    ++count;
+    switch (r.status) {
+    case InvocationStatus::Error: ++errors; break;
+    case InvocationStatus::Timeout: ++timeouts; break;
+    case InvocationStatus::OutOfMemory: ++ooms; break;
+    case InvocationStatus::Crash: ++crashes; break;
+    default: break;
+    }
+    if (r.cold) {
+        ++cold;
+        initSum += r.initDurationMs;
+        ++initCount;
+    }
+    durationSum += r.durationMs;
+    durationMax = std::max(durationMax, r.durationMs);
+    gbSeconds += gbs;
+    histogram.add(r.durationMs);
+}
+
+void RollupBucket::merge(const RollupBucket &o)
+{
+    count += o.count;
+    cold += o.cold;
+    errors += o.errors;
+    timeouts += o.timeouts;
+    ooms += o.ooms;
+    crashes += o.crashes;
+    throttles += o.throttles;
+    durationSum += o.durationSum;
+    durationMax = std::max(durationMax, o.durationMax);
+    initSum += o.initSum;
+    initCount += o.initCount;
+    gbSeconds += o.gbSeconds;
+    costUsd += o.costUsd;
+    peakConcurrency = std::max(peakConcurrency, o.peakConcurrency);
+    histogram.merge(o.histogram);
+}
+
+RollupBucket &RollupAccumulator::bucket(const QString &function, const QString &version, qint64 epochSecond)
+{
+    const qint64 ts = epochSecond - epochSecond % m_resolution;
+    return m_buckets[RollupKey{function, version, ts}];
+}
+
+void RollupAccumulator::add(const InvocationRecord &r, double gbSeconds, double cost)
+{
+    bucket(r.function, r.version, r.startMs / 1000).add(r, gbSeconds, cost);
+}
+
+void RollupAccumulator::notePeak(const QString &function, const QString &version, qint64 epochSecond, int peak)
+{
+    RollupBucket &b = bucket(function, version, epochSecond);
+    b.peakConcurrency = std::max(b.peakConcurrency, peak);
+}
+
+// ---- RollupTableWriter ----------------------------------------------------------------
+
+Result<RollupTableWriter> RollupTableWriter::create(Connection &conn, const char *table)
+{
+    const QByteArray name(table);
+    auto select = conn.prepare("SELECT count, cold, errors, timeouts, ooms, crashes, throttles, duration_sum, "
+                               "duration_max, init_sum, init_count, gb_seconds, cost_usd, peak_concurrency, hist FROM "
+                               + name + " WHERE function=?1 AND ts=?2 AND version=?3");
+    if (!select)
+        return select.error();
+    auto upsert = conn.prepare("INSERT OR REPLACE INTO " + name
+                               + "(function, ts, version, count, cold, errors, timeouts, ooms, crashes, throttles, "
+                                 "duration_sum, duration_max, init_sum, init_count, gb_seconds, cost_usd, "
+                                 "peak_concurrency, hist) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+                                 "?16,?17,?18)");
+    if (!upsert)
+        return upsert.error();
+    RollupTableWriter w;
+    w.m_select = std::move(*select);
+    w.m_upsert = std::move(*upsert);
+    return w;
+}
+
+Status RollupTableWriter::write(const RollupAccumulator &acc)
+{
+    for (const auto &[key, fresh] : acc.buckets()) {
+        RollupBucket b = fresh;
+        m_select.bind(1, key.function).bind(2, key.ts).bind(3, key.version);
+        auto row = m_select.step();
+        if (!row)
+            return row.error();
+        if (*row) {
+            RollupBucket old;
+            old.count = m_select.int64(0);
+            old.cold = m_select.int64(1);
+            old.errors = m_select.int64(2);
+            old.timeouts = m_select.int64(3);
+            old.ooms = m_select.int64(4);
+            old.crashes = m_select.int64(5);
+            old.throttles = m_select.int64(6);
+            old.durationSum = m_select.real(7);
+            old.durationMax = m_select.real(8);
+            old.initSum = m_select.real(9);
+            old.initCount = m_select.int64(10);
+            old.gbSeconds = m_select.real(11);
+            old.costUsd = m_select.real(12);
+            old.peakConcurrency = int(m_select.int64(13));
+            old.histogram.mergeBlob(m_select.blob(14));
+            b.merge(old);
+        }
+        m_select.reset();
+        m_upsert.bind(1, key.function).bind(2, key.ts).bind(3, key.version);
+        m_upsert.bind(4, b.count).bind(5, b.cold).bind(6, b.errors).bind(7, b.timeouts).bind(8, b.ooms);
+        m_upsert.bind(9, b.crashes).bind(10, b.throttles).bind(11, b.durationSum).bind(12, b.durationMax);
+        m_upsert.bind(13, b.initSum).bind(14, b.initCount).bind(15, b.gbSeconds).bind(16, b.costUsd);
+        m_upsert.bind(17, b.peakConcurrency);
+        if (b.histogram.isEmpty())
+            m_upsert.bindNull(18);
+        else
+            m_upsert.bind(18, b.histogram.encode());
+        if (auto s = m_upsert.run(); !s)
+            return s;
+    }
+    return {};
+}
+
+// ---- ConcurrencyTracker ---------------------------------------------------------------
+
+void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, RollupAccumulator &acc1s,
+                                 RollupAccumulator &acc1m)
+{
+    struct Group
+    {
+        QString function;
+        QString version;
+        qint64 firstNewStart = std::numeric_limits<qint64>::max();
+        std::vector<Interval> fresh;
+    };
+    QHash<QString, Group> groups;
+    for (const InvocationRecord &r : batch) {
+        if (r.status == InvocationStatus::Throttled)
+            continue;
+        const QString key = r.function + QLatin1Char('\n') + r.version;
+        Group &g = groups[key];
+        if (g.fresh.empty()) {
+            g.function = r.function;
+            g.version = r.version;
+        }
+        const qint64 span = std::max<qint64>(1, qint64(std::ceil(r.durationMs + (r.cold ? r.initDurationMs : 0))));
+        g.fresh.push_back({r.startMs, r.startMs + span});
+        g.firstNewStart = std::min(g.firstNewStart, r.startMs);
+    }
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+        Group &g = it.value();
+        std::vector<Interval> &carried = m_carried[it.key()];
+        // Events: +1 at start, -1 at end; ends sort before starts at the same instant.
+        std::vector<std::pair<qint64, int>> events;
+        events.reserve(2 * (carried.size() + g.fresh.size()));
+        qint64 maxEnd = 0;
+        for (const auto *list : {&carried, &g.fresh}) {
+            for (const Interval &iv : *list) {
+                events.emplace_back(iv.start, +1);
+                events.emplace_back(iv.end, -1);
+                maxEnd = std::max(maxEnd, iv.end);
+            }
+        }
+        std::sort(events.begin(), events.end());
+        const qint64 fromSecond = g.firstNewStart / 1000;
+        std::map<qint64, int> peaks; // second -> peak
+        int level = 0;
+        for (size_t i = 0; i < events.size(); ++i) {
+            level += events[i].second;
+            const qint64 t = events[i].first;
+            if (i + 1 < events.size() && events[i + 1].first == t)
+                continue; // settle all events at this instant first
+            const qint64 next = i + 1 < events.size() ? events[i + 1].first : t;
+            // `level` holds over [t, next): every second it touches sees at least that.
+            if (level <= 0)
+                continue;
+            const qint64 lastSecond = (std::max(next, t + 1) - 1) / 1000;
+            // (capped at an hour per step, in case of a nonsensical duration)
+            const qint64 firstSecond = std::max({t / 1000, fromSecond, lastSecond - 3600});
+            for (qint64 s = firstSecond; s <= lastSecond; ++s) {
+                int &p = peaks[s];
+                p = std::max(p, level);
+            }
+        }
+        for (const auto &[second, peak] : peaks) {
+            acc1s.notePeak(g.function, g.version, second, peak);
+            acc1m.notePeak(g.function, g.version, second, peak);
+        }
+        // Carry what ended recently, for overlaps with the next batch.
+        std::vector<Interval> keep;
+        for (const auto *list : {&carried, &g.fresh})
+            for (const Interval &iv : *list)
+                if (iv.end > maxEnd - kCarryMs)
+                    keep.push_back(iv);
+        carried = std::move(keep);
+    }
+    // Forget intervals of quiet groups once they are older than the carry window.
+    for (const InvocationRecord &r : batch)
+        m_latestEnd = std::max(m_latestEnd, r.startMs);
+    for (auto it = m_carried.begin(); it != m_carried.end();) {
+        if (!groups.contains(it.key())) {
+            auto &list = it.value();
+            list.erase(std::remove_if(list.begin(), list.end(),
+                                      [&](const Interval &iv) { return iv.end <= m_latestEnd - kCarryMs; }),
+                       list.end());
+        }
+        if (it.value().empty())
+            it = m_carried.erase(it);
+        else
+            ++it;
+    }
+}
+
+} // namespace funcdesk::store

@@ -1,0 +1,110 @@
+#pragma once
+// Per-second and per-minute rollups of invocation records (tables rollups_1s and
+// rollups_1m, same columns). Used by the writer, on the writer thread only.
+//
+// A record is counted in the bucket of its start time. `count` is invocations that ran
+// (throttles excluded, as in Lambda's Invocations metric); throttles are counted apart.
+// Errors are split by kind: errors (handler error), timeouts, ooms, crashes.
+//
+// Peak concurrency is computed by ConcurrencyTracker from the [start, start + init +
+// duration) intervals of the records the writer sees: the current batch plus intervals
+// of earlier batches that ended within the last kCarryMs. Invocations that overlap
+// records written more than kCarryMs earlier are not counted against those seconds, so
+// the figure can undercount for very long invocations; the engine can send exact
+// samples (Writer::recordConcurrency), which are merged as a maximum.
+
+#include "common/invocationrecord.h"
+#include "common/result.h"
+#include "store/histogram.h"
+#include "store/sqlite.h"
+
+#include <QHash>
+#include <QString>
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+namespace funcdesk::store {
+
+struct RollupKey
+{
+    QString function;
+    QString version;
+    qint64 ts = 0; // bucket start, seconds since the epoch
+    bool operator<(const RollupKey &o) const
+    {
+        return std::tie(function, ts, version) < std::tie(o.function, o.ts, o.version);
+    }
+};
+
+struct RollupBucket
+{
+    qint64 count = 0;
+    qint64 cold = 0;
+    qint64 errors = 0;
+    qint64 timeouts = 0;
+    qint64 ooms = 0;
+    qint64 crashes = 0;
+    qint64 throttles = 0;
+    double durationSum = 0;
+    double durationMax = 0;
+    double initSum = 0;
+    qint64 initCount = 0;
+    double gbSeconds = 0;
+    double costUsd = 0;
+    int peakConcurrency = 0;
+    DurationHistogram histogram;
+
+    void add(const InvocationRecord &r, double gbSeconds, double cost);
+    void merge(const RollupBucket &other);
+};
+
+class RollupAccumulator
+{
+public:
+    explicit RollupAccumulator(int resolutionSeconds) : m_resolution(resolutionSeconds) {}
+    void add(const InvocationRecord &r, double gbSeconds, double cost);
+    void notePeak(const QString &function, const QString &version, qint64 epochSecond, int peak);
+    bool isEmpty() const { return m_buckets.empty(); }
+    void clear() { m_buckets.clear(); }
+    const std::map<RollupKey, RollupBucket> &buckets() const { return m_buckets; }
+
+private:
+    RollupBucket &bucket(const QString &function, const QString &version, qint64 epochSecond);
+    int m_resolution;
+    std::map<RollupKey, RollupBucket> m_buckets;
+};
+
+// Merges accumulated buckets into a rollup table (read, merge, replace) inside the
+// caller's transaction. Holds prepared statements for its connection.
+class RollupTableWriter
+{
+public:
+    static Result<RollupTableWriter> create(Connection &conn, const char *table);
+    Status write(const RollupAccumulator &acc);
+
+private:
+    Statement m_select;
+    Statement m_upsert;
+};
+
+class ConcurrencyTracker
+{
+public:
+    static constexpr qint64 kCarryMs = 2000;
+    // Adds the batch's intervals, then reports per function+version per second peaks for
+    // the seconds the batch touches into `acc1s` and `acc1m`.
+    void process(const std::vector<InvocationRecord> &batch, RollupAccumulator &acc1s, RollupAccumulator &acc1m);
+
+private:
+    struct Interval
+    {
+        qint64 start;
+        qint64 end;
+    };
+    QHash<QString, std::vector<Interval>> m_carried; // key: function + '\n' + version
+    qint64 m_latestEnd = 0;
+};
+
+} // namespace funcdesk::store

@@ -1,0 +1,361 @@
+#include "store/writer.h"
+
+#include "common/logging.h"
+#include "store/rollup.h"
+#include "store/sqlite.h"
+
+#include <QDateTime>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace funcdesk::store {
+
+namespace {
+
+struct ConcurrencySample
+{
+    QString function;
+    QString version;
+    qint64 timestampMs = 0;
+    int concurrent = 0;
+};
+
+struct Batch
+{
+    std::vector<InvocationRecord> records;
+    std::vector<LogLine> lines;
+    std::vector<ConcurrencySample> samples;
+    bool isEmpty() const { return records.empty() && lines.empty() && samples.empty(); }
+    size_t size() const { return records.size() + lines.size(); }
+    void append(Batch &&o)
+    {
+        std::move(o.records.begin(), o.records.end(), std::back_inserter(records));
+        std::move(o.lines.begin(), o.lines.end(), std::back_inserter(lines));
+        std::move(o.samples.begin(), o.samples.end(), std::back_inserter(samples));
+    }
+};
+
+QString nullIfEmpty(const QString &s) { return s.isEmpty() ? QString() : s; }
+
+} // namespace
+
+class WriterPrivate
+{
+public:
+    explicit WriterPrivate(WriterOptions o) : options(std::move(o)) {}
+
+    void run(std::promise<Status> opened);
+    Status openOnThread();
+    Status writeBatch(Batch &batch);
+    void loadMonthlyUsage();
+
+    const WriterOptions options;
+
+    // Shared state, guarded by mutex.
+    mutable std::mutex mutex;
+    std::condition_variable wake;
+    std::condition_variable done;
+    Batch pending;
+    quint64 enqueuedSeq = 0;
+    quint64 committedSeq = 0;
+    quint64 pruneRequestSeq = 0;
+    quint64 pruneDoneSeq = 0;
+    Result<qint64> pruneResult = qint64(0);
+    Status lastStatus;
+    bool stop = false;
+    bool flushRequested = false;
+    WriterStats stats;
+    std::thread thread;
+
+    // Writer thread only.
+    Connection conn;
+    Statement insertRecord;
+    Statement insertLine;
+    std::optional<RollupTableWriter> rollups1s;
+    std::optional<RollupTableWriter> rollups1m;
+    ConcurrencyTracker tracker;
+    MonthlyUsage usage;
+};
+
+Status WriterPrivate::openOnThread()
+{
+    auto c = Connection::open(options.databasePath);
+    if (!c)
+        return c.error();
+    conn = std::move(*c);
+    auto ins = conn.prepare(
+        "INSERT INTO invocations(request_id, function, version, alias, environment_id, trigger, start_ms, "
+        "duration_ms, billed_ms, init_ms, cold, memory_mb, max_memory_mb, status, error_type, error_message, "
+        "request_bytes, response_bytes, cost_usd, architecture, log_truncated) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)");
+    if (!ins)
+        return ins.error();
+    insertRecord = std::move(*ins);
+    auto line = conn.prepare(
+        "INSERT INTO log_lines(ts_ms, request_id, function, environment_id, text) VALUES (?1,?2,?3,?4,?5)");
+    if (!line)
+        return line.error();
+    insertLine = std::move(*line);
+    auto r1 = RollupTableWriter::create(conn, "rollups_1s");
+    if (!r1)
+        return r1.error();
+    rollups1s = std::move(*r1);
+    auto r2 = RollupTableWriter::create(conn, "rollups_1m");
+    if (!r2)
+        return r2.error();
+    rollups1m = std::move(*r2);
+    loadMonthlyUsage();
+    return {};
+}
+
+void WriterPrivate::loadMonthlyUsage()
+{
+    // Free-tier allowance already used this month, from the minute rollups.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QDate today = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).date();
+    const qint64 monthStart = QDateTime(QDate(today.year(), today.month(), 1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+    usage = MonthlyUsage{MonthlyUsage::monthKeyOf(now), 0, 0};
+    auto stmt = conn.prepare("SELECT total(count), total(gb_seconds) FROM rollups_1m WHERE ts >= ?1");
+    if (!stmt)
+        return;
+    stmt->bind(1, monthStart);
+    if (auto row = stmt->step(); row && *row) {
+        usage.requests = stmt->real(0);
+        usage.gbSeconds = stmt->real(1);
+    }
+}
+
+Status WriterPrivate::writeBatch(Batch &batch)
+{
+    auto tx = Transaction::begin(conn);
+    if (!tx)
+        return tx.error();
+    RollupAccumulator acc1s(1);
+    RollupAccumulator acc1m(60);
+    for (InvocationRecord &r : batch.records) {
+        r.billedDurationMs = options.costModel.billedDurationMs(r);
+        r.costUsd = costWithFreeTier(options.costModel, r, usage);
+        const double gbs = options.costModel.gbSeconds(r);
+        Statement &s = insertRecord;
+        s.bind(1, r.requestId).bind(2, r.function).bind(3, r.version).bind(4, nullIfEmpty(r.alias));
+        s.bind(5, r.environmentId).bind(6, triggerName(r.trigger)).bind(7, r.startMs).bind(8, r.durationMs);
+        s.bind(9, r.billedDurationMs).bind(10, r.initDurationMs).bind(11, qint64(r.cold));
+        s.bind(12, r.memorySizeMb).bind(13, r.maxMemoryUsedMb).bind(14, statusName(r.status));
+        s.bind(15, nullIfEmpty(r.errorType)).bind(16, nullIfEmpty(r.errorMessage)).bind(17, r.requestBytes);
+        s.bind(18, r.responseBytes).bind(19, r.costUsd).bind(20, r.architecture).bind(21, qint64(r.logTruncated));
+        if (auto st = s.run(); !st)
+            return st;
+        acc1s.add(r, gbs, r.costUsd);
+        acc1m.add(r, gbs, r.costUsd);
+    }
+    for (const LogLine &l : batch.lines) {
+        insertLine.bind(1, l.timestampMs).bind(2, nullIfEmpty(l.requestId)).bind(3, l.function);
+        insertLine.bind(4, l.environmentId).bind(5, l.text.isNull() ? QStringLiteral("") : l.text);
+        if (auto st = insertLine.run(); !st)
+            return st;
+    }
+    tracker.process(batch.records, acc1s, acc1m);
+    for (const ConcurrencySample &c : batch.samples) {
+        acc1s.notePeak(c.function, c.version, c.timestampMs / 1000, c.concurrent);
+        acc1m.notePeak(c.function, c.version, c.timestampMs / 1000, c.concurrent);
+    }
+    if (auto st = rollups1s->write(acc1s); !st)
+        return st;
+    if (auto st = rollups1m->write(acc1m); !st)
+        return st;
+    return tx->commit();
+}
+
+void WriterPrivate::run(std::promise<Status> opened)
+{
+    Status openStatus = openOnThread();
+    const bool ok = openStatus.ok();
+    opened.set_value(std::move(openStatus));
+    if (!ok)
+        return;
+
+    using Clock = std::chrono::steady_clock;
+    const auto interval = std::chrono::milliseconds(options.flushIntervalMs);
+    const auto pruneInterval = std::chrono::milliseconds(options.retention.intervalMs);
+    auto lastPrune = Clock::now();
+    bool pruneBacklog = false;
+    Batch retry;
+    int retries = 0;
+
+    std::unique_lock lock(mutex);
+    for (;;) {
+        const auto deadline = Clock::now() + interval;
+        wake.wait_until(lock, deadline, [&] {
+            return stop || flushRequested || pruneRequestSeq > pruneDoneSeq
+                || pending.size() >= size_t(options.maxPendingRecords);
+        });
+        Batch batch;
+        std::swap(batch, pending);
+        const quint64 seq = enqueuedSeq;
+        const quint64 pruneSeq = pruneRequestSeq;
+        const bool stopping = stop;
+        flushRequested = false;
+        lock.unlock();
+
+        if (!retry.isEmpty()) {
+            retry.append(std::move(batch));
+            batch = std::move(retry);
+            retry = Batch();
+        }
+        Status status;
+        qint64 written = 0;
+        qint64 writtenLines = 0;
+        qint64 dropped = 0;
+        if (!batch.isEmpty()) {
+            status = writeBatch(batch);
+            if (status) {
+                written = qint64(batch.records.size());
+                writtenLines = qint64(batch.lines.size());
+                retries = 0;
+            } else {
+                qCWarning(lcStore) << "writer batch failed:" << status.error().toString();
+                if (++retries > Writer::kMaxRetries || stopping) {
+                    dropped = qint64(batch.records.size());
+                    retries = 0;
+                } else {
+                    retry = std::move(batch);
+                }
+            }
+        }
+        Result<qint64> pruned = qint64(0);
+        const bool pruneRequested = pruneSeq > pruneDoneSeq;
+        if (pruneRequested) {
+            pruned = pruneAll(conn, options.retention, QDateTime::currentMSecsSinceEpoch());
+        } else if (options.pruning && !stopping && (pruneBacklog || Clock::now() - lastPrune >= pruneInterval)) {
+            auto step = pruneStep(conn, options.retention, QDateTime::currentMSecsSinceEpoch());
+            lastPrune = Clock::now();
+            pruneBacklog = step && step->more;
+            pruned = step ? Result<qint64>(step->deleted) : Result<qint64>(step.error());
+        }
+
+        lock.lock();
+        if (retry.isEmpty())
+            committedSeq = seq; // everything up to seq is written or dropped
+        if (!batch.isEmpty() || !status.ok())
+            lastStatus = status;
+        stats.committedRecords += written;
+        stats.committedLogLines += writtenLines;
+        stats.droppedRecords += dropped;
+        if (written || writtenLines)
+            ++stats.batches;
+        if (!status)
+            stats.lastError = status.error().toString();
+        if (pruned)
+            stats.prunedRows += *pruned;
+        else
+            stats.lastError = pruned.error().toString();
+        if (pruneRequested) {
+            pruneResult = pruned;
+            pruneDoneSeq = pruneSeq;
+        }
+        done.notify_all();
+        if (stopping && pending.isEmpty() && retry.isEmpty())
+            break;
+    }
+}
+
+// ---- Writer --------------------------------------------------------------------------
+
+Writer::Writer() = default;
+
+Result<std::unique_ptr<Writer>> Writer::start(const WriterOptions &options)
+{
+    std::unique_ptr<Writer> w(new Writer());
+    w->d = std::make_unique<WriterPrivate>(options);
+    std::promise<Status> opened;
+    auto future = opened.get_future();
+    WriterPrivate *d = w->d.get();
+    d->thread = std::thread([d, p = std::move(opened)]() mutable { d->run(std::move(p)); });
+    Status s = future.get();
+    if (!s) {
+        d->thread.join();
+        return s.error();
+    }
+    return w;
+}
+
+Writer::~Writer()
+{
+    if (!d || !d->thread.joinable())
+        return;
+    {
+        std::lock_guard lock(d->mutex);
+        d->stop = true;
+    }
+    d->wake.notify_one();
+    d->thread.join();
+}
+
+void Writer::enqueue(InvocationRecord record)
+{
+    std::lock_guard lock(d->mutex);
+    d->pending.records.push_back(std::move(record));
+    ++d->enqueuedSeq;
+    if (d->pending.size() == size_t(d->options.maxPendingRecords))
+        d->wake.notify_one();
+}
+
+void Writer::enqueue(LogLine line)
+{
+    std::lock_guard lock(d->mutex);
+    d->pending.lines.push_back(std::move(line));
+    ++d->enqueuedSeq;
+    if (d->pending.size() == size_t(d->options.maxPendingRecords))
+        d->wake.notify_one();
+}
+
+void Writer::enqueue(QList<LogLine> lines)
+{
+    std::lock_guard lock(d->mutex);
+    const size_t before = d->pending.size();
+    for (LogLine &l : lines)
+        d->pending.lines.push_back(std::move(l));
+    ++d->enqueuedSeq;
+    const auto threshold = size_t(d->options.maxPendingRecords);
+    if (before < threshold && d->pending.size() >= threshold)
+        d->wake.notify_one();
+}
+
+void Writer::recordConcurrency(const QString &function, const QString &version, qint64 timestampMs, int concurrent)
+{
+    std::lock_guard lock(d->mutex);
+    d->pending.samples.push_back(ConcurrencySample{function, version, timestampMs, concurrent});
+    ++d->enqueuedSeq;
+}
+
+Status Writer::flush()
+{
+    std::unique_lock lock(d->mutex);
+    const quint64 target = d->enqueuedSeq;
+    d->flushRequested = true;
+    d->wake.notify_one();
+    d->done.wait(lock, [&] { return d->committedSeq >= target; });
+    return d->lastStatus;
+}
+
+Result<qint64> Writer::pruneNow()
+{
+    std::unique_lock lock(d->mutex);
+    const quint64 target = ++d->pruneRequestSeq;
+    d->wake.notify_one();
+    d->done.wait(lock, [&] { return d->pruneDoneSeq >= target; });
+    return d->pruneResult;
+}
+
+WriterStats Writer::stats() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->stats;
+}
+
+} // namespace funcdesk::store

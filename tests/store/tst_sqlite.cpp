@@ -1,0 +1,176 @@
+// Connection / Statement / Transaction RAII, pragmas, and clear errors for corrupt,
+// foreign and locked databases.
+#include "store/sqlite.h"
+#include "tempdb.h"
+
+#include <QFile>
+#include <QTest>
+
+#include <thread>
+
+using namespace funcdesk;
+using namespace funcdesk::store;
+
+class TestSqlite : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void opensWithWalAndPragmas()
+    {
+        test::TempDb db;
+        auto conn = Connection::open(db.path());
+        QVERIFY2(conn, qPrintable(conn ? QString() : conn.error().toString()));
+        QCOMPARE(*conn->queryText("PRAGMA journal_mode"), QStringLiteral("wal"));
+        QCOMPARE(*conn->queryInt("PRAGMA synchronous"), qint64(1)); // NORMAL
+        QCOMPARE(*conn->queryInt("PRAGMA foreign_keys"), qint64(1));
+        QCOMPARE(*conn->queryInt("PRAGMA busy_timeout"), qint64(5000));
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        test::TempDb db;
+        auto conn = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(conn);
+        QVERIFY(conn->exec("CREATE TABLE t(x INTEGER)"));
+        {
+            auto tx = Transaction::begin(*conn);
+            QVERIFY(tx);
+            QVERIFY(conn->exec("INSERT INTO t VALUES (1)"));
+        } // no commit
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM t"), qint64(0));
+        {
+            auto tx = Transaction::begin(*conn);
+            QVERIFY(tx);
+            QVERIFY(conn->exec("INSERT INTO t VALUES (2)"));
+            QVERIFY(tx->commit());
+            QVERIFY(!tx->commit()); // already finished
+        }
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM t"), qint64(1));
+    }
+
+    void statementBindsAndReads()
+    {
+        test::TempDb db;
+        auto conn = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(conn);
+        QVERIFY(conn->exec("CREATE TABLE t(i INTEGER, r REAL, s TEXT, b BLOB)"));
+        auto ins = conn->prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)");
+        QVERIFY(ins);
+        ins->bind(1, qint64(1) << 40).bind(2, 2.5).bind(3, QStringLiteral("héllo")).bind(4, QByteArray("\0x", 2));
+        QVERIFY(ins->run());
+        ins->bind(1, 0).bindNull(2).bind(3, QString()).bind(4, QByteArray());
+        QVERIFY(ins->run());
+        auto sel = conn->prepare("SELECT i, r, s, b FROM t ORDER BY i DESC");
+        QVERIFY(sel);
+        QVERIFY(*sel->step());
+        QCOMPARE(sel->int64(0), qint64(1) << 40);
+        QCOMPARE(sel->real(1), 2.5);
+        QCOMPARE(sel->text(2), QStringLiteral("héllo"));
+        QCOMPARE(sel->blob(3), QByteArray("\0x", 2));
+        QVERIFY(*sel->step());
+        QVERIFY(sel->isNull(1));
+        QVERIFY(sel->isNull(2));
+        QVERIFY(!*sel->step());
+    }
+
+    void errorsCarrySqliteMessage()
+    {
+        test::TempDb db;
+        auto conn = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(conn);
+        auto bad = conn->prepare("SELECT * FROM no_such_table");
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().type, QLatin1String(kStoreError));
+        QVERIFY2(bad.error().message.contains(QLatin1String("no such table: no_such_table")),
+                 qPrintable(bad.error().message));
+        QVERIFY(conn->exec("CREATE TABLE u(x UNIQUE)"));
+        QVERIFY(conn->exec("INSERT INTO u VALUES (1)"));
+        auto dup = conn->prepare("INSERT INTO u VALUES (1)");
+        QVERIFY(dup);
+        const Status s = dup->run();
+        QVERIFY(!s);
+        QVERIFY2(s.error().message.contains(QLatin1String("UNIQUE constraint failed")), qPrintable(s.error().message));
+    }
+
+    void foreignFileIsAnErrorAndUntouched_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("text") << QByteArray("this is not a database, just some notes\n").repeated(200);
+        QByteArray header("SQLite format 3");
+        header.append('\0');
+        header.append(QByteArray(8192, '\x5a'));
+        QTest::newRow("damaged header") << header;
+        QTest::newRow("binary noise") << QByteArray(4096, '\xff');
+    }
+    void foreignFileIsAnErrorAndUntouched()
+    {
+        QFETCH(QByteArray, bytes);
+        test::TempDb db;
+        QVERIFY(db.writeFile(bytes));
+        auto conn = Connection::open(db.path());
+        QVERIFY(!conn);
+        QCOMPARE(conn.error().type, QLatin1String(kStoreCorrupt));
+        QVERIFY2(conn.error().message.contains(db.path()), qPrintable(conn.error().message));
+        QFile f(db.path());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), bytes);
+        QVERIFY(!QFile::exists(db.path() + QStringLiteral("-wal")));
+    }
+
+    void lockedDatabaseIsBusyError()
+    {
+        test::TempDb db;
+        auto holder = Connection::open(db.path());
+        QVERIFY(holder);
+        auto tx = Transaction::begin(*holder); // holds the write lock
+        QVERIFY(tx);
+        auto other = Connection::open(db.path(), {.busyTimeoutMs = 50});
+        QVERIFY(other); // reading works under WAL
+        auto tx2 = Transaction::begin(*other);
+        QVERIFY(!tx2);
+        QCOMPARE(tx2.error().type, QLatin1String(kStoreBusy));
+        QVERIFY2(tx2.error().message.contains(QLatin1String("locked")), qPrintable(tx2.error().message));
+    }
+
+    void lockedFreshDatabaseFailsMigrationCleanly()
+    {
+        test::TempDb db;
+        auto holder = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(holder);
+        QVERIFY(holder->exec("BEGIN EXCLUSIVE; CREATE TABLE x(y);"));
+        auto other = Connection::open(db.path(), {.busyTimeoutMs = 50});
+        QVERIFY(!other);
+        QCOMPARE(other.error().type, QLatin1String(kStoreBusy));
+    }
+
+    void readOnlyConnectionRefusesWrites()
+    {
+        test::TempDb db;
+        QVERIFY(Connection::open(db.path()));
+        auto ro = Connection::open(db.path(), {.readOnly = true});
+        QVERIFY(ro);
+        QVERIFY(!ro->exec("INSERT INTO test_events VALUES ('f','n','{}',1)"));
+        auto missing = Connection::open(db.filePath(QStringLiteral("missing.db")), {.readOnly = true});
+        QVERIFY(!missing);
+    }
+
+    void threadConnectionIsPerThread()
+    {
+        test::TempDb db;
+        auto mine = threadConnection(db.path());
+        QVERIFY(mine);
+        auto again = threadConnection(db.path());
+        QVERIFY(again);
+        QCOMPARE(*again, *mine);
+        Connection *theirs = nullptr;
+        std::thread([&] {
+            auto c = threadConnection(db.path());
+            theirs = c ? *c : nullptr;
+        }).join();
+        QVERIFY(theirs != nullptr);
+        QVERIFY(theirs != *mine);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqlite)
+#include "tst_sqlite.moc"
