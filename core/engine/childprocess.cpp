@@ -107,21 +107,25 @@ PreparedSpawn prepare(const SpawnSpec &spec)
         if (moved[i] < 0)
             childFail(errFd, errno);
     }
-    bool stdinMapped = false;
+    bool mapped[3] = {false, false, false};
     int highest = 2;
     for (int i = 0; i < count; ++i) {
         const int target = spec.fds[i].first;
         if (::dup2(moved[i], target) < 0)
             childFail(errFd, errno);
-        stdinMapped = stdinMapped || target == 0;
+        if (target < 3)
+            mapped[target] = true;
         highest = std::max(highest, target);
     }
-    if (!stdinMapped) {
-        const int null = ::open("/dev/null", O_RDONLY);
-        if (null >= 0 && null != 0) {
-            ::dup2(null, 0);
-            ::close(null);
+    // Unmapped stdin/stdout/stderr are /dev/null, never the engine's own.
+    if (!mapped[0] || !mapped[1] || !mapped[2]) {
+        const int null = ::open("/dev/null", O_RDWR);
+        for (int fd = 0; fd < 3; ++fd) {
+            if (!mapped[fd] && null >= 0 && null != fd)
+                ::dup2(null, fd);
         }
+        if (null > 2)
+            ::close(null);
     }
     // Every other fd is closed (they are O_CLOEXEC too; this also covers fds opened by
     // libraries without it). The error pipe survives until exec through its CLOEXEC flag.

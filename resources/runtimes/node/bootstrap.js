@@ -1,0 +1,221 @@
+// Funcdesk nodejs runtime shim: loads a Lambda handler and serves invocations.
+//
+// Protocol with the engine (core/engine/pipechannel.h has the authoritative copy):
+//   frames on fd 3 (engine -> runtime) and fd 4 (runtime -> engine), each
+//     u32 little-endian N | N bytes: a type byte, then the body
+//   engine -> runtime
+//     'I' requestId \n deadlineMs \n invokedFunctionArn \n traceId \n clientContext \n payload
+//   runtime -> engine
+//     'R'                                   init finished
+//     'E' errorType \n errorDocument        init failed (then wait for EOF on fd 3)
+//     'S' requestId \n response             handler result (JSON)
+//     'F' requestId \n errorType \n errorDocument
+//   stdout and stderr are the environment's log. console.* writes synchronously (fd 1/2),
+//   so each request's output is in the log pipe before its answer. EOF on fd 3: exit.
+//
+// Handlers load as on Lambda: "<path>/<module>.<export>", the module found as .js, .mjs or
+// .cjs in LAMBDA_TASK_ROOT; ESM (.mjs, or .js under "type": "module") through import(),
+// CommonJS through require(). Async handlers and callback(err, result) handlers both work.
+'use strict';
+
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const util = require('util');
+
+const IN_FD = 3;
+const OUT_FD = 4;
+let currentRequestId = undefined;
+
+function writeAll(fd, buf) {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+function send(kind, body) {
+  const head = Buffer.allocUnsafe(5);
+  head.writeUInt32LE(body.length + 1, 0);
+  head[4] = kind.charCodeAt(0);
+  writeAll(OUT_FD, Buffer.concat([head, body], body.length + 5));
+}
+
+// console.* as on Lambda: "<ISO time>\t<request id>\t<LEVEL>\t<message>", newlines inside a
+// message become '\r' so that one call stays one log line.
+function patchConsole() {
+  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+  for (const [name, level] of Object.entries(levels)) {
+    const fd = name === 'error' || name === 'warn' ? 2 : 1;
+    console[name] = (...args) => {
+      let message = util.format(...args);
+      if (name === 'trace') message += '\n' + new Error().stack.split('\n').slice(2).join('\n');
+      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message.replace(/\n/g, '\r')}\n`;
+      writeAll(fd, Buffer.from(line));
+    };
+  }
+}
+
+function errorLines(err) {
+  return typeof err?.stack === 'string' ? err.stack.split('\n') : [];
+}
+
+function errorDocument(err) {
+  if (err instanceof Error || (err && typeof err === 'object' && 'message' in err)) {
+    return { errorType: err.name || 'Error', errorMessage: String(err.message), stackTrace: errorLines(err) };
+  }
+  return { errorType: typeof err, errorMessage: String(err), stackTrace: [] };
+}
+
+function failInit(errorType, errorMessage, stackTrace) {
+  const doc = { errorType, errorMessage, stackTrace: stackTrace || [] };
+  console.error(`${errorType}: ${errorMessage}`);
+  send('E', Buffer.from(`${errorType}\n${JSON.stringify(doc)}`));
+  // Wait for the engine to close fd 3, then leave.
+  const input = new net.Socket({ fd: IN_FD, readable: true, writable: false });
+  input.on('data', () => {});
+  input.on('end', () => process.exit(0));
+  input.on('error', () => process.exit(0));
+  return new Promise(() => {});
+}
+
+function isEsmJs(file) {
+  let dir = path.dirname(file);
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        return JSON.parse(fs.readFileSync(pkg, 'utf8')).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
+async function loadHandler(taskRoot, handlerString) {
+  const slash = handlerString.lastIndexOf('/');
+  const dir = handlerString.slice(0, slash + 1);
+  const rest = handlerString.slice(slash + 1);
+  const dot = rest.indexOf('.');
+  if (dot < 0) return failInit('Runtime.MalformedHandlerName', `Bad handler ${handlerString}`);
+  const moduleName = rest.slice(0, dot);
+  const handlerPath = rest.slice(dot + 1);
+  const base = path.resolve(taskRoot, dir, moduleName);
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!file) {
+    return failInit('Runtime.ImportModuleError',
+      `Error: Cannot find module '${dir}${moduleName}'\nRequire stack:\n- ${__filename}`);
+  }
+  let mod;
+  try {
+    const esm = file.endsWith('.mjs') || (file.endsWith('.js') && isEsmJs(file));
+    mod = esm ? await import(require('url').pathToFileURL(file).href) : require(file);
+  } catch (e) {
+    if (e instanceof SyntaxError) return failInit('Runtime.UserCodeSyntaxError', `${e.name}: ${e.message}`, errorLines(e));
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
+      return failInit('Runtime.ImportModuleError', `Error: ${e.message}`, errorLines(e));
+    }
+    const doc = errorDocument(e);
+    return failInit(doc.errorType, doc.errorMessage, doc.stackTrace);
+  }
+  let handler = mod;
+  for (const part of handlerPath.split('.')) handler = handler == null ? undefined : handler[part];
+  if (typeof handler !== 'function') {
+    return failInit('Runtime.HandlerNotFound', `${moduleName}.${handlerPath} is undefined or not exported`);
+  }
+  return handler;
+}
+
+function makeContext(requestId, deadlineMs, arn, clientContext) {
+  const env = process.env;
+  return {
+    awsRequestId: requestId,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: arn,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    callbackWaitsForEmptyEventLoop: true,
+    clientContext,
+    identity: undefined,
+    getRemainingTimeInMillis: () => Math.max(deadlineMs - Date.now(), 0),
+    done: undefined,
+    succeed: undefined,
+    fail: undefined,
+  };
+}
+
+function invoke(handler, frame) {
+  const fields = [];
+  let pos = 1;
+  for (let i = 0; i < 5; ++i) {
+    const nl = frame.indexOf(10, pos);
+    fields.push(frame.toString('utf8', pos, nl));
+    pos = nl + 1;
+  }
+  const [requestId, deadline, arn, trace, cc] = fields;
+  currentRequestId = requestId;
+  if (trace) process.env._X_AMZN_TRACE_ID = trace;
+  let settled = false;
+  const finish = (err, result) => {
+    if (settled) return;
+    settled = true;
+    if (err !== null && err !== undefined) {
+      const doc = errorDocument(err);
+      console.error('Invoke Error \t' + JSON.stringify(doc));
+      send('F', Buffer.from(`${requestId}\n${doc.errorType}\n${JSON.stringify(doc)}`));
+      return;
+    }
+    let body;
+    try {
+      body = JSON.stringify(result === undefined ? null : result);
+    } catch (e) {
+      const doc = { errorType: 'Runtime.MarshalError', errorMessage: `Unable to stringify response body: ${e.message}`, stackTrace: [] };
+      send('F', Buffer.from(`${requestId}\nRuntime.MarshalError\n${JSON.stringify(doc)}`));
+      return;
+    }
+    send('S', Buffer.concat([Buffer.from(requestId + '\n'), Buffer.from(body)]));
+  };
+  try {
+    const event = JSON.parse(frame.toString('utf8', pos));
+    const context = makeContext(requestId, Number(deadline), arn, cc ? JSON.parse(cc) : undefined);
+    context.done = finish;
+    context.succeed = (r) => finish(null, r);
+    context.fail = (e) => finish(e ?? new Error('handled'));
+    const r = handler(event, context, finish);
+    if (r && typeof r.then === 'function') r.then((v) => finish(null, v), (e) => finish(e ?? new Error('rejected')));
+  } catch (e) {
+    finish(e);
+  }
+}
+
+async function main() {
+  patchConsole();
+  const handler = await loadHandler(process.env.LAMBDA_TASK_ROOT || process.cwd(), process.env._HANDLER || '');
+  const input = new net.Socket({ fd: IN_FD, readable: true, writable: false });
+  let buf = Buffer.alloc(0);
+  input.on('data', (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    while (buf.length >= 4) {
+      const n = buf.readUInt32LE(0);
+      if (buf.length < 4 + n) break;
+      const frame = buf.subarray(4, 4 + n);
+      buf = buf.subarray(4 + n);
+      if (frame[0] === 0x49 /* 'I' */) invoke(handler, frame);
+    }
+  });
+  input.on('end', () => process.exit(0));
+  input.on('error', () => process.exit(0));
+  send('R', Buffer.alloc(0));
+}
+
+main();

@@ -1,0 +1,213 @@
+# Funcdesk python3 runtime shim: loads a Lambda handler and serves invocations.
+#
+# Protocol with the engine (core/engine/pipechannel.h has the authoritative copy):
+#   frames on fd 3 (engine -> runtime) and fd 4 (runtime -> engine), each
+#     u32 little-endian N | N bytes: a type byte, then the body
+#   engine -> runtime
+#     b'I' requestId \n deadlineMs \n invokedFunctionArn \n traceId \n clientContext \n payload
+#   runtime -> engine
+#     b'R'                                   init finished
+#     b'E' errorType \n errorDocument        init failed (then wait for EOF on fd 3)
+#     b'S' requestId \n response             handler result (JSON)
+#     b'F' requestId \n errorType \n errorDocument
+#   stdout and stderr are the environment's log; both are flushed before every answer so
+#   that each request's output is attributed to it. EOF on fd 3: exit.
+#
+# Handlers load as on Lambda: "<module path>.<function>", module path relative to
+# LAMBDA_TASK_ROOT (dots or slashes for sub-packages), sys.path[0] = LAMBDA_TASK_ROOT.
+
+import json
+import os
+import sys
+import time
+
+IN_FD = 3
+OUT_FD = 4
+
+
+def send(kind, body):
+    data = (len(body) + 1).to_bytes(4, 'little') + kind + body
+    view = memoryview(data)
+    while view:
+        n = os.write(OUT_FD, view)
+        view = view[n:]
+
+
+class FrameReader:
+    __slots__ = ('buf',)
+
+    def __init__(self):
+        self.buf = b''
+
+    def read(self):
+        buf = self.buf
+        while len(buf) < 4:
+            chunk = os.read(IN_FD, 1 << 20)
+            if not chunk:
+                return None
+            buf += chunk
+        need = 4 + int.from_bytes(buf[:4], 'little')
+        if len(buf) < need:
+            parts = [buf]
+            have = len(buf)
+            while have < need:
+                chunk = os.read(IN_FD, max(1 << 20, need - have))
+                if not chunk:
+                    return None
+                parts.append(chunk)
+                have += len(chunk)
+            buf = b''.join(parts)
+        frame = buf[4:need]
+        self.buf = buf[need:]
+        return frame
+
+
+def flush_logs():
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
+def error_doc(error_type, message, stack=None, request_id=None):
+    doc = {'errorMessage': message, 'errorType': error_type}
+    if request_id:
+        doc['requestId'] = request_id
+    doc['stackTrace'] = stack if stack is not None else []
+    return json.dumps(doc).encode()
+
+
+def fail_init(error_type, message, stack=None):
+    print('[ERROR] %s: %s' % (error_type, message))
+    flush_logs()
+    send(b'E', error_type.encode() + b'\n' + error_doc(error_type, message, stack))
+    while os.read(IN_FD, 1 << 16):
+        pass
+    os._exit(0)
+
+
+class LambdaContext:
+    __slots__ = ('aws_request_id', 'function_name', 'function_version', 'invoked_function_arn',
+                 'memory_limit_in_mb', 'log_group_name', 'log_stream_name', 'client_context',
+                 'identity', '_deadline_ms')
+
+    def __init__(self, request_id, deadline_ms, arn, client_context):
+        env = os.environ
+        self.aws_request_id = request_id
+        self.function_name = env.get('AWS_LAMBDA_FUNCTION_NAME')
+        self.function_version = env.get('AWS_LAMBDA_FUNCTION_VERSION')
+        self.invoked_function_arn = arn
+        self.memory_limit_in_mb = env.get('AWS_LAMBDA_FUNCTION_MEMORY_SIZE')
+        self.log_group_name = env.get('AWS_LAMBDA_LOG_GROUP_NAME')
+        self.log_stream_name = env.get('AWS_LAMBDA_LOG_STREAM_NAME')
+        self.client_context = client_context
+        self.identity = None
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(int(self._deadline_ms - time.time() * 1000), 0)
+
+
+CURRENT_REQUEST = {'id': None}
+LOGGING_READY = False
+
+
+def setup_logging():
+    # As on Lambda: the root logger writes "[LEVEL]\t<time>\t<request id>\t<message>".
+    global LOGGING_READY
+    LOGGING_READY = True
+    import logging
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = CURRENT_REQUEST['id']
+            return True
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter(
+        '[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n', '%Y-%m-%dT%H:%M:%S'))
+    handler.formatter.converter = time.gmtime
+    handler.addFilter(RequestIdFilter())
+    logging.getLogger().addHandler(handler)
+
+
+def load_handler(task_root, handler_name):
+    try:
+        module_path, function_name = handler_name.rsplit('.', 1)
+    except ValueError as e:
+        fail_init('Runtime.MalformedHandlerName', "Bad handler '%s': %s" % (handler_name, e))
+    module_name = module_path.replace('/', '.')
+    import importlib
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        fail_init('Runtime.ImportModuleError', "Unable to import module '%s': %s" % (module_name, e))
+    except SyntaxError as e:
+        stack = ['  File "%s" Line %s\n        %s\n' % (e.filename, e.lineno, (e.text or '').strip())]
+        fail_init('Runtime.UserCodeSyntaxError', "Syntax error in module '%s': %s" % (module_name, e), stack)
+    except Exception as e:
+        import traceback
+        stack = traceback.format_list(traceback.extract_tb(e.__traceback__)[1:])
+        fail_init(type(e).__name__, str(e), stack)
+    handler = getattr(module, function_name, None)
+    if handler is None or not callable(handler):
+        fail_init('Runtime.HandlerNotFound', "Handler '%s' missing on module '%s'" % (function_name, module_name))
+    return handler
+
+
+def main():
+    task_root = os.environ.get('LAMBDA_TASK_ROOT', os.getcwd())
+    sys.path[0] = task_root  # the code dir first, the shim's own folder not at all
+    try:
+        sys.stdout.reconfigure(line_buffering=True)
+    except Exception:
+        pass
+    handler = load_handler(task_root, os.environ.get('_HANDLER', ''))
+    if 'logging' in sys.modules:
+        setup_logging()
+    flush_logs()
+    send(b'R', b'')
+
+    reader = FrameReader()
+    dumps = json.dumps
+    loads = json.loads
+    while True:
+        frame = reader.read()
+        if frame is None:
+            return
+        if frame[:1] != b'I':
+            continue
+        rid_b, deadline_b, arn_b, trace_b, cc_b, payload = frame[1:].split(b'\n', 5)
+        rid = rid_b.decode()
+        CURRENT_REQUEST['id'] = rid
+        if trace_b:
+            os.environ['_X_AMZN_TRACE_ID'] = trace_b.decode()
+        if not LOGGING_READY and 'logging' in sys.modules:
+            setup_logging()
+        try:
+            client_context = loads(cc_b) if cc_b else None
+            event = loads(payload)
+            context = LambdaContext(rid, int(deadline_b), arn_b.decode(), client_context)
+            result = handler(event, context)
+        except Exception as e:
+            import traceback
+            etype = type(e).__name__
+            stack = traceback.format_list(traceback.extract_tb(e.__traceback__)[1:])
+            print('[ERROR] %s: %s\nTraceback (most recent call last):\n%s' % (etype, e, ''.join(stack).rstrip('\n')))
+            flush_logs()
+            send(b'F', rid_b + b'\n' + etype.encode() + b'\n' + error_doc(etype, str(e), stack, rid))
+            continue
+        try:
+            body = dumps(result).encode()
+        except Exception as e:
+            flush_logs()
+            message = 'Unable to marshal response: %s' % e
+            send(b'F', rid_b + b'\nRuntime.MarshalError\n' + error_doc('Runtime.MarshalError', message, [], rid))
+            continue
+        flush_logs()
+        send(b'S', rid_b + b'\n' + body)
+
+
+if __name__ == '__main__':
+    main()
