@@ -109,15 +109,18 @@ bool useMinuteTableForRange(const SeriesQuery &q)
     return !(recent && q.toMs - q.fromMs <= kSecondTableMaxRangeMs);
 }
 
+// Every word quoted (so FTS5 syntax is literal); the last one as a prefix unless the
+// text ends in whitespace.
 QString ftsQuery(const QString &text)
 {
+    const bool prefix = !text.isEmpty() && !text.back().isSpace();
     static const QRegularExpression ws(QStringLiteral("\\s+"));
     const QStringList words = text.split(ws, Qt::SkipEmptyParts);
     QStringList parts;
     for (qsizetype i = 0; i < words.size(); ++i) {
         QString w = words[i];
         w.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        parts.append(QLatin1Char('"') + w + QLatin1Char('"') + (i == words.size() - 1 ? QStringLiteral("*") : QString()));
+        parts.append(QLatin1Char('"') + w + QLatin1Char('"') + (prefix && i == words.size() - 1 ? QStringLiteral("*") : QString()));
     }
     return parts.join(QLatin1Char(' '));
 }
@@ -312,6 +315,7 @@ Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &search)
 {
     const QString text = search.text.trimmed();
     const bool fts = !text.isEmpty() && hasLogFts(conn);
+    const QString match = fts ? ftsQuery(search.text) : QString();
     QByteArray sql = "SELECT l.ts_ms, l.request_id, l.function, l.environment_id, l.text FROM ";
     sql += fts ? "log_fts JOIN log_lines l ON l.id = log_fts.rowid WHERE log_fts MATCH ?1 AND " : "log_lines l WHERE ";
     sql += "l.ts_ms >= ?2 AND l.ts_ms < ?3";
@@ -326,7 +330,7 @@ Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &search)
     if (!stmt)
         return stmt.error();
     if (!text.isEmpty())
-        stmt->bind(1, fts ? ftsQuery(text) : likeEscaped(text));
+        stmt->bind(1, fts ? match : likeEscaped(text));
     stmt->bind(2, search.fromMs).bind(3, search.toMs > 0 ? search.toMs : std::numeric_limits<qint64>::max());
     if (!search.function.isEmpty())
         stmt->bind(4, search.function);

@@ -86,7 +86,8 @@ Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId);
 struct LogSearch
 {
     QString text;       // words that must all appear (FTS5 tokens; the last one matches as a
-                        // prefix); without FTS5, a substring match. Empty: any line.
+                        // prefix unless the text ends in a space); without FTS5, a substring
+                        // match. Empty: any line.
     QString function;   // empty: all
     QString requestId;  // empty: all
     qint64 fromMs = 0;

@@ -1,0 +1,269 @@
+// Read-side queries over data written through the writer: series at several
+// resolutions, duration summaries, top N, lookups by request id, log search, totals.
+#include "store/queries.h"
+#include "store/sqlite.h"
+#include "store/writer.h"
+#include "tempdb.h"
+
+#include <QDateTime>
+#include <QTest>
+
+using namespace funcdesk;
+using namespace funcdesk::store;
+
+namespace {
+
+// Fixed layout, minute-aligned base 30 minutes ago:
+//   "alpha": 120 invocations, one per second over minutes 0-1, duration 10 + i % 10 ms,
+//            every 10th an error, every 30th cold (init 200 ms), 2 throttles at second 5
+//   "beta":  10 invocations in minute 1, duration 1000 + i ms, 1024 MB
+// Log lines: one per alpha invocation ("handling order <i>"), errors log "boom: <i>".
+struct Fixture
+{
+    test::TempDb db;
+    qint64 base = 0;
+
+    bool write()
+    {
+        base = (QDateTime::currentMSecsSinceEpoch() / 60000 - 30) * 60000;
+        WriterOptions o;
+        o.databasePath = db.path();
+        o.pruning = false;
+        auto writer = Writer::start(o);
+        if (!writer)
+            return false;
+        for (int i = 0; i < 120; ++i) {
+            InvocationRecord r;
+            r.requestId = QStringLiteral("a-%1").arg(i);
+            r.function = QStringLiteral("alpha");
+            r.version = i < 60 ? QStringLiteral("1") : QStringLiteral("2");
+            r.startMs = base + i * 1000;
+            r.durationMs = 10 + i % 10;
+            r.memorySizeMb = 128;
+            r.status = i % 10 == 0 ? InvocationStatus::Error : InvocationStatus::Success;
+            r.cold = i % 30 == 0;
+            r.initDurationMs = r.cold ? 200 : 0;
+            (*writer)->enqueue(r);
+            (*writer)->enqueue(LogLine{r.startMs, r.requestId, r.function, QStringLiteral("env"),
+                                       QStringLiteral("handling order %1").arg(i)});
+            if (r.status == InvocationStatus::Error)
+                (*writer)->enqueue(LogLine{r.startMs + 5, r.requestId, r.function, QStringLiteral("env"),
+                                           QStringLiteral("boom: %1 [100%_done]").arg(i)});
+        }
+        for (int i = 0; i < 2; ++i) {
+            InvocationRecord t;
+            t.requestId = QStringLiteral("t-%1").arg(i);
+            t.function = QStringLiteral("alpha");
+            t.version = QStringLiteral("1");
+            t.startMs = base + 5000;
+            t.status = InvocationStatus::Throttled;
+            (*writer)->enqueue(t);
+        }
+        for (int i = 0; i < 10; ++i) {
+            InvocationRecord r;
+            r.requestId = QStringLiteral("b-%1").arg(i);
+            r.function = QStringLiteral("beta");
+            r.version = QStringLiteral("$LATEST");
+            r.startMs = base + 60000 + i * 5000;
+            r.durationMs = 1000 + i;
+            r.memorySizeMb = 1024;
+            (*writer)->enqueue(r);
+        }
+        return (*writer)->flush().ok();
+    }
+};
+
+} // namespace
+
+class TestQueries : public QObject
+{
+    Q_OBJECT
+    Fixture f;
+    Connection conn;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(f.write());
+        auto c = Connection::open(f.db.path(), {.readOnly = true});
+        QVERIFY(c);
+        conn = std::move(*c);
+    }
+
+    void seriesPerMinute()
+    {
+        auto s = timeSeries(conn, SeriesQuery{QStringLiteral("alpha"), {}, f.base, f.base + 3 * 60000, 60});
+        QVERIFY(s);
+        QCOMPARE(s->size(), 3);
+        const SeriesPoint &m0 = s->at(0);
+        QCOMPARE(m0.timestampMs, f.base);
+        QCOMPARE(m0.invocations, qint64(60));
+        QCOMPARE(m0.throttles, qint64(2));
+        QCOMPARE(m0.errors, qint64(6));
+        QCOMPARE(m0.coldStarts, qint64(2));
+        QCOMPARE(m0.avgInitDurationMs, 200.0);
+        QCOMPARE(m0.avgDurationMs, 14.5);
+        QVERIFY(std::abs(m0.p50Ms - 14) / 14 <= 0.02);
+        QVERIFY(std::abs(m0.p99Ms - 19) / 19 <= 0.02);
+        QCOMPARE(m0.maxDurationMs, 19.0);
+        QCOMPARE(s->at(1).invocations, qint64(60));
+        QCOMPARE(s->at(2).invocations, qint64(0));
+        QVERIFY(m0.costUsd > 0);
+        QVERIFY(m0.gbSeconds > 0);
+    }
+
+    void seriesResolutions_data()
+    {
+        QTest::addColumn<QString>("function");
+        QTest::addColumn<int>("resolution");
+        QTest::addColumn<int>("points");
+        QTest::addColumn<qint64>("total");
+        QTest::newRow("1 s") << QStringLiteral("alpha") << 1 << 180 << qint64(120);
+        QTest::newRow("10 s") << QStringLiteral("alpha") << 10 << 18 << qint64(120);
+        QTest::newRow("5 min") << QStringLiteral("alpha") << 300 << 1 << qint64(120);
+        QTest::newRow("all functions, 1 min") << QString() << 60 << 3 << qint64(130);
+        QTest::newRow("beta 1 s") << QStringLiteral("beta") << 1 << 180 << qint64(10);
+    }
+    void seriesResolutions()
+    {
+        QFETCH(QString, function);
+        QFETCH(int, resolution);
+        QFETCH(int, points);
+        QFETCH(qint64, total);
+        const qint64 from = f.base / (resolution * 1000LL) * resolution * 1000LL;
+        auto s = timeSeries(conn, SeriesQuery{function, {}, from, f.base + 180000, resolution});
+        QVERIFY(s);
+        QCOMPARE(s->size(), points);
+        qint64 sum = 0;
+        double cost = 0;
+        for (const SeriesPoint &p : *s) {
+            sum += p.invocations;
+            cost += p.costUsd;
+        }
+        QCOMPARE(sum, total);
+        QVERIFY(cost > 0);
+    }
+
+    void seriesByVersion()
+    {
+        auto s = timeSeries(conn, SeriesQuery{QStringLiteral("alpha"), QStringLiteral("2"), f.base,
+                                              f.base + 120000, 60});
+        QVERIFY(s);
+        QCOMPARE(s->at(0).invocations, qint64(0));
+        QCOMPARE(s->at(1).invocations, qint64(60));
+    }
+
+    void summaryOverRange()
+    {
+        auto d = durationSummary(conn, SeriesQuery{QStringLiteral("beta"), {}, f.base, f.base + 180000, 60});
+        QVERIFY(d);
+        QCOMPARE(d->count, qint64(10));
+        QCOMPARE(d->avgMs, 1004.5);
+        QCOMPARE(d->maxMs, 1009.0);
+        QVERIFY(std::abs(d->p50Ms - 1004) / 1004 <= 0.02);
+        auto none = durationSummary(conn, SeriesQuery{QStringLiteral("nobody"), {}, f.base, f.base + 180000, 60});
+        QVERIFY(none);
+        QCOMPARE(none->count, qint64(0));
+    }
+
+    void topByDurationAndCost()
+    {
+        auto slow = topInvocations(conn, {}, f.base, f.base + 180000, RankBy::Duration, 3);
+        QVERIFY(slow);
+        QCOMPARE(slow->size(), 3);
+        QCOMPARE(slow->at(0).requestId, QStringLiteral("b-9"));
+        QCOMPARE(slow->at(2).requestId, QStringLiteral("b-7"));
+        auto alphaSlow = topInvocations(conn, QStringLiteral("alpha"), f.base, f.base + 180000, RankBy::Duration, 1);
+        QVERIFY(alphaSlow);
+        QCOMPARE(alphaSlow->first().durationMs, 19.0);
+        auto costly = topInvocations(conn, QStringLiteral("alpha"), f.base, f.base + 180000, RankBy::Cost, 4);
+        QVERIFY(costly);
+        QCOMPARE(costly->size(), 4);
+        QVERIFY(costly->at(0).cold); // INIT billed by default
+        QVERIFY(costly->at(0).costUsd >= costly->at(3).costUsd);
+    }
+
+    void invocationAndItsLogs()
+    {
+        auto r = invocationByRequestId(conn, QStringLiteral("a-20"));
+        QVERIFY(r && r->has_value());
+        const InvocationRecord &rec = **r;
+        QCOMPARE(rec.function, QStringLiteral("alpha"));
+        QCOMPARE(rec.status, InvocationStatus::Error);
+        QCOMPARE(rec.durationMs, 10.0);
+        QCOMPARE(rec.billedDurationMs, qint64(10));
+        auto missing = invocationByRequestId(conn, QStringLiteral("nope"));
+        QVERIFY(missing && !missing->has_value());
+        auto lines = logLinesOf(conn, QStringLiteral("a-20"));
+        QVERIFY(lines);
+        QCOMPARE(lines->size(), 2);
+        QCOMPARE(lines->at(0).text, QStringLiteral("handling order 20"));
+        QCOMPARE(lines->at(1).text, QStringLiteral("boom: 20 [100%_done]"));
+        auto recent = recentInvocations(conn, QStringLiteral("beta"), f.base, f.base + 180000, 3);
+        QVERIFY(recent);
+        QCOMPARE(recent->size(), 3);
+        QCOMPARE(recent->first().requestId, QStringLiteral("b-9"));
+    }
+
+    void logSearch_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("function");
+        QTest::addColumn<QString>("requestId");
+        QTest::addColumn<qint64>("fromOffset");
+        QTest::addColumn<qint64>("toOffset");
+        QTest::addColumn<int>("hits");
+        QTest::newRow("word") << QStringLiteral("boom") << QString() << QString() << qint64(0) << qint64(0) << 12;
+        QTest::newRow("prefix") << QStringLiteral("handl") << QString() << QString() << qint64(0) << qint64(0) << 120;
+        // all words must match, the last as a prefix: 7 and 70..79
+        QTest::newRow("two words") << QStringLiteral("order 7") << QString() << QString() << qint64(0) << qint64(0)
+                                   << 11;
+        QTest::newRow("prefix last word") << QStringLiteral("order 1") << QString() << QString() << qint64(0)
+                                          << qint64(0) << 31;
+        // a trailing space ends the last word: no prefix match
+        QTest::newRow("complete last word") << QStringLiteral("order 1 ") << QString() << QString() << qint64(0)
+                                            << qint64(0) << 1;
+        QTest::newRow("time window") << QStringLiteral("boom") << QString() << QString() << qint64(0)
+                                     << qint64(60000) << 6;
+        QTest::newRow("by request") << QString() << QString() << QStringLiteral("a-30") << qint64(0) << qint64(0)
+                                    << 2;
+        QTest::newRow("other function") << QStringLiteral("boom") << QStringLiteral("beta") << QString() << qint64(0)
+                                        << qint64(0) << 0;
+        QTest::newRow("quotes are literal") << QStringLiteral("\"boom") << QString() << QString() << qint64(0)
+                                            << qint64(0) << 12;
+        QTest::newRow("no match") << QStringLiteral("zebra") << QString() << QString() << qint64(0) << qint64(0) << 0;
+    }
+    void logSearch()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, function);
+        QFETCH(QString, requestId);
+        QFETCH(qint64, fromOffset);
+        QFETCH(qint64, toOffset);
+        QFETCH(int, hits);
+        LogSearch s{text, function, requestId, f.base + fromOffset, toOffset ? f.base + toOffset : 0, 1000};
+        auto found = searchLogs(conn, s);
+        QVERIFY2(found, qPrintable(found ? QString() : found.error().toString()));
+        QCOMPARE(found->size(), hits);
+        for (qsizetype i = 1; i < found->size(); ++i)
+            QVERIFY(found->at(i - 1).timestampMs >= found->at(i).timestampMs); // newest first
+    }
+
+    void totalsPerFunction()
+    {
+        auto totals = functionTotals(conn);
+        QVERIFY(totals);
+        QCOMPARE(totals->size(), 2);
+        const FunctionTotals &a = totals->at(0);
+        QCOMPARE(a.function, QStringLiteral("alpha"));
+        QCOMPARE(a.invocations, qint64(120));
+        QCOMPARE(a.errors, qint64(12));
+        QCOMPARE(a.throttles, qint64(2));
+        QCOMPARE(a.lastInvokedMs, f.base + 119000);
+        QVERIFY(a.costUsd > 0);
+        QCOMPARE(totals->at(1).invocations, qint64(10));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQueries)
+#include "tst_queries.moc"
