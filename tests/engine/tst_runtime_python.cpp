@@ -1,0 +1,314 @@
+// The python3 runtime end to end: the real interpreter through resources/runtimes/python.
+
+#include "enginetest.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+using namespace enginetest;
+
+Q_DECLARE_METATYPE(funcdesk::InvocationStatus)
+
+class TestRuntimePython : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Engine> m_engine;
+
+    // A function whose code is `files` (name -> content) in its own dir.
+    Status add(const QString &name, const QMap<QString, QByteArray> &files, const QString &handler,
+               std::function<void(FunctionConfig &)> tweak = {})
+    {
+        FunctionConfig c;
+        c.name = name;
+        c.runtime = Runtime::Python3;
+        c.handler = handler;
+        c.codeDir = m_dir.path() + QStringLiteral("/code/") + name;
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            writeFile(c.codeDir + QLatin1Char('/') + it.key(), it.value());
+        if (tweak)
+            tweak(c);
+        return m_engine->registerFunction(c);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        EngineOptions o;
+        o.runDir = m_dir.path() + QStringLiteral("/run");
+        m_engine = std::make_unique<Engine>(o);
+        FunctionConfig hello;
+        hello.name = QStringLiteral("hello");
+        hello.codeDir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/python3-hello");
+        QVERIFY(m_engine->registerFunction(hello).ok());
+    }
+
+    void resolvesTheRealInterpreter()
+    {
+        const QString path = m_engine->resolvedInterpreter(Runtime::Python3);
+        QVERIFY(QFileInfo(path).isExecutable());
+        QVERIFY2(!path.contains(QStringLiteral("/shims/")), qPrintable(path));
+    }
+
+    void coldThenWarmSharesModuleGlobals()
+    {
+        const InvokeResult a = m_engine->invokeAndWait(request(QStringLiteral("hello"), "{\"name\":\"Ada\"}"));
+        QCOMPARE(a.record.status, InvocationStatus::Success);
+        QVERIFY(a.record.cold);
+        QVERIFY(a.record.initDurationMs > 0);
+        QCOMPARE(json(a.response).value(QStringLiteral("invocations")).toInt(), 1);
+        QCOMPARE(json(a.response).value(QStringLiteral("requestId")).toString(), a.record.requestId);
+        const InvokeResult b = m_engine->invokeAndWait(request(QStringLiteral("hello")));
+        QVERIFY(!b.record.cold);
+        QCOMPARE(b.record.environmentId, a.record.environmentId);
+        QCOMPARE(json(b.response).value(QStringLiteral("invocations")).toInt(), 2);
+        // print() is raw, attributed to the request, between START and END.
+        QCOMPARE(b.logs.at(1).text, QStringLiteral("greeting world (invocation 2 of this environment)"));
+        QCOMPARE(b.logs.at(1).requestId, b.record.requestId);
+        const QRegularExpression report(QStringLiteral(
+            "^REPORT RequestId: [0-9a-f-]{36}\tDuration: \\d+\\.\\d\\d ms\tBilled Duration: \\d+ ms\tMemory Size: 128 MB\t"
+            "Max Memory Used: \\d+ MB\t$"));
+        QVERIFY2(report.match(b.logs.last().text).hasMatch(), qPrintable(b.logs.last().text));
+        QVERIFY(b.record.maxMemoryUsedMb >= 5 && b.record.maxMemoryUsedMb < 128);
+    }
+
+    void contextAndEnvironmentMatchLambda()
+    {
+        QVERIFY(add(QStringLiteral("ctx"), {{QStringLiteral("app.py"), R"(
+import os
+def handler(event, context):
+    return {
+        'request': context.aws_request_id, 'name': context.function_name, 'version': context.function_version,
+        'arn': context.invoked_function_arn, 'memory': context.memory_limit_in_mb,
+        'group': context.log_group_name, 'stream': context.log_stream_name,
+        'remaining': context.get_remaining_time_in_millis(), 'client': context.client_context,
+        'identity': context.identity, 'env': dict(os.environ), 'cwd': os.getcwd(),
+    }
+)"}}, QStringLiteral("app.handler"), [](FunctionConfig &c) {
+                    c.environment.insert(QStringLiteral("STAGE"), QStringLiteral("dev"));
+                }).ok());
+        qputenv("FUNCDESK_APP_ONLY", "1");
+        InvokeRequest req = request(QStringLiteral("ctx"));
+        req.clientContext = "{\"custom\":{\"k\":\"v\"}}";
+        const QJsonObject o = json(m_engine->invokeAndWait(req).response);
+        qunsetenv("FUNCDESK_APP_ONLY");
+        QCOMPARE(o.value(QStringLiteral("name")).toString(), QStringLiteral("ctx"));
+        QCOMPARE(o.value(QStringLiteral("version")).toString(), QStringLiteral("$LATEST"));
+        QCOMPARE(o.value(QStringLiteral("arn")).toString(), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:ctx"));
+        QCOMPARE(o.value(QStringLiteral("memory")).toString(), QStringLiteral("128")); // a string, as on Lambda
+        QCOMPARE(o.value(QStringLiteral("group")).toString(), QStringLiteral("/aws/lambda/ctx"));
+        QVERIFY(o.value(QStringLiteral("stream")).toString().contains(QStringLiteral("[$LATEST]")));
+        const int remaining = o.value(QStringLiteral("remaining")).toInt();
+        QVERIFY2(remaining > 2000 && remaining <= 3000, qPrintable(QString::number(remaining)));
+        QCOMPARE(o.value(QStringLiteral("client")).toObject().value(QStringLiteral("custom")).toObject().value(QStringLiteral("k")).toString(),
+                 QStringLiteral("v"));
+        QVERIFY(o.value(QStringLiteral("identity")).isNull());
+        const QJsonObject env = o.value(QStringLiteral("env")).toObject();
+        QCOMPARE(env.value(QStringLiteral("STAGE")).toString(), QStringLiteral("dev"));
+        QVERIFY(!env.contains(QStringLiteral("FUNCDESK_APP_ONLY")));
+        QVERIFY(!env.contains(QStringLiteral("PYENV_VERSION")));
+        QVERIFY(env.value(QStringLiteral("AWS_EXECUTION_ENV")).toString().startsWith(QStringLiteral("AWS_Lambda_python3.")));
+        QCOMPARE(o.value(QStringLiteral("cwd")).toString(), m_dir.path() + QStringLiteral("/code/ctx"));
+    }
+
+    void handlerExceptionsCarryAStackTrace()
+    {
+        QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("lambda_function.py"),
+                    "def lambda_handler(event, context):\n    raise ValueError('bad input')\n"}},
+                    QStringLiteral("lambda_function.lambda_handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("boom")));
+        QCOMPARE(r.record.status, InvocationStatus::Error);
+        QVERIFY(r.functionError);
+        const QJsonObject doc = json(r.response);
+        QCOMPARE(doc.value(QStringLiteral("errorType")).toString(), QStringLiteral("ValueError"));
+        QCOMPARE(doc.value(QStringLiteral("errorMessage")).toString(), QStringLiteral("bad input"));
+        const QJsonArray stack = doc.value(QStringLiteral("stackTrace")).toArray();
+        QCOMPARE(stack.size(), 1);
+        QVERIFY(stack.at(0).toString().contains(QStringLiteral("lambda_function.py\", line 2, in lambda_handler")));
+        QCOMPARE(r.record.errorType, QStringLiteral("ValueError"));
+        // The environment survives a handled exception.
+        QVERIFY(!m_engine->invokeAndWait(request(QStringLiteral("boom"))).record.cold);
+    }
+
+    void initErrors_data()
+    {
+        QTest::addColumn<QByteArray>("code");
+        QTest::addColumn<QString>("handler");
+        QTest::addColumn<QString>("errorType");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("syntax") << QByteArray("def handler(event, context)\n    return 1\n") << "mod.handler"
+                                << "Runtime.UserCodeSyntaxError" << "Syntax error in module 'mod'";
+        QTest::newRow("missing module") << QByteArray("x = 1\n") << "nothere.handler" << "Runtime.ImportModuleError"
+                                        << "Unable to import module 'nothere': No module named 'nothere'";
+        QTest::newRow("missing handler") << QByteArray("x = 1\n") << "mod.handler" << "Runtime.HandlerNotFound"
+                                         << "Handler 'handler' missing on module 'mod'";
+        QTest::newRow("malformed") << QByteArray("x = 1\n") << "handler" << "Runtime.MalformedHandlerName" << "Bad handler";
+    }
+
+    void initErrors()
+    {
+        QFETCH(QByteArray, code);
+        QFETCH(QString, handler);
+        QFETCH(QString, errorType);
+        QFETCH(QString, message);
+        const QString name = QStringLiteral("init") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        QVERIFY(add(name, {{QStringLiteral("mod.py"), code}}, handler).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(name));
+        QCOMPARE(r.record.status, InvocationStatus::Error);
+        QCOMPARE(r.record.errorType, errorType);
+        QVERIFY2(r.record.errorMessage.contains(message), qPrintable(r.record.errorMessage));
+        QCOMPARE(json(r.response).value(QStringLiteral("errorType")).toString(), errorType);
+        QVERIFY(r.record.cold);
+        // The failed environment retired: the next call tries a fresh one.
+        const InvokeResult again = m_engine->invokeAndWait(request(name));
+        QVERIFY(again.record.cold);
+        QVERIFY(again.record.environmentId != r.record.environmentId);
+    }
+
+    void dottedSubpackageHandlers()
+    {
+        QVERIFY(add(QStringLiteral("pkg"), {{QStringLiteral("pkg/__init__.py"), ""},
+                                             {QStringLiteral("pkg/sub/__init__.py"), ""},
+                                             {QStringLiteral("pkg/sub/mod.py"), "def h(e, c):\n    return 'deep'\n"}},
+                    QStringLiteral("pkg.sub.mod.h")).ok());
+        QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("pkg"))).response, QByteArray("\"deep\""));
+        QVERIFY(add(QStringLiteral("slash"), {{QStringLiteral("src/handlers/mod.py"), "def h(e, c):\n    return 'slash'\n"},
+                                               {QStringLiteral("src/__init__.py"), ""},
+                                               {QStringLiteral("src/handlers/__init__.py"), ""}},
+                    QStringLiteral("src/handlers/mod.h")).ok());
+        QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("slash"))).response, QByteArray("\"slash\""));
+    }
+
+    void loggingModuleIsFormattedAsOnLambda()
+    {
+        QVERIFY(add(QStringLiteral("logs"), {{QStringLiteral("app.py"),
+                    "import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\n"
+                    "def handler(e, c):\n    logger.info('hello %s', 'log')\n    print('plain')\n    return None\n"}},
+                    QStringLiteral("app.handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("logs")));
+        QCOMPARE(r.response, QByteArray("null"));
+        QStringList texts;
+        for (const LogLine &l : r.logs)
+            texts << l.text;
+        const QRegularExpression info(QStringLiteral("^\\[INFO\\]\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\t")
+                                      + r.record.requestId + QStringLiteral("\thello log$"));
+        QVERIFY2(texts.indexOf(info) >= 0, qPrintable(texts.join(QLatin1Char('\n'))));
+        QVERIFY(texts.contains(QStringLiteral("plain")));
+    }
+
+    void parallelCallsAndThrottling()
+    {
+        QVERIFY(add(QStringLiteral("sleepy"), {{QStringLiteral("app.py"), "import time\ndef handler(e, c):\n    time.sleep(0.4)\n    return 1\n"}},
+                    QStringLiteral("app.handler")).ok());
+        Collector c;
+        m_engine->invoke(request(QStringLiteral("sleepy")), c.callback());
+        m_engine->invoke(request(QStringLiteral("sleepy")), c.callback());
+        QTRY_COMPARE_WITH_TIMEOUT(c.count(), 2, 10000);
+        QCOMPARE(c.results().at(0).record.status, InvocationStatus::Success);
+        QCOMPARE(c.results().at(1).record.status, InvocationStatus::Success);
+        QVERIFY(c.results().at(0).record.environmentId != c.results().at(1).record.environmentId);
+
+        QVERIFY(add(QStringLiteral("limited"), {{QStringLiteral("app.py"), "import time\ndef handler(e, c):\n    time.sleep(0.4)\n    return 1\n"}},
+                    QStringLiteral("app.handler"), [](FunctionConfig &f) { f.reservedConcurrency = 1; }).ok());
+        Collector t;
+        m_engine->invoke(request(QStringLiteral("limited")), t.callback());
+        m_engine->invoke(request(QStringLiteral("limited")), t.callback());
+        QTRY_COMPARE_WITH_TIMEOUT(t.count(), 2, 10000);
+        QCOMPARE(int(t.results().at(0).throttled) + int(t.results().at(1).throttled), 1);
+    }
+
+    void timeoutKillsAndTheNextCallIsCold()
+    {
+        QVERIFY(add(QStringLiteral("slow"), {{QStringLiteral("app.py"), "import time\ndef handler(e, c):\n    print('before')\n    time.sleep(30)\n"}},
+                    QStringLiteral("app.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; }).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("slow")));
+        QCOMPARE(r.record.status, InvocationStatus::Timeout);
+        const QRegularExpression msg(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ") + r.record.requestId
+                                     + QStringLiteral(" Task timed out after 1.00 seconds$"));
+        QVERIFY2(msg.match(json(r.response).value(QStringLiteral("errorMessage")).toString()).hasMatch(), r.response.constData());
+        bool sawBefore = false;
+        for (const LogLine &l : r.logs)
+            sawBefore = sawBefore || l.text == QLatin1String("before");
+        QVERIFY(sawBefore); // output before the kill is kept
+        QVERIFY(m_engine->invokeAndWait(request(QStringLiteral("slow"))).record.cold);
+    }
+
+    void memoryLimitKills()
+    {
+        QVERIFY(add(QStringLiteral("hog"), {{QStringLiteral("app.py"),
+                    "import time\nhold = []\ndef handler(e, c):\n    for _ in range(40):\n        hold.append(bytearray(8 << 20))\n"
+                    "        time.sleep(0.01)\n    time.sleep(5)\n"}},
+                    QStringLiteral("app.handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("hog")));
+        QCOMPARE(r.record.status, InvocationStatus::OutOfMemory);
+        QCOMPARE(r.record.errorType, QStringLiteral("Runtime.OutOfMemory"));
+        QVERIFY(r.record.maxMemoryUsedMb >= 128);
+        QVERIFY(r.record.durationMs < 4000);
+    }
+
+    void exitingIsACrash()
+    {
+        QVERIFY(add(QStringLiteral("quit"), {{QStringLiteral("app.py"), "import os\ndef handler(e, c):\n    os._exit(1)\n"}},
+                    QStringLiteral("app.handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("quit")));
+        QCOMPARE(r.record.status, InvocationStatus::Crash);
+        QCOMPARE(r.record.errorType, QStringLiteral("Runtime.ExitError"));
+        QCOMPARE(r.record.errorMessage, QStringLiteral("RequestId: ") + r.record.requestId
+                                            + QStringLiteral(" Error: Runtime exited with error: exit status 1"));
+        QVERIFY(m_engine->invokeAndWait(request(QStringLiteral("quit"))).record.cold);
+    }
+
+    void largePayloadRoundTrips()
+    {
+        QVERIFY(add(QStringLiteral("echo"), {{QStringLiteral("app.py"), "def handler(e, c):\n    return e\n"}},
+                    QStringLiteral("app.handler")).ok());
+        const QByteArray payload = "{\"blob\":\"" + QByteArray(5 * 1024 * 1024, 'z') + "\"}";
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("echo"), payload));
+        QCOMPARE(r.record.status, InvocationStatus::Success);
+        QCOMPARE(json(r.response).value(QStringLiteral("blob")).toString().size(), 5 * 1024 * 1024);
+    }
+
+    void tmpdirAndGlobalsSurviveWarmStarts()
+    {
+        QVERIFY(add(QStringLiteral("tmp"), {{QStringLiteral("app.py"),
+                    "import os, tempfile\ndef handler(e, c):\n    p = os.path.join(tempfile.gettempdir(), 'mark')\n"
+                    "    seen = os.path.exists(p)\n    open(p, 'w').write('x')\n    return {'seen': seen, 'tmp': tempfile.gettempdir()}\n"}},
+                    QStringLiteral("app.handler")).ok());
+        const QJsonObject a = json(m_engine->invokeAndWait(request(QStringLiteral("tmp"))).response);
+        const QJsonObject b = json(m_engine->invokeAndWait(request(QStringLiteral("tmp"))).response);
+        QVERIFY(!a.value(QStringLiteral("seen")).toBool());
+        QVERIFY(b.value(QStringLiteral("seen")).toBool());
+        QVERIFY(a.value(QStringLiteral("tmp")).toString().startsWith(m_dir.path() + QStringLiteral("/run/")));
+    }
+
+    void provisionedAndNoLeaks()
+    {
+        const int fds = openFdCount();
+        {
+            EngineOptions o;
+            o.runDir = m_dir.path() + QStringLiteral("/run2");
+            Engine engine(o);
+            FunctionConfig c;
+            c.name = QStringLiteral("warm");
+            c.codeDir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/python3-hello");
+            c.provisionedConcurrency = 1;
+            QVERIFY(engine.registerFunction(c).ok());
+            QTRY_VERIFY(!engine.environments().isEmpty() && engine.environments().first().state == EnvironmentState::Idle);
+            const InvokeResult r = engine.invokeAndWait(request(QStringLiteral("warm")));
+            QVERIFY(!r.record.cold);
+            QCOMPARE(r.record.status, InvocationStatus::Success);
+        }
+        QTRY_COMPARE(openFdCount(), fds);
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        QCOMPARE(childPids(), QStringList());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuntimePython)
+#include "tst_runtime_python.moc"
