@@ -1,0 +1,226 @@
+// The nodejs runtime end to end: the real node through resources/runtimes/node.
+
+#include "enginetest.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+using namespace enginetest;
+
+class TestRuntimeNode : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Engine> m_engine;
+
+    Status add(const QString &name, const QMap<QString, QByteArray> &files, const QString &handler,
+               std::function<void(FunctionConfig &)> tweak = {})
+    {
+        FunctionConfig c;
+        c.name = name;
+        c.runtime = Runtime::NodeJs;
+        c.handler = handler;
+        c.codeDir = m_dir.path() + QStringLiteral("/code/") + name;
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            writeFile(c.codeDir + QLatin1Char('/') + it.key(), it.value());
+        if (tweak)
+            tweak(c);
+        return m_engine->registerFunction(c);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        EngineOptions o;
+        o.runDir = m_dir.path() + QStringLiteral("/run");
+        m_engine = std::make_unique<Engine>(o);
+        for (const char *example : {"nodejs-hello", "nodejs-esm"}) {
+            FunctionConfig c;
+            c.name = QString::fromLatin1(example);
+            c.runtime = Runtime::NodeJs;
+            c.handler = QStringLiteral("index.handler");
+            c.codeDir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/") + c.name;
+            QVERIFY(m_engine->registerFunction(c).ok());
+        }
+    }
+
+    void coldThenWarmSharesModuleState()
+    {
+        const InvokeResult a = m_engine->invokeAndWait(request(QStringLiteral("nodejs-hello"), "{\"name\":\"Grace\"}"));
+        QCOMPARE(a.record.status, InvocationStatus::Success);
+        QVERIFY(a.record.cold);
+        QCOMPARE(json(a.response).value(QStringLiteral("invocations")).toInt(), 1);
+        const InvokeResult b = m_engine->invokeAndWait(request(QStringLiteral("nodejs-hello")));
+        QVERIFY(!b.record.cold);
+        QCOMPARE(json(b.response).value(QStringLiteral("invocations")).toInt(), 2);
+        QCOMPARE(json(b.response).value(QStringLiteral("requestId")).toString(), b.record.requestId);
+        // console.log as on Lambda: "<ISO time>\t<request id>\tINFO\t<message>"
+        const QRegularExpression line(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\t") + b.record.requestId
+                                      + QStringLiteral("\tINFO\tgreeting world \\(invocation 2 of this environment\\)$"));
+        QVERIFY2(line.match(b.logs.at(1).text).hasMatch(), qPrintable(b.logs.at(1).text));
+    }
+
+    void esmModules()
+    {
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("nodejs-esm"), "[1,2]"));
+        QCOMPARE(r.record.status, InvocationStatus::Success);
+        QCOMPARE(json(r.response).value(QStringLiteral("module")).toString(), QStringLiteral("esm"));
+        QVERIFY(add(QStringLiteral("typemodule"), {{QStringLiteral("package.json"), "{\"type\":\"module\"}"},
+                                                    {QStringLiteral("app.js"), "export const run = async () => import.meta.url.startsWith('file:');\n"}},
+                    QStringLiteral("app.run")).ok());
+        QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("typemodule"))).response, QByteArray("true"));
+        QVERIFY(add(QStringLiteral("cjs"), {{QStringLiteral("lib/app.cjs"), "module.exports.nested = { fn: async () => 'cjs' };\n"}},
+                    QStringLiteral("lib/app.nested.fn")).ok());
+        QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("cjs"))).response, QByteArray("\"cjs\""));
+    }
+
+    void callbackHandlers_data()
+    {
+        QTest::addColumn<QByteArray>("code");
+        QTest::addColumn<QByteArray>("response");
+        QTest::addColumn<bool>("error");
+        QTest::newRow("callback result") << QByteArray("exports.h = (e, c, cb) => { setTimeout(() => cb(null, {ok: e.v}), 5); };")
+                                         << QByteArray("{\"ok\":3}") << false;
+        QTest::newRow("callback error") << QByteArray("exports.h = (e, c, cb) => cb(new TypeError('nope'));")
+                                        << QByteArray() << true;
+        QTest::newRow("undefined is null") << QByteArray("exports.h = async () => undefined;") << QByteArray("null") << false;
+        QTest::newRow("sync throw") << QByteArray("exports.h = () => { throw new RangeError('far'); };") << QByteArray() << true;
+    }
+
+    void callbackHandlers()
+    {
+        QFETCH(QByteArray, code);
+        QFETCH(QByteArray, response);
+        QFETCH(bool, error);
+        const QString name = QStringLiteral("cb") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        QVERIFY(add(name, {{QStringLiteral("index.js"), code}}, QStringLiteral("index.h")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(name, "{\"v\":3}"));
+        QCOMPARE(r.functionError, error);
+        if (!error)
+            QCOMPARE(r.response, response);
+    }
+
+    void exceptionsCarryNameAndStack()
+    {
+        QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("index.mjs"),
+                    "export const handler = async () => { throw new TypeError('bad thing'); };\n"}},
+                    QStringLiteral("index.handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("boom")));
+        QCOMPARE(r.record.status, InvocationStatus::Error);
+        const QJsonObject doc = json(r.response);
+        QCOMPARE(doc.value(QStringLiteral("errorType")).toString(), QStringLiteral("TypeError"));
+        QCOMPARE(doc.value(QStringLiteral("errorMessage")).toString(), QStringLiteral("bad thing"));
+        const QJsonArray stack = doc.value(QStringLiteral("stackTrace")).toArray();
+        QVERIFY(stack.size() >= 2);
+        QCOMPARE(stack.at(0).toString(), QStringLiteral("TypeError: bad thing"));
+        QVERIFY(stack.at(1).toString().contains(QStringLiteral("index.mjs")));
+        bool logged = false;
+        for (const LogLine &l : r.logs)
+            logged = logged || (l.text.contains(QStringLiteral("\tERROR\tInvoke Error")) && l.requestId == r.record.requestId);
+        QVERIFY(logged);
+    }
+
+    void initErrors_data()
+    {
+        QTest::addColumn<QByteArray>("code");
+        QTest::addColumn<QString>("handler");
+        QTest::addColumn<QString>("errorType");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("syntax") << QByteArray("exports.handler = async (e => 1;\n") << "index.handler"
+                                << "Runtime.UserCodeSyntaxError" << "SyntaxError";
+        QTest::newRow("missing file") << QByteArray("exports.handler = 1;") << "nothere.handler" << "Runtime.ImportModuleError"
+                                      << "Cannot find module 'nothere'";
+        QTest::newRow("missing dependency") << QByteArray("require('left-pad-nowhere');\nexports.handler = async () => 1;")
+                                            << "index.handler" << "Runtime.ImportModuleError" << "left-pad-nowhere";
+        QTest::newRow("missing handler") << QByteArray("exports.other = async () => 1;") << "index.handler"
+                                         << "Runtime.HandlerNotFound" << "index.handler is undefined or not exported";
+    }
+
+    void initErrors()
+    {
+        QFETCH(QByteArray, code);
+        QFETCH(QString, handler);
+        QFETCH(QString, errorType);
+        QFETCH(QString, message);
+        const QString name = QStringLiteral("init") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        QVERIFY(add(name, {{QStringLiteral("index.js"), code}}, handler).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(name));
+        QCOMPARE(r.record.errorType, errorType);
+        QVERIFY2(r.record.errorMessage.contains(message), qPrintable(r.record.errorMessage));
+        QVERIFY(r.record.cold);
+        QVERIFY(m_engine->invokeAndWait(request(name)).record.cold);
+    }
+
+    void contextMatchesLambda()
+    {
+        QVERIFY(add(QStringLiteral("ctx"), {{QStringLiteral("index.js"),
+                    "exports.handler = async (e, c) => ({ id: c.awsRequestId, name: c.functionName, version: c.functionVersion,"
+                    " arn: c.invokedFunctionArn, memory: c.memoryLimitInMB, group: c.logGroupName, stream: c.logStreamName,"
+                    " remaining: c.getRemainingTimeInMillis(), waits: c.callbackWaitsForEmptyEventLoop, tz: process.env.TZ,"
+                    " secret: process.env.FUNCDESK_APP_ONLY ?? null });"}},
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.memoryMb = 512; }).ok());
+        qputenv("FUNCDESK_APP_ONLY", "1");
+        InvokeRequest req = request(QStringLiteral("ctx"));
+        req.alias = QStringLiteral("live");
+        const InvokeResult r = m_engine->invokeAndWait(req);
+        qunsetenv("FUNCDESK_APP_ONLY");
+        const QJsonObject o = json(r.response);
+        QCOMPARE(o.value(QStringLiteral("id")).toString(), r.record.requestId);
+        QCOMPARE(o.value(QStringLiteral("name")).toString(), QStringLiteral("ctx"));
+        QCOMPARE(o.value(QStringLiteral("memory")).toString(), QStringLiteral("512"));
+        QCOMPARE(o.value(QStringLiteral("arn")).toString(), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:ctx:live"));
+        QCOMPARE(o.value(QStringLiteral("group")).toString(), QStringLiteral("/aws/lambda/ctx"));
+        QVERIFY(o.value(QStringLiteral("remaining")).toInt() > 2000);
+        QVERIFY(o.value(QStringLiteral("waits")).toBool());
+        QCOMPARE(o.value(QStringLiteral("tz")).toString(), QStringLiteral("UTC"));
+        QVERIFY(o.value(QStringLiteral("secret")).isNull());
+        QCOMPARE(r.record.alias, QStringLiteral("live"));
+    }
+
+    void processExitIsACrash()
+    {
+        QVERIFY(add(QStringLiteral("quit"), {{QStringLiteral("index.js"), "exports.handler = async () => process.exit(3);"}},
+                    QStringLiteral("index.handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("quit")));
+        QCOMPARE(r.record.status, InvocationStatus::Crash);
+        QVERIFY(r.record.errorMessage.endsWith(QStringLiteral("Runtime exited with error: exit status 3")));
+        QVERIFY(m_engine->invokeAndWait(request(QStringLiteral("quit"))).record.cold);
+    }
+
+    void timeoutAndMemoryLimits()
+    {
+        QVERIFY(add(QStringLiteral("never"), {{QStringLiteral("index.js"), "exports.handler = () => new Promise(() => {});"}},
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; }).ok());
+        const InvokeResult t = m_engine->invokeAndWait(request(QStringLiteral("never")));
+        QCOMPARE(t.record.status, InvocationStatus::Timeout);
+        QVERIFY(t.record.errorMessage.endsWith(QStringLiteral("Task timed out after 1.00 seconds")));
+        QVERIFY(add(QStringLiteral("hog"), {{QStringLiteral("index.js"),
+                    "const hold = [];\nexports.handler = async () => { for (let i = 0; i < 40; ++i) { hold.push(Buffer.alloc(8 << 20, 1));"
+                    " await new Promise(r => setTimeout(r, 10)); } await new Promise(r => setTimeout(r, 5000)); };"}},
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 10; }).ok());
+        const InvokeResult m = m_engine->invokeAndWait(request(QStringLiteral("hog")));
+        QCOMPARE(m.record.status, InvocationStatus::OutOfMemory);
+        QCOMPARE(m.record.errorType, QStringLiteral("Runtime.OutOfMemory"));
+    }
+
+    void largePayloadRoundTrips()
+    {
+        QVERIFY(add(QStringLiteral("echo"), {{QStringLiteral("index.js"), "exports.handler = async (e) => e;"}},
+                    QStringLiteral("index.handler")).ok());
+        const QByteArray payload = "{\"blob\":\"" + QByteArray(5 * 1024 * 1024, 'n') + "\"}";
+        const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("echo"), payload));
+        QCOMPARE(r.record.status, InvocationStatus::Success);
+        QCOMPARE(r.response.size(), payload.size());
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        QCOMPARE(childPids(), QStringList());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuntimeNode)
+#include "tst_runtime_node.moc"
