@@ -1,0 +1,79 @@
+#pragma once
+// Shared value logic of the telemetry pages (Monitor, Dashboard, Cost): time range
+// presets and their bucket widths, live ring-buffer seconds turned into the same points
+// the store returns, range totals, chart series built from points, and numbers
+// formatted for humans. Pure functions over plain values; GUI thread (no Widgets here).
+
+#include "metrics/livemetrics.h"
+#include "store/queries.h"
+#include "ui/charts/timeserieschart.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace funcdesk::ui {
+
+// A range the user picks in a combo box. Live ranges read LiveMetrics; the others read
+// the store's rollups.
+struct RangePreset
+{
+    QString label;
+    qint64 spanMs = 0;
+    bool live = false;
+};
+QList<RangePreset> monitorRanges(); // Live 5 min, 1 h, 24 h, 7 d
+
+// Bucket width for a store series over `spanMs`: 1 s for spans up to `maxPoints` seconds,
+// else the smallest of 60 s, 2, 5, 10, 15, 30, 60 min, ... keeping points <= maxPoints.
+int resolutionFor(qint64 spanMs, int maxPoints = 1500);
+
+// One point per live second, oldest first. Percentiles are not kept live: p50/p90/p99
+// stay 0 (the summary strip gets them from the store).
+QList<store::SeriesPoint> pointsFromLive(const metrics::Series &series);
+
+struct RangeTotals
+{
+    qint64 invocations = 0;
+    qint64 errors = 0;
+    qint64 throttles = 0;
+    qint64 coldStarts = 0;
+    double gbSeconds = 0;
+    double costUsd = 0;
+    int peakConcurrency = 0;
+    double avgDurationMs = 0; // weighted by invocations
+    double errorRate() const { return invocations > 0 ? double(errors) / double(invocations) : 0; }
+    double coldShare() const { return invocations > 0 ? double(coldStarts) / double(invocations) : 0; }
+    bool empty() const { return invocations == 0 && throttles == 0; }
+};
+RangeTotals totalsOf(const QList<store::SeriesPoint> &points);
+
+// A chart series from one field of each point (x = bucket start, ms).
+ChartSeries seriesOf(const QString &name, const QColor &color, const QList<store::SeriesPoint> &points,
+                     const std::function<double(const store::SeriesPoint &)> &value, bool area = false);
+
+// Consistent colors across pages.
+namespace palette {
+QColor invocations();
+QColor errors();
+QColor throttles();
+QColor cold();
+QColor average();
+QColor p50();
+QColor p99();
+QColor cost();
+QColor concurrency();
+} // namespace palette
+
+// Numbers for humans.
+QString formatCount(double n);          // 999, 1.2 k, 34 k, 5.6 M
+QString formatMs(double ms);            // 0.42 ms, 3.4 ms, 120 ms, 1.25 s, 2.5 min
+QString formatUsd(double usd);          // $0, $0.000021, $0.0042, $1.23
+QString formatPercent(double ratio);    // 0 %, <0.1 %, 2.5 %, 100 %
+QString formatGbSeconds(double gbs);    // 0 GB-s, 0.0123 GB-s, 12.3 GB-s, 1.2 k GB-s
+QString formatAge(qint64 ms);           // 12 s, 3 min 05 s, 2 h 10 min, 3 d 4 h
+QString formatTimestamp(qint64 ms, bool withDate); // local time "HH:mm:ss.zzz", with "yyyy-MM-dd " in front
+QString formatMemoryMb(int mb);         // 128 MB, 1.5 GB
+
+} // namespace funcdesk::ui
