@@ -1,0 +1,203 @@
+// funcdesk list | deploy DIR | publish NAME: directly on the data dir when no engine holds
+// it, else over the engine's API (ListFunctions, CreateFunction / UpdateFunctionCode,
+// PublishVersion).
+
+#include "cli/apiclient.h"
+#include "cli/cli.h"
+#include "cli/codezip.h"
+#include "cli/commandline.h"
+#include "cli/commands.h"
+#include "cli/dataaccess.h"
+#include "cli/deploydir.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#ifdef HAVE_FUNCDESK_VERSIONING
+#include "versioning/versionstore.h"
+#endif
+
+namespace funcdesk::cli {
+namespace {
+
+const QString kFunctionsPath = QStringLiteral("/2015-03-31/functions/");
+
+QString functionPath(const QString &name, const QString &suffix = {})
+{
+    return kFunctionsPath + QString::fromUtf8(QUrl::toPercentEncoding(name)) + suffix;
+}
+
+ApiClient clientFor(const CommandLine &cl) { return ApiClient(cl.endpoint(), cl.token()); }
+
+#ifdef HAVE_FUNCDESK_VERSIONING
+Result<QJsonArray> listDirect(const DataDir &dir)
+{
+    VersionStore store(dir);
+    QJsonArray out;
+    const QStringList names = store.functionNames();
+    for (const QString &name : names) {
+        auto config = store.latestRunnable(name);
+        if (!config)
+            config = store.draftConfig(name);
+        if (!config)
+            return config.error();
+        QJsonObject f{{QStringLiteral("FunctionName"), name},
+                      {QStringLiteral("Runtime"), runtimeName(config->runtime)},
+                      {QStringLiteral("Handler"), config->handler},
+                      {QStringLiteral("MemorySize"), config->memoryMb},
+                      {QStringLiteral("Timeout"), config->timeoutSeconds}};
+        if (auto versions = store.versions(name))
+            f.insert(QStringLiteral("Versions"), int(versions->size()));
+        if (auto history = store.history(name, 1); history && !history->isEmpty())
+            f.insert(QStringLiteral("LastModified"), history->first().time.toString(Qt::ISODate));
+        out.append(f);
+    }
+    return out;
+}
+#endif
+
+Result<QJsonArray> listViaApi(const CommandLine &cl)
+{
+    auto reply = clientFor(cl).call("GET", kFunctionsPath);
+    if (!reply)
+        return reply.error();
+    QJsonArray out;
+    const QJsonArray functions = QJsonDocument::fromJson(reply->body).object().value(QStringLiteral("Functions")).toArray();
+    for (const QJsonValue &v : functions) {
+        const QJsonObject f = v.toObject();
+        QJsonObject row;
+        for (const char *key : {"FunctionName", "Runtime", "Handler", "MemorySize", "Timeout", "LastModified"}) {
+            const QString k = QString::fromLatin1(key);
+            if (f.contains(k))
+                row.insert(k, f.value(k));
+        }
+        out.append(row);
+    }
+    return out;
+}
+
+} // namespace
+
+int runList(const QStringList &args)
+{
+    CommandLine cl(QStringLiteral("list"), QStringLiteral("List functions: runtime, handler, memory, timeout."));
+    if (auto exit = cl.parse(args))
+        return *exit;
+    auto access = openDataAccess(cl);
+    if (!access)
+        return reportError(access.error());
+    Result<QJsonArray> functions = QJsonArray();
+#ifdef HAVE_FUNCDESK_VERSIONING
+    functions = access->viaApi ? listViaApi(cl) : listDirect(access->dir);
+#else
+    functions = listViaApi(cl);
+#endif
+    if (!functions)
+        return reportError(functions.error());
+    if (cl.json()) {
+        printJson(*functions);
+        return ExitOk;
+    }
+    QList<QStringList> rows;
+    for (const QJsonValue &v : *functions) {
+        const QJsonObject f = v.toObject();
+        rows << QStringList{f.value(QStringLiteral("FunctionName")).toString(),
+                            f.value(QStringLiteral("Runtime")).toString(),
+                            f.value(QStringLiteral("Handler")).toString(),
+                            QString::number(f.value(QStringLiteral("MemorySize")).toInt()) + QStringLiteral(" MB"),
+                            QString::number(f.value(QStringLiteral("Timeout")).toInt()) + QStringLiteral(" s"),
+                            f.value(QStringLiteral("LastModified")).toString()};
+    }
+    if (rows.isEmpty()) {
+        printOut(QStringLiteral("No functions."));
+        return ExitOk;
+    }
+    printTable({QStringLiteral("NAME"), QStringLiteral("RUNTIME"), QStringLiteral("HANDLER"), QStringLiteral("MEMORY"),
+                QStringLiteral("TIMEOUT"), QStringLiteral("LAST DEPLOY")},
+               rows);
+    return ExitOk;
+}
+
+int runDeploy(const QStringList &args)
+{
+    CommandLine cl(QStringLiteral("deploy"),
+                   QStringLiteral("Deploy a folder (its files and function.json) as the function's $LATEST,\n"
+                                  "creating the function on first deploy. Files missing from the folder are\n"
+                                  "deleted from the function."));
+    cl.addPositional(QStringLiteral("dir"), QStringLiteral("Folder with the function's code."), QStringLiteral("DIR"));
+    cl.addOption(QCommandLineOption(QStringLiteral("name"), QStringLiteral("Function name (default: the folder's name)."),
+                                    QStringLiteral("N")));
+    cl.addOption(QCommandLineOption(QStringLiteral("message"), QStringLiteral("Deploy message (the commit message)."),
+                                    QStringLiteral("M")));
+    if (auto exit = cl.parse(args, 1, 1))
+        return *exit;
+    const QFileInfo dir(cl.positional().at(0));
+    if (!dir.isDir())
+        return cl.usageError(QStringLiteral("not a folder: ") + cl.positional().at(0));
+    const QString name = cl.isSet(QStringLiteral("name")) ? cl.value(QStringLiteral("name")) : dir.fileName();
+    auto access = openDataAccess(cl);
+    if (!access)
+        return reportError(access.error());
+    DeployRequest request{name, dir.absoluteFilePath(), cl.value(QStringLiteral("message"))};
+    Result<DeployOutcome> outcome = access->viaApi ? deployViaApi(clientFor(cl), request)
+                                                   : deployDirect(access->dir, request);
+    if (!outcome)
+        return reportError(outcome.error());
+    if (cl.json()) {
+        printJson(QJsonObject{{QStringLiteral("FunctionName"), name},
+                              {QStringLiteral("Created"), outcome->created},
+                              {QStringLiteral("Changed"), outcome->changed},
+                              {QStringLiteral("CommitId"), outcome->commitId}});
+    } else if (!outcome->changed) {
+        printOut(QStringLiteral("Nothing to deploy: ") + name + QStringLiteral(" already runs this code."));
+    } else {
+        printOut((outcome->created ? QStringLiteral("Created and deployed ") : QStringLiteral("Deployed ")) + name
+                 + (outcome->commitId.isEmpty() ? QString() : QStringLiteral(" (") + outcome->commitId.left(12) + QLatin1Char(')')));
+    }
+    return ExitOk;
+}
+
+int runPublish(const QStringList &args)
+{
+    CommandLine cl(QStringLiteral("publish"), QStringLiteral("Publish the function's deployed code as a new version."));
+    cl.addPositional(QStringLiteral("name"), QStringLiteral("Function name."), QStringLiteral("NAME"));
+    cl.addOption(QCommandLineOption(QStringLiteral("description"), QStringLiteral("Version description."),
+                                    QStringLiteral("D")));
+    if (auto exit = cl.parse(args, 1, 1))
+        return *exit;
+    const QString name = cl.positional().at(0);
+    const QString description = cl.value(QStringLiteral("description"));
+    auto access = openDataAccess(cl);
+    if (!access)
+        return reportError(access.error());
+    QString version;
+    if (access->viaApi) {
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("Description"), description}}).toJson(QJsonDocument::Compact);
+        auto reply = clientFor(cl).call("POST", functionPath(name, QStringLiteral("/versions")), {}, body);
+        if (!reply)
+            return reportError(reply.error());
+        version = QJsonDocument::fromJson(reply->body).object().value(QStringLiteral("Version")).toString();
+    } else {
+#ifdef HAVE_FUNCDESK_VERSIONING
+        VersionStore store(access->dir);
+        if (!store.exists(name))
+            return reportError(makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("Function not found: ") + name));
+        auto published = store.publish(name, description);
+        if (!published)
+            return reportError(published.error());
+        version = QString::number(published->number);
+#endif
+    }
+    if (cl.json())
+        printJson(QJsonObject{{QStringLiteral("FunctionName"), name}, {QStringLiteral("Version"), version},
+                              {QStringLiteral("Description"), description}});
+    else
+        printOut(QStringLiteral("Published ") + name + QStringLiteral(" version ") + version);
+    return ExitOk;
+}
+
+} // namespace funcdesk::cli

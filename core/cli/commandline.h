@@ -1,0 +1,65 @@
+#pragma once
+// One subcommand's argument parsing over QCommandLineParser, with the options every
+// command shares (--json, --data-dir, --endpoint, --token, --help), and the human/JSON
+// output helpers every command prints through.
+//
+// Threading: main thread only (writes stdout/stderr).
+
+#include "common/result.h"
+
+#include <QCommandLineParser>
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace funcdesk::cli {
+
+class CommandLine
+{
+public:
+    // `args` are the subcommand's arguments (without "funcdesk" and the subcommand).
+    CommandLine(QString command, QString description);
+
+    void addOption(const QCommandLineOption &option) { m_parser.addOption(option); }
+    void addPositional(const QString &name, const QString &description, const QString &syntax = {})
+    {
+        m_parser.addPositionalArgument(name, description, syntax);
+    }
+    // Parses; nullopt when the command should run, else the exit code to return now
+    // (0 after printing --help, 2 after a usage error was printed).
+    std::optional<int> parse(const QStringList &args, int minPositional = 0, int maxPositional = 0);
+
+    QCommandLineParser &parser() { return m_parser; }
+    bool isSet(const QString &name) const { return m_parser.isSet(name); }
+    QString value(const QString &name) const { return m_parser.value(name); }
+    QStringList positional() const { return m_parser.positionalArguments(); }
+
+    bool json() const { return m_parser.isSet(QStringLiteral("json")); }
+    QString dataDir() const { return m_parser.value(QStringLiteral("data-dir")); }
+    // --endpoint, else FUNCDESK_ENDPOINT, else http://127.0.0.1:9001
+    QString endpoint() const;
+    QString token() const; // --token, else FUNCDESK_TOKEN
+
+    int usageError(const QString &message) const; // prints message + hint, returns 2
+
+private:
+    QString m_command;
+    QCommandLineParser m_parser;
+};
+
+// stdout / stderr printing (UTF-8, flushed).
+void printOut(const QString &text);
+void printErr(const QString &text);
+void printJson(const QJsonValue &value);
+// Columns padded to their widest cell; the last column is not padded.
+void printTable(const QStringList &headers, const QList<QStringList> &rows);
+
+// "funcdesk: <message>" on stderr; returns the exit code for the error's type
+// (ResourceNotFoundException -> 3, usage -> 2, everything else -> 5).
+int reportError(const Error &error);
+int exitCodeFor(const Error &error);
+
+} // namespace funcdesk::cli

@@ -1,0 +1,316 @@
+#include "cli/export.h"
+
+#include "cli/codezip.h"
+
+#include <QDir>
+#include <QSaveFile>
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+namespace funcdesk::cli {
+namespace {
+
+std::string s(const QString &text) { return text.toStdString(); }
+
+// Always quoted: values a YAML reader could take for a number, bool or date stay strings.
+void quoted(YAML::Emitter &out, const char *key, const QString &value)
+{
+    out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << s(value);
+}
+
+QString versionTag(const QString &version)
+{
+    return version == QLatin1String("$LATEST") || version.isEmpty() ? QStringLiteral("latest")
+                                                                      : QStringLiteral("v") + version;
+}
+
+QString revisionName(const QString &service, const QString &version)
+{
+    return service + QLatin1Char('-') + versionTag(version);
+}
+
+bool hasWeight(const std::optional<ExportAlias> &alias)
+{
+    return alias && !alias->additionalVersion.isEmpty() && alias->additionalWeight > 0;
+}
+
+void emitSamEvents(YAML::Emitter &out, const FunctionConfig &c)
+{
+    int n = 0;
+    for (const Trigger &t : c.triggers)
+        n += t.kind == Trigger::Kind::Schedule ? 1 : 0;
+    if (n == 0)
+        return;
+    out << YAML::Key << "Events" << YAML::Value << YAML::BeginMap;
+    int index = 0;
+    for (const Trigger &t : c.triggers) {
+        if (t.kind != Trigger::Kind::Schedule)
+            continue;
+        out << YAML::Key << s(QStringLiteral("Schedule") + QString::number(++index)) << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "Type" << YAML::Value << "Schedule";
+        out << YAML::Key << "Properties" << YAML::Value << YAML::BeginMap;
+        quoted(out, "Schedule", t.expression);
+        out << YAML::Key << "Enabled" << YAML::Value << t.enabled;
+        out << YAML::EndMap << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+bool hasFunctionUrl(const FunctionConfig &c)
+{
+    for (const Trigger &t : c.triggers) {
+        if (t.kind == Trigger::Kind::FunctionUrl && t.enabled)
+            return true;
+    }
+    return false;
+}
+
+Status writeFile(const QString &path, const QByteArray &data)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
+        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot write ") + path + QStringLiteral(": ") + file.errorString());
+    return {};
+}
+
+} // namespace
+
+std::optional<ExportFormat> exportFormatFromName(const QString &name)
+{
+    if (name == QLatin1String("sam"))
+        return ExportFormat::Sam;
+    if (name == QLatin1String("knative"))
+        return ExportFormat::Knative;
+    return std::nullopt;
+}
+
+QString cloudRuntime(Runtime runtime)
+{
+    switch (runtime) {
+    case Runtime::Python3: return QStringLiteral("python3.12");
+    case Runtime::NodeJs: return QStringLiteral("nodejs20.x");
+    case Runtime::Provided: return QStringLiteral("provided.al2023");
+    }
+    return {};
+}
+
+QString deploymentPreferenceType(double additionalWeight)
+{
+    if (additionalWeight <= 0)
+        return QStringLiteral("AllAtOnce");
+    if (additionalWeight <= 0.25)
+        return QStringLiteral("Canary10Percent5Minutes");
+    return QStringLiteral("Linear10PercentEvery1Minute");
+}
+
+QString samLogicalId(const QString &functionName)
+{
+    QString id;
+    bool upper = true;
+    for (const QChar ch : functionName) {
+        if (!ch.isLetterOrNumber() || ch.unicode() > 127) {
+            upper = true;
+            continue;
+        }
+        id += upper ? ch.toUpper() : ch;
+        upper = false;
+    }
+    if (id.isEmpty() || id.at(0).isDigit())
+        id.prepend(QStringLiteral("Fn"));
+    return id + QStringLiteral("Function");
+}
+
+QString knativeName(const QString &functionName)
+{
+    QString name;
+    for (const QChar ch : functionName.toLower()) {
+        if ((ch >= QLatin1Char('a') && ch <= QLatin1Char('z')) || ch.isDigit())
+            name += ch;
+        else if (!name.isEmpty() && !name.endsWith(QLatin1Char('-')))
+            name += QLatin1Char('-');
+    }
+    while (name.endsWith(QLatin1Char('-')))
+        name.chop(1);
+    if (name.isEmpty() || name.at(0).isDigit())
+        name.prepend(QStringLiteral("fn-"));
+    return name.left(50); // leaves room for "-v<N>" in revision names (63 max)
+}
+
+QByteArray samTemplate(const ExportInput &input, const QString &codeUri)
+{
+    const FunctionConfig &c = input.config;
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    quoted(out, "AWSTemplateFormatVersion", QStringLiteral("2010-09-09"));
+    out << YAML::Key << "Transform" << YAML::Value << "AWS::Serverless-2016-10-31";
+    quoted(out, "Description", QStringLiteral("Funcdesk export of ") + c.name + QStringLiteral(" version ") + c.version);
+    out << YAML::Key << "Resources" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << s(samLogicalId(c.name)) << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "Type" << YAML::Value << "AWS::Serverless::Function";
+    out << YAML::Key << "Metadata" << YAML::Value << YAML::BeginMap;
+    quoted(out, "FuncdeskVersion", c.version);
+    out << YAML::EndMap;
+    out << YAML::Key << "Properties" << YAML::Value << YAML::BeginMap;
+    quoted(out, "FunctionName", c.name);
+    if (!c.description.isEmpty())
+        quoted(out, "Description", c.description);
+    quoted(out, "CodeUri", codeUri);
+    quoted(out, "Handler", c.handler);
+    out << YAML::Key << "Runtime" << YAML::Value << s(cloudRuntime(c.runtime));
+    out << YAML::Key << "MemorySize" << YAML::Value << c.memoryMb;
+    out << YAML::Key << "Timeout" << YAML::Value << c.timeoutSeconds;
+    out << YAML::Key << "Architectures" << YAML::Value << YAML::BeginSeq << s(c.architecture) << YAML::EndSeq;
+    if (!c.environment.isEmpty()) {
+        out << YAML::Key << "Environment" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "Variables" << YAML::Value << YAML::BeginMap;
+        for (auto it = c.environment.cbegin(); it != c.environment.cend(); ++it)
+            out << YAML::Key << s(it.key()) << YAML::Value << YAML::DoubleQuoted << s(it.value());
+        out << YAML::EndMap << YAML::EndMap;
+    }
+    if (c.reservedConcurrency)
+        out << YAML::Key << "ReservedConcurrentExecutions" << YAML::Value << *c.reservedConcurrency;
+    QString aliasName = input.alias ? input.alias->name : QString();
+    if (aliasName.isEmpty() && c.provisionedConcurrency > 0)
+        aliasName = QStringLiteral("live");
+    if (!aliasName.isEmpty())
+        quoted(out, "AutoPublishAlias", aliasName);
+    if (c.provisionedConcurrency > 0) {
+        out << YAML::Key << "ProvisionedConcurrencyConfig" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "ProvisionedConcurrentExecutions" << YAML::Value << c.provisionedConcurrency;
+        out << YAML::EndMap;
+    }
+    if (input.alias) {
+        out << YAML::Key << "DeploymentPreference" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "Type" << YAML::Value
+            << s(deploymentPreferenceType(hasWeight(input.alias) ? input.alias->additionalWeight : 0));
+        out << YAML::EndMap;
+    }
+    if (hasFunctionUrl(c)) {
+        out << YAML::Key << "FunctionUrlConfig" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "AuthType" << YAML::Value << "NONE";
+        out << YAML::EndMap;
+    }
+    const AsyncConfig defaults;
+    if (c.async.maximumRetryAttempts != defaults.maximumRetryAttempts
+        || c.async.maximumEventAgeSeconds != defaults.maximumEventAgeSeconds) {
+        out << YAML::Key << "EventInvokeConfig" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "MaximumRetryAttempts" << YAML::Value << c.async.maximumRetryAttempts;
+        out << YAML::Key << "MaximumEventAgeInSeconds" << YAML::Value << c.async.maximumEventAgeSeconds;
+        out << YAML::EndMap;
+    }
+    emitSamEvents(out, c);
+    out << YAML::EndMap;  // Properties
+    out << YAML::EndMap;  // function
+    out << YAML::EndMap;  // Resources
+    out << YAML::EndMap;
+    return QByteArray(out.c_str()) + '\n';
+}
+
+QByteArray knativeService(const ExportInput &input)
+{
+    const FunctionConfig &c = input.config;
+    const QString service = knativeName(c.name);
+    const QString image = input.image.isEmpty()
+        ? QStringLiteral("localhost:5000/funcdesk/") + service + QLatin1Char(':') + versionTag(c.version)
+        : input.image;
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    out << YAML::Key << "apiVersion" << YAML::Value << "serving.knative.dev/v1";
+    out << YAML::Key << "kind" << YAML::Value << "Service";
+    out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << s(service);
+    out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "app.kubernetes.io/managed-by" << YAML::Value << "funcdesk";
+    out << YAML::EndMap << YAML::EndMap;
+
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "template" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << s(revisionName(service, c.version));
+    if (c.provisionedConcurrency > 0 || c.reservedConcurrency) {
+        out << YAML::Key << "annotations" << YAML::Value << YAML::BeginMap;
+        if (c.provisionedConcurrency > 0)
+            quoted(out, "autoscaling.knative.dev/min-scale", QString::number(c.provisionedConcurrency));
+        if (c.reservedConcurrency)
+            quoted(out, "autoscaling.knative.dev/max-scale", QString::number(*c.reservedConcurrency));
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap; // template.metadata
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "containerConcurrency" << YAML::Value << 1;
+    out << YAML::Key << "timeoutSeconds" << YAML::Value << c.timeoutSeconds;
+    out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out << YAML::Key << "image" << YAML::Value << s(image);
+    out << YAML::Key << "env" << YAML::Value << YAML::BeginSeq;
+    auto envVar = [&out](const QString &name, const QString &value) {
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << s(name);
+        quoted(out, "value", value);
+        out << YAML::EndMap;
+    };
+    envVar(QStringLiteral("_HANDLER"), c.handler);
+    for (auto it = c.environment.cbegin(); it != c.environment.cend(); ++it)
+        envVar(it.key(), it.value());
+    out << YAML::EndSeq;
+    const std::string memory = s(QString::number(c.memoryMb) + QStringLiteral("Mi"));
+    out << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "limits" << YAML::Value << YAML::BeginMap << YAML::Key << "memory" << YAML::Value << memory
+        << YAML::EndMap;
+    out << YAML::Key << "requests" << YAML::Value << YAML::BeginMap << YAML::Key << "memory" << YAML::Value << memory
+        << YAML::EndMap;
+    out << YAML::EndMap; // resources
+    out << YAML::EndMap << YAML::EndSeq; // container, containers
+    out << YAML::EndMap; // template.spec
+    out << YAML::EndMap; // template
+
+    out << YAML::Key << "traffic" << YAML::Value << YAML::BeginSeq;
+    if (input.alias) {
+        const ExportAlias &a = *input.alias;
+        const int extra = hasWeight(input.alias) ? qRound(a.additionalWeight * 100) : 0;
+        out << YAML::BeginMap;
+        out << YAML::Key << "revisionName" << YAML::Value << s(revisionName(service, a.functionVersion));
+        out << YAML::Key << "percent" << YAML::Value << 100 - extra;
+        out << YAML::Key << "tag" << YAML::Value << s(knativeName(a.name));
+        out << YAML::EndMap;
+        if (hasWeight(input.alias)) {
+            out << YAML::BeginMap;
+            out << YAML::Key << "revisionName" << YAML::Value << s(revisionName(service, a.additionalVersion));
+            out << YAML::Key << "percent" << YAML::Value << extra;
+            out << YAML::EndMap;
+        }
+    } else {
+        out << YAML::BeginMap;
+        out << YAML::Key << "latestRevision" << YAML::Value << true;
+        out << YAML::Key << "percent" << YAML::Value << 100;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::EndMap; // spec
+    out << YAML::EndMap;
+    return QByteArray(out.c_str()) + '\n';
+}
+
+Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format, const QString &outDir)
+{
+    if (!QDir().mkpath(outDir))
+        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot create ") + outDir);
+    const QDir dir(outDir);
+    if (format == ExportFormat::Knative) {
+        const QString path = dir.filePath(QStringLiteral("service.yaml"));
+        if (Status st = writeFile(path, knativeService(input)); !st)
+            return st.error();
+        return QStringList{path};
+    }
+    const QString zipName = input.config.name + QStringLiteral(".zip");
+    const QString zipPath = dir.filePath(zipName);
+    auto zipped = writeCodeZip(input.config.codeDir, zipPath);
+    if (!zipped)
+        return zipped.error();
+    const QString path = dir.filePath(QStringLiteral("template.yaml"));
+    if (Status st = writeFile(path, samTemplate(input, zipName)); !st)
+        return st.error();
+    return QStringList{path, zipPath};
+}
+
+} // namespace funcdesk::cli

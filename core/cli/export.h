@@ -1,0 +1,69 @@
+#pragma once
+// `funcdesk export NAME --format sam|knative`: turns one function version into a
+// deployment description for the cloud.
+//
+//  * sam:     template.yaml (AWS SAM, Transform AWS::Serverless-2016-10-31) with one
+//             AWS::Serverless::Function whose CodeUri is a code zip written beside it.
+//  * knative: service.yaml, a serving.knative.dev/v1 Service (containerConcurrency 1,
+//             because a Lambda execution environment serves one request at a time).
+//
+// Input is plain values (FunctionConfig plus the alias to carry over), so the mapping is
+// testable without the versioning or store libraries; the command fills them in.
+//
+// Alias with a weight -> SAM AutoPublishAlias + DeploymentPreference. SAM's predefined
+// canary types all shift 10% first, so a weight up to 25% maps to the closest one,
+// Canary10Percent5Minutes; a larger weight maps to Linear10PercentEvery1Minute (traffic
+// moves in 10% steps, the closest predefined shape to an already large split); an alias
+// without a weight deploys AllAtOnce. A function with provisioned concurrency but no
+// alias gets AutoPublishAlias "live", since SAM only provisions through an alias.
+// Knative: the alias's split becomes spec.traffic by revision (integer percents summing
+// to 100), revisions named <service>-v<version>.
+//
+// Threading: pure functions plus file writes; any thread but the GUI thread.
+
+#include "common/functionconfig.h"
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace funcdesk::cli {
+
+enum class ExportFormat { Sam, Knative };
+std::optional<ExportFormat> exportFormatFromName(const QString &name); // "sam", "knative"
+
+struct ExportAlias
+{
+    QString name;                // "live"
+    QString functionVersion;     // primary version ("3")
+    QString additionalVersion;   // empty: no weighted routing
+    double additionalWeight = 0; // 0..1, share sent to additionalVersion
+};
+
+struct ExportInput
+{
+    FunctionConfig config;       // config.codeDir: what goes into the zip; config.version: exported version
+    std::optional<ExportAlias> alias;
+    QString image;               // knative container image; empty: localhost:5000/funcdesk/<name>:<tag>
+};
+
+// Lambda runtime identifiers for the cloud: python3.12, nodejs20.x, provided.al2023.
+QString cloudRuntime(Runtime runtime);
+// The SAM DeploymentPreference type for an alias weight (see the header comment).
+QString deploymentPreferenceType(double additionalWeight);
+// SAM logical id: "my-func_2" -> "MyFunc2Function".
+QString samLogicalId(const QString &functionName);
+// Knative service name (DNS-1123 label): "My_Func" -> "my-func".
+QString knativeName(const QString &functionName);
+
+QByteArray samTemplate(const ExportInput &input, const QString &codeUri);
+QByteArray knativeService(const ExportInput &input);
+
+// Writes the export into outDir (created if needed) and returns the files written:
+// sam -> template.yaml and <name>.zip; knative -> service.yaml.
+Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format, const QString &outDir);
+
+} // namespace funcdesk::cli

@@ -1,0 +1,233 @@
+// The real `funcdesk` binary, run with QProcess: help, version, usage errors and exit
+// codes, and the data-dir commands (deploy, list, publish, export) on a temporary data dir.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <yaml-cpp/yaml.h>
+
+namespace {
+
+const QString kBinary = QStringLiteral(FUNCDESK_BINARY_DIR "/app/funcdesk");
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run funcdesk(const QStringList &args, const QString &workingDir = {})
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("FUNCDESK_DATA_DIR"));
+    env.remove(QStringLiteral("FUNCDESK_ENDPOINT"));
+    env.remove(QStringLiteral("FUNCDESK_TOKEN"));
+    p.setProcessEnvironment(env);
+    if (!workingDir.isEmpty())
+        p.setWorkingDirectory(workingDir);
+    p.start(kBinary, args);
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    Run r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// A port nothing listens on: bind one, then let it go.
+quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = server.serverPort();
+    server.close();
+    return port;
+}
+
+void writeFile(const QString &path, const QByteArray &data)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(data);
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(QFile::exists(kBinary), qPrintable(kBinary)); }
+
+    void version()
+    {
+        const Run r = funcdesk({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QStringLiteral("funcdesk " FUNCDESK_VERSION));
+    }
+
+    void helpDocumentsCommandsAndExitCodes()
+    {
+        const Run r = funcdesk({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        for (const char *word : {"serve", "list", "invoke", "deploy", "publish", "logs", "export", "Exit codes",
+                                 "2  usage error", "3  function", "4  function error", "5  engine/API unreachable"})
+            QVERIFY2(r.out.contains(QLatin1String(word)), word);
+    }
+
+    void commandHelp_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("option"); // one option its help must list
+        QTest::newRow("serve") << QStringLiteral("serve") << QStringLiteral("--port");
+        QTest::newRow("list") << QStringLiteral("list") << QStringLiteral("--json");
+        QTest::newRow("invoke") << QStringLiteral("invoke") << QStringLiteral("--payload");
+        QTest::newRow("deploy") << QStringLiteral("deploy") << QStringLiteral("--message");
+        QTest::newRow("publish") << QStringLiteral("publish") << QStringLiteral("--description");
+        QTest::newRow("logs") << QStringLiteral("logs") << QStringLiteral("--follow");
+        QTest::newRow("export") << QStringLiteral("export") << QStringLiteral("--format");
+    }
+    void commandHelp()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, option);
+        const Run r = funcdesk({command, QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith(QStringLiteral("Usage: funcdesk ") + command), qPrintable(r.out));
+        QVERIFY2(r.out.contains(option), qPrintable(r.out));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        auto row = [](const char *name, QStringList args, const char *message) {
+            QTest::newRow(name) << args << QString::fromLatin1(message);
+        };
+        row("unknown command", {QStringLiteral("frobnicate")}, "unknown command 'frobnicate'");
+        row("unknown option", {QStringLiteral("list"), QStringLiteral("--bogus")}, "Unknown option 'bogus'");
+        row("extra argument", {QStringLiteral("list"), QStringLiteral("extra")}, "unexpected argument 'extra'");
+        row("invoke without name", {QStringLiteral("invoke")}, "missing argument");
+        row("invoke bad payload", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--payload"), QStringLiteral("{bad")},
+            "the payload is not valid JSON");
+        row("invoke missing payload file", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--payload"),
+            QStringLiteral("@/nonexistent/event.json")}, "cannot read payload file");
+        row("invoke async with log", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--async"), QStringLiteral("--log")},
+            "--log needs a synchronous invocation");
+        row("export without format", {QStringLiteral("export"), QStringLiteral("f")}, "--format sam|knative is required");
+        row("export unknown format", {QStringLiteral("export"), QStringLiteral("f"), QStringLiteral("--format"), QStringLiteral("zip")},
+            "unknown format 'zip'");
+        row("logs bad since", {QStringLiteral("logs"), QStringLiteral("f"), QStringLiteral("--since"), QStringLiteral("ten")},
+            "--since takes a number and a unit");
+        row("deploy missing folder", {QStringLiteral("deploy"), QStringLiteral("/nonexistent/folder")}, "not a folder");
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = funcdesk(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void unreachableEngineExitsFive()
+    {
+        const QString endpoint = QStringLiteral("http://127.0.0.1:") + QString::number(closedPort());
+        const Run r = funcdesk({QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--endpoint"), endpoint});
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("no engine answers at")), qPrintable(r.err));
+    }
+
+    void dataDirCommands()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString data = tmp.filePath(QStringLiteral("data"));
+        const QString fn = tmp.filePath(QStringLiteral("src/hello"));
+        writeFile(fn + QStringLiteral("/lambda_function.py"),
+                  "def lambda_handler(event, context):\n    return {'hello': event.get('name', 'world')}\n");
+        writeFile(fn + QStringLiteral("/function.json"),
+                  R"json({"runtime": "python3.12", "handler": "lambda_function.lambda_handler", "memorySize": 256,
+                      "timeout": 10, "environment": {"STAGE": "dev"},
+                      "triggers": {"functionUrl": true, "schedules": ["rate(5 minutes)"]}})json");
+        const QStringList dd{QStringLiteral("--data-dir"), data};
+
+        Run r = funcdesk(QStringList{QStringLiteral("deploy"), fn, QStringLiteral("--message"), QStringLiteral("first")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral("Created and deployed hello")));
+
+        r = funcdesk(QStringList{QStringLiteral("deploy"), fn} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("Nothing to deploy")), qPrintable(r.out));
+
+        r = funcdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray functions = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(functions.size(), 1);
+        QCOMPARE(functions.at(0)[QStringLiteral("FunctionName")].toString(), QStringLiteral("hello"));
+        QCOMPARE(functions.at(0)[QStringLiteral("MemorySize")].toInt(), 256);
+        QCOMPARE(functions.at(0)[QStringLiteral("Runtime")].toString(), QStringLiteral("python3"));
+
+        r = funcdesk(QStringList{QStringLiteral("list")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith(QStringLiteral("NAME")));
+        QVERIFY(r.out.contains(QStringLiteral("256 MB")));
+
+        r = funcdesk(QStringList{QStringLiteral("publish"), QStringLiteral("hello"), QStringLiteral("--json")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("Version")].toString(), QStringLiteral("1"));
+
+        const QString out = tmp.filePath(QStringLiteral("out"));
+        r = funcdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"), QStringLiteral("sam"),
+                                 QStringLiteral("--qualifier"), QStringLiteral("1"), QStringLiteral("--out"), out} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const YAML::Node doc = YAML::LoadFile(QFile::encodeName(out + QStringLiteral("/template.yaml")).toStdString());
+        const YAML::Node p = doc["Resources"]["HelloFunction"]["Properties"];
+        QCOMPARE(p["MemorySize"].as<int>(), 256);
+        QCOMPARE(p["Timeout"].as<int>(), 10);
+        QCOMPARE(p["Runtime"].as<std::string>(), std::string("python3.12"));
+        QCOMPARE(p["Environment"]["Variables"]["STAGE"].as<std::string>(), std::string("dev"));
+        QCOMPARE(p["Events"]["Schedule1"]["Properties"]["Schedule"].as<std::string>(), std::string("rate(5 minutes)"));
+        QCOMPARE(p["FunctionUrlConfig"]["AuthType"].as<std::string>(), std::string("NONE"));
+        QVERIFY(QFile::exists(out + QStringLiteral("/hello.zip")));
+
+        r = funcdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
+                                 QStringLiteral("knative")} + dd, tmp.path());
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QFile::exists(tmp.filePath(QStringLiteral("hello-knative/service.yaml"))));
+    }
+
+    void notFoundExitsThree_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("publish") << QStringList{QStringLiteral("publish"), QStringLiteral("nope")};
+        QTest::newRow("export") << QStringList{QStringLiteral("export"), QStringLiteral("nope"), QStringLiteral("--format"),
+                                               QStringLiteral("sam")};
+        QTest::newRow("logs") << QStringList{QStringLiteral("logs"), QStringLiteral("nope")};
+    }
+    void notFoundExitsThree()
+    {
+        QFETCH(QStringList, args);
+        QTemporaryDir tmp;
+        const Run r = funcdesk(args + QStringList{QStringLiteral("--data-dir"), tmp.path()});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(QStringLiteral("nope")), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

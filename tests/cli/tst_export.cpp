@@ -1,0 +1,354 @@
+// Export to AWS SAM and Knative: every setting of a FunctionConfig (and alias) must come
+// back out of the YAML, parsed with yaml-cpp; the code zip holds the function's files.
+
+#include "cli/codezip.h"
+#include "cli/export.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <yaml-cpp/yaml.h>
+#include <zip.h>
+
+#include <optional>
+
+using namespace funcdesk;
+using namespace funcdesk::cli;
+
+Q_DECLARE_METATYPE(funcdesk::FunctionConfig)
+Q_DECLARE_METATYPE(std::optional<funcdesk::cli::ExportAlias>)
+
+namespace {
+
+QString str(const YAML::Node &n) { return QString::fromStdString(n.as<std::string>()); }
+
+FunctionConfig baseConfig(const QString &name)
+{
+    FunctionConfig c;
+    c.name = name;
+    c.version = QStringLiteral("1");
+    return c;
+}
+
+} // namespace
+
+class TestExport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void configs_data()
+    {
+        QTest::addColumn<FunctionConfig>("config");
+        QTest::addColumn<std::optional<ExportAlias>>("alias");
+        QTest::addColumn<QString>("deploymentType");   // empty: no DeploymentPreference
+        QTest::addColumn<QString>("autoPublishAlias"); // empty: none
+        QTest::addColumn<int>("canaryPercent");        // knative share of the additional revision
+
+        {
+            FunctionConfig c = baseConfig(QStringLiteral("hello"));
+            QTest::newRow("python defaults") << c << std::optional<ExportAlias>() << QString() << QString() << 0;
+        }
+        {
+            FunctionConfig c = baseConfig(QStringLiteral("orders-api_v2"));
+            c.runtime = Runtime::NodeJs;
+            c.handler = QStringLiteral("index.handler");
+            c.memoryMb = 512;
+            c.timeoutSeconds = 30;
+            c.environment = {{QStringLiteral("TABLE"), QStringLiteral("orders")},
+                             {QStringLiteral("DEBUG"), QStringLiteral("true")},
+                             {QStringLiteral("RETRIES"), QStringLiteral("3")},
+                             {QStringLiteral("GREETING"), QStringLiteral("hello: world # not a comment")}};
+            c.architecture = QStringLiteral("arm64");
+            c.reservedConcurrency = 5;
+            c.provisionedConcurrency = 2;
+            c.description = QStringLiteral("Orders API");
+            c.triggers = {Trigger{Trigger::Kind::FunctionUrl, {}, true},
+                          Trigger{Trigger::Kind::Schedule, QStringLiteral("rate(5 minutes)"), true},
+                          Trigger{Trigger::Kind::Schedule, QStringLiteral("cron(0 12 ? * MON-FRI *)"), false}};
+            QTest::newRow("nodejs everything, alias without weight")
+                << c << std::optional<ExportAlias>(ExportAlias{QStringLiteral("live"), QStringLiteral("1"), {}, 0})
+                << QStringLiteral("AllAtOnce") << QStringLiteral("live") << 0;
+        }
+        {
+            FunctionConfig c = baseConfig(QStringLiteral("worker"));
+            c.runtime = Runtime::Provided;
+            c.handler = QStringLiteral("function.handler");
+            c.version = QStringLiteral("2");
+            QTest::newRow("provided canary 10%")
+                << c
+                << std::optional<ExportAlias>(ExportAlias{QStringLiteral("prod"), QStringLiteral("1"), QStringLiteral("2"), 0.1})
+                << QStringLiteral("Canary10Percent5Minutes") << QStringLiteral("prod") << 10;
+        }
+        {
+            FunctionConfig c = baseConfig(QStringLiteral("split"));
+            c.version = QStringLiteral("4");
+            QTest::newRow("large split 50%")
+                << c
+                << std::optional<ExportAlias>(ExportAlias{QStringLiteral("live"), QStringLiteral("3"), QStringLiteral("4"), 0.5})
+                << QStringLiteral("Linear10PercentEvery1Minute") << QStringLiteral("live") << 50;
+        }
+        {
+            FunctionConfig c = baseConfig(QStringLiteral("warm"));
+            c.provisionedConcurrency = 3;
+            c.async.maximumRetryAttempts = 0;
+            c.async.maximumEventAgeSeconds = 3600;
+            QTest::newRow("provisioned without alias, async config")
+                << c << std::optional<ExportAlias>() << QString() << QStringLiteral("live") << 0;
+        }
+    }
+
+    void sam_data() { configs_data(); }
+    void sam()
+    {
+        QFETCH(FunctionConfig, config);
+        QFETCH(std::optional<ExportAlias>, alias);
+        QFETCH(QString, deploymentType);
+        QFETCH(QString, autoPublishAlias);
+
+        const QByteArray yaml = samTemplate(ExportInput{config, alias, {}}, config.name + QStringLiteral(".zip"));
+        const YAML::Node doc = YAML::Load(yaml.toStdString());
+        QCOMPARE(str(doc["Transform"]), QStringLiteral("AWS::Serverless-2016-10-31"));
+        QCOMPARE(str(doc["AWSTemplateFormatVersion"]), QStringLiteral("2010-09-09"));
+        const YAML::Node fn = doc["Resources"][samLogicalId(config.name).toStdString()];
+        QVERIFY(fn.IsMap());
+        QCOMPARE(str(fn["Type"]), QStringLiteral("AWS::Serverless::Function"));
+        QCOMPARE(str(fn["Metadata"]["FuncdeskVersion"]), config.version);
+        const YAML::Node p = fn["Properties"];
+        QCOMPARE(str(p["FunctionName"]), config.name);
+        QCOMPARE(str(p["CodeUri"]), config.name + QStringLiteral(".zip"));
+        QCOMPARE(str(p["Handler"]), config.handler);
+        QCOMPARE(str(p["Runtime"]), cloudRuntime(config.runtime));
+        QCOMPARE(p["MemorySize"].as<int>(), config.memoryMb);
+        QCOMPARE(p["Timeout"].as<int>(), config.timeoutSeconds);
+        QCOMPARE(p["Architectures"].size(), size_t(1));
+        QCOMPARE(str(p["Architectures"][0]), config.architecture);
+        QCOMPARE(bool(p["Description"]), !config.description.isEmpty());
+        if (!config.description.isEmpty())
+            QCOMPARE(str(p["Description"]), config.description);
+
+        QCOMPARE(bool(p["Environment"]), !config.environment.isEmpty());
+        for (auto it = config.environment.cbegin(); it != config.environment.cend(); ++it) {
+            const YAML::Node v = p["Environment"]["Variables"][it.key().toStdString()];
+            QVERIFY2(v.IsScalar(), qPrintable(it.key()));
+            QCOMPARE(str(v), it.value());
+            QCOMPARE(v.Tag(), std::string("!")); // quoted: a string, never a number or bool
+        }
+        QCOMPARE(bool(p["ReservedConcurrentExecutions"]), config.reservedConcurrency.has_value());
+        if (config.reservedConcurrency)
+            QCOMPARE(p["ReservedConcurrentExecutions"].as<int>(), *config.reservedConcurrency);
+        QCOMPARE(bool(p["ProvisionedConcurrencyConfig"]), config.provisionedConcurrency > 0);
+        if (config.provisionedConcurrency > 0)
+            QCOMPARE(p["ProvisionedConcurrencyConfig"]["ProvisionedConcurrentExecutions"].as<int>(),
+                     config.provisionedConcurrency);
+        QCOMPARE(bool(p["AutoPublishAlias"]), !autoPublishAlias.isEmpty());
+        if (!autoPublishAlias.isEmpty())
+            QCOMPARE(str(p["AutoPublishAlias"]), autoPublishAlias);
+        QCOMPARE(bool(p["DeploymentPreference"]), !deploymentType.isEmpty());
+        if (!deploymentType.isEmpty())
+            QCOMPARE(str(p["DeploymentPreference"]["Type"]), deploymentType);
+
+        bool url = false;
+        QList<Trigger> schedules;
+        for (const Trigger &t : config.triggers) {
+            if (t.kind == Trigger::Kind::FunctionUrl)
+                url = url || t.enabled;
+            else
+                schedules << t;
+        }
+        QCOMPARE(bool(p["FunctionUrlConfig"]), url);
+        if (url)
+            QCOMPARE(str(p["FunctionUrlConfig"]["AuthType"]), QStringLiteral("NONE"));
+        QCOMPARE(bool(p["Events"]), !schedules.isEmpty());
+        for (int i = 0; i < schedules.size(); ++i) {
+            const YAML::Node e = p["Events"][("Schedule" + std::to_string(i + 1))];
+            QCOMPARE(str(e["Type"]), QStringLiteral("Schedule"));
+            QCOMPARE(str(e["Properties"]["Schedule"]), schedules.at(i).expression);
+            QCOMPARE(e["Properties"]["Enabled"].as<bool>(), schedules.at(i).enabled);
+        }
+        const AsyncConfig defaults;
+        const bool asyncSet = config.async.maximumRetryAttempts != defaults.maximumRetryAttempts
+            || config.async.maximumEventAgeSeconds != defaults.maximumEventAgeSeconds;
+        QCOMPARE(bool(p["EventInvokeConfig"]), asyncSet);
+        if (asyncSet) {
+            QCOMPARE(p["EventInvokeConfig"]["MaximumRetryAttempts"].as<int>(), config.async.maximumRetryAttempts);
+            QCOMPARE(p["EventInvokeConfig"]["MaximumEventAgeInSeconds"].as<int>(), config.async.maximumEventAgeSeconds);
+        }
+    }
+
+    void knative_data() { configs_data(); }
+    void knative()
+    {
+        QFETCH(FunctionConfig, config);
+        QFETCH(std::optional<ExportAlias>, alias);
+        QFETCH(int, canaryPercent);
+
+        const YAML::Node doc = YAML::Load(knativeService(ExportInput{config, alias, {}}).toStdString());
+        const QString service = knativeName(config.name);
+        QCOMPARE(str(doc["apiVersion"]), QStringLiteral("serving.knative.dev/v1"));
+        QCOMPARE(str(doc["kind"]), QStringLiteral("Service"));
+        QCOMPARE(str(doc["metadata"]["name"]), service);
+        const YAML::Node tmpl = doc["spec"]["template"];
+        QCOMPARE(str(tmpl["metadata"]["name"]), service + QStringLiteral("-v") + config.version);
+        QCOMPARE(tmpl["spec"]["containerConcurrency"].as<int>(), 1);
+        QCOMPARE(tmpl["spec"]["timeoutSeconds"].as<int>(), config.timeoutSeconds);
+        const YAML::Node container = tmpl["spec"]["containers"][0];
+        QCOMPARE(str(container["image"]),
+                 QStringLiteral("localhost:5000/funcdesk/") + service + QStringLiteral(":v") + config.version);
+        QCOMPARE(str(container["resources"]["limits"]["memory"]), QString::number(config.memoryMb) + QStringLiteral("Mi"));
+
+        QMap<QString, QString> env;
+        for (const YAML::Node &e : container["env"])
+            env.insert(str(e["name"]), str(e["value"]));
+        QCOMPARE(env.value(QStringLiteral("_HANDLER")), config.handler);
+        for (auto it = config.environment.cbegin(); it != config.environment.cend(); ++it)
+            QCOMPARE(env.value(it.key()), it.value());
+        QCOMPARE(env.size(), config.environment.size() + 1);
+
+        QMap<QString, QString> annotations;
+        if (const YAML::Node a = tmpl["metadata"]["annotations"])
+            for (auto it = a.begin(); it != a.end(); ++it)
+                annotations.insert(QString::fromStdString(it->first.as<std::string>()), str(it->second));
+        const QString minScale = QStringLiteral("autoscaling.knative.dev/min-scale");
+        const QString maxScale = QStringLiteral("autoscaling.knative.dev/max-scale");
+        QCOMPARE(annotations.contains(minScale), config.provisionedConcurrency > 0);
+        if (config.provisionedConcurrency > 0)
+            QCOMPARE(annotations.value(minScale), QString::number(config.provisionedConcurrency));
+        QCOMPARE(annotations.contains(maxScale), config.reservedConcurrency.has_value());
+        if (config.reservedConcurrency)
+            QCOMPARE(annotations.value(maxScale), QString::number(*config.reservedConcurrency));
+
+        const YAML::Node traffic = doc["spec"]["traffic"];
+        int total = 0;
+        for (const YAML::Node &t : traffic)
+            total += t["percent"].as<int>();
+        QCOMPARE(total, 100);
+        if (!alias) {
+            QCOMPARE(traffic.size(), size_t(1));
+            QVERIFY(traffic[0]["latestRevision"].as<bool>());
+        } else {
+            QCOMPARE(str(traffic[0]["revisionName"]), service + QStringLiteral("-v") + alias->functionVersion);
+            QCOMPARE(str(traffic[0]["tag"]), alias->name);
+            QCOMPARE(traffic[0]["percent"].as<int>(), 100 - canaryPercent);
+            QCOMPARE(traffic.size(), size_t(canaryPercent > 0 ? 2 : 1));
+            if (canaryPercent > 0) {
+                QCOMPARE(str(traffic[1]["revisionName"]), service + QStringLiteral("-v") + alias->additionalVersion);
+                QCOMPARE(traffic[1]["percent"].as<int>(), canaryPercent);
+            }
+        }
+    }
+
+    void names_data()
+    {
+        QTest::addColumn<QString>("function");
+        QTest::addColumn<QString>("logicalId");
+        QTest::addColumn<QString>("knative");
+        QTest::newRow("simple") << QStringLiteral("hello") << QStringLiteral("HelloFunction") << QStringLiteral("hello");
+        QTest::newRow("dash underscore") << QStringLiteral("my-func_2") << QStringLiteral("MyFunc2Function")
+                                         << QStringLiteral("my-func-2");
+        QTest::newRow("leading digit") << QStringLiteral("9lives") << QStringLiteral("Fn9livesFunction")
+                                       << QStringLiteral("fn-9lives");
+        QTest::newRow("upper case") << QStringLiteral("Orders__API") << QStringLiteral("OrdersAPIFunction")
+                                    << QStringLiteral("orders-api");
+    }
+    void names()
+    {
+        QFETCH(QString, function);
+        QFETCH(QString, logicalId);
+        QFETCH(QString, knative);
+        QCOMPARE(samLogicalId(function), logicalId);
+        QCOMPARE(knativeName(function), knative);
+    }
+
+    void runtimesMapToCloudIdentifiers()
+    {
+        QCOMPARE(cloudRuntime(Runtime::Python3), QStringLiteral("python3.12"));
+        QCOMPARE(cloudRuntime(Runtime::NodeJs), QStringLiteral("nodejs20.x"));
+        QCOMPARE(cloudRuntime(Runtime::Provided), QStringLiteral("provided.al2023"));
+        QCOMPARE(exportFormatFromName(QStringLiteral("sam")), std::optional<ExportFormat>(ExportFormat::Sam));
+        QCOMPARE(exportFormatFromName(QStringLiteral("knative")), std::optional<ExportFormat>(ExportFormat::Knative));
+        QVERIFY(!exportFormatFromName(QStringLiteral("zip")));
+    }
+
+    void codeZipKeepsFilesAndModes()
+    {
+        QTemporaryDir code;
+        QVERIFY(code.isValid());
+        QDir root(code.path());
+        QVERIFY(root.mkpath(QStringLiteral("lib/inner")));
+        QVERIFY(root.mkpath(QStringLiteral(".git/objects")));
+        auto write = [&root](const QString &rel, const QByteArray &data) {
+            QFile f(root.filePath(rel));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(data);
+        };
+        write(QStringLiteral("bootstrap"), "#!/bin/sh\necho hi\n");
+        write(QStringLiteral("lib/inner/util.py"), "X = 1\n");
+        write(QStringLiteral(".env"), "A=1\n");
+        write(QStringLiteral(".git/objects/junk"), "git");
+        QVERIFY(QFile::setPermissions(root.filePath(QStringLiteral("bootstrap")),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+
+        QTemporaryDir out;
+        const QString zipPath = out.filePath(QStringLiteral("code.zip"));
+        auto files = writeCodeZip(code.path(), zipPath);
+        QVERIFY2(files.ok(), qPrintable(files.ok() ? QString() : files.error().toString()));
+        const QStringList expected{QStringLiteral(".env"), QStringLiteral("bootstrap"), QStringLiteral("lib/inner/util.py")};
+        QCOMPARE(*files, expected);
+        QCOMPARE(*zipEntries(zipPath), expected);
+
+        int err = 0;
+        zip_t *z = zip_open(QFile::encodeName(zipPath).constData(), ZIP_RDONLY, &err);
+        QVERIFY(z);
+        zip_uint8_t opsys = 0;
+        zip_uint32_t attributes = 0;
+        const zip_int64_t index = zip_name_locate(z, "bootstrap", 0);
+        QVERIFY(index >= 0);
+        QCOMPARE(zip_file_get_external_attributes(z, zip_uint64_t(index), 0, &opsys, &attributes), 0);
+        zip_discard(z);
+        QCOMPARE(int(opsys), int(ZIP_OPSYS_UNIX));
+        QVERIFY((attributes >> 16) & 0100); // owner execute bit survives
+    }
+
+    void codeZipRefusesMissingFolder()
+    {
+        QTemporaryDir out;
+        auto r = writeCodeZip(out.filePath(QStringLiteral("missing")), out.filePath(QStringLiteral("x.zip")));
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(QStringLiteral("code directory not found")));
+    }
+
+    void exportWritesFiles_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QStringList>("files");
+        QTest::newRow("sam") << QStringLiteral("sam") << QStringList{QStringLiteral("template.yaml"), QStringLiteral("fn.zip")};
+        QTest::newRow("knative") << QStringLiteral("knative") << QStringList{QStringLiteral("service.yaml")};
+    }
+    void exportWritesFiles()
+    {
+        QFETCH(QString, format);
+        QFETCH(QStringList, files);
+        QTemporaryDir code;
+        QFile f(code.filePath(QStringLiteral("lambda_function.py")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("def lambda_handler(e, c):\n    return e\n");
+        f.close();
+        FunctionConfig c = baseConfig(QStringLiteral("fn"));
+        c.codeDir = code.path();
+        QTemporaryDir out;
+        const QString outDir = out.filePath(QStringLiteral("nested/export"));
+        auto written = exportFunction(ExportInput{c, std::nullopt, {}}, *exportFormatFromName(format), outDir);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        QCOMPARE(written->size(), files.size());
+        for (int i = 0; i < files.size(); ++i) {
+            QCOMPARE(written->at(i), QDir(outDir).filePath(files.at(i)));
+            QVERIFY(QFile::exists(written->at(i)));
+        }
+        if (format == QLatin1String("sam"))
+            QCOMPARE(*zipEntries(written->at(1)), QStringList{QStringLiteral("lambda_function.py")});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "tst_export.moc"
