@@ -1,0 +1,179 @@
+#include "environmentspage.h"
+
+#include "ui/charts/swimlanewidget.h"
+#include "ui/models/environmentmodel.h"
+#include "ui/studio.h"
+#include "ui/widgets/icons.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace funcdesk::ui {
+
+using engine::EnvironmentState;
+
+namespace {
+QWidget *legend(QWidget *parent)
+{
+    auto *w = new QWidget(parent);
+    auto *row = new QHBoxLayout(w);
+    row->setContentsMargins(0, 0, 0, 0);
+    struct Entry
+    {
+        EnvironmentState state;
+        QString text;
+        QString tip;
+    };
+    const Entry entries[] = {
+        {EnvironmentState::Initializing, EnvironmentsPage::tr("Init (cold start)"),
+         EnvironmentsPage::tr("Starting the runtime and running the function's initialisation code")},
+        {EnvironmentState::Busy, EnvironmentsPage::tr("Busy"), EnvironmentsPage::tr("Serving one request")},
+        {EnvironmentState::Idle, EnvironmentsPage::tr("Idle (warm)"),
+         EnvironmentsPage::tr("Waiting for the next request; the next invocation is a warm start")},
+        {EnvironmentState::Frozen, EnvironmentsPage::tr("Frozen"),
+         EnvironmentsPage::tr("Idle and suspended (SIGSTOP) until the next request, like Lambda")},
+        {EnvironmentState::Retired, EnvironmentsPage::tr("Retired"),
+         EnvironmentsPage::tr("Shut down: idle timeout, code update, crash, timeout, out of memory")},
+    };
+    for (const Entry &e : entries) {
+        auto *swatch = new QLabel(w);
+        swatch->setPixmap(statusDot(SwimlaneWidget::stateColor(e.state)).pixmap(12, 12));
+        auto *text = new QLabel(e.text, w);
+        swatch->setToolTip(e.tip);
+        text->setToolTip(e.tip);
+        row->addWidget(swatch);
+        row->addWidget(text);
+        row->addSpacing(10);
+    }
+    row->addStretch(1);
+    return w;
+}
+} // namespace
+
+EnvironmentsPage::EnvironmentsPage(Studio *studio, QWidget *parent)
+    : QWidget(parent),
+      m_studio(studio),
+      m_counts(new QLabel(this)),
+      m_swimlane(new SwimlaneWidget),
+      m_table(new QTableView),
+      m_model(new EnvironmentModel(this)),
+      m_proxy(new QSortFilterProxyModel(this))
+{
+    auto *title = new QLabel(tr("Execution environments"), this);
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    auto *top = new QHBoxLayout;
+    top->addWidget(title);
+    top->addStretch(1);
+    top->addWidget(m_counts);
+
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(m_swimlane);
+    scroll->setMinimumHeight(140);
+    m_swimlane->setAccessibleName(tr("Environment timeline"));
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(EnvironmentModel::SortRole);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(EnvironmentModel::AgeColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAccessibleName(tr("Current environments"));
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(scroll);
+    splitter->addWidget(m_table);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(legend(this));
+    layout->addWidget(splitter, 1);
+
+    // Start from what exists now; later changes arrive as values from the engine.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QList<engine::EnvironmentInfo> current = m_studio->engine()->environments();
+    for (const engine::EnvironmentInfo &info : current)
+        m_timeline.apply(info, now);
+    pollEnvironments();
+    connect(m_studio, &Studio::environmentChanged, this, &EnvironmentsPage::onEnvironmentChanged);
+
+    m_paintTimer.setInterval(250);
+    m_pollTimer.setInterval(1000);
+    connect(&m_paintTimer, &QTimer::timeout, this, &EnvironmentsPage::repaintSwimlane);
+    connect(&m_pollTimer, &QTimer::timeout, this, &EnvironmentsPage::pollEnvironments);
+}
+
+void EnvironmentsPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_paintTimer.start();
+    m_pollTimer.start();
+    refresh();
+}
+
+void EnvironmentsPage::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_paintTimer.stop();
+    m_pollTimer.stop();
+}
+
+void EnvironmentsPage::refresh()
+{
+    pollEnvironments();
+    repaintSwimlane();
+}
+
+void EnvironmentsPage::onEnvironmentChanged(const engine::EnvironmentInfo &info)
+{
+    // Only the timeline hears each change; painting waits for the 250 ms timer.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_timeline.apply(info, now);
+    if (now - m_lastPruneMs > 5000) {
+        m_timeline.prune(now);
+        m_lastPruneMs = now;
+    }
+}
+
+void EnvironmentsPage::repaintSwimlane()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_timeline.prune(now);
+    m_lastPruneMs = now;
+    m_swimlane->setLanes(m_timeline.lanes(), now, kWindowMs);
+}
+
+void EnvironmentsPage::pollEnvironments()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<engine::EnvironmentInfo> current = m_studio->engine()->environments();
+    current.removeIf([](const engine::EnvironmentInfo &e) { return e.state == EnvironmentState::Retired; });
+    int busy = 0;
+    int provisioned = 0;
+    for (const engine::EnvironmentInfo &e : std::as_const(current)) {
+        busy += e.state == EnvironmentState::Busy ? 1 : 0;
+        provisioned += e.provisioned ? 1 : 0;
+    }
+    m_counts->setText(tr("%n environment(s)", nullptr, int(current.size())) + QStringLiteral(" \u00b7 ")
+                      + tr("%n busy", nullptr, busy) + QStringLiteral(" \u00b7 ") + tr("%n provisioned", nullptr, provisioned));
+    m_model->setEnvironments(std::move(current), now);
+}
+
+} // namespace funcdesk::ui
