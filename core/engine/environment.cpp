@@ -265,7 +265,9 @@ void Environment::onProcessExited()
     m_process.signalGroup(SIGKILL); // what is left of the group goes with it
     m_process.reap(true);
     if (!m_active) {
-        retire(QStringLiteral("crash"));
+        // Dying before init finished is an init failure: a provisioned environment is not
+        // replaced over and over.
+        retire(m_initDone ? QStringLiteral("crash") : QStringLiteral("init error"));
         return;
     }
     const QString msg = runtimeExitedMessage(m_active->request.requestId, m_process.exitDescription());

@@ -86,6 +86,7 @@ private Q_SLOTS:
         QTest::newRow("callback error") << QByteArray("exports.h = (e, c, cb) => cb(new TypeError('nope'));")
                                         << QByteArray() << true;
         QTest::newRow("undefined is null") << QByteArray("exports.h = async () => undefined;") << QByteArray("null") << false;
+        QTest::newRow("never settles") << QByteArray("exports.h = () => new Promise(() => {});") << QByteArray() << true;
         QTest::newRow("sync throw") << QByteArray("exports.h = () => { throw new RangeError('far'); };") << QByteArray() << true;
     }
 
@@ -191,7 +192,7 @@ private Q_SLOTS:
 
     void timeoutAndMemoryLimits()
     {
-        QVERIFY(add(QStringLiteral("never"), {{QStringLiteral("index.js"), "exports.handler = () => new Promise(() => {});"}},
+        QVERIFY(add(QStringLiteral("never"), {{QStringLiteral("index.js"), "exports.handler = () => new Promise((r) => setTimeout(r, 60000));"}},
                     QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; }).ok());
         const InvokeResult t = m_engine->invokeAndWait(request(QStringLiteral("never")));
         QCOMPARE(t.record.status, InvocationStatus::Timeout);

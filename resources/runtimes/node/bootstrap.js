@@ -13,13 +13,16 @@
 //   stdout and stderr are the environment's log. console.* writes synchronously (fd 1/2),
 //   so each request's output is in the log pipe before its answer. EOF on fd 3: exit.
 //
+// Between invocations the shim blocks in a synchronous read of fd 3, which freezes the
+// event loop as Lambda freezes an idle environment (timers left behind by a handler run
+// during the next invocation), and keeps the streams/net modules out of the cold start.
+//
 // Handlers load as on Lambda: "<path>/<module>.<export>", the module found as .js, .mjs or
 // .cjs in LAMBDA_TASK_ROOT; ESM (.mjs, or .js under "type": "module") through import(),
 // CommonJS through require(). Async handlers and callback(err, result) handlers both work.
 'use strict';
 
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
 const util = require('util');
 
@@ -75,12 +78,59 @@ function failInit(errorType, errorMessage, stackTrace) {
   const doc = { errorType, errorMessage, stackTrace: stackTrace || [] };
   console.error(`${errorType}: ${errorMessage}`);
   send('E', Buffer.from(`${errorType}\n${JSON.stringify(doc)}`));
-  // Wait for the engine to close fd 3, then leave.
-  const input = new net.Socket({ fd: IN_FD, readable: true, writable: false });
-  input.on('data', () => {});
-  input.on('end', () => process.exit(0));
-  input.on('error', () => process.exit(0));
-  return new Promise(() => {});
+  while (readMore()); // wait for the engine to close fd 3
+  process.exit(0);
+}
+
+// Frames from fd 3, read synchronously into one reused buffer.
+let inBuf = Buffer.allocUnsafe(1 << 16);
+let inStart = 0;
+let inEnd = 0;
+
+function readMore() {
+  if (inEnd === inBuf.length) {
+    const need = inEnd - inStart;
+    if (inStart > 0 && need < inBuf.length / 2) {
+      inBuf.copy(inBuf, 0, inStart, inEnd);
+    } else {
+      const bigger = Buffer.allocUnsafe(inBuf.length * 2);
+      inBuf.copy(bigger, 0, inStart, inEnd);
+      inBuf = bigger;
+    }
+    inStart = 0;
+    inEnd = need;
+  }
+  for (;;) {
+    try {
+      const n = fs.readSync(IN_FD, inBuf, inEnd, inBuf.length - inEnd, null);
+      inEnd += n;
+      return n > 0;
+    } catch (e) {
+      if (e.code !== 'EAGAIN' && e.code !== 'EINTR') return false;
+    }
+  }
+}
+
+function readFrame() {
+  for (;;) {
+    if (inEnd - inStart >= 4) {
+      const n = inBuf.readUInt32LE(inStart);
+      if (inEnd - inStart >= 4 + n) {
+        const frame = Buffer.from(inBuf.subarray(inStart + 4, inStart + 4 + n));
+        inStart += 4 + n;
+        if (inStart === inEnd) inStart = inEnd = 0;
+        return frame;
+      }
+      if (4 + n > inBuf.length) {
+        const bigger = Buffer.allocUnsafe(4 + n);
+        inBuf.copy(bigger, 0, inStart, inEnd);
+        inEnd -= inStart;
+        inStart = 0;
+        inBuf = bigger;
+      }
+    }
+    if (!readMore()) return null;
+  }
 }
 
 function isEsmJs(file) {
@@ -154,7 +204,7 @@ function makeContext(requestId, deadlineMs, arn, clientContext) {
   };
 }
 
-function invoke(handler, frame) {
+function invoke(handler, frame, next) {
   const fields = [];
   let pos = 1;
   for (let i = 0; i < 5; ++i) {
@@ -166,9 +216,25 @@ function invoke(handler, frame) {
   currentRequestId = requestId;
   if (trace) process.env._X_AMZN_TRACE_ID = trace;
   let settled = false;
+  let onEmptyLoop = null;
   const finish = (err, result) => {
     if (settled) return;
     settled = true;
+    process.removeListener('beforeExit', onEmptyLoop);
+    answer(err, result);
+    setImmediate(next);
+  };
+  // As on Lambda: a handler whose promise never settles once the event loop is empty
+  // ends the runtime (Runtime.NodeJsExit) instead of hanging until the timeout.
+  process.once('beforeExit', onEmptyLoop = () => {
+    if (settled) return;
+    const e = new Error(`RequestId: ${requestId} Error: Runtime exited without providing a reason`);
+    e.name = 'Runtime.NodeJsExit';
+    settled = true;
+    answer(e);
+    process.exit(0);
+  });
+  const answer = (err, result) => {
     if (err !== null && err !== undefined) {
       const doc = errorDocument(err);
       console.error('Invoke Error \t' + JSON.stringify(doc));
@@ -201,21 +267,15 @@ function invoke(handler, frame) {
 async function main() {
   patchConsole();
   const handler = await loadHandler(process.env.LAMBDA_TASK_ROOT || process.cwd(), process.env._HANDLER || '');
-  const input = new net.Socket({ fd: IN_FD, readable: true, writable: false });
-  let buf = Buffer.alloc(0);
-  input.on('data', (chunk) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    while (buf.length >= 4) {
-      const n = buf.readUInt32LE(0);
-      if (buf.length < 4 + n) break;
-      const frame = buf.subarray(4, 4 + n);
-      buf = buf.subarray(4 + n);
-      if (frame[0] === 0x49 /* 'I' */) invoke(handler, frame);
-    }
-  });
-  input.on('end', () => process.exit(0));
-  input.on('error', () => process.exit(0));
   send('R', Buffer.alloc(0));
+  const serveNext = () => {
+    for (;;) {
+      const frame = readFrame();
+      if (!frame) process.exit(0);
+      if (frame[0] === 0x49 /* 'I' */) return invoke(handler, frame, serveNext);
+    }
+  };
+  serveNext();
 }
 
 main();

@@ -1,0 +1,186 @@
+// Engine benchmarks: warm invoke round trip, cold start against the bare interpreter,
+// throughput with 1/4/16 callers in flight, idle RSS.
+//
+// "Warm invoke overhead" is reported honestly as the full round trip of invokeAndWait()
+// with a no-op handler: caller thread -> engine thread -> runtime process (handler) ->
+// engine thread -> caller thread, nothing subtracted.
+
+#include "bench.h"
+
+#include "engine/childprocess.h"
+#include "engine/engine.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <atomic>
+
+using namespace funcdesk;
+using namespace funcdesk::engine;
+
+namespace {
+
+double rssMb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
+}
+
+double median(std::vector<double> v)
+{
+    return bench::percentile(std::move(v), 50);
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(content);
+}
+
+struct RuntimeCase
+{
+    const char *name;
+    Runtime runtime;
+    QString file;
+    QByteArray code;
+    QString handler;
+    QStringList bareArgs;
+};
+
+// Starts the bare interpreter (`python3 -c pass`, `node -e 0`) and waits for it.
+double bareStartMs(const QString &interpreter, const QStringList &args)
+{
+    const double t0 = bench::nowUs();
+    SpawnSpec spec;
+    spec.program = interpreter;
+    spec.arguments = args;
+    spec.environment = {{QStringLiteral("PATH"), qEnvironmentVariable("PATH")}};
+    auto child = ChildProcess::spawn(spec);
+    if (!child)
+        return 0;
+    child->reap(true);
+    return (bench::nowUs() - t0) / 1000.0;
+}
+
+double throughput(Engine &engine, const QString &function, int callers, int seconds)
+{
+    std::atomic<bool> running{true};
+    std::atomic<qint64> completed{0};
+    std::atomic<int> inFlight{0};
+    std::function<void()> launch;
+    launch = [&] {
+        inFlight.fetch_add(1);
+        InvokeRequest req;
+        req.function = function;
+        engine.invoke(req, [&](InvokeResult) {
+            completed.fetch_add(1);
+            inFlight.fetch_sub(1);
+            if (running.load())
+                launch();
+        });
+    };
+    for (int i = 0; i < callers; ++i)
+        launch();
+    QThread::msleep(500); // cold starts and warm-up
+    const qint64 start = completed.load();
+    const double t0 = bench::nowUs();
+    QThread::msleep(seconds * 1000);
+    const qint64 done = completed.load() - start;
+    const double elapsed = (bench::nowUs() - t0) / 1e6;
+    running = false;
+    while (inFlight.load() > 0)
+        QThread::msleep(5);
+    return double(done) / elapsed;
+}
+
+} // namespace
+
+FUNCDESK_BENCHMARK("engine")
+{
+    QTemporaryDir dir;
+    {
+        EngineOptions o;
+        o.runDir = dir.path() + QStringLiteral("/idle");
+        const double before = rssMb();
+        Engine idle(o);
+        QThread::msleep(100);
+        reporter.add(QStringLiteral("engine.idle_rss_mb"), rssMb(), QStringLiteral("MB"), QStringLiteral("<= 80"));
+        reporter.add(QStringLiteral("engine.idle_rss_delta_mb"), rssMb() - before, QStringLiteral("MB"));
+    }
+
+    const std::vector<RuntimeCase> cases = {
+        {"python3", Runtime::Python3, QStringLiteral("noop.py"), "def handler(event, context):\n    return None\n",
+         QStringLiteral("noop.handler"), {QStringLiteral("-c"), QStringLiteral("pass")}},
+        {"nodejs", Runtime::NodeJs, QStringLiteral("noop.js"), "exports.handler = async () => null;\n",
+         QStringLiteral("noop.handler"), {QStringLiteral("-e"), QStringLiteral("0")}},
+    };
+    for (const RuntimeCase &rc : cases) {
+        const QString prefix = QStringLiteral("engine.") + QLatin1String(rc.name) + QLatin1Char('.');
+        EngineOptions o;
+        o.runDir = dir.path() + QStringLiteral("/run-") + QLatin1String(rc.name);
+        Engine engine(o);
+        FunctionConfig c;
+        c.name = QStringLiteral("noop");
+        c.runtime = rc.runtime;
+        c.handler = rc.handler;
+        c.codeDir = dir.path() + QStringLiteral("/") + QLatin1String(rc.name);
+        writeFile(c.codeDir + QLatin1Char('/') + rc.file, rc.code);
+        if (!engine.registerFunction(c).ok()) {
+            reporter.add(prefix + QStringLiteral("unavailable"), 1, QString());
+            continue;
+        }
+        InvokeRequest req;
+        req.function = c.name;
+
+        // Warm round trip.
+        for (int i = 0; i < 300; ++i)
+            engine.invokeAndWait(req);
+        std::vector<double> warm;
+        warm.reserve(3000);
+        for (int i = 0; i < 3000; ++i) {
+            const double t0 = bench::nowUs();
+            engine.invokeAndWait(req);
+            warm.push_back(bench::nowUs() - t0);
+        }
+        reporter.add(prefix + QStringLiteral("warm_p50_us"), bench::percentile(warm, 50), QStringLiteral("us"), QStringLiteral("<= 50"));
+        reporter.add(prefix + QStringLiteral("warm_p99_us"), bench::percentile(warm, 99), QStringLiteral("us"), QStringLiteral("<= 200"));
+
+        // Cold start next to the bare interpreter, interleaved so both see the same machine.
+        const QString interpreter = engine.resolvedInterpreter(rc.runtime);
+        std::vector<double> cold, bare, init;
+        for (int i = 0; i < 10; ++i) {
+            FunctionConfig fresh = c;
+            fresh.name = QStringLiteral("cold") + QString::number(i);
+            if (!engine.registerFunction(fresh).ok())
+                break;
+            InvokeRequest coldReq;
+            coldReq.function = fresh.name;
+            const double t0 = bench::nowUs();
+            const InvokeResult r = engine.invokeAndWait(coldReq);
+            cold.push_back((bench::nowUs() - t0) / 1000.0);
+            init.push_back(r.record.initDurationMs);
+            bare.push_back(bareStartMs(interpreter, rc.bareArgs));
+            engine.unregisterFunction(fresh.name);
+        }
+        const double coldMs = median(cold);
+        const double bareMs = median(bare);
+        reporter.add(prefix + QStringLiteral("cold_start_ms"), coldMs, QStringLiteral("ms"));
+        reporter.add(prefix + QStringLiteral("init_duration_ms"), median(init), QStringLiteral("ms"));
+        reporter.add(prefix + QStringLiteral("bare_start_ms"), bareMs, QStringLiteral("ms"));
+        reporter.add(prefix + QStringLiteral("cold_overhead_ms"), coldMs - bareMs, QStringLiteral("ms"), QStringLiteral("<= 10"));
+
+        for (const int callers : {1, 4, 16})
+            reporter.add(prefix + QStringLiteral("throughput_") + QString::number(callers),
+                         throughput(engine, c.name, callers, 2), QStringLiteral("inv/s"));
+    }
+}
