@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include "common/ids.h"
+#include "common/schedule.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,24 +74,11 @@ bool isReservedEnvironmentKey(const QString &key)
     return reserved.contains(key) || key.startsWith(QLatin1String("AWS_LAMBDA_"));
 }
 
-// Shallow syntax check; the engine's scheduler parses the expression fully.
+// The scheduler's own parser, so the manifest accepts exactly what will fire.
 QString scheduleProblem(const QString &expr)
 {
-    static const QRegularExpression rate(QStringLiteral("^rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)$"));
-    static const QRegularExpression cron(QStringLiteral("^cron\\(\\s*(\\S+\\s+){5}\\S+\\s*\\)$"));
-    const auto m = rate.match(expr);
-    if (m.hasMatch()) {
-        const int n = m.captured(1).toInt();
-        const bool plural = m.captured(2).endsWith(QLatin1Char('s'));
-        if (n < 1)
-            return QStringLiteral("rate value must be at least 1");
-        if ((n == 1) == plural)
-            return QStringLiteral("use \"%1\" with %2").arg(n == 1 ? QStringLiteral("minute/hour/day") : QStringLiteral("minutes/hours/days")).arg(n);
-        return {};
-    }
-    if (cron.match(expr).hasMatch())
-        return {};
-    return QStringLiteral("must be rate(N unit) or cron(6 fields), got ") + quoted(expr);
+    const Result<Schedule> parsed = parseSchedule(expr);
+    return parsed.ok() ? QString() : parsed.error().message;
 }
 
 void collectProblems(const FunctionConfig &c, QStringList &problems)

@@ -162,9 +162,11 @@ private Q_SLOTS:
         QTest::newRow("schedules type") << QStringLiteral("triggers.schedules") << QJsonValue(QStringLiteral("rate(1 minute)"))
                                         << QStringLiteral("triggers.schedules: must be an array");
         QTest::newRow("schedule syntax") << QStringLiteral("triggers.schedules") << QJsonValue(QJsonArray{QStringLiteral("every minute")})
-                                         << QStringLiteral("triggers.schedules[0]: must be rate(N unit) or cron(6 fields)");
+                                         << QStringLiteral("triggers.schedules[0]: expected rate(value unit) or cron(fields)");
         QTest::newRow("rate plural") << QStringLiteral("triggers.schedules") << QJsonValue(QJsonArray{QStringLiteral("rate(5 minute)")})
-                                     << QStringLiteral("triggers.schedules[0]: use \"minutes/hours/days\" with 5");
+                                     << QStringLiteral("triggers.schedules[0]: a rate value above 1 takes the plural unit");
+        QTest::newRow("cron both days") << QStringLiteral("triggers.schedules") << QJsonValue(QJsonArray{QStringLiteral("rate(1 day)"), QStringLiteral("cron(0 12 * * * *)")})
+                                        << QStringLiteral("triggers.schedules[1]: one of Day-of-month or Day-of-week must be ?");
         QTest::newRow("unknown field") << QStringLiteral("memory") << QJsonValue(512)
                                        << QStringLiteral("memory: unknown field");
     }
