@@ -1,0 +1,123 @@
+#pragma once
+// The local HTTP server: Lambda's API (so the AWS CLI and SDKs work with --endpoint-url),
+// function URLs under /url/<function>[/<alias>]/<path>, on 127.0.0.1:9001 by default.
+//
+//   POST   /2015-03-31/functions/{name}/invocations        Invoke (RequestResponse | Event | DryRun, LogType Tail)
+//   GET    /2015-03-31/functions                           ListFunctions (Marker, MaxItems)
+//   POST   /2015-03-31/functions                           CreateFunction (Code.ZipFile base64)
+//   GET    /2015-03-31/functions/{name}                    GetFunction (Qualifier)
+//   DELETE /2015-03-31/functions/{name}                    DeleteFunction
+//   GET    /2015-03-31/functions/{name}/configuration      GetFunctionConfiguration
+//   PUT    /2015-03-31/functions/{name}/configuration      UpdateFunctionConfiguration
+//   PUT    /2015-03-31/functions/{name}/code               UpdateFunctionCode (ZipFile, Publish)
+//   POST   /2015-03-31/functions/{name}/versions           PublishVersion
+//   GET    /2015-03-31/functions/{name}/versions           ListVersionsByFunction
+//   POST   /2015-03-31/functions/{name}/aliases            CreateAlias;  GET: ListAliases
+//   GET|PUT|DELETE /2015-03-31/functions/{name}/aliases/{alias}
+//   PUT|DELETE /2017-10-31/functions/{name}/concurrency    Put/DeleteFunctionConcurrency
+//   GET    /2019-09-30/functions/{name}/concurrency        GetFunctionConcurrency
+//   PUT|GET /2019-09-25/functions/{name}/event-invoke-config
+//
+// Binding to anything but loopback requires a token (Authorization: Bearer <token>).
+//
+// Threading: lives on one thread (the API thread) together with its FunctionCatalog;
+// management calls run there (git/disk I/O, never the GUI thread). Invocations never block
+// it: the engine answers on its own thread and the answer hops back here.
+
+#include "api/httpserver.h"
+#include "common/result.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+
+namespace funcdesk::api {
+
+class FunctionCatalog;
+
+struct ApiServerOptions
+{
+    QString address = QStringLiteral("127.0.0.1");
+    quint16 port = 9001;                           // 0: any free port (tests)
+    QString token;                                 // required when address is not loopback
+    qint64 maxSyncPayloadBytes = 6 * 1024 * 1024;  // Lambda: 6 MB
+    qint64 maxAsyncPayloadBytes = 1024 * 1024;     // DESIGN.md: 1 MB
+    qint64 maxRequestBytes = 70 * 1024 * 1024;     // CreateFunction with a 50 MB zip in base64
+};
+
+// An Event invocation to persist before 202 is answered.
+struct AsyncInvocation
+{
+    QString requestId;
+    QString function;
+    QString qualifier;      // as the caller gave it (resolved when dispatched)
+    QByteArray payload;
+};
+using AsyncSink = std::function<Status(const AsyncInvocation &)>;
+
+bool isLoopbackAddress(const QString &address);
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
+
+class ApiServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApiServer(FunctionCatalog *catalog, ApiServerOptions options = {}, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Validates the token rule, then listens. Errors: "InsecureBind", "ListenError".
+    Status start();
+    void stop();
+    quint16 port() const;
+    QString baseUrl() const; // http://127.0.0.1:<port>
+
+    // Where Event invocations go (the store's async_events). Without one they run at once,
+    // not persisted.
+    void setAsyncSink(AsyncSink sink);
+
+Q_SIGNALS:
+    // A function was created, changed (code, configuration, versions, aliases) or deleted.
+    void functionChanged(const QString &name);
+
+private:
+    void route(HttpRequest &&request, HttpResponder responder);
+    void invoke(const HttpRequest &request, const QString &functionName, HttpResponder responder);
+    void functionUrl(const HttpRequest &request, HttpResponder responder);
+    WireResponse manage(const HttpRequest &request, const QList<QString> &segments);
+
+    // Management operations (apiserver_functions.cpp).
+    WireResponse listFunctions(const HttpRequest &request);
+    WireResponse createFunction(const HttpRequest &request);
+    WireResponse getFunction(const HttpRequest &request, const QString &name, bool configurationOnly);
+    WireResponse deleteFunction(const HttpRequest &request, const QString &name);
+    WireResponse updateConfiguration(const HttpRequest &request, const QString &name);
+    WireResponse updateCode(const HttpRequest &request, const QString &name);
+    WireResponse publishVersion(const HttpRequest &request, const QString &name);
+    WireResponse listVersions(const HttpRequest &request, const QString &name);
+    WireResponse createAlias(const HttpRequest &request, const QString &name);
+    WireResponse listAliases(const QString &name);
+    WireResponse aliasOperation(const HttpRequest &request, const QString &name, const QString &alias);
+    WireResponse putConcurrency(const HttpRequest &request, const QString &name, bool remove);
+    WireResponse getConcurrency(const QString &name);
+    WireResponse eventInvokeConfig(const HttpRequest &request, const QString &name);
+
+    // Helpers.
+    Result<QString> existingFunction(const QString &functionNameParam); // name (no qualifier) or error
+    QJsonObject describe(const QString &name, const QString &version);
+    Status changeDraftConfig(const QString &name, const std::function<Status(FunctionConfig &)> &edit,
+                             const QString &message);
+
+    FunctionCatalog *m_catalog;
+    ApiServerOptions m_options;
+    HttpServer m_server;
+    AsyncSink m_asyncSink;
+    struct CodeFacts
+    {
+        QString sha256;
+        qint64 size = 0;
+    };
+    QHash<QString, CodeFacts> m_codeFacts; // by code dir (exports are immutable)
+};
+
+} // namespace funcdesk::api

@@ -1,0 +1,582 @@
+// ApiServer: the management operations (functions, versions, aliases, concurrency,
+// event invoke config). All run on the API thread; they make git and disk calls.
+#include "apiserver.h"
+
+#include "api/functioncatalog.h"
+#include "api/lambdawire.h"
+#include "common/ids.h"
+#include "versioning/importer.h"
+#include "versioning/manifest.h"
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryFile>
+#include <QUrl>
+
+namespace funcdesk::api {
+
+namespace {
+
+QString queryParam(const HttpRequest &request, const char *key)
+{
+    const QList<QByteArray> pairs = request.query.split('&');
+    for (const QByteArray &p : pairs) {
+        const qsizetype eq = p.indexOf('=');
+        if ((eq < 0 ? p : p.left(eq)) == key)
+            return QUrl::fromPercentEncoding(eq < 0 ? QByteArray() : p.mid(eq + 1));
+    }
+    return {};
+}
+
+Result<QJsonObject> jsonBody(const HttpRequest &request)
+{
+    if (request.body.trimmed().isEmpty())
+        return QJsonObject();
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError(QLatin1String(errors::InvalidRequestContent),
+                         QStringLiteral("Could not parse request body into json: %1").arg(err.errorString()));
+    return doc.object();
+}
+
+// Versioning's error names onto Lambda's wire.
+WireResponse fromError(const Error &e)
+{
+    const QString t = e.type;
+    if (t == QLatin1String(errors::InvalidParameterValue) || t == QLatin1String(errors::ResourceNotFound)
+        || t == QLatin1String(errors::ResourceConflict) || t == QLatin1String(errors::InvalidRequestContent)
+        || t == QLatin1String(errors::TooManyRequests))
+        return errorResponse(e);
+    if (t == QLatin1String(VersioningError::DraftHasChanges))
+        return errorResponse(QLatin1String(errors::ResourceConflict), e.message);
+    return errorResponse(QLatin1String(errors::Service), e.toString());
+}
+
+// Reads a base64 zip into files (through a temporary file, as the importer wants a path).
+Result<SourceFiles> filesFromZip(const QString &base64)
+{
+    const QByteArray zip = QByteArray::fromBase64(base64.toLatin1());
+    if (zip.isEmpty())
+        return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Code.ZipFile is empty or not base64"));
+    QTemporaryFile file;
+    if (!file.open() || file.write(zip) != zip.size() || !file.flush())
+        return makeError(QLatin1String(errors::Service), QStringLiteral("cannot write the zip to a temporary file"));
+    Result<SourceFiles> files = importer::readZip(file.fileName());
+    if (!files.ok())
+        return makeError(QLatin1String(errors::InvalidParameterValue),
+                         QStringLiteral("Could not unzip uploaded file. Please check your file, then try to upload again. ") + files.error().message);
+    return files;
+}
+
+// Lambda's paging: Marker (opaque: the index to continue from) and MaxItems.
+QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QString *nextMarker)
+{
+    const int start = qBound(0, queryParam(request, "Marker").toInt(), int(all.size()));
+    const int maxItems = queryParam(request, "MaxItems").isEmpty() ? 50 : qBound(1, queryParam(request, "MaxItems").toInt(), 10000);
+    QJsonArray out;
+    for (int i = start; i < all.size() && out.size() < maxItems; ++i)
+        out.append(all[i]);
+    const int next = start + int(out.size());
+    *nextMarker = next < all.size() ? QString::number(next) : QString();
+    return out;
+}
+
+QString destinationName(const QJsonObject &destinationConfig, const char *key)
+{
+    const QString d = destinationConfig.value(QLatin1String(key)).toObject().value(QStringLiteral("Destination")).toString();
+    if (d.isEmpty() || d == QLatin1String("dlq"))
+        return d;
+    const Result<FunctionRef> ref = parseFunctionName(d);
+    return ref.ok() ? ref->name : QStringLiteral("dlq"); // queues and topics: the dead-letter list
+}
+
+QJsonObject destinationJson(const QString &target)
+{
+    if (target.isEmpty())
+        return {};
+    return QJsonObject{{QStringLiteral("Destination"), target == QLatin1String("dlq") ? target : functionArn(target)}};
+}
+
+} // namespace
+
+Result<QString> ApiServer::existingFunction(const QString &functionNameParam)
+{
+    const Result<FunctionRef> ref = parseFunctionName(functionNameParam);
+    if (!ref.ok())
+        return ref.error();
+    if (!m_catalog->exists(ref->name))
+        return functionNotFound(ref->name);
+    return ref->name;
+}
+
+QJsonObject ApiServer::describe(const QString &name, const QString &version)
+{
+    const Result<FunctionConfig> cfg = m_catalog->config(name, version);
+    FunctionDescription d;
+    d.config = cfg.ok() ? *cfg : FunctionConfig{};
+    d.config.name = name;
+    auto facts = m_codeFacts.constFind(d.config.codeDir);
+    if (facts == m_codeFacts.cend()) {
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        CodeFacts f;
+        QStringList files;
+        QDirIterator it(d.config.codeDir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.append(it.next());
+        files.sort();
+        for (const QString &path : files) {
+            QFile file(path);
+            if (!file.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray content = file.readAll();
+            hash.addData(path.mid(d.config.codeDir.size()).toUtf8());
+            hash.addData(content);
+            f.size += content.size();
+        }
+        f.sha256 = QString::fromLatin1(hash.result().toBase64());
+        facts = m_codeFacts.insert(d.config.codeDir, f);
+    }
+    d.codeSha256 = facts->sha256;
+    d.codeSize = facts->size;
+    if (d.config.version == QLatin1String("$LATEST")) {
+        const Result<QList<DeployInfo>> h = m_catalog->store().history(name, 1);
+        if (h.ok() && !h->isEmpty()) {
+            d.lastModified = lambdaTimestamp(h->first().time.toMSecsSinceEpoch());
+            d.revisionId = h->first().commitId;
+        }
+    } else {
+        const Result<QList<VersionInfo>> vs = m_catalog->store().versions(name);
+        if (vs.ok()) {
+            for (const VersionInfo &v : *vs) {
+                if (QString::number(v.number) == d.config.version) {
+                    d.lastModified = lambdaTimestamp(v.created.toMSecsSinceEpoch());
+                    d.revisionId = v.commitId;
+                }
+            }
+        }
+    }
+    return functionConfigurationJson(d);
+}
+
+Status ApiServer::changeDraftConfig(const QString &name, const std::function<Status(FunctionConfig &)> &edit,
+                                    const QString &message)
+{
+    VersionStore &store = m_catalog->store();
+    Result<FunctionConfig> cfg = store.draftConfig(name);
+    if (!cfg.ok())
+        return cfg.error();
+    if (Status s = edit(*cfg); !s.ok())
+        return s;
+    if (Status s = store.setDraftConfig(name, *cfg); !s.ok())
+        return s;
+    const Result<QString> commit = store.deploy(name, message);
+    if (!commit.ok() && commit.error().type != QLatin1String(VersioningError::NothingToDeploy))
+        return commit.error();
+    const Status s = m_catalog->refresh(name);
+    Q_EMIT functionChanged(name);
+    return s;
+}
+
+WireResponse ApiServer::listFunctions(const HttpRequest &request)
+{
+    QList<QJsonObject> all;
+    const QStringList names = m_catalog->names();
+    for (const QString &n : names)
+        all.append(describe(n, QStringLiteral("$LATEST")));
+    QString next;
+    QJsonObject body{{QStringLiteral("Functions"), page(all, request, &next)}};
+    if (!next.isEmpty())
+        body.insert(QStringLiteral("NextMarker"), next);
+    return jsonResponse(body);
+}
+
+WireResponse ApiServer::createFunction(const HttpRequest &request)
+{
+    const Result<QJsonObject> body = jsonBody(request);
+    if (!body.ok())
+        return errorResponse(body.error());
+    const QString name = body->value(QStringLiteral("FunctionName")).toString();
+    const Result<FunctionRef> ref = parseFunctionName(name);
+    if (!ref.ok() || !ref->qualifier.isEmpty())
+        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Invalid FunctionName: %1").arg(name));
+    if (m_catalog->exists(ref->name) || m_catalog->store().exists(ref->name))
+        return errorResponse(QLatin1String(errors::ResourceConflict), QStringLiteral("Function already exist: %1").arg(ref->name));
+    if (!body->contains(QStringLiteral("Runtime")))
+        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Runtime is required for .zip deployment packages."));
+    const QString zip = body->value(QStringLiteral("Code")).toObject().value(QStringLiteral("ZipFile")).toString();
+    if (zip.isEmpty())
+        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Code.ZipFile is required (S3 code locations are not supported locally)."));
+    Result<SourceFiles> files = filesFromZip(zip);
+    if (!files.ok())
+        return errorResponse(files.error());
+
+    FunctionConfig config;
+    config.name = ref->name;
+    const QString manifestName = QLatin1String(manifest::kFileName);
+    if (files->contains(manifestName)) {
+        Result<FunctionConfig> fromZip = manifest::parse(files->value(manifestName).content, ref->name);
+        if (!fromZip.ok())
+            return errorResponse(fromZip.error());
+        config = *fromZip;
+    }
+    if (Status s = applyConfigurationJson(*body, config); !s.ok())
+        return errorResponse(s.error());
+    if (!body->contains(QStringLiteral("Handler")) && !files->contains(manifestName))
+        config.handler = manifest::defaultHandler(config.runtime);
+    if (Status s = manifest::validate(config); !s.ok())
+        return errorResponse(s.error());
+    files->insert(manifestName, SourceFile(manifest::serialize(config)));
+
+    const Result<QString> commit = m_catalog->store().create(ref->name, config.runtime, *files, QStringLiteral("CreateFunction"));
+    if (!commit.ok())
+        return fromError(commit.error());
+    QString version = QStringLiteral("$LATEST");
+    if (body->value(QStringLiteral("Publish")).toBool()) {
+        const Result<VersionInfo> v = m_catalog->store().publish(ref->name, body->value(QStringLiteral("Description")).toString());
+        if (!v.ok())
+            return fromError(v.error());
+        version = QString::number(v->number);
+    }
+    if (Status s = m_catalog->refresh(ref->name); !s.ok()) {
+        Q_EMIT functionChanged(ref->name);
+        return fromError(s.error());
+    }
+    Q_EMIT functionChanged(ref->name);
+    return jsonResponse(describe(ref->name, version), 201);
+}
+
+WireResponse ApiServer::getFunction(const HttpRequest &request, const QString &nameParam, bool configurationOnly)
+{
+    const Result<FunctionRef> ref = parseFunctionName(nameParam, queryParam(request, "Qualifier"));
+    if (!ref.ok())
+        return errorResponse(ref.error());
+    if (!m_catalog->exists(ref->name))
+        return errorResponse(functionNotFound(ref->name));
+    QString version = ref->qualifier.isEmpty() ? QStringLiteral("$LATEST") : ref->qualifier;
+    if (!isVersionNumber(version) && version != QLatin1String("$LATEST")) {
+        const QList<AliasConfig> aliases = m_catalog->aliases(ref->name);
+        auto it = std::find_if(aliases.begin(), aliases.end(), [&](const AliasConfig &a) { return a.name == version; });
+        if (it == aliases.end())
+            return errorResponse(functionNotFound(ref->name, version));
+        version = it->functionVersion;
+    }
+    if (!m_catalog->config(ref->name, version).ok())
+        return errorResponse(functionNotFound(ref->name, version));
+    const QJsonObject configuration = describe(ref->name, version);
+    if (configurationOnly)
+        return jsonResponse(configuration);
+    QJsonObject body{
+        {QStringLiteral("Configuration"), configuration},
+        {QStringLiteral("Code"), QJsonObject{{QStringLiteral("RepositoryType"), QStringLiteral("Git")},
+                                             {QStringLiteral("Location"), QUrl::fromLocalFile(m_catalog->store().repoPath(ref->name)).toString()}}},
+        {QStringLiteral("Tags"), QJsonObject()},
+    };
+    const auto reserved = m_catalog->latest(ref->name).reservedConcurrency;
+    if (reserved)
+        body.insert(QStringLiteral("Concurrency"), QJsonObject{{QStringLiteral("ReservedConcurrentExecutions"), *reserved}});
+    return jsonResponse(body);
+}
+
+WireResponse ApiServer::deleteFunction(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<FunctionRef> ref = parseFunctionName(nameParam, queryParam(request, "Qualifier"));
+    if (!ref.ok())
+        return errorResponse(ref.error());
+    if (!m_catalog->exists(ref->name))
+        return errorResponse(functionNotFound(ref->name));
+    if (!ref->qualifier.isEmpty()) {
+        return errorResponse(QLatin1String(errors::InvalidParameterValue),
+                             QStringLiteral("Deleting a single version is not supported: versions are git tags in the function's history."));
+    }
+    const Status s = m_catalog->store().deleteFunction(ref->name);
+    m_catalog->forget(ref->name);
+    Q_EMIT functionChanged(ref->name);
+    if (!s.ok())
+        return fromError(s.error());
+    WireResponse r;
+    r.status = 204;
+    return r;
+}
+
+WireResponse ApiServer::updateConfiguration(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const Result<QJsonObject> body = jsonBody(request);
+    if (!body.ok())
+        return errorResponse(body.error());
+    const Status s = changeDraftConfig(*name, [&body](FunctionConfig &c) { return applyConfigurationJson(*body, c); },
+                                       QStringLiteral("UpdateFunctionConfiguration"));
+    if (!s.ok())
+        return fromError(s.error());
+    return jsonResponse(describe(*name, QStringLiteral("$LATEST")));
+}
+
+WireResponse ApiServer::updateCode(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const Result<QJsonObject> body = jsonBody(request);
+    if (!body.ok())
+        return errorResponse(body.error());
+    const QByteArray zip = QByteArray::fromBase64(body->value(QStringLiteral("ZipFile")).toString().toLatin1());
+    if (zip.isEmpty())
+        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("ZipFile is required (S3 code locations are not supported locally)."));
+    QTemporaryFile file;
+    if (!file.open() || file.write(zip) != zip.size() || !file.flush())
+        return errorResponse(QLatin1String(errors::Service), QStringLiteral("cannot write the zip to a temporary file"));
+    const Result<QString> commit = m_catalog->store().updateCodeFromZip(*name, file.fileName());
+    if (!commit.ok() && commit.error().type != QLatin1String(VersioningError::NothingToDeploy))
+        return fromError(commit.error());
+    QString version = QStringLiteral("$LATEST");
+    if (body->value(QStringLiteral("Publish")).toBool()) {
+        const Result<VersionInfo> v = m_catalog->store().publish(*name);
+        if (v.ok())
+            version = QString::number(v->number);
+        else if (v.error().type != QLatin1String(VersioningError::NothingToPublish))
+            return fromError(v.error());
+    }
+    const Status s = m_catalog->refresh(*name);
+    Q_EMIT functionChanged(*name);
+    if (!s.ok())
+        return fromError(s.error());
+    return jsonResponse(describe(*name, version));
+}
+
+WireResponse ApiServer::publishVersion(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const Result<QJsonObject> body = jsonBody(request);
+    if (!body.ok())
+        return errorResponse(body.error());
+    QString version;
+    const Result<VersionInfo> v = m_catalog->store().publish(*name, body->value(QStringLiteral("Description")).toString());
+    if (v.ok()) {
+        version = QString::number(v->number);
+    } else if (v.error().type == QLatin1String(VersioningError::NothingToPublish)) {
+        // Lambda answers with the existing version when $LATEST has not changed.
+        const QList<int> versions = m_catalog->versions(*name);
+        if (versions.isEmpty())
+            return fromError(v.error());
+        version = QString::number(versions.last());
+    } else {
+        return fromError(v.error());
+    }
+    const Status s = m_catalog->refresh(*name);
+    Q_EMIT functionChanged(*name);
+    if (!s.ok())
+        return fromError(s.error());
+    return jsonResponse(describe(*name, version), v.ok() ? 201 : 200);
+}
+
+WireResponse ApiServer::listVersions(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    QList<QJsonObject> all{describe(*name, QStringLiteral("$LATEST"))};
+    const QList<int> versions = m_catalog->versions(*name);
+    for (int v : versions)
+        all.append(describe(*name, QString::number(v)));
+    QString next;
+    QJsonObject body{{QStringLiteral("Versions"), page(all, request, &next)}};
+    if (!next.isEmpty())
+        body.insert(QStringLiteral("NextMarker"), next);
+    return jsonResponse(body);
+}
+
+namespace {
+
+AliasDescription aliasDescription(const QString &function, const AliasConfig &a)
+{
+    return AliasDescription{function, a.name, a.functionVersion, a.description, a.additionalVersion, a.additionalWeight, a.revisionId};
+}
+
+Status applyAliasJson(const QJsonObject &body, AliasConfig &a)
+{
+    if (body.contains(QStringLiteral("FunctionVersion")))
+        a.functionVersion = body.value(QStringLiteral("FunctionVersion")).toString();
+    if (body.contains(QStringLiteral("Description")))
+        a.description = body.value(QStringLiteral("Description")).toString();
+    if (body.contains(QStringLiteral("RoutingConfig"))) {
+        const QJsonObject weights = body.value(QStringLiteral("RoutingConfig")).toObject().value(QStringLiteral("AdditionalVersionWeights")).toObject();
+        if (weights.size() > 1)
+            return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Only one additional version can be routed to."));
+        a.additionalVersion = weights.isEmpty() ? QString() : weights.begin().key();
+        a.additionalWeight = weights.isEmpty() ? 0 : weights.begin().value().toDouble();
+    }
+    return {};
+}
+
+} // namespace
+
+WireResponse ApiServer::createAlias(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const Result<QJsonObject> body = jsonBody(request);
+    if (!body.ok())
+        return errorResponse(body.error());
+    AliasConfig a;
+    a.name = body->value(QStringLiteral("Name")).toString();
+    if (Status s = applyAliasJson(*body, a); !s.ok())
+        return errorResponse(s.error());
+    const Result<AliasConfig> created = m_catalog->store().createAlias(*name, a);
+    if (!created.ok())
+        return fromError(created.error());
+    (void)m_catalog->refresh(*name);
+    Q_EMIT functionChanged(*name);
+    return jsonResponse(aliasConfigurationJson(aliasDescription(*name, *created)), 201);
+}
+
+WireResponse ApiServer::listAliases(const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    QJsonArray list;
+    const QList<AliasConfig> aliases = m_catalog->aliases(*name);
+    for (const AliasConfig &a : aliases)
+        list.append(aliasConfigurationJson(aliasDescription(*name, a)));
+    return jsonResponse(QJsonObject{{QStringLiteral("Aliases"), list}});
+}
+
+WireResponse ApiServer::aliasOperation(const HttpRequest &request, const QString &nameParam, const QString &alias)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    VersionStore &store = m_catalog->store();
+    if (request.method == "GET") {
+        const Result<AliasConfig> a = store.alias(*name, alias);
+        if (!a.ok())
+            return fromError(a.error());
+        return jsonResponse(aliasConfigurationJson(aliasDescription(*name, *a)));
+    }
+    if (request.method == "DELETE") {
+        const Status s = store.deleteAlias(*name, alias);
+        if (!s.ok())
+            return fromError(s.error());
+        (void)m_catalog->refresh(*name);
+        Q_EMIT functionChanged(*name);
+        WireResponse r;
+        r.status = 204;
+        return r;
+    }
+    if (request.method == "PUT") {
+        const Result<QJsonObject> body = jsonBody(request);
+        if (!body.ok())
+            return errorResponse(body.error());
+        Result<AliasConfig> current = store.alias(*name, alias);
+        if (!current.ok())
+            return fromError(current.error());
+        if (Status s = applyAliasJson(*body, *current); !s.ok())
+            return errorResponse(s.error());
+        const Result<AliasConfig> updated = store.updateAlias(*name, *current);
+        if (!updated.ok())
+            return fromError(updated.error());
+        (void)m_catalog->refresh(*name);
+        Q_EMIT functionChanged(*name);
+        return jsonResponse(aliasConfigurationJson(aliasDescription(*name, *updated)));
+    }
+    return errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
+}
+
+WireResponse ApiServer::putConcurrency(const HttpRequest &request, const QString &nameParam, bool remove)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const Result<QJsonObject> body = jsonBody(request);
+    if (!body.ok())
+        return errorResponse(body.error());
+    const int n = body->value(QStringLiteral("ReservedConcurrentExecutions")).toInt(-1);
+    if (!remove && (n < 0 || n > 1000))
+        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("ReservedConcurrentExecutions must be between 0 and 1000."));
+    const Status s = changeDraftConfig(*name, [remove, n](FunctionConfig &c) {
+        c.reservedConcurrency = remove ? std::nullopt : std::optional<int>(n);
+        return Status();
+    }, remove ? QStringLiteral("DeleteFunctionConcurrency") : QStringLiteral("PutFunctionConcurrency"));
+    if (!s.ok())
+        return fromError(s.error());
+    if (remove) {
+        WireResponse r;
+        r.status = 204;
+        return r;
+    }
+    return jsonResponse(QJsonObject{{QStringLiteral("ReservedConcurrentExecutions"), n}});
+}
+
+WireResponse ApiServer::getConcurrency(const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const auto reserved = m_catalog->latest(*name).reservedConcurrency;
+    QJsonObject body;
+    if (reserved)
+        body.insert(QStringLiteral("ReservedConcurrentExecutions"), *reserved);
+    return jsonResponse(body);
+}
+
+WireResponse ApiServer::eventInvokeConfig(const HttpRequest &request, const QString &nameParam)
+{
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    if (request.method == "PUT" || request.method == "POST") {
+        const Result<QJsonObject> body = jsonBody(request);
+        if (!body.ok())
+            return errorResponse(body.error());
+        const bool replace = request.method == "PUT"; // PUT replaces, POST (Update...) merges
+        const Status s = changeDraftConfig(*name, [&body, replace](FunctionConfig &c) -> Status {
+            AsyncConfig a = replace ? AsyncConfig{} : c.async;
+            if (body->contains(QStringLiteral("MaximumRetryAttempts"))) {
+                a.maximumRetryAttempts = body->value(QStringLiteral("MaximumRetryAttempts")).toInt(-1);
+                if (a.maximumRetryAttempts < 0 || a.maximumRetryAttempts > 2)
+                    return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("MaximumRetryAttempts must be between 0 and 2."));
+            }
+            if (body->contains(QStringLiteral("MaximumEventAgeInSeconds"))) {
+                a.maximumEventAgeSeconds = body->value(QStringLiteral("MaximumEventAgeInSeconds")).toInt(-1);
+                if (a.maximumEventAgeSeconds < 60 || a.maximumEventAgeSeconds > 21600)
+                    return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("MaximumEventAgeInSeconds must be between 60 and 21600."));
+            }
+            if (body->contains(QStringLiteral("DestinationConfig"))) {
+                const QJsonObject d = body->value(QStringLiteral("DestinationConfig")).toObject();
+                a.onSuccess = destinationName(d, "OnSuccess");
+                a.onFailure = destinationName(d, "OnFailure");
+            }
+            c.async = a;
+            return {};
+        }, QStringLiteral("PutFunctionEventInvokeConfig"));
+        if (!s.ok())
+            return fromError(s.error());
+    } else if (request.method != "GET") {
+        return errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
+    }
+    const AsyncConfig a = m_catalog->latest(*name).async;
+    QJsonObject destinations;
+    if (!a.onSuccess.isEmpty())
+        destinations.insert(QStringLiteral("OnSuccess"), destinationJson(a.onSuccess));
+    if (!a.onFailure.isEmpty())
+        destinations.insert(QStringLiteral("OnFailure"), destinationJson(a.onFailure));
+    return jsonResponse(QJsonObject{
+        {QStringLiteral("FunctionArn"), functionArn(*name, QStringLiteral("$LATEST"))},
+        {QStringLiteral("MaximumRetryAttempts"), a.maximumRetryAttempts},
+        {QStringLiteral("MaximumEventAgeInSeconds"), a.maximumEventAgeSeconds},
+        {QStringLiteral("DestinationConfig"), destinations},
+        {QStringLiteral("LastModified"), double(QDateTime::currentSecsSinceEpoch())},
+    });
+}
+
+} // namespace funcdesk::api

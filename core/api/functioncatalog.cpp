@@ -1,0 +1,159 @@
+#include "functioncatalog.h"
+
+#include "api/lambdawire.h"
+#include "common/ids.h"
+#include "engine/engine.h"
+
+namespace funcdesk::api {
+
+namespace {
+
+bool sameRunnable(const FunctionConfig &a, const FunctionConfig &b)
+{
+    return a.codeDir == b.codeDir && a.runtime == b.runtime && a.handler == b.handler && a.memoryMb == b.memoryMb
+        && a.timeoutSeconds == b.timeoutSeconds && a.environment == b.environment
+        && a.reservedConcurrency == b.reservedConcurrency && a.provisionedConcurrency == b.provisionedConcurrency
+        && a.architecture == b.architecture && a.async.maximumRetryAttempts == b.async.maximumRetryAttempts
+        && a.async.maximumEventAgeSeconds == b.async.maximumEventAgeSeconds && a.async.onSuccess == b.async.onSuccess
+        && a.async.onFailure == b.async.onFailure && a.description == b.description;
+}
+
+} // namespace
+
+Error functionNotFound(const QString &name, const QString &qualifier)
+{
+    return makeError(QLatin1String(errors::ResourceNotFound),
+                     QStringLiteral("Function not found: ") + functionArn(name, qualifier));
+}
+
+FunctionCatalog::FunctionCatalog(VersionStore store, engine::Engine *engine)
+    : m_store(std::move(store)), m_engine(engine)
+{
+}
+
+Status FunctionCatalog::loadAll()
+{
+    QStringList problems;
+    const QStringList names = m_store.functionNames();
+    for (const QString &name : names) {
+        const Status s = refresh(name);
+        if (!s.ok())
+            problems.append(name + QStringLiteral(": ") + s.error().message);
+    }
+    if (!problems.isEmpty())
+        return makeError(QLatin1String(errors::Service), problems.join(QStringLiteral("; ")));
+    return {};
+}
+
+Status FunctionCatalog::refresh(const QString &name)
+{
+    if (!m_store.exists(name)) {
+        forget(name);
+        return functionNotFound(name);
+    }
+    Result<FunctionConfig> latest = m_store.latestRunnable(name);
+    if (!latest.ok())
+        return latest.error();
+    Entry &e = m_functions[name];
+    if (!sameRunnable(e.latest, *latest) || e.latest.name.isEmpty()) {
+        const Status s = m_engine->registerFunction(*latest);
+        if (!s.ok())
+            return s;
+        e.latest = *latest;
+    } else {
+        e.latest = *latest; // triggers and other fields the engine does not look at
+    }
+    Result<QList<VersionInfo>> versions = m_store.versions(name);
+    if (!versions.ok())
+        return versions.error();
+    for (const VersionInfo &v : *versions) {
+        if (e.versions.contains(v.number))
+            continue; // versions are immutable
+        Result<FunctionConfig> cfg = m_store.versionConfig(name, v.number);
+        if (!cfg.ok())
+            return cfg.error();
+        const Status s = m_engine->registerFunction(*cfg);
+        if (!s.ok())
+            return s;
+        e.versions.insert(v.number, *cfg);
+    }
+    Result<QList<AliasConfig>> aliases = m_store.aliasList(name);
+    if (!aliases.ok())
+        return aliases.error();
+    e.aliases = *aliases;
+    return {};
+}
+
+void FunctionCatalog::forget(const QString &name)
+{
+    if (m_functions.remove(name) > 0)
+        m_engine->unregisterFunction(name);
+}
+
+QStringList FunctionCatalog::names() const
+{
+    QStringList n = m_functions.keys();
+    n.sort();
+    return n;
+}
+
+FunctionConfig FunctionCatalog::latest(const QString &name) const
+{
+    return m_functions.value(name).latest;
+}
+
+Result<FunctionConfig> FunctionCatalog::config(const QString &name, const QString &version) const
+{
+    auto it = m_functions.constFind(name);
+    if (it == m_functions.cend())
+        return functionNotFound(name);
+    if (version.isEmpty() || version == QLatin1String("$LATEST"))
+        return it->latest;
+    auto v = it->versions.constFind(version.toInt());
+    if (v == it->versions.cend())
+        return functionNotFound(name, version);
+    return *v;
+}
+
+QList<int> FunctionCatalog::versions(const QString &name) const
+{
+    return m_functions.value(name).versions.keys();
+}
+
+QList<AliasConfig> FunctionCatalog::aliases(const QString &name) const
+{
+    return m_functions.value(name).aliases;
+}
+
+bool FunctionCatalog::hasAlias(const QString &name, const QString &alias) const
+{
+    auto it = m_functions.constFind(name);
+    if (it == m_functions.cend())
+        return false;
+    for (const AliasConfig &a : it->aliases) {
+        if (a.name == alias)
+            return true;
+    }
+    return false;
+}
+
+Result<ResolvedQualifier> FunctionCatalog::resolve(const QString &name, const QString &qualifier)
+{
+    auto it = m_functions.constFind(name);
+    if (it == m_functions.cend())
+        return functionNotFound(name);
+    if (qualifier.isEmpty() || qualifier == QLatin1String("$LATEST"))
+        return ResolvedQualifier{QStringLiteral("$LATEST"), QString()};
+    if (isVersionNumber(qualifier)) {
+        if (!it->versions.contains(qualifier.toInt()))
+            return functionNotFound(name, qualifier);
+        return ResolvedQualifier{qualifier, QString()};
+    }
+    for (const AliasConfig &a : it->aliases) {
+        if (a.name == qualifier)
+            return ResolvedQualifier{aliases::pick(a, m_random.generateDouble()), a.name};
+    }
+    return functionNotFound(name, qualifier);
+}
+
+} // namespace funcdesk::api

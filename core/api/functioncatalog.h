@@ -1,0 +1,70 @@
+#pragma once
+// What the API serves from: every function's registered runnable versions and aliases,
+// kept in memory so an invocation resolves its qualifier without touching git or disk.
+// It registers $LATEST (VersionStore::latestRunnable) and each published version with the
+// engine, re-registering only what changed (re-registering retires environments).
+//
+// Threading: owned by and used on one thread (the API thread); it makes VersionStore calls,
+// so never the GUI thread. The engine pointer must outlive the catalog.
+
+#include "common/result.h"
+#include "versioning/versionstore.h"
+
+#include <QHash>
+#include <QMap>
+#include <QRandomGenerator>
+#include <QStringList>
+
+namespace funcdesk::engine {
+class Engine;
+}
+
+namespace funcdesk::api {
+
+class FunctionCatalog
+{
+public:
+    FunctionCatalog(VersionStore store, engine::Engine *engine);
+
+    VersionStore &store() { return m_store; }
+    engine::Engine *engine() const { return m_engine; }
+
+    // Registers every function found in the data dir. Errors of single functions are
+    // collected (the others still load) and returned joined.
+    Status loadAll();
+    // Re-reads one function after a change (create, deploy, publish, alias edits).
+    Status refresh(const QString &name);
+    // The function is gone: unregister it from the engine and drop it.
+    void forget(const QString &name);
+
+    bool exists(const QString &name) const { return m_functions.contains(name); }
+    QStringList names() const; // sorted
+    // $LATEST's config as registered (codeDir is its export).
+    FunctionConfig latest(const QString &name) const;
+    Result<FunctionConfig> config(const QString &name, const QString &version) const;
+    QList<int> versions(const QString &name) const;
+    QList<AliasConfig> aliases(const QString &name) const;
+    bool hasAlias(const QString &name, const QString &alias) const;
+
+    // Qualifier (empty, "$LATEST", "N", alias) -> version to run (weighted for aliases).
+    // ResourceNotFoundException when the function or qualifier does not exist.
+    Result<ResolvedQualifier> resolve(const QString &name, const QString &qualifier);
+
+private:
+    struct Entry
+    {
+        FunctionConfig latest;
+        QMap<int, FunctionConfig> versions;
+        QList<AliasConfig> aliases;
+    };
+
+    VersionStore m_store;
+    engine::Engine *m_engine;
+    QHash<QString, Entry> m_functions;
+    QRandomGenerator m_random{QRandomGenerator::securelySeeded()};
+};
+
+// Lambda's "Function not found: <arn>" error.
+Error functionNotFound(const QString &name, const QString &qualifier = {});
+
+} // namespace funcdesk::api

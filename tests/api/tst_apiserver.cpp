@@ -1,0 +1,395 @@
+// The API server held to the HTTP conversations the AWS CLI and SDKs have with Lambda.
+#include "apitestkit.h"
+
+#include "api/lambdawire.h"
+#include "common/ids.h"
+
+#include <QJsonArray>
+
+using namespace funcdesk;
+using namespace funcdesk::api;
+using apitest::Reply;
+
+class TestApiServer : public QObject
+{
+    Q_OBJECT
+private:
+    apitest::Stack stack;
+    Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {},
+               const QList<QPair<QByteArray, QByteArray>> &headers = {})
+    {
+        return stack.client->call(method, path, body, headers);
+    }
+    Reply invoke(const QString &fn, const QByteArray &payload, const QList<QPair<QByteArray, QByteArray>> &headers = {})
+    {
+        return call("POST", QStringLiteral("/2015-03-31/functions/") + fn + QStringLiteral("/invocations"), payload, headers);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(stack.start());
+        QVERIFY(stack.addPython(QStringLiteral("echo")));
+        QVERIFY(stack.addPython(QStringLiteral("web"), QByteArrayLiteral(",\"triggers\":{\"functionUrl\":true}")));
+        QVERIFY(stack.addPython(QStringLiteral("limited"), QByteArrayLiteral(",\"reservedConcurrency\":0")));
+    }
+
+    void invokeRequestResponse()
+    {
+        const Reply r = invoke(QStringLiteral("echo"), QByteArrayLiteral("{\"a\":1}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("echo")).toObject().value(QStringLiteral("a")).toInt(), 1);
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("$LATEST"));
+        QCOMPARE(r.header("x-amzn-RequestId").size(), 36);
+        QVERIFY(!r.header("X-Amz-Function-Error").size());
+        QVERIFY(r.header("X-Amz-Log-Result").isEmpty());
+    }
+
+    void invokeWithLogTail()
+    {
+        const Reply r = invoke(QStringLiteral("echo"), QByteArrayLiteral("{}"), {{"X-Amz-Log-Type", "Tail"}});
+        QCOMPARE(r.status, 200);
+        const QByteArray log = QByteArray::fromBase64(r.header("X-Amz-Log-Result"));
+        QVERIFY2(log.contains(QByteArray("START RequestId: " + r.header("x-amzn-RequestId"))), log.constData());
+        QVERIFY(log.contains("echo log line"));
+        QVERIFY(log.contains("REPORT RequestId:"));
+    }
+
+    void functionErrorIsUnhandled()
+    {
+        const Reply r = invoke(QStringLiteral("echo"), QByteArrayLiteral("{\"fail\":true}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Amz-Function-Error"), QByteArray("Unhandled"));
+        QCOMPARE(r.json().value(QStringLiteral("errorMessage")).toString(), QStringLiteral("asked to fail"));
+        QCOMPARE(r.json().value(QStringLiteral("errorType")).toString(), QStringLiteral("ValueError"));
+    }
+
+    void invokeErrors_data()
+    {
+        QTest::addColumn<QString>("function");
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QByteArray>("invocationType");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("errorType");
+        QTest::newRow("unknown function") << QStringLiteral("nope") << QString() << QByteArray("{}") << QByteArray() << 404 << QStringLiteral("ResourceNotFoundException");
+        QTest::newRow("bad name") << QStringLiteral("a%2Fb") << QString() << QByteArray("{}") << QByteArray() << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("unknown version") << QStringLiteral("echo") << QStringLiteral("?Qualifier=9") << QByteArray("{}") << QByteArray() << 404 << QStringLiteral("ResourceNotFoundException");
+        QTest::newRow("unknown alias") << QStringLiteral("echo:nosuch") << QString() << QByteArray("{}") << QByteArray() << 404 << QStringLiteral("ResourceNotFoundException");
+        QTest::newRow("qualifier mismatch") << QStringLiteral("echo:a") << QStringLiteral("?Qualifier=b") << QByteArray("{}") << QByteArray() << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("bad invocation type") << QStringLiteral("echo") << QString() << QByteArray("{}") << QByteArray("Sometimes") << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("not json") << QStringLiteral("echo") << QString() << QByteArray("{nope") << QByteArray() << 400 << QStringLiteral("InvalidRequestContentException");
+        QTest::newRow("too large sync") << QStringLiteral("echo") << QString() << QByteArray("\"" + QByteArray(6 * 1024 * 1024, 'a') + "\"") << QByteArray() << 413 << QStringLiteral("RequestTooLargeException");
+        QTest::newRow("too large event") << QStringLiteral("echo") << QString() << QByteArray("\"" + QByteArray(1024 * 1024, 'a') + "\"") << QByteArray("Event") << 413 << QStringLiteral("RequestTooLargeException");
+        QTest::newRow("throttled") << QStringLiteral("limited") << QString() << QByteArray("{}") << QByteArray() << 429 << QStringLiteral("TooManyRequestsException");
+        QTest::newRow("dry run") << QStringLiteral("echo") << QString() << QByteArray("{}") << QByteArray("DryRun") << 204 << QString();
+        QTest::newRow("dry run unknown") << QStringLiteral("nope") << QString() << QByteArray("{}") << QByteArray("DryRun") << 404 << QStringLiteral("ResourceNotFoundException");
+        QTest::newRow("event") << QStringLiteral("echo") << QString() << QByteArray("{}") << QByteArray("Event") << 202 << QString();
+        QTest::newRow("full arn") << QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:echo") << QString() << QByteArray("{}") << QByteArray() << 200 << QString();
+        QTest::newRow("empty payload") << QStringLiteral("echo") << QString() << QByteArray() << QByteArray() << 200 << QString();
+    }
+    void invokeErrors()
+    {
+        QFETCH(QString, function);
+        QFETCH(QString, query);
+        QFETCH(QByteArray, payload);
+        QFETCH(QByteArray, invocationType);
+        QFETCH(int, status);
+        QFETCH(QString, errorType);
+        QList<QPair<QByteArray, QByteArray>> headers;
+        if (!invocationType.isEmpty())
+            headers.append({"X-Amz-Invocation-Type", invocationType});
+        const Reply r = call("POST", QStringLiteral("/2015-03-31/functions/") + function + QStringLiteral("/invocations") + query, payload, headers);
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.errorType(), errorType);
+        if (!errorType.isEmpty()) {
+            QCOMPARE(r.json().value(QStringLiteral("Type")).toString(), status >= 500 ? QStringLiteral("Service") : QStringLiteral("User"));
+            QVERIFY(!r.json().value(QStringLiteral("Message")).toString().isEmpty() || status == 429);
+        }
+        if (status == 429)
+            QCOMPARE(r.json().value(QStringLiteral("Reason")).toString(), QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded"));
+    }
+
+    void unknownRouteIs404()
+    {
+        const Reply r = call("GET", QStringLiteral("/2015-03-31/nothing"));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.errorType(), QStringLiteral("UnknownOperationException"));
+    }
+
+    void createInvokeUpdateDelete()
+    {
+        const QByteArray zip = apitest::makeZip({{QStringLiteral("app.py"), apitest::kEchoPy}});
+        QVERIFY(!zip.isEmpty());
+        QJsonObject create{{QStringLiteral("FunctionName"), QStringLiteral("made")},
+                           {QStringLiteral("Runtime"), QStringLiteral("python3.12")},
+                           {QStringLiteral("Role"), QStringLiteral("arn:aws:iam::000000000000:role/x")},
+                           {QStringLiteral("Handler"), QStringLiteral("app.handler")},
+                           {QStringLiteral("MemorySize"), 256},
+                           {QStringLiteral("Code"), QJsonObject{{QStringLiteral("ZipFile"), QString::fromLatin1(zip.toBase64())}}}};
+        Reply r = call("POST", QStringLiteral("/2015-03-31/functions"), QJsonDocument(create).toJson());
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json().value(QStringLiteral("FunctionName")).toString(), QStringLiteral("made"));
+        QCOMPARE(r.json().value(QStringLiteral("MemorySize")).toInt(), 256);
+        QCOMPARE(r.json().value(QStringLiteral("State")).toString(), QStringLiteral("Active"));
+        QVERIFY(!r.json().value(QStringLiteral("CodeSha256")).toString().isEmpty());
+        // It is a git repository with history.
+        QCOMPARE(stack.store->history(QStringLiteral("made"))->size(), 1);
+
+        // A second create conflicts.
+        r = call("POST", QStringLiteral("/2015-03-31/functions"), QJsonDocument(create).toJson());
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.errorType(), QStringLiteral("ResourceConflictException"));
+
+        r = invoke(QStringLiteral("made"), QByteArrayLiteral("{\"x\":2}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("echo")).toObject().value(QStringLiteral("x")).toInt(), 2);
+
+        r = call("PUT", QStringLiteral("/2015-03-31/functions/made/configuration"),
+                 QByteArrayLiteral("{\"Timeout\":7,\"Environment\":{\"Variables\":{\"MODE\":\"test\"}}}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("Timeout")).toInt(), 7);
+        r = call("GET", QStringLiteral("/2015-03-31/functions/made/configuration"));
+        QCOMPARE(r.json().value(QStringLiteral("Timeout")).toInt(), 7);
+        QCOMPARE(r.json().value(QStringLiteral("Environment")).toObject().value(QStringLiteral("Variables")).toObject().value(QStringLiteral("MODE")).toString(), QStringLiteral("test"));
+        QCOMPARE(stack.store->history(QStringLiteral("made"))->size(), 2);
+
+        r = call("PUT", QStringLiteral("/2015-03-31/functions/made/configuration"), QByteArrayLiteral("{\"MemorySize\":1}"));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.errorType(), QStringLiteral("InvalidParameterValueException"));
+
+        // New code.
+        const QByteArray zip2 = apitest::makeZip({{QStringLiteral("app.py"), QByteArrayLiteral("def handler(e, c):\n    return 'v2'\n")}});
+        r = call("PUT", QStringLiteral("/2015-03-31/functions/made/code"),
+                 QJsonDocument(QJsonObject{{QStringLiteral("ZipFile"), QString::fromLatin1(zip2.toBase64())}}).toJson());
+        QCOMPARE(r.status, 200);
+        r = invoke(QStringLiteral("made"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.body, QByteArray("\"v2\""));
+
+        r = call("GET", QStringLiteral("/2015-03-31/functions/made"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("Configuration")).toObject().value(QStringLiteral("FunctionName")).toString(), QStringLiteral("made"));
+
+        r = call("DELETE", QStringLiteral("/2015-03-31/functions/made"));
+        QCOMPARE(r.status, 204);
+        r = call("GET", QStringLiteral("/2015-03-31/functions/made"));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.errorType(), QStringLiteral("ResourceNotFoundException"));
+        r = invoke(QStringLiteral("made"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 404);
+    }
+
+    void createErrors_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("errorType");
+        QTest::newRow("not json") << QByteArray("{") << 400 << QStringLiteral("InvalidRequestContentException");
+        QTest::newRow("bad name") << QByteArray(R"({"FunctionName":"a b","Runtime":"python3.12","Code":{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}})") << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("no runtime") << QByteArray(R"({"FunctionName":"x1","Code":{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}})") << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("no code") << QByteArray(R"({"FunctionName":"x2","Runtime":"python3.12"})") << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("not a zip") << QByteArray(R"({"FunctionName":"x3","Runtime":"python3.12","Code":{"ZipFile":"aGVsbG8="}})") << 400 << QStringLiteral("InvalidParameterValueException");
+        QTest::newRow("exists") << QByteArray(R"({"FunctionName":"echo","Runtime":"python3.12","Code":{"ZipFile":"aGVsbG8="}})") << 409 << QStringLiteral("ResourceConflictException");
+    }
+    void createErrors()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, errorType);
+        const Reply r = call("POST", QStringLiteral("/2015-03-31/functions"), body);
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.errorType(), errorType);
+    }
+
+    void listFunctionsPages()
+    {
+        Reply r = call("GET", QStringLiteral("/2015-03-31/functions?MaxItems=1"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("Functions")).toArray().size(), 1);
+        QString marker = r.json().value(QStringLiteral("NextMarker")).toString();
+        QVERIFY(!marker.isEmpty());
+        QStringList names{r.json().value(QStringLiteral("Functions")).toArray().first().toObject().value(QStringLiteral("FunctionName")).toString()};
+        while (!marker.isEmpty()) {
+            r = call("GET", QStringLiteral("/2015-03-31/functions?MaxItems=1&Marker=") + marker);
+            const QJsonArray page = r.json().value(QStringLiteral("Functions")).toArray();
+            for (const QJsonValue &f : page)
+                names.append(f.toObject().value(QStringLiteral("FunctionName")).toString());
+            marker = r.json().value(QStringLiteral("NextMarker")).toString();
+        }
+        QVERIFY(names.contains(QStringLiteral("echo")));
+        QVERIFY(names.contains(QStringLiteral("web")));
+        QCOMPARE(names.size(), stack.catalog->names().size());
+    }
+
+    void versionsAndAliases()
+    {
+        QVERIFY(stack.addPython(QStringLiteral("ver")));
+        Reply r = call("POST", QStringLiteral("/2015-03-31/functions/ver/versions"), QByteArrayLiteral("{\"Description\":\"first\"}"));
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json().value(QStringLiteral("Version")).toString(), QStringLiteral("1"));
+        QCOMPARE(r.json().value(QStringLiteral("FunctionArn")).toString(), functionArn(QStringLiteral("ver"), QStringLiteral("1")));
+        // Unchanged $LATEST: Lambda answers with the existing version.
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/versions"));
+        QCOMPARE(r.json().value(QStringLiteral("Version")).toString(), QStringLiteral("1"));
+
+        r = call("PUT", QStringLiteral("/2015-03-31/functions/ver/configuration"), QByteArrayLiteral("{\"Description\":\"two\"}"));
+        QCOMPARE(r.status, 200);
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/versions"));
+        QCOMPARE(r.json().value(QStringLiteral("Version")).toString(), QStringLiteral("2"));
+
+        r = call("GET", QStringLiteral("/2015-03-31/functions/ver/versions"));
+        const QJsonArray versions = r.json().value(QStringLiteral("Versions")).toArray();
+        QCOMPARE(versions.size(), 3);
+        QCOMPARE(versions[0].toObject().value(QStringLiteral("Version")).toString(), QStringLiteral("$LATEST"));
+        QCOMPARE(versions[2].toObject().value(QStringLiteral("Version")).toString(), QStringLiteral("2"));
+
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/aliases"), QByteArrayLiteral("{\"Name\":\"live\",\"FunctionVersion\":\"1\"}"));
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json().value(QStringLiteral("AliasArn")).toString(), functionArn(QStringLiteral("ver"), QStringLiteral("live")));
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/aliases"), QByteArrayLiteral("{\"Name\":\"live\",\"FunctionVersion\":\"1\"}"));
+        QCOMPARE(r.status, 409);
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/aliases"), QByteArrayLiteral("{\"Name\":\"bad\",\"FunctionVersion\":\"9\"}"));
+        QCOMPARE(r.status, 404);
+
+        r = invoke(QStringLiteral("ver:live"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("1"));
+        QCOMPARE(r.json().value(QStringLiteral("version")).toString(), QStringLiteral("1"));
+        r = invoke(QStringLiteral("ver"), QByteArrayLiteral("{}"), {});
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("$LATEST"));
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/invocations?Qualifier=2"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("2"));
+
+        // Routing all traffic to version 2 through the alias' weights.
+        r = call("PUT", QStringLiteral("/2015-03-31/functions/ver/aliases/live"),
+                 QByteArrayLiteral("{\"RoutingConfig\":{\"AdditionalVersionWeights\":{\"2\":1.0}}}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("RoutingConfig")).toObject().value(QStringLiteral("AdditionalVersionWeights")).toObject().value(QStringLiteral("2")).toDouble(), 1.0);
+        r = invoke(QStringLiteral("ver"), QByteArrayLiteral("{}"), {});
+        r = call("POST", QStringLiteral("/2015-03-31/functions/ver/invocations?Qualifier=live"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("2"));
+
+        r = call("GET", QStringLiteral("/2015-03-31/functions/ver/aliases"));
+        QCOMPARE(r.json().value(QStringLiteral("Aliases")).toArray().size(), 1);
+        r = call("GET", QStringLiteral("/2015-03-31/functions/ver/aliases/live"));
+        QCOMPARE(r.json().value(QStringLiteral("FunctionVersion")).toString(), QStringLiteral("1"));
+        r = call("GET", QStringLiteral("/2015-03-31/functions/ver/configuration?Qualifier=live"));
+        QCOMPARE(r.json().value(QStringLiteral("Version")).toString(), QStringLiteral("1"));
+        r = call("DELETE", QStringLiteral("/2015-03-31/functions/ver/aliases/live"));
+        QCOMPARE(r.status, 204);
+        r = call("GET", QStringLiteral("/2015-03-31/functions/ver/aliases/live"));
+        QCOMPARE(r.status, 404);
+    }
+
+    void concurrencyAndEventInvokeConfig()
+    {
+        QVERIFY(stack.addPython(QStringLiteral("conc")));
+        Reply r = call("PUT", QStringLiteral("/2017-10-31/functions/conc/concurrency"), QByteArrayLiteral("{\"ReservedConcurrentExecutions\":0}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("ReservedConcurrentExecutions")).toInt(), 0);
+        r = invoke(QStringLiteral("conc"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 429);
+        r = call("GET", QStringLiteral("/2019-09-30/functions/conc/concurrency"));
+        QCOMPARE(r.json().value(QStringLiteral("ReservedConcurrentExecutions")).toInt(), 0);
+        r = call("DELETE", QStringLiteral("/2017-10-31/functions/conc/concurrency"));
+        QCOMPARE(r.status, 204);
+        r = invoke(QStringLiteral("conc"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 200);
+        r = call("PUT", QStringLiteral("/2017-10-31/functions/conc/concurrency"), QByteArrayLiteral("{\"ReservedConcurrentExecutions\":-1}"));
+        QCOMPARE(r.status, 400);
+
+        r = call("PUT", QStringLiteral("/2019-09-25/functions/conc/event-invoke-config"),
+                 QByteArrayLiteral("{\"MaximumRetryAttempts\":1,\"MaximumEventAgeInSeconds\":120,\"DestinationConfig\":{\"OnFailure\":{\"Destination\":\"arn:aws:lambda:us-east-1:000000000000:function:echo\"}}}"));
+        QCOMPARE(r.status, 200);
+        r = call("GET", QStringLiteral("/2019-09-25/functions/conc/event-invoke-config"));
+        QCOMPARE(r.json().value(QStringLiteral("MaximumRetryAttempts")).toInt(), 1);
+        QCOMPARE(r.json().value(QStringLiteral("MaximumEventAgeInSeconds")).toInt(), 120);
+        QCOMPARE(r.json().value(QStringLiteral("DestinationConfig")).toObject().value(QStringLiteral("OnFailure")).toObject().value(QStringLiteral("Destination")).toString(), functionArn(QStringLiteral("echo")));
+        QCOMPARE(stack.catalog->latest(QStringLiteral("conc")).async.onFailure, QStringLiteral("echo"));
+        r = call("PUT", QStringLiteral("/2019-09-25/functions/conc/event-invoke-config"), QByteArrayLiteral("{\"MaximumRetryAttempts\":5}"));
+        QCOMPARE(r.status, 400);
+    }
+
+    void functionUrls_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("status");
+        QTest::newRow("get path") << QByteArray("GET") << QStringLiteral("/url/web/hello/world?x=1&x=2") << 200;
+        QTest::newRow("post root") << QByteArray("POST") << QStringLiteral("/url/web") << 200;
+        QTest::newRow("no url config") << QByteArray("GET") << QStringLiteral("/url/echo/x") << 403;
+        QTest::newRow("unknown function") << QByteArray("GET") << QStringLiteral("/url/nothing/x") << 404;
+    }
+    void functionUrls()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(int, status);
+        const Reply r = call(method, path, method == "POST" ? QByteArrayLiteral("{\"b\":1}") : QByteArray());
+        QCOMPARE(r.status, status);
+        if (status != 200)
+            return;
+        // The echo handler returns {"echo": event}: no statusCode, so the JSON is the body.
+        QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+        const QJsonObject event = r.json().value(QStringLiteral("echo")).toObject();
+        QCOMPARE(event.value(QStringLiteral("version")).toString(), QStringLiteral("2.0"));
+        QCOMPARE(event.value(QStringLiteral("requestContext")).toObject().value(QStringLiteral("http")).toObject().value(QStringLiteral("method")).toString(), QString::fromLatin1(method));
+        if (method == "GET") {
+            QCOMPARE(event.value(QStringLiteral("rawPath")).toString(), QStringLiteral("/hello/world"));
+            QCOMPARE(event.value(QStringLiteral("queryStringParameters")).toObject().value(QStringLiteral("x")).toString(), QStringLiteral("1,2"));
+        } else {
+            QCOMPARE(event.value(QStringLiteral("rawPath")).toString(), QStringLiteral("/"));
+            QCOMPARE(event.value(QStringLiteral("body")).toString(), QStringLiteral("{\"b\":1}"));
+        }
+    }
+
+    void realCurlInvokes()
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-i"), QStringLiteral("-X"), QStringLiteral("POST"),
+                                            QStringLiteral("-H"), QStringLiteral("X-Amz-Log-Type: Tail"),
+                                            QStringLiteral("--data"), QStringLiteral("{\"from\":\"curl\"}"),
+                                            stack.server->baseUrl() + QStringLiteral("/2015-03-31/functions/echo/invocations")});
+        QTRY_COMPARE_WITH_TIMEOUT(curl.state(), QProcess::NotRunning, 20000); // the server needs this thread's loop
+        const QByteArray out = curl.readAllStandardOutput();
+        QVERIFY2(out.startsWith("HTTP/1.1 200 OK"), out.constData());
+        QVERIFY(out.contains("X-Amz-Executed-Version: $LATEST"));
+        QVERIFY(out.contains("X-Amz-Log-Result: "));
+        QVERIFY(out.contains("{\"echo\": {\"from\": \"curl\"}") || out.contains("\"from\":\"curl\"") || out.contains("\"from\": \"curl\""));
+    }
+
+    void providedRuntimesThroughTheEngine_data()
+    {
+        QTest::addColumn<QString>("example");
+        QTest::newRow("bash") << QStringLiteral("provided-bash");
+        QTest::newRow("node") << QStringLiteral("provided-node");
+    }
+    void providedRuntimesThroughTheEngine()
+    {
+        QFETCH(QString, example);
+        const QString dir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/") + example;
+        SourceFiles files;
+        const QStringList names = QDir(dir).entryList(QDir::Files);
+        for (const QString &n : names) {
+            QFile f(dir + QLatin1Char('/') + n);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            files.insert(n, SourceFile(f.readAll(), n == QLatin1String("bootstrap")));
+        }
+        const QString fn = QStringLiteral("custom-") + QString(example).remove(QStringLiteral("provided-"));
+        QVERIFY(stack.store->create(fn, Runtime::Provided, files).ok());
+        const Status s = stack.catalog->refresh(fn);
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().toString()));
+        Reply r = invoke(fn, QByteArrayLiteral("{\"n\":5}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("echo")).toObject().value(QStringLiteral("n")).toInt(), 5);
+        QCOMPARE(r.json().value(QStringLiteral("runtime")).toString(), example);
+        r = invoke(fn, QByteArrayLiteral("{\"fail\":true}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Amz-Function-Error"), QByteArray("Unhandled"));
+        r = invoke(fn, QByteArrayLiteral("{\"n\":6}")); // the environment survived the error
+        QCOMPARE(r.json().value(QStringLiteral("echo")).toObject().value(QStringLiteral("n")).toInt(), 6);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiServer)
+#include "tst_apiserver.moc"
