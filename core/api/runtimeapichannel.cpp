@@ -38,7 +38,7 @@ QByteArray normalizeErrorDocument(const QByteArray &body, const QString &errorTy
 }
 
 RuntimeApiChannel::RuntimeApiChannel(const QString &environmentId, QObject *parent)
-    : engine::RuntimeChannel(parent), m_environmentId(environmentId)
+    : engine::RuntimeChannel(parent), m_environmentId(environmentId), m_server(this)
 {
     m_server.setMaxBodyBytes(kMaxResponseBytes);
     m_server.setHandler([this](HttpRequest &&request, HttpResponder responder) {

@@ -1,0 +1,252 @@
+#include "service.h"
+
+#include "api/functioncatalog.h"
+#include "api/runtimeapichannel.h"
+#include "api/schedulerunner.h"
+#include "common/logging.h"
+#include "store/datadirlock.h"
+#include "store/writer.h"
+#include "versioning/versionstore.h"
+
+#include "api/lambdawire.h"
+#include "common/ids.h"
+
+#include <QDir>
+#include <QPointer>
+#include <QThread>
+
+namespace funcdesk::api {
+
+// Everything that lives on the API thread.
+class ServiceWorker : public QObject
+{
+public:
+    ServiceWorker(const DataDir &dir, engine::Engine *engine, const ServiceOptions &options)
+        : catalog(VersionStore(dir), engine),
+          server(&catalog, options.api),
+          dispatcher(&catalog, dir.database(), options.async),
+          schedules(&catalog, [engine](const AsyncInvocation &inv) {
+              engine::InvokeRequest req;
+              req.function = inv.function;
+              req.payload = inv.payload;
+              req.trigger = TriggerKind::Schedule;
+              req.requestId = inv.requestId;
+              req.isAsync = true;
+              engine->invoke(std::move(req), [](engine::InvokeResult) {});
+          })
+    {
+        server.setParent(this);
+        dispatcher.setParent(this);
+        schedules.setParent(this);
+        server.setAsyncSink([this](const AsyncInvocation &inv) { return dispatcher.enqueue(inv); });
+    }
+    ~ServiceWorker() override
+    {
+        // Children are members: unparent so QObject does not delete them twice.
+        server.setParent(nullptr);
+        dispatcher.setParent(nullptr);
+        schedules.setParent(nullptr);
+    }
+
+    FunctionCatalog catalog;
+    ApiServer server;
+    AsyncDispatcher dispatcher;
+    ScheduleRunner schedules;
+};
+
+struct Service::Private
+{
+    DataDir dataDir;
+    store::DataDirLock lock;
+    std::unique_ptr<store::Writer> writer;
+    std::unique_ptr<engine::Engine> engine;
+    QThread apiThread;
+    ServiceWorker *worker = nullptr; // lives on apiThread
+    QString apiAddress;
+    QString apiError;
+    quint16 apiPort = 0;
+};
+
+Service::Service() : d(std::make_unique<Private>()) {}
+
+Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceOptions options)
+{
+    std::unique_ptr<Service> s(new Service);
+    Private &d = *s->d;
+    d.dataDir = dataDir;
+    Result<store::DataDirLock> lock = store::DataDirLock::acquire(dataDir);
+    if (!lock.ok())
+        return lock.error();
+    d.lock = std::move(*lock);
+    QDir().mkpath(dataDir.functions());
+    QDir().mkpath(dataDir.run());
+
+    store::WriterOptions wo;
+    wo.databasePath = dataDir.database();
+    Result<std::unique_ptr<store::Writer>> writer = store::Writer::start(wo);
+    if (!writer.ok())
+        return writer.error();
+    d.writer = std::move(*writer);
+
+    if (options.engine.runDir.isEmpty())
+        options.engine.runDir = dataDir.run();
+    d.engine = std::make_unique<engine::Engine>(options.engine);
+    d.engine->setProvidedChannelFactory(runtimeApiChannelFactory());
+    store::Writer *w = d.writer.get();
+    connect(d.engine.get(), &engine::Engine::invocationFinished, d.engine.get(),
+            [w](const InvocationRecord &r) { w->enqueue(r); }, Qt::DirectConnection);
+    connect(d.engine.get(), &engine::Engine::logLines, d.engine.get(),
+            [w](const QList<LogLine> &lines) { w->enqueue(lines); }, Qt::DirectConnection);
+
+    d.apiThread.setObjectName(QStringLiteral("funcdesk-api"));
+    d.apiThread.start();
+    Status started;
+    Service *self = s.get();
+    // Built here, then moved (with its children, timers and sockets) to the API thread
+    // before anything starts.
+    auto *worker = new ServiceWorker(dataDir, d.engine.get(), options);
+    worker->moveToThread(&d.apiThread);
+    d.worker = worker;
+    connect(&d.apiThread, &QThread::finished, worker, &QObject::deleteLater);
+    QMetaObject::invokeMethod(
+        worker,
+        [&d, &started, worker, &options] {
+            const Status loaded = worker->catalog.loadAll();
+            if (!loaded.ok())
+                qCWarning(lcApi) << "some functions could not be registered:" << loaded.error().toString();
+            started = worker->dispatcher.start();
+            if (options.runSchedules)
+                worker->schedules.reload();
+            if (options.startApi) {
+                const Status listening = worker->server.start();
+                if (listening.ok()) {
+                    d.apiPort = worker->server.port();
+                    d.apiAddress = options.api.address + QLatin1Char(':') + QString::number(d.apiPort);
+                } else {
+                    d.apiError = listening.error().toString();
+                }
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    if (!started.ok())
+        return started.error();
+    connect(&worker->server, &ApiServer::functionChanged, self, &Service::functionChanged, Qt::QueuedConnection);
+    connect(&worker->server, &ApiServer::functionChanged, worker, [worker] { worker->schedules.reload(); });
+    connect(&worker->dispatcher, &AsyncDispatcher::eventFinished, self, &Service::asyncEventFinished, Qt::QueuedConnection);
+    return s;
+}
+
+Service::~Service()
+{
+    if (d->worker) {
+        ServiceWorker *worker = d->worker;
+        QMetaObject::invokeMethod(
+            worker,
+            [worker] {
+                worker->schedules.stop();
+                worker->dispatcher.stop();
+                worker->server.stop();
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    if (d->engine)
+        d->engine->stop();
+    d->apiThread.quit();
+    d->apiThread.wait();
+    d->worker = nullptr;
+    d->engine.reset();
+    if (d->writer)
+        (void)d->writer->flush();
+    d->writer.reset();
+}
+
+const DataDir &Service::dataDir() const
+{
+    return d->dataDir;
+}
+
+engine::Engine *Service::engine() const
+{
+    return d->engine.get();
+}
+
+store::Writer *Service::writer() const
+{
+    return d->writer.get();
+}
+
+QString Service::apiAddress() const
+{
+    return d->apiAddress;
+}
+
+QString Service::apiError() const
+{
+    return d->apiError;
+}
+
+quint16 Service::apiPort() const
+{
+    return d->apiPort;
+}
+
+void Service::refreshFunction(const QString &name)
+{
+    QPointer<Service> self(this);
+    post([self, name](FunctionCatalog &catalog) {
+        const Status s = catalog.refresh(name);
+        if (!s.ok() && s.error().type == QLatin1String(errors::ResourceNotFound))
+            catalog.forget(name);
+        if (self)
+            QMetaObject::invokeMethod(self.data(), [self, name] { if (self) Q_EMIT self->functionChanged(name); }, Qt::QueuedConnection);
+    });
+    ServiceWorker *worker = d->worker;
+    QMetaObject::invokeMethod(worker, [worker] { worker->schedules.reload(); }, Qt::QueuedConnection);
+}
+
+void Service::post(std::function<void(FunctionCatalog &)> fn)
+{
+    ServiceWorker *worker = d->worker;
+    QMetaObject::invokeMethod(worker, [worker, fn = std::move(fn)] { fn(worker->catalog); }, Qt::QueuedConnection);
+}
+
+void Service::invoke(engine::InvokeRequest request, const QString &qualifier, std::function<void(engine::InvokeResult)> done)
+{
+    post([request = std::move(request), qualifier, done = std::move(done)](FunctionCatalog &catalog) mutable {
+        const Result<ResolvedQualifier> resolved = catalog.resolve(request.function, qualifier);
+        if (!resolved.ok()) {
+            engine::InvokeResult r;
+            r.record.function = request.function;
+            r.record.status = InvocationStatus::Error;
+            r.record.errorType = resolved.error().type;
+            r.record.errorMessage = resolved.error().message;
+            if (done)
+                done(std::move(r));
+            return;
+        }
+        request.version = resolved->version;
+        request.alias = resolved->alias;
+        catalog.engine()->invoke(std::move(request), std::move(done));
+    });
+}
+
+void Service::invokeAsync(const QString &function, const QString &qualifier, const QByteArray &payload,
+                          std::function<void(Status)> done)
+{
+    ServiceWorker *worker = d->worker;
+    QPointer<Service> self(this);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, self, function, qualifier, payload, done = std::move(done)] {
+            Status s;
+            if (!worker->catalog.exists(function))
+                s = functionNotFound(function);
+            else
+                s = worker->dispatcher.enqueue(AsyncInvocation{newRequestId(), function, qualifier, payload});
+            if (done && self)
+                QMetaObject::invokeMethod(self.data(), [done, s] { done(s); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace funcdesk::api

@@ -1,0 +1,82 @@
+#pragma once
+// The composition the GUI and `funcdesk serve` share. Given a data dir it:
+//   takes the data-dir lock, starts the store's writer and the engine (recording every
+//   invocation record and log line), registers every function's $LATEST and published
+//   versions (FunctionCatalog), and runs the API server, the async dispatcher and the
+//   schedule runner on one "API thread".
+//
+// Threading: create, use and destroy Service on one thread (the GUI or main thread); it
+// never blocks on an invocation. Catalog, ApiServer, AsyncDispatcher and ScheduleRunner
+// live on the API thread; reach them with post(). The API thread makes VersionStore calls
+// for functions changed over HTTP: the GUI should not run git operations on the same
+// function at the same moment (it calls refreshFunction() after its own changes).
+
+#include "api/apiserver.h"
+#include "api/asyncdispatcher.h"
+#include "common/datadir.h"
+#include "common/result.h"
+#include "engine/engine.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace funcdesk::store {
+class Writer;
+}
+
+namespace funcdesk::api {
+
+class FunctionCatalog;
+class ServiceWorker;
+
+struct ServiceOptions
+{
+    engine::EngineOptions engine;          // runDir defaults to DataDir::run()
+    ApiServerOptions api;
+    bool startApi = true;                  // when it cannot listen, the Service still runs: see apiError()
+    AsyncDispatcherOptions async;
+    bool runSchedules = true;
+};
+
+class Service : public QObject
+{
+    Q_OBJECT
+public:
+    // Errors: the data dir lock ("DataDirInUse"), the database, the API thread. A failing
+    // API listen is not an error (apiError() says why).
+    static Result<std::unique_ptr<Service>> start(const DataDir &dataDir, ServiceOptions options = {});
+    ~Service() override; // stops schedules, dispatcher and server, then the engine, then flushes the writer
+
+    const DataDir &dataDir() const;
+    engine::Engine *engine() const;
+    store::Writer *writer() const;
+    QString apiAddress() const; // "127.0.0.1:9001"; empty when the API is not listening
+    QString apiError() const;
+    quint16 apiPort() const;
+
+    // Re-register a function after a change made outside the API (GUI deploy, publish,
+    // aliases, delete). Asynchronous.
+    void refreshFunction(const QString &name);
+    // Runs `fn` on the API thread with the catalog (e.g. to resolve qualifiers like the API).
+    void post(std::function<void(FunctionCatalog &)> fn);
+    // Resolves `qualifier` (empty: $LATEST; alias with weights) and invokes. `done` runs on
+    // the engine thread, or on the API thread with a ResourceNotFoundException result.
+    void invoke(engine::InvokeRequest request, const QString &qualifier, std::function<void(engine::InvokeResult)> done);
+    // An Event invocation, persisted then dispatched with retries and destinations.
+    void invokeAsync(const QString &function, const QString &qualifier, const QByteArray &payload,
+                     std::function<void(Status)> done = {});
+
+Q_SIGNALS:
+    // Emitted on the Service's thread.
+    void functionChanged(const QString &name);
+    void asyncEventFinished(const QString &requestId, const QString &function, const QString &status, const QString &condition);
+
+private:
+    Service();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace funcdesk::api

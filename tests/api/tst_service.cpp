@@ -1,0 +1,289 @@
+// The Service composition: lock, recording, API, async dispatcher (retries, throttles,
+// destinations, resume after restart) and the schedule runner.
+#include "apitestkit.h"
+
+#include "api/schedulerunner.h"
+#include "api/service.h"
+#include "store/asyncevents.h"
+#include "store/sqlite.h"
+#include "store/writer.h"
+
+#include "common/ids.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTimeZone>
+
+using namespace funcdesk;
+using namespace funcdesk::api;
+
+namespace {
+
+const QByteArray kRecorderPy = QByteArrayLiteral(
+    "import json, os\n"
+    "def handler(event, context):\n"
+    "    with open(os.environ['OUT'], 'a') as f:\n"
+    "        f.write(json.dumps(event) + '\\n')\n"
+    "    if isinstance(event, dict) and event.get('fail'):\n"
+    "        raise RuntimeError('failing on purpose')\n"
+    "    return {'ok': True}\n");
+
+QList<QJsonObject> readLines(const QString &path)
+{
+    QList<QJsonObject> out;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    for (const QByteArray &l : lines) {
+        if (!l.trimmed().isEmpty())
+            out.append(QJsonDocument::fromJson(l).object());
+    }
+    return out;
+}
+
+} // namespace
+
+class TestService : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    DataDir dataDir() const { return DataDir{dir.path()}; }
+
+    ServiceOptions options() const
+    {
+        ServiceOptions o;
+        o.api.port = 0;
+        o.async.retryDelaysMs = {100, 150};
+        o.async.throttleBackoffMinMs = 50;
+        o.async.throttleBackoffMaxMs = 200;
+        o.async.pollIntervalMs = 100;
+        return o;
+    }
+
+    // A recorder function writing every event it gets to <dir>/<name>.out.
+    QString addRecorder(Service &service, const QString &name, const QByteArray &extra = {})
+    {
+        const QString out = dir.filePath(name + QStringLiteral(".out"));
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"), SourceFile(kRecorderPy));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"environment\":{\"OUT\":\"")
+                                + out.toUtf8() + QByteArrayLiteral("\"}") + extra + QByteArrayLiteral("}")));
+        VersionStore store(dataDir());
+        if (!store.create(name, Runtime::Python3, files).ok())
+            return {};
+        QSignalSpy changed(&service, &Service::functionChanged);
+        service.refreshFunction(name);
+        if (!changed.wait(10000))
+            return {};
+        return out;
+    }
+
+private Q_SLOTS:
+    void startsRecordsAndRefusesASecondInstance()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY2(service.ok(), qPrintable(service.ok() ? QString() : service.error().toString()));
+        QVERIFY((*service)->apiError().isEmpty());
+        QVERIFY((*service)->apiAddress().startsWith(QStringLiteral("127.0.0.1:")));
+
+        auto second = Service::start(dataDir(), options());
+        QVERIFY(!second.ok());
+        QCOMPARE(second.error().type, QStringLiteral("DataDirInUse"));
+
+        QVERIFY(!addRecorder(**service, QStringLiteral("rec")).isEmpty());
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/rec/invocations"), QByteArrayLiteral("{\"a\":1}"));
+        QCOMPARE(r.status, 200);
+        QVERIFY((*service)->writer()->flush().ok());
+        auto conn = store::Connection::open(dataDir().database());
+        QVERIFY(conn.ok());
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='rec' AND trigger='api'"), 1);
+        QVERIFY(*conn->queryInt("SELECT count(*) FROM log_lines WHERE function='rec'") >= 3); // START, END, REPORT
+    }
+
+    void asyncSuccessGoesToOnSuccessDestination()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        const QString sinkOut = addRecorder(**service, QStringLiteral("oksink"));
+        const QString out = addRecorder(**service, QStringLiteral("okfn"), QByteArrayLiteral(",\"async\":{\"destinations\":{\"onSuccess\":\"oksink\"}}"));
+        QVERIFY(!out.isEmpty() && !sinkOut.isEmpty());
+        QSignalSpy finished(service->get(), &Service::asyncEventFinished);
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/okfn/invocations"), QByteArrayLiteral("{\"n\":1}"),
+                                             {{"X-Amz-Invocation-Type", "Event"}});
+        QCOMPARE(r.status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 15000);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("okfn"));
+        QCOMPARE(finished.at(0).at(2).toString(), QStringLiteral("done"));
+        QCOMPARE(finished.at(1).at(1).toString(), QStringLiteral("oksink"));
+        const QList<QJsonObject> records = readLines(sinkOut);
+        QCOMPARE(records.size(), 1);
+        const QJsonObject rec = records.first();
+        QCOMPARE(rec.value(QStringLiteral("version")).toString(), QStringLiteral("1.0"));
+        QCOMPARE(rec.value(QStringLiteral("requestContext")).toObject().value(QStringLiteral("condition")).toString(), QStringLiteral("Success"));
+        QCOMPARE(rec.value(QStringLiteral("requestContext")).toObject().value(QStringLiteral("requestId")).toString(), QString::fromLatin1(r.header("x-amzn-RequestId")));
+        QCOMPARE(rec.value(QStringLiteral("requestContext")).toObject().value(QStringLiteral("approximateInvokeCount")).toInt(), 1);
+        QCOMPARE(rec.value(QStringLiteral("requestPayload")).toObject().value(QStringLiteral("n")).toInt(), 1);
+        QCOMPARE(rec.value(QStringLiteral("responsePayload")).toObject().value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(rec.value(QStringLiteral("responseContext")).toObject().value(QStringLiteral("executedVersion")).toString(), QStringLiteral("$LATEST"));
+    }
+
+    void asyncFunctionErrorsAreRetriedThenDeadLettered()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        const QString sinkOut = addRecorder(**service, QStringLiteral("failsink"));
+        const QString out = addRecorder(**service, QStringLiteral("failfn"), QByteArrayLiteral(",\"async\":{\"maximumRetryAttempts\":2,\"destinations\":{\"onFailure\":\"failsink\"}}"));
+        QSignalSpy finished(service->get(), &Service::asyncEventFinished);
+        (*service)->invokeAsync(QStringLiteral("failfn"), QString(), QByteArrayLiteral("{\"fail\":true}"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
+        QCOMPARE(finished.at(0).at(2).toString(), QStringLiteral("dead"));
+        QCOMPARE(finished.at(0).at(3).toString(), QStringLiteral("RetriesExhausted"));
+        QCOMPARE(readLines(out).size(), 3); // first attempt + 2 retries
+        const QList<QJsonObject> records = readLines(sinkOut);
+        QCOMPARE(records.size(), 1);
+        const QJsonObject ctx = records.first().value(QStringLiteral("requestContext")).toObject();
+        QCOMPARE(ctx.value(QStringLiteral("condition")).toString(), QStringLiteral("RetriesExhausted"));
+        QCOMPARE(ctx.value(QStringLiteral("approximateInvokeCount")).toInt(), 3);
+        QCOMPARE(records.first().value(QStringLiteral("responseContext")).toObject().value(QStringLiteral("functionError")).toString(), QStringLiteral("Unhandled"));
+        QCOMPARE(records.first().value(QStringLiteral("responsePayload")).toObject().value(QStringLiteral("errorType")).toString(), QStringLiteral("RuntimeError"));
+
+        auto conn = store::Connection::open(dataDir().database());
+        QVERIFY(conn.ok());
+        const auto dead = store::listDeadLetterAsyncEvents(*conn, QStringLiteral("failfn"));
+        QVERIFY(dead.ok());
+        QCOMPARE(dead->size(), 1);
+        QCOMPARE(dead->first().attempts, 3);
+    }
+
+    void throttledEventsWaitForCapacity()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        const QString out = addRecorder(**service, QStringLiteral("tight"), QByteArrayLiteral(",\"reservedConcurrency\":0"));
+        QSignalSpy finished(service->get(), &Service::asyncEventFinished);
+        (*service)->invokeAsync(QStringLiteral("tight"), QString(), QByteArrayLiteral("{\"t\":1}"));
+        // Throttled: it stays queued (pending, retried with backoff), nothing ran.
+        auto conn = store::Connection::open(dataDir().database());
+        QVERIFY(conn.ok());
+        QTRY_VERIFY_WITH_TIMEOUT(*conn->queryInt("SELECT count(*) FROM async_events WHERE function='tight' AND attempts >= 2") == 1, 10000);
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(readLines(out).isEmpty());
+        // Capacity comes back: the event runs.
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        QCOMPARE(client.call("DELETE", QStringLiteral("/2017-10-31/functions/tight/concurrency")).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QCOMPARE(finished.first().at(2).toString(), QStringLiteral("done"));
+        QCOMPARE(readLines(out).size(), 1);
+    }
+
+    void unfinishedEventsResumeAfterRestart()
+    {
+        QString out;
+        {
+            auto service = Service::start(dataDir(), options());
+            QVERIFY(service.ok());
+            out = addRecorder(**service, QStringLiteral("resumer"));
+        }
+        // As if the app died while dispatching: a claimed (running) event is left behind.
+        {
+            auto conn = store::Connection::open(dataDir().database());
+            QVERIFY(conn.ok());
+            store::AsyncEvent e;
+            e.requestId = newRequestId();
+            e.function = QStringLiteral("resumer");
+            e.payload = QByteArrayLiteral("{\"resumed\":true}");
+            QVERIFY(store::insertAsyncEvent(*conn, e).ok());
+            const auto claimed = store::claimDueAsyncEvents(*conn, QDateTime::currentMSecsSinceEpoch() + 1000, 10);
+            QVERIFY(claimed.ok());
+            QCOMPARE(claimed->size(), 1);
+        }
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QSignalSpy finished(service->get(), &Service::asyncEventFinished);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        QCOMPARE(finished.first().at(2).toString(), QStringLiteral("done"));
+        const QList<QJsonObject> got = readLines(out);
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.first().value(QStringLiteral("resumed")).toBool(), true);
+    }
+
+    void tokenRules()
+    {
+        ServiceOptions open = options();
+        open.api.address = QStringLiteral("0.0.0.0");
+        {
+            auto service = Service::start(dataDir(), open);
+            QVERIFY(service.ok());
+            QVERIFY((*service)->apiAddress().isEmpty());
+            QVERIFY2((*service)->apiError().contains(QStringLiteral("InsecureBind")), qPrintable((*service)->apiError()));
+        }
+        ServiceOptions guarded = options();
+        guarded.api.token = QStringLiteral("s3cret");
+        auto service = Service::start(dataDir(), guarded);
+        QVERIFY(service.ok());
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        apitest::Reply r = client.call("GET", QStringLiteral("/2015-03-31/functions"));
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.errorType(), QStringLiteral("UnrecognizedClientException"));
+        r = client.call("GET", QStringLiteral("/2015-03-31/functions"), {}, {{"Authorization", "Bearer wrong!"}});
+        QCOMPARE(r.status, 403);
+        r = client.call("GET", QStringLiteral("/2015-03-31/functions"), {}, {{"Authorization", "Bearer s3cret"}});
+        QCOMPARE(r.status, 200);
+    }
+
+    void constantTimeCompare_data()
+    {
+        QTest::addColumn<QByteArray>("a");
+        QTest::addColumn<QByteArray>("b");
+        QTest::addColumn<bool>("equal");
+        QTest::newRow("same") << QByteArray("Bearer x") << QByteArray("Bearer x") << true;
+        QTest::newRow("differs") << QByteArray("Bearer x") << QByteArray("Bearer y") << false;
+        QTest::newRow("prefix") << QByteArray("Bearer") << QByteArray("Bearer x") << false;
+        QTest::newRow("empty") << QByteArray() << QByteArray("Bearer x") << false;
+    }
+    void constantTimeCompare()
+    {
+        QFETCH(QByteArray, a);
+        QFETCH(QByteArray, b);
+        QFETCH(bool, equal);
+        QCOMPARE(constantTimeEquals(a, b), equal);
+        QCOMPARE(isLoopbackAddress(QStringLiteral("127.0.0.1")), true);
+        QCOMPARE(isLoopbackAddress(QStringLiteral("::1")), true);
+        QCOMPARE(isLoopbackAddress(QStringLiteral("0.0.0.0")), false);
+    }
+
+    void scheduleRunnerFiresScheduledEvents()
+    {
+        apitest::Stack stack;
+        QVERIFY(stack.start());
+        QVERIFY(stack.addPython(QStringLiteral("cronfn"),
+                                QByteArrayLiteral(",\"triggers\":{\"schedules\":[\"rate(5 minutes)\",{\"expression\":\"cron(0 12 * * ? *)\",\"enabled\":false}]}")));
+        QVERIFY(stack.addPython(QStringLiteral("plain")));
+        QList<AsyncInvocation> sent;
+        ScheduleRunner runner(stack.catalog.get(), [&sent](const AsyncInvocation &inv) { sent.append(inv); });
+        const QDateTime now = QDateTime(QDate(2030, 1, 1), QTime(10, 2, 30), QTimeZone::utc());
+        runner.reload(now);
+        QCOMPARE(runner.scheduleCount(), 1); // the disabled one is not armed
+        const QDateTime next = runner.nextFire(QStringLiteral("cronfn"), 0);
+        QVERIFY(next > now);
+        QVERIFY(next <= now.addSecs(300));
+        QCOMPARE(runner.fireDue(now), 0);
+        QCOMPARE(runner.fireDue(next), 1);
+        QCOMPARE(sent.size(), 1);
+        QCOMPARE(sent.first().function, QStringLiteral("cronfn"));
+        const QJsonObject event = QJsonDocument::fromJson(sent.first().payload).object();
+        QCOMPARE(event.value(QStringLiteral("detail-type")).toString(), QStringLiteral("Scheduled Event"));
+        QCOMPARE(event.value(QStringLiteral("source")).toString(), QStringLiteral("aws.events"));
+        QCOMPARE(event.value(QStringLiteral("time")).toString(), next.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
+        QVERIFY(event.value(QStringLiteral("resources")).toArray().first().toString().startsWith(QStringLiteral("arn:aws:events:")));
+        QVERIFY(runner.nextFire(QStringLiteral("cronfn"), 0) > next);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestService)
+#include "tst_service.moc"
