@@ -83,6 +83,8 @@ PreparedSpawn prepare(const SpawnSpec &spec)
 {
     if (spec.newProcessGroup)
         ::setpgid(0, 0);
+    if (spec.cgroupProcsFd >= 0 && ::write(spec.cgroupProcsFd, "0", 1) != 1)
+        childFail(errFd, errno);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -69,6 +69,7 @@ struct SpawnSpec
     bool newProcessGroup = true;           // setpgid(0, 0)
     long maxProcesses = 0;                 // RLIMIT_NPROC, 0: unchanged
     bool noCoreDumps = true;               // RLIMIT_CORE 0
+    int cgroupProcsFd = -1;                // cgroup.procs to join before exec (CgroupMemory), -1: none
 };
 
 class ChildProcess

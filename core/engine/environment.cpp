@@ -1,6 +1,7 @@
 #include "environment.h"
 
 #include "common/ids.h"
+#include "common/logging.h"
 #include "common/reportline.h"
 #include "engine/errordocs.h"
 #include "engine/pipechannel.h"
@@ -107,6 +108,15 @@ Status Environment::start(std::optional<PendingInvocation> &first)
     spawn.fds = {{1, logPipe->write.get()}, {2, logPipe->write.get()}};
     spawn.fds += m_channel->childFds();
     spawn.maxProcesses = opts.maxProcessesPerEnvironment;
+    if (CgroupMemory::available()) {
+        auto cg = CgroupMemory::create(m_info.id, qint64(cfg.memoryMb) * 1024 * 1024);
+        if (cg) {
+            m_cgroup = std::move(*cg);
+            spawn.cgroupProcsFd = m_cgroup.procsFd();
+        } else {
+            qCWarning(lcEngine) << "memory cgroup:" << cg.error().message << "- using the RSS watchdog";
+        }
+    }
 
     m_spawnAt = Clock::now();
     auto child = ChildProcess::spawn(spawn);
@@ -271,6 +281,12 @@ void Environment::onProcessExited()
         return;
     }
     const QString msg = runtimeExitedMessage(m_active->request.requestId, m_process.exitDescription());
+    if (m_cgroup.valid() && m_cgroup.oomKilled()) { // the kernel's OOM killer, inside memory.max
+        m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
+        finish(InvocationStatus::OutOfMemory, errorDocument(QStringLiteral("Runtime.OutOfMemory"), msg),
+               QStringLiteral("Runtime.OutOfMemory"), msg, true, QStringLiteral("oom"));
+        return;
+    }
     finish(InvocationStatus::Crash, errorDocument(QStringLiteral("Runtime.ExitError"), msg),
            QStringLiteral("Runtime.ExitError"), msg, true, QStringLiteral("crash"));
 }
@@ -296,6 +312,10 @@ void Environment::checkMemory()
 {
     if (m_info.state != EnvironmentState::Busy || !m_process.running())
         return;
+    if (m_cgroup.valid()) { // the kernel enforces the limit; just follow the peak
+        m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
+        return;
+    }
     const TreeMemory m = treeMemory(m_process.pid(), false);
     m_peakKb = std::max(m_peakKb, m.rssKb);
     if (m.rssKb <= qint64(m_spec.config->memoryMb) * 1024)
@@ -310,6 +330,10 @@ void Environment::refreshPeak(bool withPeak)
 {
     if (!m_process.running())
         return;
+    if (m_cgroup.valid()) {
+        m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
+        return;
+    }
     const TreeMemory m = treeMemory(m_process.pid(), withPeak);
     m_peakKb = std::max(m_peakKb, withPeak ? m.hwmKb : m.rssKb);
 }
@@ -481,9 +505,9 @@ void Environment::retire(const QString &reason)
     m_exitNotifier = nullptr;
     if (m_exitPoll)
         m_exitPoll->stop();
-    if (m_process.running()) {
+    if (m_process.running())
         m_process.killAndReap();
-    }
+    m_cgroup = CgroupMemory(); // kills stragglers, removes the cgroup
     readLogs();
     delete m_logNotifier;
     m_logNotifier = nullptr;

@@ -11,6 +11,7 @@
 //
 // Threading: engine thread only. Ownership: created and deleted (deleteLater) by EngineCore.
 
+#include "engine/cgroupmemory.h"
 #include "engine/childprocess.h"
 #include "engine/engine.h"
 
@@ -106,6 +107,7 @@ private:
     EnvironmentHost *m_host;
     LaunchSpec m_spec;
     EnvironmentInfo m_info;
+    CgroupMemory m_cgroup;   // kernel-enforced memory limit where cgroup v2 allows it
     ChildProcess m_process;
     std::unique_ptr<RuntimeChannel> m_channel;
     PipeChannel *m_pipe = nullptr; // m_channel when it is the built-in pipe channel

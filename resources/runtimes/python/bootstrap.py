@@ -40,6 +40,12 @@ class FrameReader:
         self.buf = b''
 
     def read(self):
+        try:
+            return self._read()
+        except OSError:
+            return None  # the engine closed or never gave us fd 3: nothing more to serve
+
+    def _read(self):
         buf = self.buf
         while len(buf) < 4:
             chunk = os.read(IN_FD, 1 << 20)

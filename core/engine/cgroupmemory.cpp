@@ -1,0 +1,167 @@
+#include "cgroupmemory.h"
+
+#include "common/logging.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <mutex>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace funcdesk::engine {
+
+namespace {
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::write(fd, data.constData(), size_t(data.size())) == data.size();
+    ::close(fd);
+    return ok;
+}
+
+// The cgroup v2 directory this process is in, or empty.
+QString ownCgroupDir()
+{
+    QString relative;
+    const QList<QByteArray> lines = readFile(QStringLiteral("/proc/self/cgroup")).split('\n');
+    for (const QByteArray &line : lines) {
+        if (line.startsWith("0::"))
+            relative = QString::fromLocal8Bit(line.mid(3));
+    }
+    if (relative.isEmpty())
+        return {};
+    // mountinfo: "... <mount point> ... - cgroup2 ..."
+    const QList<QByteArray> mounts = readFile(QStringLiteral("/proc/self/mountinfo")).split('\n');
+    for (const QByteArray &m : mounts) {
+        const int dash = m.indexOf(" - ");
+        if (dash < 0 || !m.mid(dash + 3).startsWith("cgroup2 "))
+            continue;
+        const QList<QByteArray> fields = m.left(dash).split(' ');
+        if (fields.size() < 5)
+            continue;
+        const QString dir = QString::fromLocal8Bit(fields.at(4)) + (relative == QLatin1String("/") ? QString() : relative);
+        if (QFileInfo(dir).isDir())
+            return dir;
+    }
+    return {};
+}
+
+QString &baseDir()
+{
+    static QString dir;
+    return dir;
+}
+
+bool probe()
+{
+    const QString base = ownCgroupDir();
+    if (base.isEmpty())
+        return false;
+    const QByteArray controllers = readFile(base + QStringLiteral("/cgroup.controllers"));
+    if (!controllers.split(' ').contains("memory") && !controllers.trimmed().split(' ').contains("memory"))
+        return false;
+    if (!readFile(base + QStringLiteral("/cgroup.subtree_control")).contains("memory")
+        && !writeFile(base + QStringLiteral("/cgroup.subtree_control"), "+memory"))
+        return false;
+    const QString test = base + QStringLiteral("/funcdesk-probe-") + QString::number(::getpid());
+    if (!QDir().mkdir(test))
+        return false;
+    const bool ok = writeFile(test + QStringLiteral("/memory.max"), "134217728")
+        && QFileInfo(test + QStringLiteral("/cgroup.procs")).isWritable();
+    ::rmdir(QFile::encodeName(test).constData());
+    if (ok)
+        baseDir() = base;
+    return ok;
+}
+
+} // namespace
+
+bool CgroupMemory::available()
+{
+    static std::once_flag once;
+    static bool result = false;
+    std::call_once(once, [] {
+        result = qEnvironmentVariableIsEmpty("FUNCDESK_NO_CGROUP") && probe();
+        qCDebug(lcEngine) << "cgroup v2 memory limits" << (result ? baseDir() : QStringLiteral("unavailable: RSS watchdog"));
+    });
+    return result;
+}
+
+Result<CgroupMemory> CgroupMemory::create(const QString &name, qint64 limitBytes)
+{
+    if (!available())
+        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cgroup v2 memory controller unavailable"));
+    CgroupMemory cg;
+    const QString path = baseDir() + QStringLiteral("/funcdesk-") + name;
+    if (!QDir().mkdir(path))
+        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cannot create ") + path);
+    cg.m_path = path;
+    if (!writeFile(path + QStringLiteral("/memory.max"), QByteArray::number(limitBytes)))
+        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cannot set memory.max in ") + path);
+    writeFile(path + QStringLiteral("/memory.swap.max"), "0"); // Lambda has no swap
+    const int fd = ::open(QFile::encodeName(path + QStringLiteral("/cgroup.procs")).constData(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cannot open cgroup.procs in ") + path);
+    cg.m_procs.reset(fd);
+    return cg;
+}
+
+CgroupMemory::CgroupMemory(CgroupMemory &&o) noexcept : m_path(std::exchange(o.m_path, {})), m_procs(std::move(o.m_procs)) {}
+
+CgroupMemory &CgroupMemory::operator=(CgroupMemory &&o) noexcept
+{
+    if (this != &o) {
+        CgroupMemory old(std::move(*this)); // removed when this scope ends
+        m_path = std::exchange(o.m_path, {});
+        m_procs = std::move(o.m_procs);
+    }
+    return *this;
+}
+
+CgroupMemory::~CgroupMemory()
+{
+    if (m_path.isEmpty())
+        return;
+    m_procs.reset();
+    killAll();
+    const QByteArray path = QFile::encodeName(m_path);
+    // Killed processes leave the cgroup asynchronously; give them a moment.
+    for (int i = 0; i < 50 && ::rmdir(path.constData()) != 0 && errno == EBUSY; ++i)
+        ::usleep(1000);
+}
+
+qint64 CgroupMemory::peakKb() const
+{
+    QByteArray v = readFile(m_path + QStringLiteral("/memory.peak")).trimmed();
+    if (v.isEmpty())
+        v = readFile(m_path + QStringLiteral("/memory.current")).trimmed();
+    return v.toLongLong() / 1024;
+}
+
+bool CgroupMemory::oomKilled() const
+{
+    const QByteArray events = readFile(m_path + QStringLiteral("/memory.events"));
+    const int at = events.indexOf("oom_kill ");
+    return at >= 0 && events.mid(at + 9).split('\n').first().toLongLong() > 0;
+}
+
+void CgroupMemory::killAll() const
+{
+    if (!m_path.isEmpty())
+        writeFile(m_path + QStringLiteral("/cgroup.kill"), "1");
+}
+
+} // namespace funcdesk::engine
