@@ -280,9 +280,10 @@ Result<FunctionConfig> VersionStore::latestRunnable(const QString &name)
             return verr(E::IO, QStringLiteral("cannot create %1").arg(exportsDir));
         if (Status s = treefiles::exportReadOnly(repo->get(), tree->get(), target); !s.ok())
             return s.error();
-        // Older $LATEST exports are stale now; the engine retires their environments when
-        // it is handed the new config.
-        const QStringList old = QDir(exportsDir).entryList({QStringLiteral("latest-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
+        // Older $LATEST exports are stale now (the engine retires their environments when
+        // it is handed the new config), and so are staging folders a crash left behind.
+        const QStringList old = QDir(exportsDir).entryList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*")},
+                                                           QDir::Dirs | QDir::NoDotAndDotDot);
         for (const QString &o : old) {
             if (o != dirName)
                 (void)treefiles::removeTree(exportsDir + QLatin1Char('/') + o);

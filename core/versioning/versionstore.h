@@ -144,6 +144,9 @@ public:
 
     // Removes the repository, its exports and its aliases.
     Status deleteFunction(const QString &name);
+    // Moves the repository, exports and aliases to a new name (history and versions kept).
+    // The engine must be told: configs carry the name.
+    Status renameFunction(const QString &name, const QString &newName);
 
     // New function from a git repository (local path or file:// URL) at refName (branch,
     // tag or commit; empty: the default branch), taking `subdirectory` (empty: the root)

@@ -1,6 +1,7 @@
 // VersionStore: publish, versions, aliases, qualifier resolution, delete.
 #include "versionstore.h"
 
+#include "common/ids.h"
 #include "versioning/manifest.h"
 #include "versionstore_p.h"
 
@@ -257,6 +258,27 @@ Status VersionStore::deleteFunction(const QString &name)
     if (Status s = treefiles::removeTree(repoPath(name)); !s.ok())
         return s;
     return treefiles::removeTree(m_dataDir.versions() + QLatin1Char('/') + name);
+}
+
+Status VersionStore::renameFunction(const QString &name, const QString &newName)
+{
+    if (Status s = checkFunction(name); !s.ok())
+        return s;
+    if (!isValidFunctionName(newName))
+        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(newName));
+    if (QFileInfo::exists(repoPath(newName)))
+        return verr(E::Conflict, QStringLiteral("Function already exists: %1").arg(newName));
+    const QString oldExports = m_dataDir.versions() + QLatin1Char('/') + name;
+    const QString newExports = m_dataDir.versions() + QLatin1Char('/') + newName;
+    if (QFileInfo::exists(newExports) && !treefiles::removeTree(newExports).ok()) // stale leftovers only: no repo owns them
+        return verr(E::IO, QStringLiteral("cannot remove stale exports %1").arg(newExports));
+    if (!QDir().rename(repoPath(name), repoPath(newName)))
+        return verr(E::IO, QStringLiteral("cannot rename %1 to %2").arg(name, newName));
+    if (QFileInfo::exists(oldExports) && !QDir().rename(oldExports, newExports)) {
+        QDir().rename(repoPath(newName), repoPath(name)); // all or nothing
+        return verr(E::IO, QStringLiteral("cannot rename the exports of %1").arg(name));
+    }
+    return {};
 }
 
 } // namespace funcdesk

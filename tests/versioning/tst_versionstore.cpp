@@ -386,6 +386,31 @@ private Q_SLOTS:
         QVERIFY(s.store().exists(QStringLiteral("kept")));
     }
 
+    void renameKeepsHistoryVersionsAndAliases()
+    {
+        ScratchRepo s;
+        QVERIFY(s.createPython(QStringLiteral("old")).ok());
+        QVERIFY(s.createPython(QStringLiteral("other")).ok());
+        QVERIFY(s.store().publish(QStringLiteral("old")).ok());
+        AliasConfig live;
+        live.name = QStringLiteral("live");
+        live.functionVersion = QStringLiteral("1");
+        QVERIFY(s.store().createAlias(QStringLiteral("old"), live).ok());
+        QCOMPARE(s.store().renameFunction(QStringLiteral("old"), QStringLiteral("other")).error().type,
+                 QStringLiteral("ResourceConflictException"));
+        QCOMPARE(s.store().renameFunction(QStringLiteral("old"), QStringLiteral("a/b")).error().type,
+                 QStringLiteral("InvalidParameterValueException"));
+        QVERIFY(s.store().renameFunction(QStringLiteral("old"), QStringLiteral("new")).ok());
+        QVERIFY(!s.store().exists(QStringLiteral("old")));
+        QCOMPARE(s.store().history(QStringLiteral("new"))->size(), 1);
+        QCOMPARE(s.store().versions(QStringLiteral("new"))->size(), 1);
+        QCOMPARE(s.store().resolveQualifier(QStringLiteral("new"), QStringLiteral("live"), 0.5)->version, QStringLiteral("1"));
+        const Result<FunctionConfig> v1 = s.store().versionConfig(QStringLiteral("new"), 1);
+        QCOMPARE(v1->name, QStringLiteral("new"));
+        QCOMPARE(v1->codeDir, s.dataDir().versions() + QStringLiteral("/new/1"));
+        QVERIFY(QFileInfo::exists(v1->codeDir + QStringLiteral("/lambda_function.py")));
+    }
+
     void operationsOnMissingFunctionSayNotFound()
     {
         ScratchRepo s;
