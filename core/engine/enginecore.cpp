@@ -290,7 +290,7 @@ bool EngineCore::makeRoomForEnvironment()
 void EngineCore::environmentStateChanged(Environment *env)
 {
     const EnvironmentState state = env->state();
-    auto it = m_versions.find(env->config().versionKey());
+    auto it = m_versions.find(env->versionKey());
     const bool current = it != m_versions.end() && it->config.get() == &env->config();
     if (isIdle(state)) {
         if (!current) {

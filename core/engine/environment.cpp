@@ -47,6 +47,8 @@ Environment::Environment(EnvironmentHost *host, LaunchSpec spec, QObject *parent
     m_info.function = m_spec.config->name;
     m_info.version = m_spec.config->version;
     m_info.provisioned = m_spec.provisioned;
+    m_versionKey = m_spec.config->versionKey();
+    m_unqualifiedArn = functionArn(m_spec.config->name);
     m_info.createdMs = nowMs();
     m_info.stateSinceMs = m_info.createdMs;
     m_deadline = new QTimer(this);
@@ -164,12 +166,14 @@ void Environment::onInitReady()
     m_initMs = msBetween(m_spawnAt, Clock::now());
     m_deadline->stop();
     refreshPeak(true);
+    // The runtime wrote its init output before it said ready: take it now, so it is not
+    // mistaken for the first request's output.
+    readLogs();
+    flushPartialLog();
     if (m_active) {
         sendActive();
         return;
     }
-    readLogs();
-    flushPartialLog();
     if (!m_lines.isEmpty())
         m_host->environmentLogLines(std::exchange(m_lines, {}));
     setState(EnvironmentState::Idle);
@@ -201,9 +205,12 @@ void Environment::sendActive()
     ci.requestId = req.requestId;
     m_deadlineMs = nowMs() + qint64(cfg.timeoutSeconds) * 1000;
     ci.deadlineMs = m_deadlineMs;
-    const QString qualifier = !req.alias.isEmpty() ? req.alias
-        : cfg.version == QLatin1String("$LATEST") ? QString() : cfg.version;
-    ci.invokedFunctionArn = functionArn(cfg.name, qualifier);
+    if (!req.alias.isEmpty())
+        ci.invokedFunctionArn = functionArn(cfg.name, req.alias);
+    else if (cfg.version != QLatin1String("$LATEST"))
+        ci.invokedFunctionArn = functionArn(cfg.name, cfg.version);
+    else
+        ci.invokedFunctionArn = m_unqualifiedArn;
     ci.clientContext = req.clientContext;
     ci.payload = req.payload;
     m_sentAt = Clock::now();

@@ -82,6 +82,7 @@ public:
     bool provisioned() const { return m_info.provisioned; }
     bool hasRequest() const { return m_active.has_value(); }
     const FunctionConfig &config() const { return *m_spec.config; }
+    const QString &versionKey() const { return m_versionKey; }
     const EnvironmentInfo &info() const { return m_info; }
     qint64 idleSinceMs() const { return m_info.stateSinceMs; }
 
@@ -107,6 +108,8 @@ private:
     EnvironmentHost *m_host;
     LaunchSpec m_spec;
     EnvironmentInfo m_info;
+    QString m_versionKey;         // config().versionKey(), computed once
+    QString m_unqualifiedArn;     // invokedFunctionArn for $LATEST without an alias
     CgroupMemory m_cgroup;   // kernel-enforced memory limit where cgroup v2 allows it
     ChildProcess m_process;
     std::unique_ptr<RuntimeChannel> m_channel;

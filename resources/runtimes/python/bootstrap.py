@@ -94,19 +94,18 @@ def fail_init(error_type, message, stack=None):
 
 
 class LambdaContext:
-    __slots__ = ('aws_request_id', 'function_name', 'function_version', 'invoked_function_arn',
-                 'memory_limit_in_mb', 'log_group_name', 'log_stream_name', 'client_context',
-                 'identity', '_deadline_ms')
+    __slots__ = ('aws_request_id', 'invoked_function_arn', 'client_context', 'identity', '_deadline_ms')
+
+    # The same for every request of this environment: read from the environment once.
+    function_name = os.environ.get('AWS_LAMBDA_FUNCTION_NAME')
+    function_version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION')
+    memory_limit_in_mb = os.environ.get('AWS_LAMBDA_FUNCTION_MEMORY_SIZE')
+    log_group_name = os.environ.get('AWS_LAMBDA_LOG_GROUP_NAME')
+    log_stream_name = os.environ.get('AWS_LAMBDA_LOG_STREAM_NAME')
 
     def __init__(self, request_id, deadline_ms, arn, client_context):
-        env = os.environ
         self.aws_request_id = request_id
-        self.function_name = env.get('AWS_LAMBDA_FUNCTION_NAME')
-        self.function_version = env.get('AWS_LAMBDA_FUNCTION_VERSION')
         self.invoked_function_arn = arn
-        self.memory_limit_in_mb = env.get('AWS_LAMBDA_FUNCTION_MEMORY_SIZE')
-        self.log_group_name = env.get('AWS_LAMBDA_LOG_GROUP_NAME')
-        self.log_stream_name = env.get('AWS_LAMBDA_LOG_STREAM_NAME')
         self.client_context = client_context
         self.identity = None
         self._deadline_ms = deadline_ms
