@@ -10,6 +10,7 @@
 #include "cli/dataaccess.h"
 #include "cli/deploydir.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -62,21 +63,36 @@ Result<QJsonArray> listDirect(const DataDir &dir)
 
 Result<QJsonArray> listViaApi(const CommandLine &cl)
 {
-    auto reply = clientFor(cl).call("GET", kFunctionsPath);
-    if (!reply)
-        return reply.error();
+    const ApiClient client = clientFor(cl);
     QJsonArray out;
-    const QJsonArray functions = QJsonDocument::fromJson(reply->body).object().value(QStringLiteral("Functions")).toArray();
-    for (const QJsonValue &v : functions) {
-        const QJsonObject f = v.toObject();
-        QJsonObject row;
-        for (const char *key : {"FunctionName", "Runtime", "Handler", "MemorySize", "Timeout", "LastModified"}) {
-            const QString k = QString::fromLatin1(key);
-            if (f.contains(k))
-                row.insert(k, f.value(k));
+    QString marker;
+    do { // ListFunctions pages with NextMarker
+        QUrlQuery query;
+        if (!marker.isEmpty())
+            query.addQueryItem(QStringLiteral("Marker"), marker);
+        auto reply = client.call("GET", kFunctionsPath, query);
+        if (!reply)
+            return reply.error();
+        const QJsonObject page = QJsonDocument::fromJson(reply->body).object();
+        const QJsonArray functions = page.value(QStringLiteral("Functions")).toArray();
+        for (const QJsonValue &v : functions) {
+            const QJsonObject f = v.toObject();
+            QJsonObject row;
+            for (const char *key : {"FunctionName", "Runtime", "Handler", "MemorySize", "Timeout"}) {
+                const QString k = QString::fromLatin1(key);
+                if (f.contains(k))
+                    row.insert(k, f.value(k));
+            }
+            const QJsonValue modified = f.value(QStringLiteral("LastModified"));
+            if (modified.isDouble()) // epoch seconds
+                row.insert(QStringLiteral("LastModified"),
+                           QDateTime::fromSecsSinceEpoch(qint64(modified.toDouble()), Qt::UTC).toString(Qt::ISODate));
+            else if (modified.isString())
+                row.insert(QStringLiteral("LastModified"), modified);
+            out.append(row);
         }
-        out.append(row);
-    }
+        marker = page.value(QStringLiteral("NextMarker")).toString();
+    } while (!marker.isEmpty());
     return out;
 }
 

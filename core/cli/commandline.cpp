@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -60,7 +61,15 @@ QString CommandLine::endpoint() const
     if (m_parser.isSet(QStringLiteral("endpoint")))
         return m_parser.value(QStringLiteral("endpoint"));
     const QString env = QProcessEnvironment::systemEnvironment().value(QStringLiteral("FUNCDESK_ENDPOINT"));
-    return env.isEmpty() ? QStringLiteral("http://127.0.0.1:9001") : env;
+    if (!env.isEmpty())
+        return env;
+    QFile file(endpointFile(DataDir::resolve(dataDir())));
+    if (file.open(QIODevice::ReadOnly)) {
+        const QString written = QString::fromUtf8(file.readAll()).trimmed();
+        if (!written.isEmpty())
+            return written;
+    }
+    return QStringLiteral("http://127.0.0.1:9001");
 }
 
 QString CommandLine::token() const
@@ -68,6 +77,11 @@ QString CommandLine::token() const
     if (m_parser.isSet(QStringLiteral("token")))
         return m_parser.value(QStringLiteral("token"));
     return QProcessEnvironment::systemEnvironment().value(QStringLiteral("FUNCDESK_TOKEN"));
+}
+
+QString endpointFile(const DataDir &dir)
+{
+    return dir.root + QStringLiteral("/funcdesk.endpoint");
 }
 
 int CommandLine::usageError(const QString &message) const

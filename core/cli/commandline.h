@@ -5,6 +5,7 @@
 //
 // Threading: main thread only (writes stdout/stderr).
 
+#include "common/datadir.h"
 #include "common/result.h"
 
 #include <QCommandLineParser>
@@ -39,7 +40,8 @@ public:
 
     bool json() const { return m_parser.isSet(QStringLiteral("json")); }
     QString dataDir() const { return m_parser.value(QStringLiteral("data-dir")); }
-    // --endpoint, else FUNCDESK_ENDPOINT, else http://127.0.0.1:9001
+    // --endpoint, else FUNCDESK_ENDPOINT, else what a running `funcdesk serve` wrote into
+    // the data dir (endpointFile()), else http://127.0.0.1:9001
     QString endpoint() const;
     QString token() const; // --token, else FUNCDESK_TOKEN
 
@@ -49,6 +51,10 @@ private:
     QString m_command;
     QCommandLineParser m_parser;
 };
+
+// <data dir>/funcdesk.endpoint: the base URL `funcdesk serve` listens on, written while it
+// runs (removed on clean shutdown), so other commands find an engine on a non-default port.
+QString endpointFile(const DataDir &dir);
 
 // stdout / stderr printing (UTF-8, flushed).
 void printOut(const QString &text);

@@ -1,6 +1,7 @@
 // The real `funcdesk` binary, run with QProcess: help, version, usage errors and exit
 // codes, and the data-dir commands (deploy, list, publish, export) on a temporary data dir.
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -10,6 +11,8 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "store/writer.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -24,7 +27,7 @@ struct Run
     QString err;
 };
 
-Run funcdesk(const QStringList &args, const QString &workingDir = {})
+Run runFuncdesk(const QStringList &args, const QString &workingDir = {})
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -75,14 +78,14 @@ private Q_SLOTS:
 
     void version()
     {
-        const Run r = funcdesk({QStringLiteral("--version")});
+        const Run r = runFuncdesk({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QStringLiteral("funcdesk " FUNCDESK_VERSION));
     }
 
     void helpDocumentsCommandsAndExitCodes()
     {
-        const Run r = funcdesk({QStringLiteral("--help")});
+        const Run r = runFuncdesk({QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         for (const char *word : {"serve", "list", "invoke", "deploy", "publish", "logs", "export", "Exit codes",
                                  "2  usage error", "3  function", "4  function error", "5  engine/API unreachable"})
@@ -105,7 +108,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, command);
         QFETCH(QString, option);
-        const Run r = funcdesk({command, QStringLiteral("--help")});
+        const Run r = runFuncdesk({command, QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.startsWith(QStringLiteral("Usage: funcdesk ") + command), qPrintable(r.out));
         QVERIFY2(r.out.contains(option), qPrintable(r.out));
@@ -139,7 +142,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const Run r = funcdesk(args);
+        const Run r = runFuncdesk(args);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
@@ -147,7 +150,7 @@ private Q_SLOTS:
     void unreachableEngineExitsFive()
     {
         const QString endpoint = QStringLiteral("http://127.0.0.1:") + QString::number(closedPort());
-        const Run r = funcdesk({QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--endpoint"), endpoint});
+        const Run r = runFuncdesk({QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--endpoint"), endpoint});
         QCOMPARE(r.exitCode, 5);
         QVERIFY2(r.err.contains(QStringLiteral("no engine answers at")), qPrintable(r.err));
     }
@@ -166,15 +169,15 @@ private Q_SLOTS:
                       "triggers": {"functionUrl": true, "schedules": ["rate(5 minutes)"]}})json");
         const QStringList dd{QStringLiteral("--data-dir"), data};
 
-        Run r = funcdesk(QStringList{QStringLiteral("deploy"), fn, QStringLiteral("--message"), QStringLiteral("first")} + dd);
+        Run r = runFuncdesk(QStringList{QStringLiteral("deploy"), fn, QStringLiteral("--message"), QStringLiteral("first")} + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QStringLiteral("Created and deployed hello")));
 
-        r = funcdesk(QStringList{QStringLiteral("deploy"), fn} + dd);
+        r = runFuncdesk(QStringList{QStringLiteral("deploy"), fn} + dd);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("Nothing to deploy")), qPrintable(r.out));
 
-        r = funcdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
+        r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);
         const QJsonArray functions = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(functions.size(), 1);
@@ -182,17 +185,17 @@ private Q_SLOTS:
         QCOMPARE(functions.at(0)[QStringLiteral("MemorySize")].toInt(), 256);
         QCOMPARE(functions.at(0)[QStringLiteral("Runtime")].toString(), QStringLiteral("python3"));
 
-        r = funcdesk(QStringList{QStringLiteral("list")} + dd);
+        r = runFuncdesk(QStringList{QStringLiteral("list")} + dd);
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith(QStringLiteral("NAME")));
         QVERIFY(r.out.contains(QStringLiteral("256 MB")));
 
-        r = funcdesk(QStringList{QStringLiteral("publish"), QStringLiteral("hello"), QStringLiteral("--json")} + dd);
+        r = runFuncdesk(QStringList{QStringLiteral("publish"), QStringLiteral("hello"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("Version")].toString(), QStringLiteral("1"));
 
         const QString out = tmp.filePath(QStringLiteral("out"));
-        r = funcdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"), QStringLiteral("sam"),
+        r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"), QStringLiteral("sam"),
                                  QStringLiteral("--qualifier"), QStringLiteral("1"), QStringLiteral("--out"), out} + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const YAML::Node doc = YAML::LoadFile(QFile::encodeName(out + QStringLiteral("/template.yaml")).toStdString());
@@ -205,10 +208,48 @@ private Q_SLOTS:
         QCOMPARE(p["FunctionUrlConfig"]["AuthType"].as<std::string>(), std::string("NONE"));
         QVERIFY(QFile::exists(out + QStringLiteral("/hello.zip")));
 
-        r = funcdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
+        r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
                                  QStringLiteral("knative")} + dd, tmp.path());
         QCOMPARE(r.exitCode, 0);
         QVERIFY(QFile::exists(tmp.filePath(QStringLiteral("hello-knative/service.yaml"))));
+    }
+
+    void logsReadTheStore()
+    {
+        QTemporaryDir tmp;
+        const QString data = tmp.filePath(QStringLiteral("data"));
+        const QString fn = tmp.filePath(QStringLiteral("logged"));
+        writeFile(fn + QStringLiteral("/lambda_function.py"), "def lambda_handler(event, context):\n    return 1\n");
+        const QStringList dd{QStringLiteral("--data-dir"), data};
+        QCOMPARE(runFuncdesk(QStringList{QStringLiteral("deploy"), fn} + dd).exitCode, 0);
+
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        {
+            auto writer = funcdesk::store::Writer::start({.databasePath = data + QStringLiteral("/funcdesk.db")});
+            QVERIFY(writer.ok());
+            auto line = [](qint64 ts, const char *fn, const char *text) {
+                return funcdesk::LogLine{ts, QStringLiteral("req-1"), QString::fromLatin1(fn), QStringLiteral("env"),
+                                         QString::fromLatin1(text)};
+            };
+            (*writer)->enqueue(QList<funcdesk::LogLine>{line(now - 2 * 3600 * 1000, "logged", "too old"),
+                                                        line(now - 1000, "logged", "START RequestId: req-1 Version: $LATEST"),
+                                                        line(now - 900, "logged", "hello from the handler"),
+                                                        line(now - 800, "other", "someone else's line")});
+            QVERIFY((*writer)->flush().ok());
+        }
+        Run r = runFuncdesk(QStringList{QStringLiteral("logs"), QStringLiteral("logged"), QStringLiteral("--json")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray lines = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines.at(0)[QStringLiteral("message")].toString(), QStringLiteral("START RequestId: req-1 Version: $LATEST"));
+        QCOMPARE(lines.at(1)[QStringLiteral("message")].toString(), QStringLiteral("hello from the handler"));
+        QCOMPARE(lines.at(1)[QStringLiteral("requestId")].toString(), QStringLiteral("req-1"));
+
+        r = runFuncdesk(QStringList{QStringLiteral("logs"), QStringLiteral("logged"), QStringLiteral("--since"), QStringLiteral("3h")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.count(QLatin1Char('\n')), 3);
+        QVERIFY(r.out.contains(QStringLiteral("too old")));
+        QVERIFY(!r.out.contains(QStringLiteral("someone else")));
     }
 
     void notFoundExitsThree_data()
@@ -223,7 +264,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QTemporaryDir tmp;
-        const Run r = funcdesk(args + QStringList{QStringLiteral("--data-dir"), tmp.path()});
+        const Run r = runFuncdesk(args + QStringList{QStringLiteral("--data-dir"), tmp.path()});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains(QStringLiteral("nope")), qPrintable(r.err));
     }
