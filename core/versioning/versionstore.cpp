@@ -153,11 +153,13 @@ bool VersionStore::exists(const QString &name) const
     return isValidFunctionName(name) && QFileInfo::exists(m_dataDir.functionRepo(name) + QStringLiteral("/.git"));
 }
 
+// Name and existence only (no libgit2 open): used where the repository itself is not read.
 Status VersionStore::checkFunction(const QString &name) const
 {
-    Result<git::Repository> repo = detail::openFunction(m_dataDir, name);
-    if (!repo.ok())
-        return repo.error();
+    if (!isValidFunctionName(name))
+        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
+    if (!exists(name))
+        return verr(E::NotFound, QStringLiteral("Function not found: %1").arg(name));
     return {};
 }
 
