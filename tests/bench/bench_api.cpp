@@ -1,0 +1,182 @@
+// HTTP API benchmarks: warm invoke latency over one keep-alive connection (p50/p99) and
+// throughput with 16 connections (wrk, 2 threads, ~10 s) for no-op python3 and nodejs
+// handlers, through the full Service (engine, recording, API thread).
+#include "bench.h"
+
+#include "api/service.h"
+#include "versioning/versionstore.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QEventLoop>
+#include <QTimer>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+using namespace funcdesk;
+
+namespace {
+
+// A blocking HTTP/1.1 keep-alive client on a raw socket: no event loop in the way.
+class RawClient
+{
+public:
+    explicit RawClient(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+    }
+    ~RawClient()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    bool ok() const { return m_fd >= 0; }
+
+    // Sends one request and reads one whole response; returns the status (0 on failure).
+    int roundTrip(const QByteArray &request)
+    {
+        if (::send(m_fd, request.constData(), size_t(request.size()), 0) != request.size())
+            return 0;
+        m_buf.clear();
+        char chunk[16384];
+        for (;;) {
+            const qsizetype end = m_buf.indexOf("\r\n\r\n");
+            if (end >= 0) {
+                const QByteArray head = m_buf.left(end).toLower();
+                const qsizetype cl = head.indexOf("content-length: ");
+                const qsizetype len = cl < 0 ? 0 : head.mid(cl + 16, head.indexOf('\r', cl) - cl - 16).toLongLong();
+                if (m_buf.size() >= end + 4 + len)
+                    return m_buf.mid(9, 3).toInt();
+            }
+            const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
+            if (n <= 0)
+                return 0;
+            m_buf.append(chunk, qsizetype(n));
+        }
+    }
+
+private:
+    int m_fd = -1;
+    QByteArray m_buf;
+};
+
+bool addFunction(api::Service &service, const QString &name, Runtime runtime)
+{
+    SourceFiles files;
+    if (runtime == Runtime::Python3) {
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral("def handler(event, context):\n    return {}\n")));
+        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\"}")));
+    } else {
+        files.insert(QStringLiteral("index.js"), SourceFile(QByteArrayLiteral("exports.handler = async () => ({});\n")));
+        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral("{\"runtime\":\"nodejs20.x\",\"handler\":\"index.handler\"}")));
+    }
+    VersionStore store(service.dataDir());
+    if (!store.create(name, runtime, files).ok())
+        return false;
+    QEventLoop loop;
+    bool changed = false;
+    QObject::connect(&service, &api::Service::functionChanged, &loop, [&] {
+        changed = true;
+        loop.quit();
+    });
+    QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+    service.refreshFunction(name);
+    loop.exec();
+    return changed;
+}
+
+void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runtime)
+{
+    QTemporaryDir dir;
+    api::ServiceOptions options;
+    options.api.port = 0;
+    options.runSchedules = false;
+    auto service = api::Service::start(DataDir{dir.path()}, options);
+    if (!service.ok()) {
+        QTextStream(stderr) << "bench_api: " << service.error().toString() << Qt::endl;
+        return;
+    }
+    const QString fn = QStringLiteral("noop");
+    if (!addFunction(**service, fn, runtime)) {
+        QTextStream(stderr) << "bench_api: cannot create the function" << Qt::endl;
+        return;
+    }
+    const quint16 port = (*service)->apiPort();
+    const QByteArray request = QByteArrayLiteral("POST /2015-03-31/functions/noop/invocations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+
+    // Latency: one keep-alive connection, warm environment.
+    {
+        RawClient client(port);
+        std::vector<double> samples;
+        for (int i = 0; i < 300 && client.ok(); ++i)
+            client.roundTrip(request);
+        for (int i = 0; i < 3000 && client.ok(); ++i) {
+            const double t0 = bench::nowUs();
+            if (client.roundTrip(request) != 200)
+                break;
+            samples.push_back(bench::nowUs() - t0);
+        }
+        reporter.add(QStringLiteral("api.%1.http_p50_us").arg(label), bench::percentile(samples, 50), QStringLiteral("us"),
+                     QStringLiteral("<= 150 us"));
+        reporter.add(QStringLiteral("api.%1.http_p99_us").arg(label), bench::percentile(samples, 99), QStringLiteral("us"));
+    }
+
+    // Throughput: wrk, 16 connections, 2 threads, ~10 s, POST through a Lua script.
+    const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
+    if (wrk.isEmpty())
+        return;
+    const QString script = dir.filePath(QStringLiteral("post.lua"));
+    QFile lua(script);
+    lua.open(QIODevice::WriteOnly);
+    lua.write("wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+    lua.close();
+    QProcess proc;
+    proc.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c16"), QStringLiteral("-d10s"), QStringLiteral("--latency"),
+                     QStringLiteral("-s"), script,
+                     QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/noop/invocations").arg(port)});
+    // wrk runs in its own process; this thread only waits (the API has its own thread).
+    proc.waitForFinished(60000);
+    const QString out = QString::fromUtf8(proc.readAllStandardOutput());
+    const QRegularExpressionMatch rps = QRegularExpression(QStringLiteral("Requests/sec:\\s+([0-9.]+)")).match(out);
+    const QRegularExpressionMatch non2xx = QRegularExpression(QStringLiteral("Non-2xx or 3xx responses:\\s+([0-9]+)")).match(out);
+    if (rps.hasMatch()) {
+        reporter.add(QStringLiteral("api.%1.throughput_16").arg(label), rps.captured(1).toDouble(), QStringLiteral("inv/s"),
+                     runtime == Runtime::Python3 ? QStringLiteral(">= 10000 inv/s") : QString());
+        reporter.add(QStringLiteral("api.%1.throughput_16_non2xx").arg(label), non2xx.hasMatch() ? non2xx.captured(1).toDouble() : 0,
+                     QStringLiteral("responses"), QStringLiteral("== 0"));
+    } else {
+        QTextStream(stderr) << "bench_api: wrk said: " << out << proc.readAllStandardError() << Qt::endl;
+    }
+}
+
+} // namespace
+
+FUNCDESK_BENCHMARK("api.python3")
+{
+    benchRuntime(reporter, QStringLiteral("python3"), Runtime::Python3);
+}
+
+FUNCDESK_BENCHMARK("api.nodejs")
+{
+    benchRuntime(reporter, QStringLiteral("nodejs"), Runtime::NodeJs);
+}
