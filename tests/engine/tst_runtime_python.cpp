@@ -111,6 +111,9 @@ def handler(event, context):
         QVERIFY(!env.contains(QStringLiteral("PYENV_VERSION")));
         QVERIFY(env.value(QStringLiteral("AWS_EXECUTION_ENV")).toString().startsWith(QStringLiteral("AWS_Lambda_python3.")));
         QCOMPARE(o.value(QStringLiteral("cwd")).toString(), m_dir.path() + QStringLiteral("/code/ctx"));
+        const QRegularExpression trace(QStringLiteral("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$"));
+        QVERIFY2(trace.match(env.value(QStringLiteral("_X_AMZN_TRACE_ID")).toString()).hasMatch(),
+                 qPrintable(env.value(QStringLiteral("_X_AMZN_TRACE_ID")).toString()));
     }
 
     void handlerExceptionsCarryAStackTrace()
