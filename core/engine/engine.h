@@ -6,6 +6,24 @@
 // blocks on a running invocation, except invokeAndWait(), which must not be called on
 // the GUI thread. Callbacks and signals are emitted on the engine thread: receivers on
 // other threads get them queued (AutoConnection) or must be thread-safe (DirectConnection).
+// The Engine object itself has the affinity of the thread that created it; its private
+// implementation (EngineCore, enginecore.h) lives on the engine thread.
+//
+// How it works (details in the headers named):
+//   - Built-in runtimes (python3, nodejs) run resources/runtimes/{python,node}/bootstrap.*
+//     and speak a framed protocol over fds 3/4 (pipechannel.h); stdout+stderr are the log.
+//     `provided` runs <codeDir>/bootstrap with the channel from setProvidedChannelFactory().
+//   - Each environment is its own process group (childprocess.h), with RLIMIT_NPROC,
+//     RLIMIT_CORE 0, a clean environment (PATH, LANG/LC_*, TZ=UTC, TMPDIR = its scratch dir,
+//     the function's variables, then Lambda's reserved ones) and no other inherited fd.
+//   - Limits (environment.h): timeout -> SIGKILL to the group, "Task timed out after N.00
+//     seconds"; memory -> cgroup v2 memory.max where delegated (cgroupmemory.h), else an
+//     RSS watchdog every 20 ms while busy plus a VmHWM check after each request
+//     (Runtime.OutOfMemory); log bytes per request; request and response sizes.
+//   - Scheduling (enginecore.h): an idle environment of the version, else a cold start
+//     within reserved/global concurrency, else throttled at once (TooManyRequestsException).
+//     A request never waits for another environment's init.
+//   - invoke() after stop(): `done` runs at once on the calling thread (ServiceException).
 
 #include "common/functionconfig.h"
 #include "common/invocationrecord.h"
@@ -36,6 +54,9 @@ struct EngineOptions
     qint64 maxResponseBytes = 6 * 1024 * 1024;
     int maxProcessesPerEnvironment = 1024; // RLIMIT_NPROC
 };
+// python3Path / nodePath, when set, are executed as given (e.g. a test's fake runtime);
+// when empty the command on PATH is asked once for its real executable (sys.executable,
+// process.execPath), so version-manager shims (pyenv, asdf) cost nothing per cold start.
 
 struct InvokeRequest
 {
