@@ -151,6 +151,9 @@ void RuntimeApiChannel::handleResult(const QString &requestId, bool isError, con
     }
     m_inFlight.remove(requestId);
     m_finished.insert(requestId);
+    m_finishedOrder.enqueue(requestId);
+    if (m_finishedOrder.size() > kRememberFinished)
+        m_finished.remove(m_finishedOrder.dequeue());
     if (request.bodyTooLarge) {
         responder.respond(runtimeStatus(413, "RequestEntityTooLarge",
                                         QStringLiteral("Exceeded maximum allowed payload size (%1 bytes).").arg(kMaxResponseBytes)));

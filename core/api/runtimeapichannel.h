@@ -49,7 +49,9 @@ private:
     HttpResponder m_waiting;         // a /next long poll waiting for an invocation
     QQueue<engine::ChannelInvocation> m_queue;
     QSet<QString> m_inFlight;        // delivered, not yet answered
-    QSet<QString> m_finished;        // answered (a second answer is a wrong state)
+    QSet<QString> m_finished;        // recently answered (a second answer is a wrong state)
+    QQueue<QString> m_finishedOrder; // bounds m_finished to the last kRememberFinished ids
+    static constexpr int kRememberFinished = 64;
 };
 
 // The factory the composition root hands to Engine::setProvidedChannelFactory(). Returns

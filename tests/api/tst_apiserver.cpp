@@ -358,6 +358,22 @@ private Q_SLOTS:
         QVERIFY(out.contains("{\"echo\": {\"from\": \"curl\"}") || out.contains("\"from\":\"curl\"") || out.contains("\"from\": \"curl\""));
     }
 
+    void awsSdkConversation()
+    {
+        // boto3 (the AWS SDK for Python) against the server: what SDK users will do.
+        QProcess probe;
+        probe.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import boto3")});
+        QTRY_COMPARE_WITH_TIMEOUT(probe.state(), QProcess::NotRunning, 20000);
+        if (probe.exitCode() != 0)
+            QSKIP("boto3 is not installed");
+        QProcess sdk;
+        sdk.setProcessChannelMode(QProcess::MergedChannels);
+        sdk.start(QStringLiteral("python3"), {QStringLiteral(FUNCDESK_SOURCE_DIR "/tests/api/data/sdk_conversation.py"), stack.server->baseUrl()});
+        QTRY_COMPARE_WITH_TIMEOUT(sdk.state(), QProcess::NotRunning, 60000);
+        const QByteArray out = sdk.readAll();
+        QVERIFY2(sdk.exitCode() == 0 && out.contains("ALL OK"), out.constData());
+    }
+
     void providedRuntimesThroughTheEngine_data()
     {
         QTest::addColumn<QString>("example");
