@@ -65,7 +65,6 @@ CREATE TABLE log_lines(
   environment_id TEXT,
   text TEXT NOT NULL);
 CREATE INDEX log_lines_ts ON log_lines(ts_ms);
-CREATE INDEX log_lines_request ON log_lines(request_id) WHERE request_id IS NOT NULL;
 CREATE TABLE async_events(
   id INTEGER PRIMARY KEY,
   request_id TEXT NOT NULL,
@@ -133,15 +132,26 @@ Status step2(Connection &conn)
         return s;
     if (!hasFts5())
         return {};
+    // The engine's framing lines (START / END / REPORT) are left out of the text index:
+    // each carries a unique request id, which made indexing them cost more than the rest
+    // of the write path, and they are found by request id anyway.
     return conn.exec(R"sql(
 CREATE VIRTUAL TABLE log_fts USING fts5(text, content='log_lines', content_rowid='id');
-CREATE TRIGGER log_lines_fts_insert AFTER INSERT ON log_lines BEGIN
+CREATE TRIGGER log_lines_fts_insert AFTER INSERT ON log_lines
+  WHEN new.text NOT GLOB 'START RequestId: *' AND new.text NOT GLOB 'END RequestId: *'
+   AND new.text NOT GLOB 'REPORT RequestId: *'
+BEGIN
   INSERT INTO log_fts(rowid, text) VALUES (new.id, new.text);
 END;
-CREATE TRIGGER log_lines_fts_delete AFTER DELETE ON log_lines BEGIN
+CREATE TRIGGER log_lines_fts_delete AFTER DELETE ON log_lines
+  WHEN old.text NOT GLOB 'START RequestId: *' AND old.text NOT GLOB 'END RequestId: *'
+   AND old.text NOT GLOB 'REPORT RequestId: *'
+BEGIN
   INSERT INTO log_fts(log_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-INSERT INTO log_fts(log_fts) VALUES ('rebuild');
+INSERT INTO log_fts(rowid, text) SELECT id, text FROM log_lines
+  WHERE text NOT GLOB 'START RequestId: *' AND text NOT GLOB 'END RequestId: *'
+    AND text NOT GLOB 'REPORT RequestId: *';
 )sql");
 }
 

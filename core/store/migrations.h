@@ -5,9 +5,10 @@
 //
 // 1: functions, versions, aliases, invocations, log_lines, async_events, rollups_1s,
 //    rollups_1m, test_events.
-// 2: top-N indexes on invocations (function, duration) and (function, cost); log text
-//    search: an FTS5 index over log_lines when SQLite has FTS5, else an index on
-//    (function, ts) that keeps LIKE scans to a time window.
+// 2: top-N indexes on invocations (function, duration) and (function, cost), an index on
+//    log_lines (function, ts); log text search: an FTS5 index over log_lines (the engine's
+//    framing lines START/END/REPORT excluded) when SQLite has FTS5, else LIKE scans
+//    bounded by the time window.
 
 #include "common/result.h"
 

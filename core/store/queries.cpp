@@ -102,6 +102,8 @@ Result<Statement> selectRollups(Connection &conn, const SeriesQuery &q, bool min
     return stmt;
 }
 
+constexpr qint64 kRequestLogSlackMs = 5000;
+
 bool useMinuteTableForRange(const SeriesQuery &q)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -132,6 +134,40 @@ QString likeEscaped(const QString &text)
     s.replace(QLatin1Char('%'), QStringLiteral("\\%"));
     s.replace(QLatin1Char('_'), QStringLiteral("\\_"));
     return QLatin1Char('%') + s + QLatin1Char('%');
+}
+
+// Where a request's log lines can be: its function and a time window around its
+// invocation(s) (async retries share a request id). log_lines has no request id index
+// (random keys made it the costliest part of writing), so lookups by request id go
+// through the invocation and the (function, ts) index.
+struct RequestWindow
+{
+    QString function;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    bool found = false;
+};
+
+Result<RequestWindow> requestWindow(Connection &conn, const QString &requestId)
+{
+    auto stmt = conn.prepare("SELECT function, min(start_ms - CAST(init_ms AS INTEGER)), "
+                             "max(start_ms + CAST(init_ms + duration_ms AS INTEGER)), count(DISTINCT function) "
+                             "FROM invocations WHERE request_id = ?1");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, requestId);
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    RequestWindow w;
+    if (*row && !stmt->isNull(1)) {
+        w.found = true;
+        if (stmt->int64(3) == 1)
+            w.function = stmt->text(0);
+        w.fromMs = stmt->int64(1) - kRequestLogSlackMs;
+        w.toMs = stmt->int64(2) + kRequestLogSlackMs;
+    }
+    return w;
 }
 
 } // namespace
@@ -253,21 +289,77 @@ Result<DurationSummary> durationSummary(Connection &conn, const SeriesQuery &q)
     return out;
 }
 
-Result<QList<InvocationRecord>> topInvocations(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
-                                               RankBy by, int limit)
+namespace {
+
+// Top N of one function. When the range covers a good part of the function's raw rows,
+// walk the (function, duration|cost) index from the top and skip rows outside the range;
+// for a narrow range, read the range through (function, start) and sort it. SQLite's
+// planner cannot know which is cheaper without this.
+Result<QList<InvocationRecord>> topOfFunction(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
+                                              RankBy by, int limit)
 {
-    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE start_ms >= ?1 AND start_ms < ?2";
-    if (!function.isEmpty())
-        sql += " AND function = ?3";
-    sql += by == RankBy::Duration ? " ORDER BY duration_ms DESC" : " ORDER BY cost_usd DESC";
-    sql += " LIMIT ?4";
+    qint64 first = 0;
+    qint64 last = 0;
+    for (const auto &[sql, out] : {std::pair{"SELECT min(start_ms) FROM invocations WHERE function = ?1", &first},
+                                   std::pair{"SELECT max(start_ms) FROM invocations WHERE function = ?1", &last}}) {
+        auto stmt = conn.prepare(sql);
+        if (!stmt)
+            return stmt.error();
+        stmt->bind(1, function);
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row || stmt->isNull(0))
+            return QList<InvocationRecord>();
+        *out = stmt->int64(0);
+    }
+    const double span = double(std::max<qint64>(1, last - first + 1));
+    const double covered = double(std::max<qint64>(0, std::min(toMs, last + 1) - std::max(fromMs, first))) / span;
+    const char *column = by == RankBy::Duration ? "duration_ms" : "cost_usd";
+    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations INDEXED BY ";
+    sql += covered >= 0.1 ? (by == RankBy::Duration ? "invocations_function_duration" : "invocations_function_cost")
+                          : "invocations_function_start";
+    sql += " WHERE function = ?3 AND start_ms >= ?1 AND start_ms < ?2 ORDER BY ";
+    sql += column;
+    sql += " DESC LIMIT ?4";
     auto stmt = conn.prepare(sql);
     if (!stmt)
         return stmt.error();
-    stmt->bind(1, fromMs).bind(2, toMs).bind(4, limit);
-    if (!function.isEmpty())
-        stmt->bind(3, function);
+    stmt->bind(1, fromMs).bind(2, toMs).bind(3, function).bind(4, limit);
     return collectRecords(*stmt);
+}
+
+} // namespace
+
+Result<QList<InvocationRecord>> topInvocations(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
+                                               RankBy by, int limit)
+{
+    if (!function.isEmpty())
+        return topOfFunction(conn, function, fromMs, toMs, by, limit);
+    // All functions: the functions active in the range (from the minute rollups), each
+    // function's top N, merged.
+    auto names = conn.prepare("SELECT DISTINCT function FROM rollups_1m WHERE ts >= ?1 AND ts < ?2");
+    if (!names)
+        return names.error();
+    names->bind(1, fromMs / 60000 * 60).bind(2, (toMs + 999) / 1000);
+    QList<InvocationRecord> all;
+    for (;;) {
+        auto row = names->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        auto top = topOfFunction(conn, names->text(0), fromMs, toMs, by, limit);
+        if (!top)
+            return top.error();
+        all.append(*top);
+    }
+    std::sort(all.begin(), all.end(), [by](const InvocationRecord &a, const InvocationRecord &b) {
+        return by == RankBy::Duration ? a.durationMs > b.durationMs : a.costUsd > b.costUsd;
+    });
+    if (all.size() > limit)
+        all.resize(limit);
+    return all;
 }
 
 Result<QList<InvocationRecord>> recentInvocations(Connection &conn, const QString &function, qint64 fromMs,
@@ -303,16 +395,42 @@ Result<std::optional<InvocationRecord>> invocationByRequestId(Connection &conn, 
 
 Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId)
 {
-    auto stmt = conn.prepare("SELECT ts_ms, request_id, function, environment_id, text FROM log_lines "
-                             "WHERE request_id = ?1 ORDER BY id");
+    auto window = requestWindow(conn, requestId);
+    if (!window)
+        return window.error();
+    if (!window->found) { // not finished yet, or pruned: look through the last hour
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        window->fromMs = now - 3600 * 1000;
+        window->toMs = now + 60 * 1000;
+    }
+    QByteArray sql = "SELECT ts_ms, request_id, function, environment_id, text FROM log_lines "
+                     "WHERE ts_ms >= ?2 AND ts_ms < ?3 AND request_id = ?1";
+    if (!window->function.isEmpty())
+        sql += " AND function = ?4";
+    sql += " ORDER BY id";
+    auto stmt = conn.prepare(sql);
     if (!stmt)
         return stmt.error();
-    stmt->bind(1, requestId);
+    stmt->bind(1, requestId).bind(2, window->fromMs).bind(3, window->toMs);
+    if (!window->function.isEmpty())
+        stmt->bind(4, window->function);
     return collectLines(*stmt);
 }
 
-Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &search)
+Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &searchIn)
 {
+    LogSearch search = searchIn;
+    if (!search.requestId.isEmpty()) { // narrow to the request's window (see requestWindow)
+        auto window = requestWindow(conn, search.requestId);
+        if (!window)
+            return window.error();
+        if (window->found) {
+            search.fromMs = std::max(search.fromMs, window->fromMs);
+            search.toMs = search.toMs > 0 ? std::min(search.toMs, window->toMs) : window->toMs;
+            if (search.function.isEmpty())
+                search.function = window->function;
+        }
+    }
     const QString text = search.text.trimmed();
     const bool fts = !text.isEmpty() && hasLogFts(conn);
     const QString match = fts ? ftsQuery(search.text) : QString();

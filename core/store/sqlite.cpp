@@ -91,6 +91,11 @@ Result<Connection> Connection::open(const QString &path, const OpenOptions &opti
     }
     if (auto s = conn.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !s)
         return fail(s.error());
+    if (options.cacheSizeKb > 0) {
+        const QByteArray pragma = "PRAGMA cache_size=-" + QByteArray::number(options.cacheSizeKb);
+        if (auto s = conn.exec(pragma.constData()); !s)
+            return fail(s.error());
+    }
     if (options.readOnly) {
         if (auto s = conn.exec("PRAGMA query_only=ON"); !s)
             return fail(s.error());

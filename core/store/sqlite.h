@@ -32,6 +32,7 @@ struct OpenOptions
     bool create = true;         // create the file if missing (ignored when readOnly)
     int busyTimeoutMs = 5000;   // how long to wait for another writer before StoreBusy
     bool migrate = true;        // bring the schema to the latest version (write connections)
+    int cacheSizeKb = 0;        // page cache; 0: SQLite's default (2 MB)
 };
 
 class Statement;

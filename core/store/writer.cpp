@@ -84,7 +84,8 @@ public:
 
 Status WriterPrivate::openOnThread()
 {
-    auto c = Connection::open(options.databasePath);
+    // A larger page cache keeps the invocation indexes' hot pages in memory.
+    auto c = Connection::open(options.databasePath, {.cacheSizeKb = 32 * 1024});
     if (!c)
         return c.error();
     conn = std::move(*c);

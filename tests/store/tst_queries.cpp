@@ -46,6 +46,12 @@ struct Fixture
             (*writer)->enqueue(r);
             (*writer)->enqueue(LogLine{r.startMs, r.requestId, r.function, QStringLiteral("env"),
                                        QStringLiteral("handling order %1").arg(i)});
+            if (i == 5) { // the engine's framing lines
+                for (const QString &text : {QStringLiteral("START RequestId: a-5 Version: 1"),
+                                            QStringLiteral("END RequestId: a-5"),
+                                            QStringLiteral("REPORT RequestId: a-5\tDuration: 15.00 ms")})
+                    (*writer)->enqueue(LogLine{r.startMs + 20, r.requestId, r.function, QStringLiteral("env"), text});
+            }
             if (r.status == InvocationStatus::Error)
                 (*writer)->enqueue(LogLine{r.startMs + 5, r.requestId, r.function, QStringLiteral("env"),
                                            QStringLiteral("boom: %1 [100%_done]").arg(i)});
@@ -176,6 +182,17 @@ private Q_SLOTS:
         auto alphaSlow = topInvocations(conn, QStringLiteral("alpha"), f.base, f.base + 180000, RankBy::Duration, 1);
         QVERIFY(alphaSlow);
         QCOMPARE(alphaSlow->first().durationMs, 19.0);
+        // a narrow range (read through the start index and sorted)
+        auto narrow = topInvocations(conn, QStringLiteral("alpha"), f.base + 3000, f.base + 6000, RankBy::Duration, 2);
+        QVERIFY(narrow);
+        QCOMPARE(narrow->size(), 2);
+        QCOMPARE(narrow->at(0).requestId, QStringLiteral("a-5"));
+        QCOMPARE(narrow->at(1).requestId, QStringLiteral("a-4"));
+        auto narrowAll = topInvocations(conn, {}, f.base + 3000, f.base + 6000, RankBy::Duration, 10);
+        QVERIFY(narrowAll);
+        QCOMPARE(narrowAll->size(), 5); // a-3, a-4, a-5, then the two throttles (no duration)
+        QCOMPARE(narrowAll->at(0).requestId, QStringLiteral("a-5"));
+        QCOMPARE(narrowAll->at(4).status, InvocationStatus::Throttled);
         auto costly = topInvocations(conn, QStringLiteral("alpha"), f.base, f.base + 180000, RankBy::Cost, 4);
         QVERIFY(costly);
         QCOMPARE(costly->size(), 4);
@@ -199,6 +216,10 @@ private Q_SLOTS:
         QCOMPARE(lines->size(), 2);
         QCOMPARE(lines->at(0).text, QStringLiteral("handling order 20"));
         QCOMPARE(lines->at(1).text, QStringLiteral("boom: 20 [100%_done]"));
+        auto framed = logLinesOf(conn, QStringLiteral("a-5"));
+        QVERIFY(framed);
+        QCOMPARE(framed->size(), 4);
+        QCOMPARE(framed->at(1).text, QStringLiteral("START RequestId: a-5 Version: 1"));
         auto recent = recentInvocations(conn, QStringLiteral("beta"), f.base, f.base + 180000, 3);
         QVERIFY(recent);
         QCOMPARE(recent->size(), 3);
@@ -231,6 +252,11 @@ private Q_SLOTS:
                                         << qint64(0) << 0;
         QTest::newRow("quotes are literal") << QStringLiteral("\"boom") << QString() << QString() << qint64(0)
                                             << qint64(0) << 12;
+        // framing lines stay out of the text index (found by request id instead)
+        QTest::newRow("framing not indexed") << QStringLiteral("RequestId") << QString() << QString() << qint64(0)
+                                             << qint64(0) << (hasFts5() ? 0 : 3);
+        QTest::newRow("framing by request") << QString() << QString() << QStringLiteral("a-5") << qint64(0)
+                                            << qint64(0) << 4;
         QTest::newRow("no match") << QStringLiteral("zebra") << QString() << QString() << qint64(0) << qint64(0) << 0;
     }
     void logSearch()
