@@ -1,22 +1,96 @@
 // funcdesk serve [--data-dir DIR] [--port N] [--bind ADDR] [--token T]
-// Placeholder until core/api's Service lands.
+//
+// Runs the api::Service (engine, store writer, API server, async dispatcher, schedules)
+// headless until SIGINT/SIGTERM, then shuts it down through the event loop: the Service's
+// destructor stops the server and the engine and flushes the writer. While it runs, the
+// base URL is written to the data dir's endpoint file so other commands find it.
 
 #include "cli/cli.h"
 #include "cli/commandline.h"
 #include "cli/commands.h"
+#include "cli/signalwatcher.h"
+
+#include "common/datadir.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#if defined(HAVE_FUNCDESK_API) && defined(HAVE_FUNCDESK_STORE) && defined(HAVE_FUNCDESK_VERSIONING)
+#define FUNCDESK_CLI_SERVE 1
+#include "api/service.h"
+#endif
 
 namespace funcdesk::cli {
 
 int runServe(const QStringList &args)
 {
-    CommandLine cl(QStringLiteral("serve"), QStringLiteral("Run the engine and its HTTP API headless until SIGINT/SIGTERM."));
-    cl.addOption(QCommandLineOption(QStringLiteral("port"), QStringLiteral("TCP port (default 9001)."), QStringLiteral("N"),
-                                    QStringLiteral("9001")));
+    CommandLine cl(QStringLiteral("serve"),
+                   QStringLiteral("Run the engine and its HTTP API (Lambda's API and function URLs) headless until\n"
+                                  "SIGINT/SIGTERM. Binding to anything but loopback requires --token (clients send\n"
+                                  "it as 'Authorization: Bearer <token>'). Port 0 picks a free port; the URL is\n"
+                                  "printed and written to <data dir>/funcdesk.endpoint for the other commands."));
+    cl.addOption(QCommandLineOption(QStringLiteral("port"), QStringLiteral("TCP port (default 9001; 0: any free port)."),
+                                    QStringLiteral("N"), QStringLiteral("9001")));
     cl.addOption(QCommandLineOption(QStringLiteral("bind"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
                                     QStringLiteral("ADDR"), QStringLiteral("127.0.0.1")));
     if (auto exit = cl.parse(args))
         return *exit;
+    bool portOk = false;
+    const int port = cl.value(QStringLiteral("port")).toInt(&portOk);
+    if (!portOk || port < 0 || port > 65535)
+        return cl.usageError(QStringLiteral("--port takes a number from 0 to 65535"));
+
+#ifdef FUNCDESK_CLI_SERVE
+    const DataDir dir = DataDir::resolve(cl.dataDir());
+    api::ServiceOptions options;
+    options.api.address = cl.value(QStringLiteral("bind"));
+    options.api.port = quint16(port);
+    options.api.token = cl.token();
+    auto service = api::Service::start(dir, options);
+    if (!service)
+        return reportError(service.error());
+    if (!(*service)->apiError().isEmpty())
+        return reportError(makeError(QStringLiteral("ListenError"), (*service)->apiError()));
+
+    const QString address = (*service)->apiAddress();
+    QString host = address.section(QLatin1Char(':'), 0, -2);
+    if (host == QLatin1String("0.0.0.0") || host == QLatin1String("::") || host.isEmpty())
+        host = QStringLiteral("127.0.0.1");
+    const QString endpoint = QStringLiteral("http://") + host + QLatin1Char(':') + QString::number((*service)->apiPort());
+    const QString endpointPath = endpointFile(dir);
+    {
+        QSaveFile file(endpointPath);
+        if (!file.open(QIODevice::WriteOnly) || file.write(endpoint.toUtf8() + '\n') < 0 || !file.commit())
+            printErr(QStringLiteral("funcdesk serve: cannot write ") + endpointPath + QStringLiteral(" (other commands "
+                                                                                                     "need --endpoint)"));
+    }
+    if (cl.json())
+        printOut(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("endpoint"), endpoint},
+                                                             {QStringLiteral("listen"), address},
+                                                             {QStringLiteral("dataDir"), dir.root}})
+                                       .toJson(QJsonDocument::Compact)));
+    else
+        printOut(QStringLiteral("Funcdesk engine serving ") + dir.root + QStringLiteral(" at ") + endpoint
+                 + QStringLiteral(" (listening on ") + address + QStringLiteral("; Ctrl+C stops)"));
+
+    SignalWatcher watcher;
+    int received = 0;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [&received](int signal) {
+        received = signal;
+        QCoreApplication::quit();
+    });
+    QCoreApplication::exec();
+    service->reset(); // stops schedules, dispatcher, server and engine; flushes the store
+    QFile::remove(endpointPath);
+    if (!cl.json())
+        printOut(QStringLiteral("Stopped (signal ") + QString::number(received) + QStringLiteral(")."));
+    return ExitOk;
+#else
     return reportError(makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no API service")));
+#endif
 }
 
 } // namespace funcdesk::cli

@@ -44,6 +44,22 @@ Result<SourceFiles> readFolder(const QString &root)
     return files;
 }
 
+// The folder's manifest, or the one guessed from its handler file.
+Result<FunctionConfig> manifestOf(const DeployRequest &request)
+{
+    auto files = readFolder(request.dir);
+    if (!files)
+        return files.error();
+    QByteArray json = files->value(QLatin1String(kManifest)).content;
+    if (!files->contains(QLatin1String(kManifest))) {
+        auto guessed = importer::guessManifest(*files, request.name);
+        if (!guessed)
+            return guessed.error();
+        json = *guessed;
+    }
+    return manifest::parse(json, request.name);
+}
+
 } // namespace
 
 Result<DeployOutcome> deployDirect(const DataDir &dataDir, const DeployRequest &request)
@@ -96,6 +112,13 @@ Result<DeployOutcome> deployDirect(const DataDir &dataDir, const DeployRequest &
     return outcome;
 }
 #else
+namespace {
+Result<FunctionConfig> manifestOf(const DeployRequest &)
+{
+    return makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no versioning library"));
+}
+} // namespace
+
 Result<DeployOutcome> deployDirect(const DataDir &, const DeployRequest &)
 {
     return makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no versioning library"));
@@ -123,17 +146,13 @@ Result<DeployOutcome> deployViaApi(const ApiClient &client, const DeployRequest 
     if (existing->status == 404) {
         QJsonObject body{{QStringLiteral("FunctionName"), request.name},
                          {QStringLiteral("Code"), QJsonObject{{QStringLiteral("ZipFile"), zipBase64}}}};
-        QFile manifestFile(QDir(request.dir).filePath(QLatin1String(kManifest)));
-        if (manifestFile.open(QIODevice::ReadOnly)) {
-            const QJsonObject m = QJsonDocument::fromJson(manifestFile.readAll()).object();
-            for (const char *key : {"runtime", "handler"}) {
-                QString k = QString::fromLatin1(key);
-                if (m.contains(k)) {
-                    k[0] = k[0].toUpper();
-                    body.insert(k, m.value(QString::fromLatin1(key)));
-                }
-            }
-        }
+        auto config = manifestOf(request);
+        if (!config)
+            return config.error();
+        body.insert(QStringLiteral("Runtime"), runtimeName(config->runtime));
+        body.insert(QStringLiteral("Handler"), config->handler);
+        body.insert(QStringLiteral("MemorySize"), config->memoryMb);
+        body.insert(QStringLiteral("Timeout"), config->timeoutSeconds);
         auto reply = client.call("POST", QStringLiteral("/2015-03-31/functions"), {},
                                  QJsonDocument(body).toJson(QJsonDocument::Compact));
         if (!reply)

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -250,6 +251,97 @@ private Q_SLOTS:
         QCOMPARE(r.out.count(QLatin1Char('\n')), 3);
         QVERIFY(r.out.contains(QStringLiteral("too old")));
         QVERIFY(!r.out.contains(QStringLiteral("someone else")));
+    }
+
+    // serve on a free port; while it holds the data dir, deploy/list/publish go over its API
+    // (found through the endpoint file), invoke runs handlers; SIGTERM stops it cleanly.
+    void serveInvokeListOverTheApi()
+    {
+        QTemporaryDir tmp;
+        const QString data = tmp.filePath(QStringLiteral("data"));
+        const QStringList dd{QStringLiteral("--data-dir"), data};
+        const QString hello = tmp.filePath(QStringLiteral("src/hello"));
+        writeFile(hello + QStringLiteral("/lambda_function.py"),
+                  "import json\n"
+                  "def lambda_handler(event, context):\n"
+                  "    print('handling', json.dumps(event))\n"
+                  "    return {'hello': event.get('name', 'world')}\n");
+        const QString broken = tmp.filePath(QStringLiteral("src/broken"));
+        writeFile(broken + QStringLiteral("/lambda_function.py"),
+                  "def lambda_handler(event, context):\n    raise ValueError('boom')\n");
+        // One function exists before the engine starts (deployed directly).
+        QCOMPARE(runFuncdesk(QStringList{QStringLiteral("deploy"), hello} + dd).exitCode, 0);
+
+        QProcess serve;
+        serve.setProcessChannelMode(QProcess::SeparateChannels);
+        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                                         QStringLiteral("--json")} + dd);
+        QVERIFY(serve.waitForStarted());
+        const auto stopServe = qScopeGuard([&serve] {
+            if (serve.state() != QProcess::NotRunning) {
+                serve.kill();
+                serve.waitForFinished();
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine() || serve.state() == QProcess::NotRunning, 30000);
+        const QJsonObject started = QJsonDocument::fromJson(serve.readLine()).object();
+        const QString endpoint = started.value(QStringLiteral("endpoint")).toString();
+        QVERIFY2(endpoint.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(QString::fromUtf8(serve.readAllStandardError())));
+        QFile endpointFile(data + QStringLiteral("/funcdesk.endpoint"));
+        QVERIFY(endpointFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(endpointFile.readAll()).trimmed(), endpoint);
+        endpointFile.close();
+
+        // A second engine on the same data dir is refused.
+        Run r = runFuncdesk(QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} + dd);
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("DataDirInUse")), qPrintable(r.err));
+
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--payload"),
+                                    QStringLiteral("{\"name\": \"funcdesk\"}")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("hello")).toString(),
+                 QStringLiteral("funcdesk"));
+
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--log")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("REPORT RequestId:")), qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("handling {}")));
+
+        // Deploy over the API (the engine holds the data dir), then the failing handler.
+        r = runFuncdesk(QStringList{QStringLiteral("deploy"), broken} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("broken"), QStringLiteral("--json")} + dd);
+        QCOMPARE(r.exitCode, 4);
+        const QJsonObject failed = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(failed.value(QStringLiteral("FunctionError")).toString(), QStringLiteral("Unhandled"));
+        QCOMPARE(failed.value(QStringLiteral("Payload")).toObject().value(QStringLiteral("errorMessage")).toString(),
+                 QStringLiteral("boom"));
+
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("nope")} + dd);
+        QCOMPARE(r.exitCode, 3);
+
+        r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QStringList names;
+        const QJsonArray listed = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        for (const QJsonValue &f : listed)
+            names << f[QStringLiteral("FunctionName")].toString();
+        QCOMPARE(names, (QStringList{QStringLiteral("broken"), QStringLiteral("hello")}));
+
+        r = runFuncdesk(QStringList{QStringLiteral("publish"), QStringLiteral("hello"), QStringLiteral("--json")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("Version")].toString(), QStringLiteral("1"));
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--qualifier"),
+                                    QStringLiteral("1"), QStringLiteral("--json")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("ExecutedVersion")].toString(), QStringLiteral("1"));
+
+        serve.terminate(); // SIGTERM
+        QVERIFY(serve.waitForFinished(30000));
+        QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.exitCode(), 0);
+        QVERIFY(!QFile::exists(data + QStringLiteral("/funcdesk.endpoint")));
     }
 
     void notFoundExitsThree_data()
