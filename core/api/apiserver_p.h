@@ -1,0 +1,20 @@
+#pragma once
+// Helpers shared by the ApiServer's source files (internal to core/api).
+
+#include "api/httpmessage.h"
+#include "api/lambdawire.h"
+#include "common/result.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace funcdesk::api::detail {
+
+// A query parameter, percent-decoded; empty when absent.
+QString queryParam(const HttpRequest &request, const char *key);
+// The body as a JSON object (empty body: {}), else InvalidRequestContentException.
+Result<QJsonObject> jsonBody(const HttpRequest &request);
+// Versioning's error names onto Lambda's wire.
+WireResponse fromError(const Error &e);
+
+} // namespace funcdesk::api::detail
