@@ -524,16 +524,21 @@ void Environment::retire(const QString &reason)
     if (m_info.state == EnvironmentState::Retired)
         return;
     m_deadline->stop();
-    delete m_exitNotifier;
-    m_exitNotifier = nullptr;
+    // retire() may run inside a notifier's own activated() signal: disable now, delete later,
+    // and never leave an enabled notifier on a closed fd.
+    for (QSocketNotifier **n : {&m_exitNotifier, &m_logNotifier}) {
+        if (*n) {
+            (*n)->setEnabled(false);
+            (*n)->deleteLater();
+            *n = nullptr;
+        }
+    }
     if (m_exitPoll)
         m_exitPoll->stop();
     if (m_process.running())
         m_process.killAndReap();
     m_cgroup = CgroupMemory(); // kills stragglers, removes the cgroup
     readLogs();
-    delete m_logNotifier;
-    m_logNotifier = nullptr;
     m_logFd.reset();
     if (m_channel) {
         m_channel->disconnect(this);
