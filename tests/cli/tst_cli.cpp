@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include "store/writer.h"
+#include "versioning/versionstore.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -213,6 +214,46 @@ private Q_SLOTS:
                                  QStringLiteral("knative")} + dd, tmp.path());
         QCOMPARE(r.exitCode, 0);
         QVERIFY(QFile::exists(tmp.filePath(QStringLiteral("hello-knative/service.yaml"))));
+
+        // A second version behind a weighted alias: the export carries the split over.
+        writeFile(fn + QStringLiteral("/lambda_function.py"), "def lambda_handler(event, context):\n    return 2\n");
+        QCOMPARE(runFuncdesk(QStringList{QStringLiteral("deploy"), fn} + dd).exitCode, 0);
+        QCOMPARE(runFuncdesk(QStringList{QStringLiteral("publish"), QStringLiteral("hello")} + dd).exitCode, 0);
+        {
+            funcdesk::VersionStore store(funcdesk::DataDir{data});
+            funcdesk::AliasConfig live;
+            live.name = QStringLiteral("live");
+            live.functionVersion = QStringLiteral("1");
+            live.additionalVersion = QStringLiteral("2");
+            live.additionalWeight = 0.2;
+            QVERIFY(store.createAlias(QStringLiteral("hello"), live).ok());
+        }
+        const QString kout = tmp.filePath(QStringLiteral("kout"));
+        r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
+                                 QStringLiteral("knative"), QStringLiteral("--qualifier"), QStringLiteral("live"),
+                                 QStringLiteral("--out"), kout, QStringLiteral("--json")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("version")].toString(), QStringLiteral("2"));
+        const YAML::Node svc = YAML::LoadFile(QFile::encodeName(kout + QStringLiteral("/service.yaml")).toStdString());
+        QCOMPARE(svc["spec"]["template"]["metadata"]["name"].as<std::string>(), std::string("hello-v2"));
+        QCOMPARE(svc["spec"]["traffic"][0]["revisionName"].as<std::string>(), std::string("hello-v1"));
+        QCOMPARE(svc["spec"]["traffic"][0]["percent"].as<int>(), 80);
+        QCOMPARE(svc["spec"]["traffic"][1]["revisionName"].as<std::string>(), std::string("hello-v2"));
+        QCOMPARE(svc["spec"]["traffic"][1]["percent"].as<int>(), 20);
+
+        const QString sout = tmp.filePath(QStringLiteral("sout"));
+        r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
+                                 QStringLiteral("sam"), QStringLiteral("--qualifier"), QStringLiteral("live"),
+                                 QStringLiteral("--out"), sout} + dd);
+        QCOMPARE(r.exitCode, 0);
+        const YAML::Node sam = YAML::LoadFile(QFile::encodeName(sout + QStringLiteral("/template.yaml")).toStdString());
+        const YAML::Node props = sam["Resources"]["HelloFunction"]["Properties"];
+        QCOMPARE(props["AutoPublishAlias"].as<std::string>(), std::string("live"));
+        QCOMPARE(props["DeploymentPreference"]["Type"].as<std::string>(), std::string("Canary10Percent5Minutes"));
+
+        r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
+                                 QStringLiteral("sam"), QStringLiteral("--qualifier"), QStringLiteral("nosuchalias")} + dd);
+        QCOMPARE(r.exitCode, 3);
     }
 
     void logsReadTheStore()
@@ -336,6 +377,29 @@ private Q_SLOTS:
                                     QStringLiteral("1"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("ExecutedVersion")].toString(), QStringLiteral("1"));
+
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--async"),
+                                    QStringLiteral("--json")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("StatusCode")].toInt(), 202);
+
+        // logs --follow prints lines recorded after it started.
+        QProcess follow;
+        follow.start(kBinary, QStringList{QStringLiteral("logs"), QStringLiteral("hello"), QStringLiteral("--follow"),
+                                          QStringLiteral("--json"), QStringLiteral("--since"), QStringLiteral("1h")} + dd);
+        QVERIFY(follow.waitForStarted());
+        const auto stopFollow = qScopeGuard([&follow] {
+            follow.kill();
+            follow.waitForFinished();
+        });
+        QByteArray followed;
+        QTRY_VERIFY_WITH_TIMEOUT((followed += follow.readAllStandardOutput()).contains("handling {\\\"name\\\": \\\"funcdesk\\\"}"), 15000);
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--payload"),
+                                    QStringLiteral("{\"name\": \"follow-me\"}")} + dd);
+        QCOMPARE(r.exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT((followed += follow.readAllStandardOutput()).contains("follow-me"), 15000);
+        // Every line once: JSON lines, no repeats of the first invocation's output.
+        QCOMPARE(followed.count("handling {\\\"name\\\": \\\"funcdesk\\\"}"), qsizetype(1));
 
         serve.terminate(); // SIGTERM
         QVERIFY(serve.waitForFinished(30000));
