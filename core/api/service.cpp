@@ -93,10 +93,12 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
     d.engine = std::make_unique<engine::Engine>(options.engine);
     d.engine->setProvidedChannelFactory(runtimeApiChannelFactory());
     store::Writer *w = d.writer.get();
-    connect(d.engine.get(), &engine::Engine::invocationFinished, d.engine.get(),
-            [w](const InvocationRecord &r) { w->enqueue(r); }, Qt::DirectConnection);
-    connect(d.engine.get(), &engine::Engine::logLines, d.engine.get(),
-            [w](const QList<LogLine> &lines) { w->enqueue(lines); }, Qt::DirectConnection);
+    if (options.record) {
+        connect(d.engine.get(), &engine::Engine::invocationFinished, d.engine.get(),
+                [w](const InvocationRecord &r) { w->enqueue(r); }, Qt::DirectConnection);
+        connect(d.engine.get(), &engine::Engine::logLines, d.engine.get(),
+                [w](const QList<LogLine> &lines) { w->enqueue(lines); }, Qt::DirectConnection);
+    }
 
     d.apiThread.setObjectName(QStringLiteral("funcdesk-api"));
     d.apiThread.start();

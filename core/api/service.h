@@ -38,6 +38,7 @@ struct ServiceOptions
     bool startApi = true;                  // when it cannot listen, the Service still runs: see apiError()
     AsyncDispatcherOptions async;
     bool runSchedules = true;
+    bool record = true;                    // invocation records and log lines to the store's writer
 };
 
 class Service : public QObject

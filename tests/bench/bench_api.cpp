@@ -104,12 +104,40 @@ bool addFunction(api::Service &service, const QString &name, Runtime runtime)
     return changed;
 }
 
-void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runtime)
+// wrk against the invoke URL; returns requests/s (0 when wrk is missing or failed).
+double runWrk(const QString &scriptDir, quint16 port, double *non2xxOut)
+{
+    const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
+    if (wrk.isEmpty())
+        return 0;
+    const QString script = scriptDir + QStringLiteral("/post.lua");
+    QFile lua(script);
+    lua.open(QIODevice::WriteOnly);
+    lua.write("wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+    lua.close();
+    QProcess proc;
+    proc.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c16"), QStringLiteral("-d10s"), QStringLiteral("-s"), script,
+                     QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/noop/invocations").arg(port)});
+    // wrk runs in its own process; this thread only waits (the API has its own thread).
+    proc.waitForFinished(60000);
+    const QString out = QString::fromUtf8(proc.readAllStandardOutput());
+    const QRegularExpressionMatch rps = QRegularExpression(QStringLiteral("Requests/sec:\\s+([0-9.]+)")).match(out);
+    const QRegularExpressionMatch non2xx = QRegularExpression(QStringLiteral("Non-2xx or 3xx responses:\\s+([0-9]+)")).match(out);
+    if (!rps.hasMatch()) {
+        QTextStream(stderr) << "bench_api: wrk said: " << out << proc.readAllStandardError() << Qt::endl;
+        return 0;
+    }
+    *non2xxOut = non2xx.hasMatch() ? non2xx.captured(1).toDouble() : 0;
+    return rps.captured(1).toDouble();
+}
+
+void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runtime, bool record)
 {
     QTemporaryDir dir;
     api::ServiceOptions options;
     options.api.port = 0;
     options.runSchedules = false;
+    options.record = record;
     auto service = api::Service::start(DataDir{dir.path()}, options);
     if (!service.ok()) {
         QTextStream(stderr) << "bench_api: " << service.error().toString() << Qt::endl;
@@ -124,8 +152,8 @@ void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runti
     const QByteArray request = QByteArrayLiteral("POST /2015-03-31/functions/noop/invocations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                                  "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
 
-    // Latency: one keep-alive connection, warm environment.
-    {
+    if (record) {
+        // Latency: one keep-alive connection, warm environment.
         RawClient client(port);
         std::vector<double> samples;
         for (int i = 0; i < 300 && client.ok(); ++i)
@@ -142,41 +170,26 @@ void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runti
     }
 
     // Throughput: wrk, 16 connections, 2 threads, ~10 s, POST through a Lua script.
-    const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
-    if (wrk.isEmpty())
+    double non2xx = 0;
+    const double rps = runWrk(dir.path(), port, &non2xx);
+    if (rps <= 0)
         return;
-    const QString script = dir.filePath(QStringLiteral("post.lua"));
-    QFile lua(script);
-    lua.open(QIODevice::WriteOnly);
-    lua.write("wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
-    lua.close();
-    QProcess proc;
-    proc.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c16"), QStringLiteral("-d10s"), QStringLiteral("--latency"),
-                     QStringLiteral("-s"), script,
-                     QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/noop/invocations").arg(port)});
-    // wrk runs in its own process; this thread only waits (the API has its own thread).
-    proc.waitForFinished(60000);
-    const QString out = QString::fromUtf8(proc.readAllStandardOutput());
-    const QRegularExpressionMatch rps = QRegularExpression(QStringLiteral("Requests/sec:\\s+([0-9.]+)")).match(out);
-    const QRegularExpressionMatch non2xx = QRegularExpression(QStringLiteral("Non-2xx or 3xx responses:\\s+([0-9]+)")).match(out);
-    if (rps.hasMatch()) {
-        reporter.add(QStringLiteral("api.%1.throughput_16").arg(label), rps.captured(1).toDouble(), QStringLiteral("inv/s"),
-                     runtime == Runtime::Python3 ? QStringLiteral(">= 10000 inv/s") : QString());
-        reporter.add(QStringLiteral("api.%1.throughput_16_non2xx").arg(label), non2xx.hasMatch() ? non2xx.captured(1).toDouble() : 0,
-                     QStringLiteral("responses"), QStringLiteral("== 0"));
-    } else {
-        QTextStream(stderr) << "bench_api: wrk said: " << out << proc.readAllStandardError() << Qt::endl;
-    }
+    const QString suffix = record ? QString() : QStringLiteral("_norecord");
+    reporter.add(QStringLiteral("api.%1.throughput_16%2").arg(label, suffix), rps, QStringLiteral("inv/s"),
+                 runtime == Runtime::Python3 && record ? QStringLiteral(">= 10000 inv/s") : QString());
+    reporter.add(QStringLiteral("api.%1.throughput_16%2_non2xx").arg(label, suffix), non2xx, QStringLiteral("responses"),
+                 QStringLiteral("== 0"));
 }
 
 } // namespace
 
 FUNCDESK_BENCHMARK("api.python3")
 {
-    benchRuntime(reporter, QStringLiteral("python3"), Runtime::Python3);
+    benchRuntime(reporter, QStringLiteral("python3"), Runtime::Python3, true);
+    benchRuntime(reporter, QStringLiteral("python3"), Runtime::Python3, false); // the cost of recording, by difference
 }
 
 FUNCDESK_BENCHMARK("api.nodejs")
 {
-    benchRuntime(reporter, QStringLiteral("nodejs"), Runtime::NodeJs);
+    benchRuntime(reporter, QStringLiteral("nodejs"), Runtime::NodeJs, true);
 }
