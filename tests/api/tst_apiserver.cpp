@@ -405,6 +405,25 @@ private Q_SLOTS:
         r = invoke(fn, QByteArrayLiteral("{\"n\":6}")); // the environment survived the error
         QCOMPARE(r.json().value(QStringLiteral("echo")).toObject().value(QStringLiteral("n")).toInt(), 6);
     }
+
+    void providedInitErrorIsAFunctionError()
+    {
+        // The node bootstrap posts /runtime/init/error when the handler is missing.
+        const QString dir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/provided-node");
+        SourceFiles files;
+        for (const QString &n : {QStringLiteral("bootstrap"), QStringLiteral("index.js")}) {
+            QFile f(dir + QLatin1Char('/') + n);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            files.insert(n, SourceFile(f.readAll(), n == QLatin1String("bootstrap")));
+        }
+        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral("{\"runtime\":\"provided.al2023\",\"handler\":\"index.missing\"}")));
+        QVERIFY(stack.store->create(QStringLiteral("custom-broken"), Runtime::Provided, files).ok());
+        QVERIFY(stack.catalog->refresh(QStringLiteral("custom-broken")).ok());
+        const Reply r = invoke(QStringLiteral("custom-broken"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Amz-Function-Error"), QByteArray("Unhandled"));
+        QVERIFY2(r.json().value(QStringLiteral("errorType")).toString().startsWith(QStringLiteral("Runtime.")), r.body.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestApiServer)
