@@ -3,7 +3,9 @@
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QHostAddress>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -33,6 +35,10 @@ Result<ApiReply> ApiClient::request(const QByteArray &method, const QString &pat
         url.setQuery(query);
 
     QNetworkAccessManager nam;
+    // A local engine is never behind a proxy, whatever http_proxy says.
+    const QHostAddress host(url.host());
+    if (url.host() == QLatin1String("localhost") || (!host.isNull() && host.isLoopback()))
+        nam.setProxy(QNetworkProxy::NoProxy);
     QNetworkRequest req(url);
     req.setTransferTimeout(m_timeoutMs);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
