@@ -343,6 +343,63 @@ private Q_SLOTS:
         }
     }
 
+    void timeoutAndLogTailLimit()
+    {
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral(
+            "import time\n"
+            "def handler(event, context):\n"
+            "    if event.get('sleep'):\n"
+            "        time.sleep(5)\n"
+            "    for i in range(200):\n"
+            "        print('x' * 60, i)\n"
+            "    return 1\n")));
+        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"timeout\":1}")));
+        QVERIFY(stack.store->create(QStringLiteral("chatty"), Runtime::Python3, files).ok());
+        QVERIFY(stack.catalog->refresh(QStringLiteral("chatty")).ok());
+
+        Reply r = invoke(QStringLiteral("chatty"), QByteArrayLiteral("{}"), {{"X-Amz-Log-Type", "Tail"}});
+        QCOMPARE(r.status, 200);
+        const QByteArray log = QByteArray::fromBase64(r.header("X-Amz-Log-Result"));
+        QVERIFY(log.size() <= 4096);
+        QVERIFY(log.size() > 3000);            // the last 4 KB of a ~13 KB log
+        QVERIFY(log.contains("REPORT RequestId"));
+        QVERIFY(!log.contains("START RequestId")); // cut off at the front
+
+        r = invoke(QStringLiteral("chatty"), QByteArrayLiteral("{\"sleep\":true}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Amz-Function-Error"), QByteArray("Unhandled"));
+        QVERIFY2(r.json().value(QStringLiteral("errorMessage")).toString().contains(QStringLiteral("Task timed out after 1.00 seconds")), r.body.constData());
+    }
+
+    void functionUrlResponseObject()
+    {
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral(
+            "def handler(event, context):\n"
+            "    return {'statusCode': 201, 'headers': {'Content-Type': 'text/plain', 'X-Path': event['rawPath']},\n"
+            "            'cookies': ['a=1; Path=/', 'b=2'], 'body': 'made ' + event['requestContext']['http']['method']}\n")));
+        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral(
+            "{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"triggers\":{\"functionUrl\":true}}")));
+        QVERIFY(stack.store->create(QStringLiteral("site"), Runtime::Python3, files).ok());
+        QVERIFY(stack.store->publish(QStringLiteral("site")).ok());
+        AliasConfig live;
+        live.name = QStringLiteral("live");
+        live.functionVersion = QStringLiteral("1");
+        QVERIFY(stack.store->createAlias(QStringLiteral("site"), live).ok());
+        QVERIFY(stack.catalog->refresh(QStringLiteral("site")).ok());
+
+        for (const QString &path : {QStringLiteral("/url/site/a/b"), QStringLiteral("/url/site/live/a/b")}) {
+            const Reply r = call("PUT", path, QByteArrayLiteral("x"));
+            QCOMPARE(r.status, 201);
+            QCOMPARE(r.header("content-type"), QByteArray("text/plain"));
+            QCOMPARE(r.header("x-path"), QByteArray("/a/b"));
+            QCOMPARE(r.body, QByteArray("made PUT"));
+            QVERIFY(r.header("set-cookie").contains("a=1"));
+            QVERIFY(r.header("set-cookie").contains("b=2"));
+        }
+    }
+
     void realCurlInvokes()
     {
         QProcess curl;
