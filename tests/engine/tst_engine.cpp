@@ -6,7 +6,9 @@
 #include "common/reportline.h"
 #include "engine/runtimechannel.h"
 
+#include <QAbstractEventDispatcher>
 #include <QRegularExpression>
+#include <QThread>
 #include <QSignalSpy>
 #include <QTimer>
 
@@ -93,6 +95,23 @@ private Q_SLOTS:
         QCOMPARE(engine.environments().size(), 1);
         QCOMPARE(engine.environments().first().state, EnvironmentState::Idle);
         QCOMPARE(engine.environments().first().invocations, 2);
+    }
+
+    void callbacksRunOnTheEngineThreadWithThePlainDispatcher()
+    {
+        Engine engine(options());
+        QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"))).ok());
+        QString threadName, dispatcher;
+        std::atomic<bool> ran{false};
+        engine.invoke(request(QStringLiteral("f")), [&](InvokeResult) {
+            threadName = QThread::currentThread()->objectName();
+            dispatcher = QString::fromLatin1(QAbstractEventDispatcher::instance()->metaObject()->className());
+            ran = true; // publishes the two strings
+        });
+        QTRY_VERIFY(ran.load());
+        QCOMPARE(threadName, QStringLiteral("funcdesk-engine"));
+        QCOMPARE(dispatcher, QStringLiteral("QEventDispatcherUNIX")); // the cheaper wake-up
+        QVERIFY(qEnvironmentVariableIsEmpty("QT_NO_GLIB")); // not left behind for other threads
     }
 
     void stateChangesAreSignalled()
