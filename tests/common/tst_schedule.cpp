@@ -52,6 +52,7 @@ private Q_SLOTS:
         row("wrapping hour range", "cron(0 22-2 * * ? *)", "2026-01-01T02:30:00", "2026-01-01T22:00:00");
         row("weekdays skip weekend", "cron(0 18 ? * MON-FRI *)", "2026-01-02T18:00:00", "2026-01-05T18:00:00");
         row("wrapping day range", "cron(0 0 ? * FRI-MON *)", "2026-01-06T00:00:00", "2026-01-09T00:00:00");
+        row("star day-of-week, ? day-of-month", "cron(30 23 ? * * *)", "2026-01-31T23:30:00", "2026-02-01T23:30:00");
         row("SUN is 1", "cron(0 0 ? * 1 *)", "2026-01-01T00:00:00", "2026-01-04T00:00:00");
         row("lower-case names", "cron(0 12 ? * sun *)", "2026-01-01T00:00:00", "2026-01-04T12:00:00");
         row("month names", "cron(0 0 1 JAN,JUL ? *)", "2026-02-01T00:00:00", "2026-07-01T00:00:00");
@@ -101,6 +102,16 @@ private Q_SLOTS:
             QCOMPARE(next.toUTC(), expected);
             QCOMPARE(next.timeSpec(), Qt::UTC);
         }
+    }
+
+    void afterInAnotherOffsetIsComparedInUtc()
+    {
+        auto s = parseSchedule(QStringLiteral("cron(0 10 * * ? *)"));
+        QVERIFY(s.ok());
+        // 11:00 at UTC+1 is 10:00 UTC: that fire time is not strictly after it.
+        const QDateTime after(QDate(2026, 1, 1), QTime(11, 0), Qt::OffsetFromUTC, 3600);
+        QCOMPARE(nextFireTime(*s, after), utc("2026-01-02T10:00:00"));
+        QVERIFY(!nextFireTime(*s, QDateTime()).isValid());
     }
 
     void rateAnchor()
