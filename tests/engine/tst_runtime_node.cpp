@@ -117,6 +117,7 @@ private Q_SLOTS:
         QVERIFY(stack.size() >= 2);
         QCOMPARE(stack.at(0).toString(), QStringLiteral("TypeError: bad thing"));
         QVERIFY(stack.at(1).toString().contains(QStringLiteral("index.mjs")));
+        QCOMPARE(doc.value(QStringLiteral("trace")).toArray(), stack);
         bool logged = false;
         for (const LogLine &l : r.logs)
             logged = logged || (l.text.contains(QStringLiteral("\tERROR\tInvoke Error")) && l.requestId == r.record.requestId);

@@ -67,11 +67,14 @@ function errorLines(err) {
   return typeof err?.stack === 'string' ? err.stack.split('\n') : [];
 }
 
+// {errorType, errorMessage, stackTrace} (Funcdesk's documents), plus `trace`, the name the
+// Lambda Node.js runtime gives the same lines on the wire.
 function errorDocument(err) {
-  if (err instanceof Error || (err && typeof err === 'object' && 'message' in err)) {
-    return { errorType: err.name || 'Error', errorMessage: String(err.message), stackTrace: errorLines(err) };
-  }
-  return { errorType: typeof err, errorMessage: String(err), stackTrace: [] };
+  const doc = err instanceof Error || (err && typeof err === 'object' && 'message' in err)
+    ? { errorType: err.name || 'Error', errorMessage: String(err.message), stackTrace: errorLines(err) }
+    : { errorType: typeof err, errorMessage: String(err), stackTrace: [] };
+  doc.trace = doc.stackTrace;
+  return doc;
 }
 
 function failInit(errorType, errorMessage, stackTrace) {
