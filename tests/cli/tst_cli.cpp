@@ -344,6 +344,12 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("hello")).toString(),
                  QStringLiteral("funcdesk"));
 
+        writeFile(tmp.filePath(QStringLiteral("event.json")), R"({"name": "from a file"})");
+        r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--payload"),
+                                    QLatin1Char('@') + tmp.filePath(QStringLiteral("event.json"))} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("from a file")), qPrintable(r.out));
+
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--log")} + dd);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains(QStringLiteral("REPORT RequestId:")), qPrintable(r.err));
@@ -406,6 +412,37 @@ private Q_SLOTS:
         QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
         QCOMPARE(serve.exitCode(), 0);
         QVERIFY(!QFile::exists(data + QStringLiteral("/funcdesk.endpoint")));
+    }
+
+    void serveToken()
+    {
+        QTemporaryDir tmp;
+        const QStringList dd{QStringLiteral("--data-dir"), tmp.filePath(QStringLiteral("data"))};
+        Run r = runFuncdesk(QStringList{QStringLiteral("serve"), QStringLiteral("--bind"), QStringLiteral("0.0.0.0"),
+                                        QStringLiteral("--port"), QStringLiteral("0")} + dd);
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("requires a token")), qPrintable(r.err));
+
+        QProcess serve;
+        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                                         QStringLiteral("--token"), QStringLiteral("s3cret")} + dd);
+        QVERIFY(serve.waitForStarted());
+        const auto stopServe = qScopeGuard([&serve] {
+            serve.terminate();
+            if (!serve.waitForFinished(30000)) {
+                serve.kill();
+                serve.waitForFinished();
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine() || serve.state() == QProcess::NotRunning, 30000);
+        QVERIFY2(serve.readLine().startsWith("Funcdesk engine serving"), qPrintable(QString::fromUtf8(serve.readAllStandardError())));
+
+        r = runFuncdesk(QStringList{QStringLiteral("list")} + dd);
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("security token")), qPrintable(r.err));
+        r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--token"), QStringLiteral("s3cret")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.trimmed(), QStringLiteral("No functions."));
     }
 
     void notFoundExitsThree_data()
