@@ -22,6 +22,14 @@ QString decodeComponent(const QByteArray &raw)
 
 } // namespace
 
+QString functionUrlFor(const QString &apiAddress, const QString &function, const QString &alias)
+{
+    QString url = QStringLiteral("http://") + apiAddress + QLatin1String(kFunctionUrlPrefix) + function + QLatin1Char('/');
+    if (!alias.isEmpty())
+        url += alias + QLatin1Char('/');
+    return url;
+}
+
 FunctionUrlTarget parseFunctionUrlPath(const QByteArray &path,
                                        const std::function<bool(const QString &, const QString &)> &isAlias)
 {

@@ -16,6 +16,9 @@ namespace funcdesk::api {
 // Where function URLs live on the local server: /url/<function>[/<alias>]/<path...>
 inline constexpr const char *kFunctionUrlPrefix = "/url/";
 
+// The URL users call: http://<apiAddress>/url/<function>/ (or .../<alias>/).
+QString functionUrlFor(const QString &apiAddress, const QString &function, const QString &alias = {});
+
 struct FunctionUrlTarget
 {
     QString function;

@@ -5,6 +5,7 @@
 #include "api/schedulerunner.h"
 #include "common/logging.h"
 #include "store/datadirlock.h"
+#include "store/sqlite.h"
 #include "store/writer.h"
 #include "versioning/versionstore.h"
 
@@ -110,15 +111,12 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
     worker->moveToThread(&d.apiThread);
     d.worker = worker;
     connect(&d.apiThread, &QThread::finished, worker, &QObject::deleteLater);
+    // Only the listen happens while the caller waits; registering functions (git and disk
+    // work) runs next on the API thread, before it serves any request (same thread, queued
+    // first), so the caller's thread (the GUI) never waits for git.
     QMetaObject::invokeMethod(
         worker,
         [&d, &started, worker, &options] {
-            const Status loaded = worker->catalog.loadAll();
-            if (!loaded.ok())
-                qCWarning(lcApi) << "some functions could not be registered:" << loaded.error().toString();
-            started = worker->dispatcher.start();
-            if (options.runSchedules)
-                worker->schedules.reload();
             if (options.startApi) {
                 const Status listening = worker->server.start();
                 if (listening.ok()) {
@@ -128,8 +126,31 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
                     d.apiError = listening.error().toString();
                 }
             }
+            Result<store::Connection *> conn = store::threadConnection(d.dataDir.database());
+            if (!conn.ok())
+                started = conn.error();
         },
         Qt::BlockingQueuedConnection);
+    const bool runSchedules = options.runSchedules;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, self, runSchedules] {
+            QString problems;
+            const Status loaded = worker->catalog.loadAll();
+            if (!loaded.ok()) {
+                problems = loaded.error().message;
+                qCWarning(lcApi) << "some functions could not be registered:" << problems;
+            }
+            const Status dispatching = worker->dispatcher.start();
+            if (!dispatching.ok()) {
+                problems += (problems.isEmpty() ? QString() : QStringLiteral("; ")) + dispatching.error().toString();
+                qCWarning(lcApi) << "async dispatcher:" << dispatching.error().toString();
+            }
+            if (runSchedules)
+                worker->schedules.reload();
+            QMetaObject::invokeMethod(self, [self, problems] { Q_EMIT self->ready(problems); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
     if (!started.ok())
         return started.error();
     connect(&worker->server, &ApiServer::functionChanged, self, &Service::functionChanged, Qt::QueuedConnection);

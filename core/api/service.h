@@ -71,6 +71,9 @@ public:
 
 Q_SIGNALS:
     // Emitted on the Service's thread.
+    // Functions are registered and the dispatcher runs (start() returns before: it only
+    // waits for the API to listen). `problems`: functions that could not be registered.
+    void ready(const QString &problems);
     void functionChanged(const QString &name);
     void asyncEventFinished(const QString &requestId, const QString &function, const QString &status, const QString &condition);
 

@@ -44,6 +44,12 @@ private Q_SLOTS:
         QCOMPARE(t.rawPath, rawPath);
     }
 
+    void urlForUsers()
+    {
+        QCOMPARE(functionUrlFor(QStringLiteral("127.0.0.1:9001"), QStringLiteral("fn")), QStringLiteral("http://127.0.0.1:9001/url/fn/"));
+        QCOMPARE(functionUrlFor(QStringLiteral("127.0.0.1:9001"), QStringLiteral("fn"), QStringLiteral("live")), QStringLiteral("http://127.0.0.1:9001/url/fn/live/"));
+    }
+
     void event_data()
     {
         QTest::addColumn<QByteArray>("method");

@@ -88,6 +88,9 @@ private Q_SLOTS:
         QVERIFY2(service.ok(), qPrintable(service.ok() ? QString() : service.error().toString()));
         QVERIFY((*service)->apiError().isEmpty());
         QVERIFY((*service)->apiAddress().startsWith(QStringLiteral("127.0.0.1:")));
+        QSignalSpy ready(service->get(), &Service::ready);
+        QVERIFY(ready.wait(10000));
+        QCOMPARE(ready.first().first().toString(), QString());
 
         auto second = Service::start(dataDir(), options());
         QVERIFY(!second.ok());
