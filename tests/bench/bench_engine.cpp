@@ -124,7 +124,11 @@ FUNCDESK_BENCHMARK("engine")
         {"nodejs", Runtime::NodeJs, QStringLiteral("noop.js"), "exports.handler = async () => null;\n",
          QStringLiteral("noop.handler"), {QStringLiteral("-e"), QStringLiteral("0")}},
     };
+    // FUNCDESK_BENCH_RUNTIMES=nodejs (comma-separated) limits the runtimes measured.
+    const QStringList only = qEnvironmentVariable("FUNCDESK_BENCH_RUNTIMES").split(QLatin1Char(','), Qt::SkipEmptyParts);
     for (const RuntimeCase &rc : cases) {
+        if (!only.isEmpty() && !only.contains(QLatin1String(rc.name)))
+            continue;
         const QString prefix = QStringLiteral("engine.") + QLatin1String(rc.name) + QLatin1Char('.');
         EngineOptions o;
         o.runDir = dir.path() + QStringLiteral("/run-") + QLatin1String(rc.name);
