@@ -37,6 +37,8 @@ void HttpConnection::respond(quint64 sequence, const WireResponse &response)
     it->answered = true;
     it->abandoned = nullptr;
     it->bytes = serializeResponse(response, it->keepAlive);
+    if (it->head)
+        it->bytes.chop(response.body.size());
     flush();
 }
 
@@ -194,6 +196,7 @@ int HttpConnection::onMessageComplete(http_parser *p)
     const quint64 seq = self->m_nextSequence++;
     Pending pending;
     pending.keepAlive = http_should_keep_alive(p) != 0 && !self->m_current.bodyTooLarge;
+    pending.head = p->method == HTTP_HEAD;
     self->m_pending.insert(seq, pending);
     QPointer<HttpConnection> guard(self);
     self->m_server->dispatch(std::move(self->m_current), HttpResponder(self, seq));

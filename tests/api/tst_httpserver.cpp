@@ -192,6 +192,18 @@ private Q_SLOTS:
         QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
     }
 
+    void headGetsHeadersOnly()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n");
+        QByteArray all;
+        QTRY_VERIFY((all += s.readAll()).contains("GET /after? "));
+        // The HEAD answer announces the length but sends no body; the next answer follows at once.
+        QVERIFY(all.startsWith("HTTP/1.1 200 OK\r\n"));
+        QVERIFY(all.contains("Content-Length: 9\r\n\r\nHTTP/1.1 200 OK"));
+    }
+
     void abandonedRequestIsReported()
     {
         bool abandoned = false;
