@@ -551,6 +551,8 @@ void Environment::retire(const QString &reason)
     }
     m_info.retireReason = reason;
     std::optional<PendingInvocation> orphan = std::exchange(m_active, std::nullopt);
+    if (!orphan && !m_lines.isEmpty()) // e.g. a provisioned environment's failed init
+        m_host->environmentLogLines(std::exchange(m_lines, {}));
     setState(EnvironmentState::Retired);
     if (orphan) {
         const QString msg = QStringLiteral("RequestId: ") + orphan->request.requestId
