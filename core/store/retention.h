@@ -22,7 +22,8 @@ struct RetentionPolicy
     qint64 rawMaxRows = 5'000'000;                         // per table
     qint64 secondRollupMaxAgeMs = 48LL * 3600 * 1000;
     qint64 minuteRollupMaxAgeMs = 90LL * 24 * 3600 * 1000;
-    int chunkRows = 5000;                                  // rows per table per step
+    int chunkRows = 2000;                                  // rows per table per step (the
+                                                           // writer raises it to keep pace)
     int intervalMs = 10'000;                               // between pruning passes
 };
 

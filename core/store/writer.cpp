@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -197,6 +198,9 @@ void WriterPrivate::run(std::promise<Status> opened)
         });
         Batch batch;
         std::swap(batch, pending);
+        // Pre-size the next batch here, so producers rarely pay for a reallocation.
+        pending.records.reserve(batch.records.size());
+        pending.lines.reserve(batch.lines.size());
         const quint64 seq = enqueuedSeq;
         const quint64 pruneSeq = pruneRequestSeq;
         const bool stopping = stop;
@@ -233,7 +237,12 @@ void WriterPrivate::run(std::promise<Status> opened)
         if (pruneRequested) {
             pruned = pruneAll(conn, options.retention, QDateTime::currentMSecsSinceEpoch());
         } else if (options.pruning && !stopping && (pruneBacklog || Clock::now() - lastPrune >= pruneInterval)) {
-            auto step = pruneStep(conn, options.retention, QDateTime::currentMSecsSinceEpoch());
+            // With a backlog, delete at least twice what this batch added, so pruning
+            // keeps pace with ingestion at the row caps.
+            RetentionPolicy policy = options.retention;
+            if (pruneBacklog)
+                policy.chunkRows = int(std::max<size_t>(size_t(policy.chunkRows), 2 * batch.size()));
+            auto step = pruneStep(conn, policy, QDateTime::currentMSecsSinceEpoch());
             lastPrune = Clock::now();
             pruneBacklog = step && step->more;
             pruned = step ? Result<qint64>(step->deleted) : Result<qint64>(step.error());

@@ -19,7 +19,9 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <ctime>
 #include <random>
+#include <sys/resource.h>
 
 using namespace funcdesk;
 using namespace funcdesk::store;
@@ -169,6 +171,20 @@ Result<QString> benchDatabase()
     return path;
 }
 
+double threadCpuUs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e6 + double(ts.tv_nsec) / 1e3;
+}
+
+double processCpuUs()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 template<typename F>
 double medianMs(int runs, F &&fn)
 {
@@ -211,21 +227,26 @@ FUNCDESK_BENCHMARK("store ingest")
                         LogLine{r.startMs, r.requestId, r.function, r.environmentId,
                                 QStringLiteral("REPORT RequestId: %1\tDuration: 1.00 ms").arg(r.requestId)}});
     }
+    // Enqueue cost is the producer thread's CPU time (robust on a loaded machine); ingest
+    // is wall clock from the first enqueue to the final commit, plus the process's CPU.
     const double t0 = nowUs();
-    double enqueueUs = 0;
+    const double cpu0 = processCpuUs();
+    const double e0 = threadCpuUs();
     for (int i = 0; i < n; ++i) {
-        const double e0 = nowUs();
         (*writer)->enqueue(std::move(records[size_t(i)]));
         (*writer)->enqueue(std::move(logs[size_t(i)]));
-        enqueueUs += nowUs() - e0;
     }
+    const double enqueueUs = threadCpuUs() - e0;
     const Status flushed = (*writer)->flush();
     const double seconds = (nowUs() - t0) / 1e6;
+    const double cpuUs = processCpuUs() - cpu0;
     if (!flushed)
         qWarning("store ingest: %s", qPrintable(flushed.error().toString()));
     reporter.add(QStringLiteral("store.ingest_records_per_s"), n / seconds, QStringLiteral("rec/s"),
                  QStringLiteral(">= 10000 (each with 3 log lines)"));
-    reporter.add(QStringLiteral("store.enqueue_ns_per_record"), enqueueUs * 1000 / n, QStringLiteral("ns"),
+    reporter.add(QStringLiteral("store.ingest_cpu_us_per_record"), cpuUs / n, QStringLiteral("us"),
+                 QStringLiteral("<= 100 (record + 3 log lines, all threads)"));
+    reporter.add(QStringLiteral("store.enqueue_cpu_ns_per_record"), enqueueUs * 1000 / n, QStringLiteral("ns"),
                  QStringLiteral("<= 2000 (record + 3 log lines)"));
 }
 

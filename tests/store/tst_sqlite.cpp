@@ -117,6 +117,30 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(db.path() + QStringLiteral("-wal")));
     }
 
+    void damagedPagesGiveErrorsNotCrashes()
+    {
+        test::TempDb db;
+        {
+            auto conn = Connection::open(db.path(), {.migrate = false});
+            QVERIFY(conn);
+            QVERIFY(conn->exec("CREATE TABLE t(x TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                               "FROM n WHERE i < 2000) INSERT INTO t SELECT printf('row %08d padding', i) FROM n;"));
+        } // last connection closed: checkpointed into the main file
+        {
+            QFile f(db.path());
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.size() > 6 * 4096);
+            QVERIFY(f.seek(2 * 4096));
+            QVERIFY(f.write(QByteArray(3 * 4096, '\xab')) == 3 * 4096);
+        }
+        auto conn = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(conn); // the header and schema page are intact
+        auto n = conn->queryInt("SELECT count(*) FROM t WHERE x LIKE 'row%'");
+        QVERIFY(!n);
+        QCOMPARE(n.error().type, QLatin1String(kStoreCorrupt));
+        QVERIFY2(n.error().message.contains(QLatin1String("malformed")), qPrintable(n.error().message));
+    }
+
     void lockedDatabaseIsBusyError()
     {
         test::TempDb db;
