@@ -15,7 +15,7 @@
 
 namespace {
 
-bool wantsCli(int argc, char **argv)
+[[maybe_unused]] bool wantsCli(int argc, char **argv)
 {
     return argc > 1 && argv[1][0] != '\0';
 }

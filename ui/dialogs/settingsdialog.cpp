@@ -1,0 +1,203 @@
+#include "settingsdialog.h"
+
+#include "settings/settings.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHostAddress>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace funcdesk::ui {
+
+namespace {
+QDoubleSpinBox *priceBox(QWidget *parent, int decimals)
+{
+    auto *box = new QDoubleSpinBox(parent);
+    box->setDecimals(decimals);
+    box->setRange(0, 1000);
+    box->setPrefix(QStringLiteral("$"));
+    return box;
+}
+} // namespace
+
+SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
+    : QDialog(parent), m_settings(settings)
+{
+    setWindowTitle(tr("Settings"));
+    setObjectName(QStringLiteral("settingsDialog"));
+
+    auto *runtimes = new QGroupBox(tr("Runtimes"), this);
+    auto *rf = new QFormLayout(runtimes);
+    m_python3 = new QLineEdit(runtimes);
+    m_python3->setPlaceholderText(tr("python3 on PATH"));
+    m_node = new QLineEdit(runtimes);
+    m_node->setPlaceholderText(tr("node on PATH"));
+    rf->addRow(tr("Python 3 interpreter:"), m_python3);
+    rf->addRow(tr("Node.js interpreter:"), m_node);
+
+    auto *engine = new QGroupBox(tr("Engine"), this);
+    auto *ef = new QFormLayout(engine);
+    m_keepAlive = new QSpinBox(engine);
+    m_keepAlive->setRange(1, 24 * 3600);
+    m_keepAlive->setSuffix(tr(" s"));
+    m_freeze = new QCheckBox(tr("Freeze idle environments (SIGSTOP), as Lambda does"), engine);
+    m_concurrency = new QSpinBox(engine);
+    m_concurrency->setRange(1, 10000);
+    ef->addRow(tr("Keep idle environments for:"), m_keepAlive);
+    ef->addRow(QString(), m_freeze);
+    ef->addRow(tr("Global concurrency limit:"), m_concurrency);
+
+    auto *api = new QGroupBox(tr("Local API"), this);
+    auto *af = new QFormLayout(api);
+    m_port = new QSpinBox(api);
+    m_port->setRange(1, 65535);
+    m_bind = new QLineEdit(api);
+    m_token = new QLineEdit(api);
+    m_token->setEchoMode(QLineEdit::PasswordEchoOnEdit);
+    m_token->setPlaceholderText(tr("required when binding beyond loopback"));
+    m_bindError = new QLabel(api);
+    m_bindError->setObjectName(QStringLiteral("bindError"));
+    m_bindError->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_bindError->setWordWrap(true);
+    m_bindError->hide();
+    af->addRow(tr("Port:"), m_port);
+    af->addRow(tr("Bind address:"), m_bind);
+    af->addRow(tr("Token:"), m_token);
+    af->addRow(QString(), m_bindError);
+
+    auto *pricing = new QGroupBox(tr("Pricing (Lambda us-east-1 by default)"), this);
+    auto *pf = new QFormLayout(pricing);
+    m_perMillion = priceBox(pricing, 4);
+    m_perGbsX86 = priceBox(pricing, 10);
+    m_perGbsArm = priceBox(pricing, 10);
+    m_billInit = new QCheckBox(tr("Bill the INIT phase (Lambda does since August 2025)"), pricing);
+    m_freeTier = new QCheckBox(tr("Apply the monthly free tier"), pricing);
+    pf->addRow(tr("Per 1 M requests:"), m_perMillion);
+    pf->addRow(tr("Per GB-second (x86_64):"), m_perGbsX86);
+    pf->addRow(tr("Per GB-second (arm64):"), m_perGbsArm);
+    pf->addRow(QString(), m_billInit);
+    pf->addRow(QString(), m_freeTier);
+
+    auto *retention = new QGroupBox(tr("Retention of raw invocations and logs"), this);
+    auto *tf = new QFormLayout(retention);
+    m_retentionDays = new QSpinBox(retention);
+    m_retentionDays->setRange(1, 365);
+    m_retentionDays->setSuffix(tr(" days"));
+    m_retentionRows = new QSpinBox(retention);
+    m_retentionRows->setRange(10000, 100000000);
+    m_retentionRows->setSingleStep(100000);
+    m_retentionRows->setSuffix(tr(" rows"));
+    tf->addRow(tr("Keep for:"), m_retentionDays);
+    tf->addRow(tr("At most:"), m_retentionRows);
+
+    auto *look = new QGroupBox(tr("Appearance"), this);
+    auto *lf = new QFormLayout(look);
+    m_theme = new QComboBox(look);
+    m_theme->addItem(tr("Follow system"), themeName(Theme::System));
+    m_theme->addItem(tr("Light"), themeName(Theme::Light));
+    m_theme->addItem(tr("Dark"), themeName(Theme::Dark));
+    lf->addRow(tr("Theme:"), m_theme);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (apply())
+            accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { apply(); });
+
+    auto *left = new QVBoxLayout;
+    left->addWidget(runtimes);
+    left->addWidget(engine);
+    left->addWidget(api);
+    left->addStretch();
+    auto *right = new QVBoxLayout;
+    right->addWidget(pricing);
+    right->addWidget(retention);
+    right->addWidget(look);
+    right->addStretch();
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left);
+    columns->addLayout(right);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns);
+    layout->addWidget(buttons);
+
+    connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_token, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    load();
+}
+
+void SettingsDialog::load()
+{
+    m_python3->setText(m_settings->python3Path());
+    m_node->setText(m_settings->nodePath());
+    m_keepAlive->setValue(m_settings->keepAliveSeconds());
+    m_freeze->setChecked(m_settings->freezeIdle());
+    m_concurrency->setValue(m_settings->globalConcurrency());
+    m_port->setValue(m_settings->apiPort());
+    m_bind->setText(m_settings->bindAddress());
+    m_token->setText(m_settings->apiToken());
+    m_perMillion->setValue(m_settings->pricePerMillionRequests());
+    m_perGbsX86->setValue(m_settings->pricePerGbSecondX86());
+    m_perGbsArm->setValue(m_settings->pricePerGbSecondArm());
+    m_billInit->setChecked(m_settings->billInit());
+    m_freeTier->setChecked(m_settings->freeTier());
+    m_retentionDays->setValue(m_settings->retentionDays());
+    m_retentionRows->setValue(m_settings->retentionRows());
+    m_theme->setCurrentIndex(m_theme->findData(themeName(m_settings->theme())));
+    validate();
+}
+
+QString SettingsDialog::validationMessage() const
+{
+    const QString bind = m_bind->text().trimmed();
+    QHostAddress address;
+    if (!address.setAddress(bind))
+        return tr("Bind address: \"%1\" is not an IP address.").arg(bind);
+    if (!address.isLoopback() && m_token->text().trimmed().size() < 16)
+        return tr("Bind address: binding beyond loopback exposes your functions; set a token of at least 16 characters.");
+    return {};
+}
+
+void SettingsDialog::validate()
+{
+    const QString message = validationMessage();
+    m_bindError->setText(message);
+    m_bindError->setVisible(!message.isEmpty());
+}
+
+bool SettingsDialog::apply()
+{
+    validate();
+    if (!validationMessage().isEmpty())
+        return false;
+    m_settings->setPython3Path(m_python3->text().trimmed());
+    m_settings->setNodePath(m_node->text().trimmed());
+    m_settings->setKeepAliveSeconds(m_keepAlive->value());
+    m_settings->setFreezeIdle(m_freeze->isChecked());
+    m_settings->setGlobalConcurrency(m_concurrency->value());
+    m_settings->setApiPort(m_port->value());
+    m_settings->setBindAddress(m_bind->text().trimmed());
+    m_settings->setApiToken(m_token->text().trimmed());
+    m_settings->setPricePerMillionRequests(m_perMillion->value());
+    m_settings->setPricePerGbSecondX86(m_perGbsX86->value());
+    m_settings->setPricePerGbSecondArm(m_perGbsArm->value());
+    m_settings->setBillInit(m_billInit->isChecked());
+    m_settings->setFreeTier(m_freeTier->isChecked());
+    m_settings->setRetentionDays(m_retentionDays->value());
+    m_settings->setRetentionRows(m_retentionRows->value());
+    m_settings->setTheme(themeFromName(m_theme->currentData().toString()));
+    m_settings->sync();
+    return true;
+}
+
+} // namespace funcdesk::ui

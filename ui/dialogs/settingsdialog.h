@@ -1,0 +1,55 @@
+#pragma once
+// Preferences over the one typed settings facade. Edits are applied on OK/Apply; a
+// field with an invalid value is explained next to it and blocks applying.
+// GUI thread only.
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace funcdesk {
+class Settings;
+}
+
+namespace funcdesk::ui {
+
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit SettingsDialog(Settings *settings, QWidget *parent = nullptr);
+
+    // Validates, writes every field to the settings; false (and messages shown) when invalid.
+    bool apply();
+    QString validationMessage() const; // empty when valid
+
+private:
+    void load();
+    void validate();
+
+    Settings *m_settings;
+    QLineEdit *m_python3;
+    QLineEdit *m_node;
+    QSpinBox *m_keepAlive;
+    QCheckBox *m_freeze;
+    QSpinBox *m_concurrency;
+    QSpinBox *m_port;
+    QLineEdit *m_bind;
+    QLineEdit *m_token;
+    QLabel *m_bindError;
+    QDoubleSpinBox *m_perMillion;
+    QDoubleSpinBox *m_perGbsX86;
+    QDoubleSpinBox *m_perGbsArm;
+    QCheckBox *m_billInit;
+    QCheckBox *m_freeTier;
+    QSpinBox *m_retentionDays;
+    QSpinBox *m_retentionRows;
+    QComboBox *m_theme;
+};
+
+} // namespace funcdesk::ui

@@ -1,0 +1,80 @@
+#pragma once
+// The Configuration tab: memory, timeout, environment variables, reserved and
+// provisioned concurrency, async settings, and triggers (function URL with a copyable
+// address; schedules with their next fire times). Each invalid value is explained next
+// to its field and blocks saving. Saving writes the draft's function.json; "Save and
+// deploy" also deploys it. GUI thread only.
+
+#include "common/functionconfig.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace funcdesk::ui {
+
+class Studio;
+
+class ConfigurationPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ConfigurationPage(Studio *studio, QWidget *parent = nullptr);
+
+    void setFunction(const QString &name, const FunctionConfig &draft);
+    FunctionConfig editedConfig() const;
+    QStringList problems() const;    // one message per invalid field, empty when valid
+    void save(bool thenDeploy);
+
+    // For tests and the palette.
+    QSpinBox *memoryBox() const { return m_memory; }
+    QSpinBox *timeoutBox() const { return m_timeout; }
+    void setEnvironment(const QMap<QString, QString> &env);
+    void addSchedule(const QString &expression);
+    QString nextFiresText() const;
+
+Q_SIGNALS:
+    void statusMessage(const QString &message);
+    void saved(const QString &function, bool deployed);
+
+private:
+    void validate();
+    void refreshSchedules();
+
+    Studio *m_studio;
+    QString m_function;
+    FunctionConfig m_loaded;
+
+    QSpinBox *m_memory;
+    QSpinBox *m_timeout;
+    QComboBox *m_architecture;
+    QLineEdit *m_description;
+    QTableWidget *m_env;
+    QLabel *m_envError;
+    QCheckBox *m_reservedOn;
+    QSpinBox *m_reserved;
+    QSpinBox *m_provisioned;
+    QLabel *m_concurrencyError;
+    QSpinBox *m_retries;
+    QSpinBox *m_maxAge;
+    QLineEdit *m_onSuccess;
+    QLineEdit *m_onFailure;
+    QCheckBox *m_urlOn;
+    QLineEdit *m_url;
+    QListWidget *m_schedules;
+    QLineEdit *m_newSchedule;
+    QLabel *m_scheduleError;
+    QLabel *m_nextFires;
+    QLabel *m_cost;
+    QPushButton *m_save;
+    QPushButton *m_saveDeploy;
+};
+
+} // namespace funcdesk::ui

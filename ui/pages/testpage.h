@@ -1,0 +1,91 @@
+#pragma once
+// The Test tab: saved test events per function, event templates with fields to fill,
+// an invoke button (Ctrl+Enter) and the result: response (pretty JSON), status,
+// duration, billed duration, init duration, max memory used, this request's logs, and
+// errors with their stack trace. A history of this session's requests can be re-run.
+// GUI thread only.
+
+#include "engine/engine.h"
+#include "ui/models/eventtemplates.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QFormLayout;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+
+namespace funcdesk::ui {
+
+class CodeEditor;
+class Studio;
+
+class TestPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TestPage(Studio *studio, QWidget *parent = nullptr);
+
+    void setFunction(const QString &name);
+    void setEventText(const QString &json);
+    QString eventText() const;
+    JsonCheck eventCheck() const;
+    void invoke();                          // Ctrl+Enter
+    void applyTemplate(const QString &templateId, const QMap<QString, QString> &values = {});
+    void saveEventAs(const QString &name);
+    void setQualifier(const QString &qualifier);
+
+    // The last result, for the window and tests.
+    const engine::InvokeResult &lastResult() const { return m_last; }
+    QString responseText() const;
+    QString logText() const;
+    QString summaryText() const;
+    int historyCount() const;
+
+Q_SIGNALS:
+    void invoked(const funcdesk::engine::InvokeResult &result);
+    void showLogsRequested(const QString &requestId);
+    void statusMessage(const QString &message);
+
+private:
+    struct HistoryEntry
+    {
+        qint64 atMs = 0;
+        QString qualifier;
+        QString payload;
+        engine::InvokeResult result;
+    };
+    void showResult(const engine::InvokeResult &result);
+    void reloadSavedEvents();
+    void reloadQualifiers();
+    void showTemplateFields(const EventTemplate &t);
+    void addHistory(HistoryEntry entry);
+
+    Studio *m_studio;
+    QString m_function;
+    QList<EventTemplate> m_templates;
+    QList<HistoryEntry> m_history;
+    engine::InvokeResult m_last;
+    bool m_busy = false;
+
+    QListWidget *m_saved;
+    QComboBox *m_templateBox;
+    QGroupBox *m_fieldsBox;
+    QFormLayout *m_fieldsForm;
+    QList<QLineEdit *> m_fieldEdits;
+    CodeEditor *m_event;
+    QLabel *m_jsonError;
+    QComboBox *m_qualifier;
+    QPushButton *m_invoke;
+    QLabel *m_summary;
+    QPlainTextEdit *m_response;
+    QPlainTextEdit *m_logs;
+    QTableWidget *m_historyTable;
+};
+
+} // namespace funcdesk::ui

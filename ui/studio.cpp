@@ -1,0 +1,435 @@
+#include "studio.h"
+
+#include "api/service.h"
+#include "common/logging.h"
+#include "common/resources.h"
+#include "settings/settings.h"
+#include "store/catalog.h"
+#include "store/costmodel.h"
+#include "store/sqlite.h"
+#include "ui/async.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+
+namespace funcdesk::ui {
+
+struct Studio::Private
+{
+    DataDir dataDir;
+    Settings *settings = nullptr;
+    std::unique_ptr<api::Service> service; // engine, writer, API server, async, schedules
+    std::unique_ptr<VersionStore> versions;
+    metrics::LiveMetrics live{600};
+    store::CostModel costModel;
+    QThreadPool gitPool;
+    QThreadPool storePool;
+};
+
+namespace {
+
+store::CostModel costModelFrom(const Settings &s)
+{
+    store::CostModel m;
+    m.pricePerMillionRequests = s.pricePerMillionRequests();
+    m.pricePerGbSecondX86 = s.pricePerGbSecondX86();
+    m.pricePerGbSecondArm = s.pricePerGbSecondArm();
+    m.billInit = s.billInit();
+    m.freeTier = s.freeTier();
+    return m;
+}
+
+// Lets a worker thread's result reach `receiver` on its own thread, if it still lives.
+template<typename T>
+void deliver(QObject *receiver, std::function<void(T)> done, T value)
+{
+    QPointer<QObject> guard(receiver);
+    QMetaObject::invokeMethod(
+        receiver,
+        [guard, done = std::move(done), value = std::move(value)]() mutable {
+            if (guard)
+                done(std::move(value));
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace
+
+Studio::Studio() : d(std::make_unique<Private>()) {}
+
+Studio::~Studio()
+{
+    // Finish queued git and store work before the things they use go away.
+    d->gitPool.waitForDone();
+    d->storePool.waitForDone();
+    d->service.reset(); // stops the API, the engine, then flushes the writer
+}
+
+Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *settings)
+{
+    std::unique_ptr<Studio> s(new Studio);
+    Private &p = *s->d;
+    p.dataDir = dataDir;
+    p.settings = settings;
+    p.costModel = costModelFrom(*settings);
+
+    api::ServiceOptions options;
+    options.engine.python3Path = settings->python3Path();
+    options.engine.nodePath = settings->nodePath();
+    options.engine.globalConcurrency = settings->globalConcurrency();
+    options.engine.keepAliveSeconds = settings->keepAliveSeconds();
+    options.engine.freezeIdle = settings->freezeIdle();
+    options.api.address = settings->bindAddress();
+    options.api.port = quint16(settings->apiPort());
+    options.api.token = settings->apiToken();
+    auto service = api::Service::start(dataDir, options);
+    if (!service.ok())
+        return service.error();
+    p.service = std::move(*service);
+
+    // Engine thread -> live metrics (thread-safe, O(1)); the Service records to the store.
+    metrics::LiveMetrics *live = &p.live;
+    const store::CostModel cost = p.costModel;
+    engine::Engine *eng = p.service->engine();
+    connect(eng, &engine::Engine::invocationFinished, eng,
+            [live, cost](const InvocationRecord &r) {
+                InvocationRecord priced = r;
+                priced.costUsd = cost.cost(r);
+                live->record(priced);
+            },
+            Qt::DirectConnection);
+    // Environment changes reach the GUI queued (a few per environment and invocation).
+    connect(eng, &engine::Engine::environmentChanged, s.get(), &Studio::environmentChanged, Qt::QueuedConnection);
+    connect(p.service.get(), &api::Service::functionChanged, s.get(), &Studio::functionsChanged);
+
+    p.versions = std::make_unique<VersionStore>(dataDir);
+    p.gitPool.setMaxThreadCount(1);
+    p.storePool.setMaxThreadCount(2);
+    return s;
+}
+
+const DataDir &Studio::dataDir() const { return d->dataDir; }
+QString Studio::apiAddress() const { return d->service->apiAddress(); }
+QString Studio::apiError() const { return d->service->apiError(); }
+QString Studio::functionUrl(const QString &function) const
+{
+    const QString address = apiAddress().isEmpty()
+        ? d->settings->bindAddress() + QLatin1Char(':') + QString::number(d->settings->apiPort())
+        : apiAddress();
+    return QStringLiteral("http://") + address + QStringLiteral("/url/") + function + QLatin1Char('/');
+}
+engine::Engine *Studio::engine() const { return d->service->engine(); }
+metrics::LiveMetrics *Studio::liveMetrics() const { return &d->live; }
+Settings *Studio::settings() const { return d->settings; }
+QThreadPool *Studio::gitPool() { return &d->gitPool; }
+QThreadPool *Studio::storePool() { return &d->storePool; }
+QString Studio::draftDir(const QString &name) const { return d->versions->repoPath(name); }
+QString Studio::versionDir(const QString &name, int version) const
+{
+    return d->dataDir.versions() + QLatin1Char('/') + name + QLatin1Char('/') + QString::number(version);
+}
+
+void Studio::listFunctions(QObject *receiver, Callback<QList<FunctionSummary>> done)
+{
+    VersionStore *versions = d->versions.get();
+    const auto environments = engine()->environments(); // a snapshot: cheap, thread-safe
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QHash<QString, int> recentErrors;
+    runAsync(&d->gitPool, receiver,
+             [versions, environments]() -> Result<QList<FunctionSummary>> {
+                 QList<FunctionSummary> out;
+                 for (const QString &name : versions->functionNames()) {
+                     FunctionSummary f;
+                     f.name = name;
+                     auto config = versions->draftConfig(name);
+                     if (config.ok())
+                         f.config = *config;
+                     f.config.name = name;
+                     auto changed = versions->hasDraftChanges(name);
+                     f.draftChanged = changed.ok() && *changed;
+                     for (const auto &e : environments) {
+                         if (e.function != name || e.state == engine::EnvironmentState::Retired)
+                             continue;
+                         ++f.warmEnvironments;
+                         f.provisionedEnvironments += e.provisioned ? 1 : 0;
+                     }
+                     out.append(f);
+                 }
+                 return out;
+             },
+             [this, done, now](Result<QList<FunctionSummary>> result) {
+                 if (result.ok())
+                     for (FunctionSummary &f : *result)
+                         for (const auto &b : d->live.snapshot(f.name, 300, now).points)
+                             f.recentErrors += b.errors;
+                 done(std::move(result));
+             });
+}
+
+void Studio::createFunction(const QString &name, Runtime runtime, const QString &templateId, QObject *receiver,
+                            Callback<QString> done)
+{
+    VersionStore *versions = d->versions.get();
+    const QString dir = resourcePath(QStringLiteral("templates/functions/") + runtimeName(runtime) + QLatin1Char('/') + templateId);
+    runAsync(&d->gitPool, receiver,
+             [=]() -> Result<QString> {
+                 SourceFiles files;
+                 QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+                 while (it.hasNext()) {
+                     const QString path = it.next();
+                     QFile f(path);
+                     if (!f.open(QIODevice::ReadOnly))
+                         return makeError(QStringLiteral("IOError"), Studio::tr("cannot read template file %1").arg(path));
+                     files.insert(QDir(dir).relativeFilePath(path),
+                                  SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
+                 }
+                 if (files.isEmpty())
+                     return makeError(QStringLiteral("ResourceNotFoundException"),
+                                      Studio::tr("no template “%1” for %2").arg(templateId, runtimeName(runtime)));
+                 return versions->create(name, runtime, files, Studio::tr("Create %1 from the %2 template").arg(name, templateId));
+             },
+             [this, name, done](Result<QString> r) {
+                 if (r.ok())
+                     d->service->refreshFunction(name);
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
+void Studio::deleteFunction(const QString &name, QObject *receiver, Callback<bool> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver,
+             [=]() -> Result<bool> {
+                 if (Status s = versions->deleteFunction(name); !s.ok())
+                     return s.error();
+                 return true;
+             },
+             [this, name, done](Result<bool> r) {
+                 d->service->refreshFunction(name); // unregisters it; telemetry stays for the record
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
+void Studio::deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->deploy(name, message); },
+             [this, name, done](Result<QString> r) {
+                 // $LATEST now runs this commit; its old environments retire.
+                 if (r.ok())
+                     d->service->refreshFunction(name);
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
+void Studio::saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver,
+             [=]() -> Result<bool> {
+                 if (Status s = versions->setDraftConfig(config.name, config); !s.ok())
+                     return s.error();
+                 return true;
+             },
+             std::move(done));
+}
+
+void Studio::invoke(const QString &name, const QString &qualifier, const QByteArray &payload, TriggerKind trigger,
+                    QObject *receiver, std::function<void(engine::InvokeResult)> done)
+{
+    engine::InvokeRequest request;
+    request.function = name;
+    request.payload = payload;
+    request.trigger = trigger;
+    QPointer<QObject> guard(receiver);
+    // The Service resolves the qualifier (aliases pick a version per request) and runs it;
+    // its callback comes on the engine thread and hops back to the receiver's thread.
+    d->service->invoke(request, qualifier, [guard, done](engine::InvokeResult result) {
+        if (guard)
+            deliver<engine::InvokeResult>(guard, done, std::move(result));
+    });
+}
+
+void Studio::history(const QString &name, QObject *receiver, Callback<QList<DeployInfo>> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->history(name); }, std::move(done));
+}
+
+void Studio::versions(const QString &name, QObject *receiver, Callback<QList<VersionInfo>> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->versions(name); }, std::move(done));
+}
+
+void Studio::publish(const QString &name, const QString &description, QObject *receiver, Callback<VersionInfo> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->publish(name, description); },
+             [this, name, done](Result<VersionInfo> r) {
+                 if (r.ok())
+                     d->service->refreshFunction(name);
+                 done(std::move(r));
+             });
+}
+
+void Studio::aliases(const QString &name, QObject *receiver, Callback<QList<AliasConfig>> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->aliasList(name); }, std::move(done));
+}
+
+void Studio::saveAlias(const QString &name, const AliasConfig &alias, bool create, QObject *receiver,
+                       Callback<AliasConfig> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver,
+             [=] { return create ? versions->createAlias(name, alias) : versions->updateAlias(name, alias); },
+             [this, name, done](Result<AliasConfig> r) {
+                 if (r.ok())
+                     d->service->refreshFunction(name);
+                 done(std::move(r));
+             });
+}
+
+void Studio::diff(const QString &name, const QString &fromRef, const QString &toRef, QObject *receiver,
+                  Callback<QList<FileDiff>> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->diff(name, fromRef, toRef); }, std::move(done));
+}
+
+void Studio::restore(const QString &name, const QString &ref, QObject *receiver, Callback<bool> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver,
+             [=]() -> Result<bool> {
+                 // The user confirmed in the dialog; undeployed edits are replaced.
+                 if (Status s = versions->restore(name, ref, RestoreMode::DiscardDraftChanges); !s.ok())
+                     return s.error();
+                 return true;
+             },
+             [this, done](Result<bool> r) {
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
+namespace {
+template<typename T, typename Query>
+void storeQuery(QThreadPool *pool, const QString &db, QObject *receiver, Query query, Studio::Callback<T> done)
+{
+    runAsync(pool, receiver,
+             [db, query]() -> Result<T> {
+                 store::OpenOptions options;
+                 options.readOnly = true;
+                 auto conn = store::threadConnection(db, options);
+                 if (!conn.ok())
+                     return conn.error();
+                 return query(**conn);
+             },
+             std::move(done));
+}
+} // namespace
+
+void Studio::series(const store::SeriesQuery &query, QObject *receiver, Callback<QList<store::SeriesPoint>> done)
+{
+    storeQuery<QList<store::SeriesPoint>>(&d->storePool, d->dataDir.database(), receiver,
+                                          [query](store::Connection &c) { return store::timeSeries(c, query); },
+                                          std::move(done));
+}
+
+void Studio::summary(const store::SeriesQuery &query, QObject *receiver, Callback<store::DurationSummary> done)
+{
+    storeQuery<store::DurationSummary>(&d->storePool, d->dataDir.database(), receiver,
+                                       [query](store::Connection &c) { return store::durationSummary(c, query); },
+                                       std::move(done));
+}
+
+void Studio::recentInvocations(const QString &function, qint64 fromMs, int limit, QObject *receiver,
+                               Callback<QList<InvocationRecord>> done)
+{
+    const qint64 to = QDateTime::currentMSecsSinceEpoch() + 1000;
+    storeQuery<QList<InvocationRecord>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [=](store::Connection &c) { return store::recentInvocations(c, function, fromMs, to, limit); }, std::move(done));
+}
+
+void Studio::searchLogs(const store::LogSearch &search, QObject *receiver, Callback<QList<LogLine>> done)
+{
+    storeQuery<QList<LogLine>>(&d->storePool, d->dataDir.database(), receiver,
+                               [search](store::Connection &c) { return store::searchLogs(c, search); }, std::move(done));
+}
+
+void Studio::logsOf(const QString &requestId, QObject *receiver, Callback<QList<LogLine>> done)
+{
+    storeQuery<QList<LogLine>>(&d->storePool, d->dataDir.database(), receiver,
+                               [requestId](store::Connection &c) { return store::logLinesOf(c, requestId); },
+                               std::move(done));
+}
+
+void Studio::totals(qint64 sinceMs, QObject *receiver, Callback<QList<store::FunctionTotals>> done)
+{
+    storeQuery<QList<store::FunctionTotals>>(&d->storePool, d->dataDir.database(), receiver,
+                                             [sinceMs](store::Connection &c) { return store::functionTotals(c, sinceMs); },
+                                             std::move(done));
+}
+
+void Studio::testEvents(const QString &function, QObject *receiver, Callback<QList<SavedTestEvent>> done)
+{
+    storeQuery<QList<SavedTestEvent>>(&d->storePool, d->dataDir.database(), receiver,
+                                      [function](store::Connection &c) -> Result<QList<SavedTestEvent>> {
+                                          auto events = store::listTestEvents(c, function);
+                                          if (!events.ok())
+                                              return events.error();
+                                          QList<SavedTestEvent> out;
+                                          for (const auto &e : *events)
+                                              out.append(SavedTestEvent{e.name, e.json});
+                                          return out;
+                                      },
+                                      std::move(done));
+}
+
+void Studio::saveTestEvent(const QString &function, const SavedTestEvent &event, QObject *receiver, Callback<bool> done)
+{
+    const QString db = d->dataDir.database();
+    runAsync(&d->storePool, receiver,
+             [=]() -> Result<bool> {
+                 auto conn = store::threadConnection(db);
+                 if (!conn.ok())
+                     return conn.error();
+                 store::TestEvent e;
+                 e.function = function;
+                 e.name = event.name;
+                 e.json = event.json;
+                 if (Status s = store::saveTestEvent(**conn, e); !s.ok())
+                     return s.error();
+                 return true;
+             },
+             std::move(done));
+}
+
+void Studio::deleteTestEvent(const QString &function, const QString &name, QObject *receiver, Callback<bool> done)
+{
+    const QString db = d->dataDir.database();
+    runAsync(&d->storePool, receiver,
+             [=]() -> Result<bool> {
+                 auto conn = store::threadConnection(db);
+                 if (!conn.ok())
+                     return conn.error();
+                 if (Status s = store::deleteTestEvent(**conn, function, name); !s.ok())
+                     return s.error();
+                 return true;
+             },
+             std::move(done));
+}
+
+} // namespace funcdesk::ui

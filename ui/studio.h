@@ -1,0 +1,121 @@
+#pragma once
+// The GUI's one door to the engine, the store and versioning. Every call returns at
+// once; the work runs on a worker thread (git operations on one serial pool, store
+// reads on another, invocations on the engine's own thread) and the result comes back
+// by value on the GUI thread, only while the receiver lives (ui/async.h). The GUI
+// thread never waits on the engine, the store or git (DESIGN.md "GUI").
+//
+// Threading: create, use and destroy on the GUI thread.
+
+#include "common/datadir.h"
+#include "common/functionconfig.h"
+#include "common/result.h"
+#include "engine/engine.h"
+#include "metrics/livemetrics.h"
+#include "store/queries.h"
+#include "versioning/versionstore.h"
+
+#include <QObject>
+#include <QThreadPool>
+
+#include <functional>
+#include <memory>
+
+namespace funcdesk {
+class Settings;
+namespace api {
+class Service;
+}
+} // namespace funcdesk
+
+namespace funcdesk::ui {
+
+struct FunctionSummary
+{
+    QString name;
+    FunctionConfig config;         // the draft's manifest
+    bool draftChanged = false;     // undeployed edits
+    int warmEnvironments = 0;
+    int provisionedEnvironments = 0;
+    int recentErrors = 0;          // last 5 minutes
+    qint64 invocations = 0;        // retained total
+};
+
+struct SavedTestEvent
+{
+    QString name;
+    QString json;
+};
+
+class Studio : public QObject
+{
+    Q_OBJECT
+public:
+    // Opens (or creates) the data dir: takes its lock, starts the engine, the store writer
+    // and the local API. Returns an Error (e.g. the data dir is in use) instead of a Studio.
+    static Result<std::unique_ptr<Studio>> open(const DataDir &dataDir, Settings *settings);
+    ~Studio() override;
+
+    const DataDir &dataDir() const;
+    QString apiAddress() const;       // "127.0.0.1:9001", empty when the API did not start
+    QString apiError() const;         // why it did not
+    QString functionUrl(const QString &function) const;
+    engine::Engine *engine() const;
+    metrics::LiveMetrics *liveMetrics() const;
+    Settings *settings() const;
+    QThreadPool *gitPool();   // serial: one git operation at a time
+    QThreadPool *storePool(); // store reads (each worker thread has its own connection)
+
+    template<typename T>
+    using Callback = std::function<void(Result<T>)>;
+
+    // Functions and their code.
+    void listFunctions(QObject *receiver, Callback<QList<FunctionSummary>> done);
+    void createFunction(const QString &name, Runtime runtime, const QString &templateId, QObject *receiver,
+                        Callback<QString> done);
+    void deleteFunction(const QString &name, QObject *receiver, Callback<bool> done);
+    void deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done);
+    void saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done); // into the draft
+    QString draftDir(const QString &name) const; // the working tree (edit files here)
+    QString versionDir(const QString &name, int version) const;
+
+    // Invocations.
+    void invoke(const QString &name, const QString &qualifier, const QByteArray &payload, TriggerKind trigger,
+                QObject *receiver, std::function<void(engine::InvokeResult)> done);
+
+    // Versions and aliases.
+    void history(const QString &name, QObject *receiver, Callback<QList<DeployInfo>> done);
+    void versions(const QString &name, QObject *receiver, Callback<QList<VersionInfo>> done);
+    void publish(const QString &name, const QString &description, QObject *receiver, Callback<VersionInfo> done);
+    void aliases(const QString &name, QObject *receiver, Callback<QList<AliasConfig>> done);
+    void saveAlias(const QString &name, const AliasConfig &alias, bool create, QObject *receiver,
+                   Callback<AliasConfig> done);
+    void diff(const QString &name, const QString &fromRef, const QString &toRef, QObject *receiver,
+              Callback<QList<FileDiff>> done);
+    void restore(const QString &name, const QString &ref, QObject *receiver, Callback<bool> done);
+
+    // Telemetry (from the store's rollups and indexes).
+    void series(const store::SeriesQuery &query, QObject *receiver, Callback<QList<store::SeriesPoint>> done);
+    void summary(const store::SeriesQuery &query, QObject *receiver, Callback<store::DurationSummary> done);
+    void recentInvocations(const QString &function, qint64 fromMs, int limit, QObject *receiver,
+                           Callback<QList<InvocationRecord>> done);
+    void searchLogs(const store::LogSearch &search, QObject *receiver, Callback<QList<LogLine>> done);
+    void logsOf(const QString &requestId, QObject *receiver, Callback<QList<LogLine>> done);
+    void totals(qint64 sinceMs, QObject *receiver, Callback<QList<store::FunctionTotals>> done);
+
+    // Saved test events per function.
+    void testEvents(const QString &function, QObject *receiver, Callback<QList<SavedTestEvent>> done);
+    void saveTestEvent(const QString &function, const SavedTestEvent &event, QObject *receiver, Callback<bool> done);
+    void deleteTestEvent(const QString &function, const QString &name, QObject *receiver, Callback<bool> done);
+
+Q_SIGNALS:
+    void functionsChanged();                                   // created, deleted, deployed, config saved
+    void environmentChanged(const funcdesk::engine::EnvironmentInfo &info);
+
+private:
+    Studio();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace funcdesk::ui
