@@ -5,10 +5,13 @@
 // (pass threadConnection(path, {.readOnly = true}) or any Connection the thread owns).
 // Never call from the GUI thread: run on a worker and hand the values back.
 //
-// Series and percentiles come only from the rollup tables, never from raw rows:
-// ranges up to kSecondTableMaxRangeMs that lie within the per-second retention read
-// rollups_1s, everything else reads rollups_1m (minute-aligned). An empty function name
-// means all functions; an empty version means all versions.
+// Series and percentiles come only from the rollup tables, never from raw rows.
+// timeSeries() reads rollups_1m when the resolution is a multiple of 60 s, else
+// rollups_1s (kept 48 h: older seconds read as zeros). durationSummary() reads
+// rollups_1s for ranges up to kSecondTableMaxRangeMs within the last 47 h, else
+// rollups_1m (minute-aligned). An empty function name means all functions; an empty
+// version means all versions. Raw rows (top N, lookups, logs) are kept 7 days / 5 M rows
+// by default (RetentionPolicy).
 
 #include "common/invocationrecord.h"
 #include "common/result.h"
