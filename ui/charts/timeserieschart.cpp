@@ -19,7 +19,8 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWid
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setAnimationOptions(QChart::NoAnimation);
-    m_time->setFormat(QStringLiteral("HH:mm:ss"));
+    // No format here: Qt 6.4's QDateTimeAxis lays out no labels (and no grid) until the
+    // format changes after the axis is attached, so setSeries() must be the first to set it.
     m_time->setTickCount(5);
     m_values->setLabelFormat(QStringLiteral("%.4g"));
     m_values->setTitleText(unit);
