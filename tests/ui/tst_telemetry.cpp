@@ -89,6 +89,14 @@ void TestTelemetry::liveToPoints()
     });
     QCOMPARE(chart.points.size(), 2);
     QCOMPARE(chart.points.at(0), QPointF(1'000'000, 4));
+    // Durations of empty seconds are unknown: a filtered series leaves them out.
+    const ChartSeries durations = seriesOf(QStringLiteral("avg"), Qt::blue, p,
+                                           [](const store::SeriesPoint &pt) { return pt.avgDurationMs; }, hasInvocations);
+    QCOMPARE(durations.points.size(), 1);
+    QCOMPARE(durations.points.at(0), QPointF(1'000'000, 10));
+    QCOMPARE(seriesOf(QStringLiteral("init"), Qt::blue, p, [](const store::SeriesPoint &) { return 1.0; }, hasColdStarts)
+                 .points.size(),
+             1);
 }
 
 void TestTelemetry::totals()

@@ -38,6 +38,7 @@ void screenshot(QWidget *page, const QString &name)
     if (dir.isEmpty())
         return;
     QDir().mkpath(dir);
+    QTest::qWait(250); // let layouts settle after the last text changes
     QVERIFY(page->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
 }
 
@@ -255,7 +256,8 @@ void TestTelemetryPages::logs()
     QSignalSpy shown(&page, &LogsPage::resultsShown);
     page.setFunctionFilter(QStringLiteral("hello"));
     // 4 lines per invocation; a search shows the newest 1,000 in time order.
-    QTRY_COMPARE(page.model()->rowCount(), LogsPage::kSearchLimit);
+    QTRY_VERIFY(page.model()->rowCount() == LogsPage::kSearchLimit
+                && page.model()->lines().last().function == QStringLiteral("hello"));
     const QList<LogLine> &lines = page.model()->lines();
     QVERIFY(lines.first().timestampMs <= lines.last().timestampMs);
     QCOMPARE(lines.last().requestId, QStringLiteral("hello-req-%1").arg(kHelloRecords - 1));
@@ -267,7 +269,8 @@ void TestTelemetryPages::logs()
     QVERIFY(page.currentSearch().function.isEmpty());
     screenshot(&page, QStringLiteral("logs-request"));
 
-    auto *view = page.findChild<QTableView *>();
+    auto *view = page.findChild<QTableView *>(QStringLiteral("logTable"));
+    QVERIFY(view);
     QSignalSpy activated(&page, &LogsPage::requestActivated);
     const QPoint at = view->visualRect(view->model()->index(1, LogModel::MessageColumn)).center();
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);

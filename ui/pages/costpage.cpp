@@ -34,8 +34,11 @@ QString price(double usd)
 {
     // Prices carry more digits than amounts: $0.0000166667 per GB-s.
     QString s = QString::number(usd, 'f', 10);
-    while (s.endsWith(QLatin1Char('0')) && !s.endsWith(QLatin1String(".00")))
+    while (s.endsWith(QLatin1Char('0')))
         s.chop(1);
+    const qsizetype decimals = s.size() - s.indexOf(QLatin1Char('.')) - 1;
+    if (decimals < 2)
+        s.append(QString(int(2 - decimals), QLatin1Char('0')));
     return QLatin1Char('$') + s;
 }
 } // namespace
@@ -81,7 +84,7 @@ CostPage::CostPage(Studio *studio, QWidget *parent)
     m_strip->addFigure(QStringLiteral("month"), tr("Per 30 days at this rate"));
 
     auto *charts = new QWidget;
-    auto *chartsLayout = new QVBoxLayout(charts);
+    auto *chartsLayout = new QHBoxLayout(charts);
     chartsLayout->setContentsMargins(0, 0, 0, 0);
     chartsLayout->addWidget(m_costChart);
     chartsLayout->addWidget(m_computeChart);
@@ -117,9 +120,6 @@ CostPage::CostPage(Studio *studio, QWidget *parent)
     side->addWidget(howBox);
     side->addStretch(1);
 
-    auto *middle = new QHBoxLayout;
-    middle->addWidget(m_chartStack, 3);
-    middle->addLayout(side, 2);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(FunctionTotalsModel::SortRole);
@@ -137,12 +137,18 @@ CostPage::CostPage(Studio *studio, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(FunctionTotalsModel::FunctionColumn, QHeaderView::Stretch);
     m_table->setAccessibleName(tr("Cost per function"));
 
+    auto *perFunction = new QVBoxLayout;
+    perFunction->addWidget(new QLabel(tr("Cost per function"), this));
+    perFunction->addWidget(m_table, 1);
+    auto *bottom = new QHBoxLayout;
+    bottom->addLayout(perFunction, 3);
+    bottom->addLayout(side, 2);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_strip);
-    layout->addLayout(middle, 3);
-    layout->addWidget(new QLabel(tr("Cost per function"), this));
-    layout->addWidget(m_table, 1);
+    layout->addWidget(m_chartStack, 3);
+    layout->addLayout(bottom, 2);
 
     m_timer.setInterval(5000);
     connect(&m_timer, &QTimer::timeout, this, &CostPage::refresh);

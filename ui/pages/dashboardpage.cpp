@@ -234,8 +234,8 @@ void DashboardPage::refreshDurations()
                          if (!r)
                              return;
                          using P = store::SeriesPoint;
-                         m_durations->setSeries({seriesOf(tr("p50"), palette::p50(), *r, [](const P &p) { return p.p50Ms; }),
-                                                 seriesOf(tr("p99"), palette::p99(), *r, [](const P &p) { return p.p99Ms; })},
+                         m_durations->setSeries({seriesOf(tr("p50"), palette::p50(), *r, [](const P &p) { return p.p50Ms; }, hasInvocations),
+                                                 seriesOf(tr("p99"), palette::p99(), *r, [](const P &p) { return p.p99Ms; }, hasInvocations)},
                                                 from, now);
                      });
 }

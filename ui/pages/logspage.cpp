@@ -101,6 +101,7 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
     header->resizeSection(LogModel::TimeColumn, fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00.000")) + 16);
     header->resizeSection(LogModel::FunctionColumn, fontMetrics().horizontalAdvance(QStringLiteral("my-function-name")));
     header->resizeSection(LogModel::RequestIdColumn, fontMetrics().horizontalAdvance(QStringLiteral("00000000-0000-0000-0000-000000000000")) + 16);
+    m_table->setObjectName(QStringLiteral("logTable"));
     m_table->setAccessibleName(tr("Log lines"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
@@ -318,14 +319,10 @@ void LogsPage::reloadFunctions()
             m_function->removeItem(1);
         for (const FunctionSummary &f : std::as_const(*r))
             m_function->addItem(f.name, f.name);
-        const int index = m_function->findData(current);
-        if (index >= 0) {
-            m_function->setCurrentIndex(index);
-        } else {
-            m_function->setCurrentIndex(0);
-            if (!current.isEmpty())
-                search(); // the filtered function is gone
-        }
+        // Logs outlive their function: a filter on a deleted function stays selectable.
+        if (!current.isEmpty() && m_function->findData(current) < 0)
+            m_function->addItem(current, current);
+        m_function->setCurrentIndex(std::max(0, m_function->findData(current)));
     });
 }
 

@@ -56,7 +56,7 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
       m_duration(new TimeSeriesChart(tr("Duration"), tr("ms"))),
       m_cold(new TimeSeriesChart(tr("Cold starts"), tr("count"))),
       m_init(new TimeSeriesChart(tr("Average init duration"), tr("ms"))),
-      m_concurrency(new TimeSeriesChart(tr("Peak concurrency"), tr("environments"))),
+      m_concurrency(new TimeSeriesChart(tr("Peak concurrency"), tr("count"))),
       m_cost(new TimeSeriesChart(tr("Cost"), tr("USD"))),
       m_slowest(new QTreeWidget)
 {
@@ -306,14 +306,14 @@ void MonitorPage::showPoints(const QList<store::SeriesPoint> &points, qint64 fro
     // Percentiles are not kept live: the live chart shows average and max, the stored
     // ranges add p50 and p99 (empty series keep every name in place across ranges).
     const QList<P> none;
-    m_duration->setSeries({seriesOf(tr("Average"), palette::average(), points, [](const P &p) { return p.avgDurationMs; }),
-                           seriesOf(tr("p50"), palette::p50(), live ? none : points, [](const P &p) { return p.p50Ms; }),
-                           seriesOf(tr("p99"), palette::p99(), live ? none : points, [](const P &p) { return p.p99Ms; }),
-                           seriesOf(tr("Max"), palette::errors().lighter(130), points, [](const P &p) { return p.maxDurationMs; })},
+    m_duration->setSeries({seriesOf(tr("Average"), palette::average(), points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
+                           seriesOf(tr("p50"), palette::p50(), live ? none : points, [](const P &p) { return p.p50Ms; }, hasInvocations),
+                           seriesOf(tr("p99"), palette::p99(), live ? none : points, [](const P &p) { return p.p99Ms; }, hasInvocations),
+                           seriesOf(tr("Max"), palette::errors().lighter(130), points, [](const P &p) { return p.maxDurationMs; }, hasInvocations)},
                           fromMs, toMs);
     m_cold->setSeries({seriesOf(tr("Cold starts"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); })},
                       fromMs, toMs);
-    m_init->setSeries({seriesOf(tr("Init duration"), palette::cold().darker(130), points, [](const P &p) { return p.avgInitDurationMs; })},
+    m_init->setSeries({seriesOf(tr("Init duration"), palette::cold().darker(130), points, [](const P &p) { return p.avgInitDurationMs; }, hasColdStarts)},
                       fromMs, toMs);
     m_concurrency->setSeries({seriesOf(tr("Peak concurrency"), palette::concurrency(), points,
                                        [](const P &p) { return double(p.peakConcurrency); })},
@@ -359,6 +359,8 @@ void MonitorPage::showSlowest(QList<InvocationRecord> records)
         items.append(item);
     }
     m_slowest->addTopLevelItems(items);
+    for (int c = StartedCol; c < RequestCol; ++c)
+        m_slowest->resizeColumnToContents(c);
 }
 
 void MonitorPage::setEmptyText(const QString &text)

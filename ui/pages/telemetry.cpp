@@ -96,13 +96,24 @@ RangeTotals totalsOf(const QList<store::SeriesPoint> &points)
 }
 
 ChartSeries seriesOf(const QString &name, const QColor &color, const QList<store::SeriesPoint> &points,
-                     const std::function<double(const store::SeriesPoint &)> &value, bool area)
+                     const std::function<double(const store::SeriesPoint &)> &value, const PointFilter &include)
 {
-    ChartSeries s{name, color, {}, area};
+    ChartSeries s{name, color, {}, false};
     s.points.reserve(points.size());
     for (const store::SeriesPoint &p : points)
-        s.points.append(QPointF(double(p.timestampMs), value(p)));
+        if (!include || include(p))
+            s.points.append(QPointF(double(p.timestampMs), value(p)));
     return s;
+}
+
+bool hasInvocations(const store::SeriesPoint &p)
+{
+    return p.invocations > 0;
+}
+
+bool hasColdStarts(const store::SeriesPoint &p)
+{
+    return p.coldStarts > 0;
 }
 
 namespace palette {

@@ -49,9 +49,13 @@ struct RangeTotals
 };
 RangeTotals totalsOf(const QList<store::SeriesPoint> &points);
 
-// A chart series from one field of each point (x = bucket start, ms).
+// A chart series from one field of each point (x = bucket start, ms). With `include`,
+// only the points it accepts: durations of buckets without invocations are unknown, not 0.
+using PointFilter = std::function<bool(const store::SeriesPoint &)>;
 ChartSeries seriesOf(const QString &name, const QColor &color, const QList<store::SeriesPoint> &points,
-                     const std::function<double(const store::SeriesPoint &)> &value, bool area = false);
+                     const std::function<double(const store::SeriesPoint &)> &value, const PointFilter &include = {});
+bool hasInvocations(const store::SeriesPoint &p); // a PointFilter
+bool hasColdStarts(const store::SeriesPoint &p);  // a PointFilter
 
 // Consistent colors across pages.
 namespace palette {
