@@ -22,7 +22,15 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWid
     // No format here: Qt 6.4's QDateTimeAxis lays out no labels (and no grid) until the
     // format changes after the axis is attached, so setSeries() must be the first to set it.
     m_time->setTickCount(5);
-    m_values->setLabelFormat(QStringLiteral("%.4g"));
+    m_values->setLabelFormat(QStringLiteral("%.3g"));
+    m_values->setTickCount(3);
+    // Small charts elide axis labels to "..." by default; a number is useless elided.
+    m_values->setTruncateLabels(false);
+    m_time->setTruncateLabels(false);
+    QFont small = m_values->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_values->setLabelsFont(small);
+    m_time->setLabelsFont(small);
     m_values->setTitleText(unit);
     m_values->setMin(0);
     chart->addAxis(m_time, Qt::AlignBottom);

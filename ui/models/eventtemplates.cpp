@@ -85,13 +85,19 @@ QString fillEventTemplate(const EventTemplate &t, const QMap<QString, QString> &
 
 JsonCheck checkJson(const QString &text)
 {
+    // Lambda takes any JSON value as an event ("42", "\"text\"", null), but QJsonDocument
+    // only parses objects and arrays: parse the text as the one element of an array.
     QJsonParseError error;
     const QByteArray utf8 = text.toUtf8();
-    QJsonDocument::fromJson(utf8, &error);
-    if (error.error == QJsonParseError::NoError)
+    const QJsonDocument doc = QJsonDocument::fromJson('[' + utf8 + '\n' + ']', &error);
+    if (error.error == QJsonParseError::NoError && doc.array().size() == 1)
         return {};
-    // The offset is in UTF-8 bytes; count lines and columns over the same bytes.
-    const QByteArray before = utf8.left(error.offset);
+    if (error.error == QJsonParseError::NoError) // "" or "1, 2"
+        return JsonCheck{false, 1, 1,
+                         doc.array().isEmpty() ? QStringLiteral("line 1, column 1: the event is empty; {} is the empty object")
+                                               : QStringLiteral("line 1, column 1: more than one JSON value")};
+    // The offset is in UTF-8 bytes (minus the '[' added); count lines and columns over them.
+    const QByteArray before = utf8.left(std::max(0, error.offset - 1));
     const int line = int(before.count('\n')) + 1;
     const int column = int(before.size() - (before.lastIndexOf('\n') + 1)) + 1;
     return JsonCheck{false, line, column,
