@@ -273,6 +273,7 @@ void TestTelemetryPages::logs()
     QVERIFY(view);
     QSignalSpy activated(&page, &LogsPage::requestActivated);
     const QPoint at = view->visualRect(view->model()->index(1, LogModel::MessageColumn)).center();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.first().first().toString(), QStringLiteral("hello-req-7"));
