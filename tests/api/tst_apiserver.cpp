@@ -5,6 +5,7 @@
 #include "common/ids.h"
 
 #include <QJsonArray>
+#include <QStandardPaths>
 
 using namespace funcdesk;
 using namespace funcdesk::api;
@@ -429,6 +430,45 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(sdk.state(), QProcess::NotRunning, 60000);
         const QByteArray out = sdk.readAll();
         QVERIFY2(sdk.exitCode() == 0 && out.contains("ALL OK"), out.constData());
+    }
+
+    void awsCliInvokeAndList()
+    {
+        const QString aws = QStandardPaths::findExecutable(QStringLiteral("aws"));
+        if (aws.isEmpty())
+            QSKIP("the AWS CLI is not installed");
+        QTemporaryDir tmp;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("local"));
+        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("local"));
+        env.insert(QStringLiteral("AWS_DEFAULT_REGION"), QStringLiteral("us-east-1"));
+        auto run = [&](const QStringList &args) -> std::pair<int, QByteArray> {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(aws, QStringList{QStringLiteral("--endpoint-url"), stack.server->baseUrl(), QStringLiteral("lambda")} + args);
+            QElapsedTimer t;
+            t.start();
+            while (p.state() != QProcess::NotRunning && t.elapsed() < 60000)
+                QTest::qWait(20); // the server runs on this thread
+            return {p.exitCode(), QByteArray(p.readAllStandardOutput() + p.readAllStandardError())};
+        };
+        const QString outFile = tmp.filePath(QStringLiteral("out.json"));
+        auto [code, out] = run({QStringLiteral("invoke"), QStringLiteral("--function-name"), QStringLiteral("echo"),
+                                QStringLiteral("--payload"), QStringLiteral("{\"cli\":true}"), outFile});
+        QVERIFY2(code == 0, out.constData());
+        QVERIFY(out.contains("\"StatusCode\": 200"));
+        QVERIFY(out.contains("\"ExecutedVersion\": \"$LATEST\""));
+        QFile f(outFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("echo")).toObject().value(QStringLiteral("cli")).toBool(), true);
+
+        std::tie(code, out) = run({QStringLiteral("list-functions")});
+        QVERIFY2(code == 0, out.constData());
+        QVERIFY(out.contains("\"FunctionName\": \"echo\""));
+
+        std::tie(code, out) = run({QStringLiteral("get-function"), QStringLiteral("--function-name"), QStringLiteral("nothing-here")});
+        QVERIFY(code != 0);
+        QVERIFY2(out.contains("ResourceNotFoundException"), out.constData());
     }
 
     void providedRuntimesThroughTheEngine_data()
