@@ -136,9 +136,10 @@ void TestModels::logSetLinesSortsByTime()
 {
     LogModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    // searchLogs answers newest first; the table shows oldest at the top, like a terminal.
-    model.setLines({line(300, QStringLiteral("c")), line(200, QStringLiteral("b")), line(100, QStringLiteral("a")),
-                    line(200, QStringLiteral("b2"))});
+    // searchLogs answers newest first (one millisecond's lines in reverse too); the table
+    // shows oldest at the top, like a terminal, and one millisecond's lines in print order.
+    model.setLines({line(300, QStringLiteral("c")), line(200, QStringLiteral("b2")), line(200, QStringLiteral("b")),
+                    line(100, QStringLiteral("a"))});
     QCOMPARE(texts(model), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b2"), QStringLiteral("c")}));
     QCOMPARE(model.newestMs(), 300);
     QCOMPARE(model.columnCount(), int(LogModel::ColumnCount));
@@ -159,8 +160,8 @@ void TestModels::logAppendDropsShownAndOlder()
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     // The tail re-queries from the newest shown ms: "b" comes back and must not repeat;
     // a line older than the newest shown is not appended out of order.
-    const int added = model.appendLines({line(250, QStringLiteral("d")), line(200, QStringLiteral("b")),
-                                         line(50, QStringLiteral("old")), line(200, QStringLiteral("c"))});
+    const int added = model.appendLines({line(250, QStringLiteral("d")), line(200, QStringLiteral("c")),
+                                         line(200, QStringLiteral("b")), line(50, QStringLiteral("old"))});
     QCOMPARE(added, 2);
     QCOMPARE(texts(model), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")}));
     QCOMPARE(inserted.count(), 1);
@@ -169,7 +170,7 @@ void TestModels::logAppendDropsShownAndOlder()
     QCOMPARE(model.appendLines({line(300, QStringLiteral("e")), line(300, QStringLiteral("e"))}), 1);
     // Into an empty model everything goes.
     LogModel empty;
-    QCOMPARE(empty.appendLines({line(5, QStringLiteral("x")), line(1, QStringLiteral("y"))}), 2);
+    QCOMPARE(empty.appendLines({line(5, QStringLiteral("x")), line(1, QStringLiteral("y"))}), 2); // newest first
     QCOMPARE(texts(empty), (QStringList{QStringLiteral("y"), QStringLiteral("x")}));
 }
 
@@ -214,6 +215,11 @@ void TestModels::logRoles()
     QVERIFY(first.data(Qt::ForegroundRole).isValid()); // frame lines are dimmed
     QVERIFY(model.index(1, LogModel::RequestIdColumn).data(LogModel::RequestIdRole).toString().isEmpty());
     QVERIFY(model.roleNames().contains(LogModel::RequestIdRole));
+    // REPORT lines carry tabs: shown as spaces, kept raw in TextRole.
+    model.setLines({line(1, QStringLiteral("REPORT RequestId: r\tDuration: 1.00 ms"))});
+    QCOMPARE(model.index(0, LogModel::MessageColumn).data().toString(), QStringLiteral("REPORT RequestId: r  Duration: 1.00 ms"));
+    QCOMPARE(model.index(0, LogModel::MessageColumn).data(LogModel::TextRole).toString(),
+             QStringLiteral("REPORT RequestId: r\tDuration: 1.00 ms"));
 }
 
 void TestModels::totalsColumns_data()

@@ -14,6 +14,13 @@ bool earlier(const LogLine &a, const LogLine &b)
     return a.timestampMs < b.timestampMs;
 }
 
+// Newest-first answers to oldest-first rows, keeping the within-millisecond order.
+void toTimeOrder(QList<LogLine> &lines)
+{
+    std::reverse(lines.begin(), lines.end());
+    std::stable_sort(lines.begin(), lines.end(), earlier);
+}
+
 bool sameLine(const LogLine &a, const LogLine &b)
 {
     return a.timestampMs == b.timestampMs && a.requestId == b.requestId && a.environmentId == b.environmentId
@@ -35,7 +42,7 @@ bool isErrorLine(const QString &text)
 
 void LogModel::setLines(QList<LogLine> lines)
 {
-    std::stable_sort(lines.begin(), lines.end(), earlier);
+    toTimeOrder(lines);
     if (lines.size() > m_maxRows)
         lines.remove(0, lines.size() - m_maxRows);
     beginResetModel();
@@ -45,7 +52,7 @@ void LogModel::setLines(QList<LogLine> lines)
 
 int LogModel::appendLines(QList<LogLine> lines)
 {
-    std::stable_sort(lines.begin(), lines.end(), earlier);
+    toTimeOrder(lines);
     const qint64 newest = newestMs();
     QList<LogLine> fresh;
     for (LogLine &line : lines) {
@@ -132,7 +139,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         case TimeColumn: return formatTimestamp(line.timestampMs, m_showDate);
         case FunctionColumn: return line.function;
         case RequestIdColumn: return line.requestId;
-        case MessageColumn: return line.text;
+        case MessageColumn: return QString(line.text).replace(QLatin1Char('\t'), QLatin1String("  "));
         case ColumnCount: break;
         }
         return {};

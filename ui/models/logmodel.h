@@ -26,10 +26,12 @@ public:
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    // Replaces every row (any order in; sorted by time, keeping the order of equal times).
+    // Replaces every row. `lines` come as searchLogs answers them, newest first (lines of
+    // one millisecond in reverse too); rows are sorted by time with equal times in the
+    // reverse of the given order, so START, output, END, REPORT read top to bottom.
     void setLines(QList<LogLine> lines);
-    // Appends lines newer than or as new as the newest shown that are not shown yet;
-    // trims from the top beyond maxRows(). Returns how many were appended.
+    // Appends lines (newest first, as above) newer than or as new as the newest shown that
+    // are not shown yet; trims from the top beyond maxRows(). Returns how many were appended.
     int appendLines(QList<LogLine> lines);
     void clear();
 

@@ -92,7 +92,7 @@ EnvironmentsPage::EnvironmentsPage(Studio *studio, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(EnvironmentModel::FunctionColumn, QHeaderView::Stretch);
     m_table->setAccessibleName(tr("Current environments"));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
