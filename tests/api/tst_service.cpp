@@ -260,6 +260,39 @@ private Q_SLOTS:
         QCOMPARE(isLoopbackAddress(QStringLiteral("0.0.0.0")), false);
     }
 
+    void invocationRecordShape_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("response");
+        QTest::addColumn<bool>("functionError");
+        QTest::newRow("json in and out") << QByteArray("{\"a\":1}") << QByteArray("{\"ok\":true}") << false;
+        QTest::newRow("error document") << QByteArray("[1,2]") << QByteArray("{\"errorMessage\":\"x\",\"errorType\":\"E\"}") << true;
+        QTest::newRow("plain values") << QByteArray("\"hi\"") << QByteArray("42") << false;
+    }
+    void invocationRecordShape()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, response);
+        QFETCH(bool, functionError);
+        const QJsonObject r = QJsonDocument::fromJson(AsyncDispatcher::invocationRecord(
+            QStringLiteral("req-1"), QStringLiteral("fn"), QStringLiteral("3"), QStringLiteral("RetriesExhausted"), 3,
+            request, response, functionError)).object();
+        QCOMPARE(r.value(QStringLiteral("version")).toString(), QStringLiteral("1.0"));
+        QVERIFY(QDateTime::fromString(r.value(QStringLiteral("timestamp")).toString(), Qt::ISODateWithMs).isValid());
+        const QJsonObject ctx = r.value(QStringLiteral("requestContext")).toObject();
+        QCOMPARE(ctx.value(QStringLiteral("requestId")).toString(), QStringLiteral("req-1"));
+        QCOMPARE(ctx.value(QStringLiteral("functionArn")).toString(), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:fn:3"));
+        QCOMPARE(ctx.value(QStringLiteral("condition")).toString(), QStringLiteral("RetriesExhausted"));
+        QCOMPARE(ctx.value(QStringLiteral("approximateInvokeCount")).toInt(), 3);
+        // Payloads are embedded as JSON values, not strings.
+        QCOMPARE(r.value(QStringLiteral("requestPayload")), QJsonDocument::fromJson("[" + request + "]").array().first());
+        QCOMPARE(r.value(QStringLiteral("responsePayload")), QJsonDocument::fromJson("[" + response + "]").array().first());
+        const QJsonObject rc = r.value(QStringLiteral("responseContext")).toObject();
+        QCOMPARE(rc.value(QStringLiteral("statusCode")).toInt(), 200);
+        QCOMPARE(rc.value(QStringLiteral("executedVersion")).toString(), QStringLiteral("3"));
+        QCOMPARE(rc.contains(QStringLiteral("functionError")), functionError);
+    }
+
     void scheduleRunnerFiresScheduledEvents()
     {
         apitest::Stack stack;
