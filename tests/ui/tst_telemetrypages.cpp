@@ -144,6 +144,14 @@ void TestTelemetryPages::monitorStoredRange()
 
     page.setRangeIndex(3); // 7 days: same invocations, coarser buckets
     QTRY_COMPARE(strip->value(QStringLiteral("invocations")), QString::number(kHelloRecords));
+
+    // Switching function while a query is out: the first function's answer is dropped.
+    page.setFunction(QStringLiteral("never-invoked"));
+    page.setFunction(QStringLiteral("api"));
+    QTRY_COMPARE(strip->value(QStringLiteral("invocations")), QString::number(kApiRecords));
+    QTest::qWait(200);
+    QCOMPARE(strip->value(QStringLiteral("invocations")), QString::number(kApiRecords));
+    QVERIFY(!page.showsEmptyState());
 }
 
 void TestTelemetryPages::monitorEmptyAndLive()
