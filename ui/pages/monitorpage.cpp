@@ -111,10 +111,8 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
     grid->addWidget(m_init, 1, 1);
     grid->addWidget(m_concurrency, 2, 0);
     grid->addWidget(m_cost, 2, 1);
-    grid->addWidget(new QLabel(tr("Slowest of the latest %1 invocations in the range (double-click for logs)")
-                                   .arg(kSlowestScanned),
-                               content),
-                    3, 0, 1, 2);
+    m_slowestLabel = new QLabel(content);
+    grid->addWidget(m_slowestLabel, 3, 0, 1, 2);
     grid->addWidget(m_slowest, 4, 0, 1, 2);
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
@@ -359,6 +357,11 @@ void MonitorPage::showSlowest(QList<InvocationRecord> records)
         items.append(item);
     }
     m_slowest->addTopLevelItems(items);
+    m_slowest->setVisible(!items.isEmpty());
+    m_slowestLabel->setText(items.isEmpty()
+                                ? tr("No invocation records in this range yet.")
+                                : tr("Slowest of the latest %1 invocations in the range (double-click for logs)")
+                                      .arg(kSlowestScanned));
     for (int c = StartedCol; c < RequestCol; ++c)
         m_slowest->resizeColumnToContents(c);
 }

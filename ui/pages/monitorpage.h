@@ -91,6 +91,7 @@ private:
     TimeSeriesChart *m_concurrency;
     TimeSeriesChart *m_cost;
     QTreeWidget *m_slowest;
+    QLabel *m_slowestLabel = nullptr;
 };
 
 } // namespace funcdesk::ui
