@@ -1,0 +1,18 @@
+# Installation layout and packages: `cmake --preset release && cmake --build --preset release
+# && cpack --config build/release/CPackConfig.cmake` gives a .deb and a .tar.gz.
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.svg
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+
+set(CPACK_PACKAGE_NAME funcdesk)
+set(CPACK_PACKAGE_VENDOR "Funcdesk")
+set(CPACK_PACKAGE_CONTACT "Funcdesk developers <dev@funcdesk.invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_GENERATOR "DEB;TGZ")
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, nodejs")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+include(CPack)
