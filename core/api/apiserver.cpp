@@ -353,6 +353,8 @@ WireResponse ApiServer::manage(const HttpRequest &request, const QList<QString> 
             r = getConcurrency(s[2]);
         } else if (is(0, "2019-09-25") && s.size() == 4 && is(3, "event-invoke-config")) {
             r = eventInvokeConfig(request, s[2]);
+        } else if (is(0, "2021-10-31") && s.size() == 4 && is(3, "url")) {
+            r = functionUrlConfig(request, s[2]);
         }
     }
     if (r.header(QByteArrayLiteral("x-amzn-RequestId")).isEmpty())

@@ -17,6 +17,7 @@
 //   PUT|DELETE /2017-10-31/functions/{name}/concurrency    Put/DeleteFunctionConcurrency
 //   GET    /2019-09-30/functions/{name}/concurrency        GetFunctionConcurrency
 //   PUT|GET /2019-09-25/functions/{name}/event-invoke-config
+//   POST|GET|PUT|DELETE /2021-10-31/functions/{name}/url  Create/Get/Update/DeleteFunctionUrlConfig
 //
 // Binding to anything but loopback requires a token (Authorization: Bearer <token>).
 //
@@ -101,6 +102,7 @@ private:
     WireResponse putConcurrency(const HttpRequest &request, const QString &name, bool remove);
     WireResponse getConcurrency(const QString &name);
     WireResponse eventInvokeConfig(const HttpRequest &request, const QString &name);
+    WireResponse functionUrlConfig(const HttpRequest &request, const QString &name);
 
     // Helpers.
     Result<QString> existingFunction(const QString &functionNameParam); // name (no qualifier) or error

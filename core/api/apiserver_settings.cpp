@@ -3,10 +3,12 @@
 
 #include "api/apiserver_p.h"
 #include "api/functioncatalog.h"
+#include "api/functionurl.h"
 #include "api/lambdawire.h"
 #include "common/ids.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -255,6 +257,58 @@ WireResponse ApiServer::eventInvokeConfig(const HttpRequest &request, const QStr
         {QStringLiteral("DestinationConfig"), destinations},
         {QStringLiteral("LastModified"), double(QDateTime::currentSecsSinceEpoch())},
     });
+}
+
+WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QString &nameParam)
+{
+    // One URL per function here (aliases are reached with /url/<function>/<alias>/), kept
+    // as the manifest's functionUrl trigger.
+    const Result<QString> name = existingFunction(nameParam);
+    if (!name.ok())
+        return errorResponse(name.error());
+    const auto enabled = [this, &name] {
+        const QList<Trigger> triggers = m_catalog->latest(*name).triggers;
+        return std::any_of(triggers.begin(), triggers.end(),
+                           [](const Trigger &t) { return t.kind == Trigger::Kind::FunctionUrl && t.enabled; });
+    };
+    const QByteArray &m = request.method;
+    if (m == "POST" && enabled())
+        return errorResponse(QLatin1String(errors::ResourceConflict), QStringLiteral("Failed to create function url config for [functionArn = %1]. Error message:  FunctionUrlConfig exists for this Lambda function").arg(functionArn(*name)));
+    if ((m == "GET" || m == "PUT" || m == "DELETE") && !enabled())
+        return errorResponse(QLatin1String(errors::ResourceNotFound), QStringLiteral("The resource you requested does not exist."));
+    if (m == "POST" || m == "DELETE") {
+        const bool on = m == "POST";
+        const Status s = changeDraftConfig(*name, [on](FunctionConfig &c) {
+            QList<Trigger> kept;
+            for (const Trigger &t : std::as_const(c.triggers)) {
+                if (t.kind != Trigger::Kind::FunctionUrl)
+                    kept.append(t);
+            }
+            if (on)
+                kept.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true});
+            c.triggers = kept;
+            return Status();
+        }, on ? QStringLiteral("CreateFunctionUrlConfig") : QStringLiteral("DeleteFunctionUrlConfig"));
+        if (!s.ok())
+            return fromError(s.error());
+        if (!on) {
+            WireResponse r;
+            r.status = 204;
+            return r;
+        }
+    } else if (m != "GET" && m != "PUT") {
+        return errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
+    }
+    const QString address = baseUrl().mid(int(qstrlen("http://")));
+    const QString now = lambdaTimestamp(QDateTime::currentMSecsSinceEpoch());
+    return jsonResponse(QJsonObject{
+        {QStringLiteral("FunctionUrl"), functionUrlFor(address, *name)},
+        {QStringLiteral("FunctionArn"), functionArn(*name)},
+        {QStringLiteral("AuthType"), QStringLiteral("NONE")},
+        {QStringLiteral("InvokeMode"), QStringLiteral("BUFFERED")},
+        {QStringLiteral("CreationTime"), now},
+        {QStringLiteral("LastModifiedTime"), now},
+    }, m == "POST" ? 201 : 200);
 }
 
 } // namespace funcdesk::api

@@ -120,6 +120,30 @@ check('event_invoke_config', r['MaximumRetryAttempts'] == 1, r)
 names = [f['FunctionName'] for f in lam.get_paginator('list_functions').paginate(PaginationConfig={'PageSize': 1}).build_full_result()['Functions']]
 check('list_functions_paginated', 'sdkfn' in names, names)
 
+import urllib.request
+import urllib.error
+try:
+    urllib.request.urlopen(endpoint + '/url/sdkfn/x')
+    check('url_forbidden_before_config', False, 'answered')
+except urllib.error.HTTPError as e:
+    check('url_forbidden_before_config', e.code == 403, e.code)
+u = lam.create_function_url_config(FunctionName='sdkfn', AuthType='NONE')
+check('create_function_url_config', u['FunctionUrl'].endswith('/url/sdkfn/'), u)
+body = json.loads(urllib.request.urlopen(u['FunctionUrl'] + 'hello?q=1').read())
+check('function_url_invoke', body['got2']['rawPath'] == '/hello' and body['got2']['queryStringParameters'] == {'q': '1'}, body)
+check('get_function_url_config', lam.get_function_url_config(FunctionName='sdkfn')['AuthType'] == 'NONE')
+try:
+    lam.create_function_url_config(FunctionName='sdkfn', AuthType='NONE')
+    check('create_function_url_conflict', False, 'no error')
+except lam.exceptions.ResourceConflictException:
+    check('create_function_url_conflict', True)
+lam.delete_function_url_config(FunctionName='sdkfn')
+try:
+    lam.get_function_url_config(FunctionName='sdkfn')
+    check('function_url_deleted', False, 'still there')
+except lam.exceptions.ResourceNotFoundException:
+    check('function_url_deleted', True)
+
 lam.delete_function(FunctionName='sdkfn')
 try:
     lam.get_function(FunctionName='sdkfn')
