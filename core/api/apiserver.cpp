@@ -156,49 +156,49 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
 void ApiServer::invoke(const HttpRequest &request, const QString &functionName, HttpResponder responder)
 {
     const QString requestId = newRequestId();
-    auto fail = [&responder, &requestId](WireResponse r) {
+    auto answer = [&responder, &requestId](WireResponse r) {
         r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
         responder.respond(r);
     };
     const Result<FunctionRef> ref = parseFunctionName(functionName, queryValue(request, "Qualifier"));
     if (!ref.ok())
-        return fail(errorResponse(ref.error()));
+        return answer(errorResponse(ref.error()));
     const QByteArray type = request.hasHeader("x-amz-invocation-type") ? request.header("x-amz-invocation-type")
                                                                         : QByteArrayLiteral("RequestResponse");
     if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
-        return fail(errorResponse(QLatin1String(errors::InvalidParameterValue),
+        return answer(errorResponse(QLatin1String(errors::InvalidParameterValue),
                                   QStringLiteral("1 validation error detected: Value '%1' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
                                       .arg(QString::fromLatin1(type))));
     }
     const bool isEvent = type == "Event";
     const qint64 limit = isEvent ? m_options.maxAsyncPayloadBytes : m_options.maxSyncPayloadBytes;
     if (request.body.size() > limit) {
-        return fail(errorResponse(QLatin1String(errors::RequestTooLarge),
+        return answer(errorResponse(QLatin1String(errors::RequestTooLarge),
                                   QStringLiteral("Request must be smaller than %1 bytes for the InvokeFunction operation").arg(limit)));
     }
     const QByteArray payload = request.body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : request.body;
     QJsonParseError perr{};
     QJsonDocument::fromJson(QByteArrayLiteral("[") + payload + QByteArrayLiteral("]"), &perr);
     if (perr.error != QJsonParseError::NoError) {
-        return fail(errorResponse(QLatin1String(errors::InvalidRequestContent),
+        return answer(errorResponse(QLatin1String(errors::InvalidRequestContent),
                                   QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
                                       .arg(perr.errorString())));
     }
     const Result<ResolvedQualifier> resolved = m_catalog->resolve(ref->name, ref->qualifier);
     if (!resolved.ok())
-        return fail(errorResponse(resolved.error()));
+        return answer(errorResponse(resolved.error()));
 
     if (type == "DryRun") {
         WireResponse r;
         r.status = 204;
-        return fail(r);
+        return answer(r);
     }
     if (isEvent) {
         const AsyncInvocation event{requestId, ref->name, ref->qualifier.isEmpty() ? QStringLiteral("$LATEST") : ref->qualifier, payload};
         if (m_asyncSink) {
             const Status s = m_asyncSink(event);
             if (!s.ok())
-                return fail(errorResponse(QLatin1String(errors::Service), s.error().toString()));
+                return answer(errorResponse(QLatin1String(errors::Service), s.error().toString()));
         } else {
             engine::InvokeRequest req;
             req.function = ref->name;
@@ -212,7 +212,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
         }
         WireResponse r;
         r.status = 202;
-        return fail(r);
+        return answer(r);
     }
 
     engine::InvokeRequest req;
