@@ -1,5 +1,6 @@
 #include "apiserver.h"
 
+#include "api/answerinbox.h"
 #include "api/functioncatalog.h"
 #include "api/functionurl.h"
 #include "api/lambdawire.h"
@@ -68,7 +69,8 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 }
 
 ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject *parent)
-    : QObject(parent), m_catalog(catalog), m_options(std::move(options)), m_server(this)
+    : QObject(parent), m_catalog(catalog), m_options(std::move(options)), m_server(this),
+      m_inbox(AnswerInbox::create(this))
 {
     m_server.setMaxBodyBytes(m_options.maxRequestBytes);
     m_server.setHandler([this](HttpRequest &&request, HttpResponder responder) {
@@ -76,7 +78,10 @@ ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject
     });
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    m_inbox->detach();
+}
 
 Status ApiServer::start()
 {
@@ -227,13 +232,13 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     const bool tail = request.header("x-amz-log-type") == "Tail";
     QPointer<ApiServer> self(this);
     const QString function = ref->name;
-    m_catalog->engine()->invoke(std::move(req), [self, responder, tail, requestId, function](engine::InvokeResult result) {
+    std::shared_ptr<AnswerInbox> inbox = m_inbox;
+    m_catalog->engine()->invoke(std::move(req), [inbox, self, responder, tail, requestId, function](engine::InvokeResult result) {
         // Engine thread: hop to the server's thread to answer.
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(),
+        inbox->post(
             [self, responder, tail, requestId, function, result = std::move(result)]() mutable {
+                if (!self)
+                    return;
                 WireResponse r;
                 if (result.throttled) {
                     QString reason = QJsonDocument::fromJson(result.response).object().value(QStringLiteral("Reason")).toString();
@@ -258,8 +263,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
                 }
                 r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
                 responder.respond(r);
-            },
-            Qt::QueuedConnection);
+            });
     });
 }
 
@@ -299,8 +303,8 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
     req.requestId = newRequestId();
     req.payload = functionUrlEvent(request, target, FunctionUrlContext{req.requestId, QDateTime::currentMSecsSinceEpoch(), QString()});
     const QString requestId = req.requestId;
-    QPointer<ApiServer> self(this);
-    m_catalog->engine()->invoke(std::move(req), [self, responder, requestId](engine::InvokeResult result) {
+    std::shared_ptr<AnswerInbox> inbox = m_inbox;
+    m_catalog->engine()->invoke(std::move(req), [inbox, responder, requestId](engine::InvokeResult result) {
         WireResponse r;
         if (result.throttled) {
             r.status = 429;
@@ -310,9 +314,7 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
             r = functionUrlResponse(result.response, result.functionError);
         }
         r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(self.data(), [responder, r]() mutable { responder.respond(r); }, Qt::QueuedConnection);
+        inbox->post([responder, r]() mutable { responder.respond(r); });
     });
 }
 

@@ -32,9 +32,11 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace funcdesk::api {
 
+class AnswerInbox;
 class FunctionCatalog;
 
 struct ApiServerOptions
@@ -120,6 +122,7 @@ private:
         qint64 size = 0;
     };
     QHash<QString, CodeFacts> m_codeFacts; // by code dir (exports are immutable)
+    std::shared_ptr<AnswerInbox> m_inbox;  // engine answers -> this thread, batched
 };
 
 } // namespace funcdesk::api
