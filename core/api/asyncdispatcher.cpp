@@ -1,5 +1,6 @@
 #include "asyncdispatcher.h"
 
+#include "api/answerinbox.h"
 #include "api/functioncatalog.h"
 #include "common/ids.h"
 #include "common/logging.h"
@@ -37,13 +38,16 @@ QJsonValue jsonOrString(const QByteArray &bytes)
 AsyncDispatcher::AsyncDispatcher(FunctionCatalog *catalog, QString databasePath, AsyncDispatcherOptions options,
                                  QObject *parent)
     : QObject(parent), m_catalog(catalog), m_databasePath(std::move(databasePath)), m_options(std::move(options)),
-      m_timer(this)
+      m_timer(this), m_inbox(AnswerInbox::create(this))
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &AsyncDispatcher::poll);
 }
 
-AsyncDispatcher::~AsyncDispatcher() = default;
+AsyncDispatcher::~AsyncDispatcher()
+{
+    m_inbox->detach();
+}
 
 Status AsyncDispatcher::start()
 {
@@ -149,12 +153,12 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
     req.isAsync = true;
     ++m_inFlight;
     QPointer<AsyncDispatcher> self(this);
-    m_catalog->engine()->invoke(std::move(req), [self, event](engine::InvokeResult result) {
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(),
+    std::shared_ptr<AnswerInbox> inbox = m_inbox;
+    m_catalog->engine()->invoke(std::move(req), [inbox, self, event](engine::InvokeResult result) {
+        inbox->post(
             [self, event, result = std::move(result)] {
+                if (!self)
+                    return;
                 --self->m_inFlight;
                 AsyncDispatcher &d = *self;
                 const qint64 now = nowMs();
@@ -190,8 +194,7 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
                     return;
                 }
                 d.finish(event, false, QStringLiteral("RetriesExhausted"), result.record.version, result.response, true);
-            },
-            Qt::QueuedConnection);
+            });
     });
 }
 

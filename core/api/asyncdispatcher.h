@@ -19,12 +19,15 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 namespace funcdesk::store {
 struct AsyncEvent;
 }
 
 namespace funcdesk::api {
 
+class AnswerInbox;
 class FunctionCatalog;
 
 struct AsyncDispatcherOptions
@@ -77,6 +80,7 @@ private:
     bool m_running = false;
     int m_inFlight = 0;
     QHash<qint64, int> m_throttles; // per event: attempts that were throttles (not function errors)
+    std::shared_ptr<AnswerInbox> m_inbox; // engine answers -> this thread
 };
 
 } // namespace funcdesk::api
