@@ -15,9 +15,19 @@
 
 namespace {
 
+// A subcommand ("serve", "invoke", ...) or --help/--version selects the command line;
+// no argument, or only GUI options such as --data-dir DIR, opens the window.
 [[maybe_unused]] bool wantsCli(int argc, char **argv)
 {
-    return argc > 1 && argv[1][0] != '\0';
+    if (argc < 2 || argv[1][0] == '\0')
+        return false;
+    const char *first = argv[1];
+    if (first[0] != '-')
+        return true;
+    for (const char *cliOption : {"--help", "-h", "--version", "-v", "--help-all"})
+        if (qstrcmp(first, cliOption) == 0)
+            return true;
+    return false;
 }
 
 } // namespace

@@ -10,8 +10,47 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace funcdesk::ui {
+
+namespace {
+
+int g_signalFd[2] = {-1, -1};
+
+void onTerminate(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalFd[0], &byte, 1); // async-signal-safe
+}
+
+// SIGTERM and SIGINT close the window the normal way, so the engine stops its
+// environments and the store flushes what it holds (the self-pipe trick).
+void quitOnTerminationSignals(QApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalFd) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalFd[1], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [notifier] {
+        char byte;
+        [[maybe_unused]] const auto n = ::read(g_signalFd[1], &byte, 1);
+        notifier->setEnabled(false);
+        QApplication::closeAllWindows();
+        QApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onTerminate;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGINT, &sa, nullptr);
+}
+
+} // namespace
 
 int runGui(int argc, char **argv)
 {
@@ -27,6 +66,7 @@ int runGui(int argc, char **argv)
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Use <dir> for functions and telemetry."),
                       QStringLiteral("dir")});
     parser.process(app);
+    quitOnTerminationSignals(app);
 
     Settings settings;
     applyTheme(app, settings.theme());
@@ -36,7 +76,7 @@ int runGui(int argc, char **argv)
     });
 
     const DataDir dataDir = DataDir::resolve(parser.value(QStringLiteral("data-dir")));
-    auto studio = Studio::open(dataDir, &settings);
+    auto studio = Studio::open(dataDir, &settings, /*seedExamples=*/true);
     if (!studio.ok()) {
         QMessageBox::critical(nullptr, QStringLiteral("Funcdesk"),
                               QCoreApplication::translate("funcdesk", "Funcdesk cannot open its data in %1:\n\n%2")

@@ -240,7 +240,7 @@ void MainWindow::updateStatus()
     m_lastTotalAtMs = now;
     m_rateStatus->setText(tr("%1 invocations/s").arg(rate, 0, 'f', rate < 10 ? 1 : 0));
     int active = 0;
-    for (const auto &e : m_studio->engine()->environments())
+    for (const auto &e : m_studio->environments())
         active += e.state != engine::EnvironmentState::Retired ? 1 : 0;
     m_envStatus->setText(tr("%n environment(s)", nullptr, active));
 }

@@ -16,6 +16,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QTimer>
+
+#include <mutex>
 
 namespace funcdesk::ui {
 
@@ -29,6 +32,13 @@ struct Studio::Private
     store::CostModel costModel;
     QThreadPool gitPool;
     QThreadPool storePool;
+
+    // Written on the engine thread, read on the GUI thread; the mutex is held only to
+    // copy or append.
+    mutable std::mutex envMutex;
+    QHash<QString, engine::EnvironmentInfo> environments; // live (not retired)
+    QList<engine::EnvironmentInfo> pendingChanges;
+    QTimer drainTimer;
 };
 
 namespace {
@@ -70,7 +80,28 @@ Studio::~Studio()
     d->service.reset(); // stops the API, the engine, then flushes the writer
 }
 
-Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *settings)
+namespace {
+
+// The example functions, each a folder with a function.json, as SourceFiles.
+Result<SourceFiles> readFolder(const QString &dir)
+{
+    SourceFiles files;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (path.contains(QStringLiteral("/__pycache__/")))
+            continue;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(QStringLiteral("IOError"), Studio::tr("cannot read %1").arg(path));
+        files.insert(QDir(dir).relativeFilePath(path), SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
+    }
+    return files;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *settings, bool seedExamples)
 {
     std::unique_ptr<Studio> s(new Studio);
     Private &p = *s->d;
@@ -103,13 +134,62 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
                 live->record(priced);
             },
             Qt::DirectConnection);
-    // Environment changes reach the GUI queued (a few per environment and invocation).
-    connect(eng, &engine::Engine::environmentChanged, s.get(), &Studio::environmentChanged, Qt::QueuedConnection);
+    Private *priv = &p;
+    connect(eng, &engine::Engine::environmentChanged, eng,
+            [priv](const engine::EnvironmentInfo &info) {
+                std::lock_guard lock(priv->envMutex);
+                if (info.state == engine::EnvironmentState::Retired)
+                    priv->environments.remove(info.id);
+                else
+                    priv->environments.insert(info.id, info);
+                if (priv->pendingChanges.size() < 20000) // a stalled GUI must not grow this forever
+                    priv->pendingChanges.append(info);
+            },
+            Qt::DirectConnection);
+    const auto existing = eng->environments(); // the ones that already exist (provisioned)
+    {
+        std::lock_guard lock(p.envMutex);
+        for (const auto &info : existing)
+            if (!p.environments.contains(info.id) && info.state != engine::EnvironmentState::Retired)
+                p.environments.insert(info.id, info); // a change reported meanwhile is newer
+    }
+    Studio *self = s.get();
+    connect(&p.drainTimer, &QTimer::timeout, self, [self] { self->drainEnvironmentChanges(); });
+    p.drainTimer.start(100);
     connect(p.service.get(), &api::Service::functionChanged, s.get(), &Studio::functionsChanged);
 
     p.versions = std::make_unique<VersionStore>(dataDir);
     p.gitPool.setMaxThreadCount(1);
     p.storePool.setMaxThreadCount(2);
+
+    const QString marker = dataDir.root + QStringLiteral("/examples-added");
+    if (seedExamples && !QFileInfo::exists(marker) && p.versions->functionNames().isEmpty()) {
+        VersionStore *versions = p.versions.get();
+        runAsync(&p.gitPool, self,
+                 [versions, marker]() -> QStringList {
+                     QStringList added;
+                     const QDir examples(resourcePath(QStringLiteral("examples")));
+                     for (const QString &name : examples.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                         auto files = readFolder(examples.filePath(name));
+                         if (!files.ok())
+                             continue;
+                         const auto runtime = runtimeFromName(
+                             QJsonDocument::fromJson(files->value(QStringLiteral("function.json")).content)
+                                 .object()
+                                 .value(QStringLiteral("runtime"))
+                                 .toString());
+                         if (runtime && versions->create(name, *runtime, *files, Studio::tr("Add the %1 example").arg(name)).ok())
+                             added.append(name);
+                     }
+                     QFile(marker).open(QIODevice::WriteOnly); // once per data dir, even if the user deletes them
+                     return added;
+                 },
+                 [self](QStringList added) {
+                     for (const QString &name : added)
+                         self->d->service->refreshFunction(name);
+                     Q_EMIT self->functionsChanged();
+                 });
+    }
     return s;
 }
 
@@ -124,6 +204,23 @@ QString Studio::functionUrl(const QString &function) const
     return QStringLiteral("http://") + address + QStringLiteral("/url/") + function + QLatin1Char('/');
 }
 engine::Engine *Studio::engine() const { return d->service->engine(); }
+
+QList<engine::EnvironmentInfo> Studio::environments() const
+{
+    std::lock_guard lock(d->envMutex);
+    return d->environments.values();
+}
+
+void Studio::drainEnvironmentChanges()
+{
+    QList<engine::EnvironmentInfo> changes;
+    {
+        std::lock_guard lock(d->envMutex);
+        changes.swap(d->pendingChanges);
+    }
+    for (const auto &info : std::as_const(changes))
+        Q_EMIT environmentChanged(info);
+}
 metrics::LiveMetrics *Studio::liveMetrics() const { return &d->live; }
 Settings *Studio::settings() const { return d->settings; }
 QThreadPool *Studio::gitPool() { return &d->gitPool; }
@@ -137,7 +234,7 @@ QString Studio::versionDir(const QString &name, int version) const
 void Studio::listFunctions(QObject *receiver, Callback<QList<FunctionSummary>> done)
 {
     VersionStore *versions = d->versions.get();
-    const auto environments = engine()->environments(); // a snapshot: cheap, thread-safe
+    const auto environments = this->environments(); // a snapshot that never waits on the engine
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QHash<QString, int> recentErrors;
     runAsync(&d->gitPool, receiver,

@@ -53,7 +53,9 @@ class Studio : public QObject
 public:
     // Opens (or creates) the data dir: takes its lock, starts the engine, the store writer
     // and the local API. Returns an Error (e.g. the data dir is in use) instead of a Studio.
-    static Result<std::unique_ptr<Studio>> open(const DataDir &dataDir, Settings *settings);
+    // seedExamples: on the first start of a data dir, add the example functions from
+    // resources/examples so a new user has something to run (the app does; tests do not).
+    static Result<std::unique_ptr<Studio>> open(const DataDir &dataDir, Settings *settings, bool seedExamples = false);
     ~Studio() override;
 
     const DataDir &dataDir() const;
@@ -61,6 +63,9 @@ public:
     QString apiError() const;         // why it did not
     QString functionUrl(const QString &function) const;
     engine::Engine *engine() const;
+    // The environments as last reported by the engine. Never waits on the engine thread
+    // (Engine::environments() does, which stalls the GUI while the engine is busy).
+    QList<engine::EnvironmentInfo> environments() const;
     metrics::LiveMetrics *liveMetrics() const;
     Settings *settings() const;
     QThreadPool *gitPool();   // serial: one git operation at a time
@@ -110,10 +115,13 @@ public:
 
 Q_SIGNALS:
     void functionsChanged();                                   // created, deleted, deployed, config saved
+    // State changes, delivered in batches every 100 ms (a busy engine changes states
+    // thousands of times a second; one queued event each would flood the GUI thread).
     void environmentChanged(const funcdesk::engine::EnvironmentInfo &info);
 
 private:
     Studio();
+    void drainEnvironmentChanges();
     struct Private;
     std::unique_ptr<Private> d;
 };

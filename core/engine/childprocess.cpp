@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -82,8 +83,12 @@ PreparedSpawn prepare(const SpawnSpec &spec)
 
 [[noreturn]] void runChild(const SpawnSpec &spec, const PreparedSpawn &p, int errFd)
 {
-    if (spec.newProcessGroup)
+    if (spec.newProcessGroup) {
         ::setpgid(0, 0);
+        // An environment must not outlive the engine even when the app is killed
+        // (SIGKILL, crash): the kernel kills it when the spawning (engine) thread ends.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    }
     if (spec.cgroupProcsFd >= 0 && ::write(spec.cgroupProcsFd, "0", 1) != 1)
         childFail(errFd, errno);
     // Handlers first (the engine's must never run here), then unblock what the parent
