@@ -6,6 +6,7 @@
 #include "settings/settings.h"
 #include "store/writer.h"
 #include "ui/charts/swimlanewidget.h"
+#include "ui/charts/timeserieschart.h"
 #include "ui/models/environmentmodel.h"
 #include "ui/models/functiontotalsmodel.h"
 #include "ui/models/logmodel.h"
@@ -144,6 +145,21 @@ void TestTelemetryPages::monitorStoredRange()
 
     page.setRangeIndex(3); // 7 days: same invocations, coarser buckets
     QTRY_COMPARE(strip->value(QStringLiteral("invocations")), QString::number(kHelloRecords));
+
+    // Live: counts from the ring buffer, percentiles from the store's last 5 minutes.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int i = 0; i < 10; ++i)
+        m_studio->liveMetrics()->record(record(QStringLiteral("hello"), now - 20'000 + i * 1000, i + 1));
+    page.setRangeIndex(0);
+    QTRY_COMPARE(strip->value(QStringLiteral("invocations")), QStringLiteral("10"));
+    TimeSeriesChart *duration = nullptr;
+    for (TimeSeriesChart *chart : page.findChildren<TimeSeriesChart *>())
+        if (chart->pointCount(QStringLiteral("Average")) >= 0)
+            duration = chart;
+    QVERIFY(duration);
+    QTRY_VERIFY(duration->pointCount(QStringLiteral("p99")) > 0); // the seeded last 5 min: one every 10 s
+    QVERIFY(duration->pointCount(QStringLiteral("Average")) > 0);
+    page.setRangeIndex(1);
 
     // Switching function while a query is out: the first function's answer is dropped.
     page.setFunction(QStringLiteral("never-invoked"));

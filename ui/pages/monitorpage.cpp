@@ -136,11 +136,12 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
         if (m_range->currentIndex() > 0)
             return refreshStored();
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        requestSummary(store::SeriesQuery{m_function, {}, now - kLiveSeconds * 1000LL, now, 1});
+        requestLivePercentiles(now);
         requestSlowest(now - kLiveSeconds * 1000LL);
     });
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
         ++m_generation;
+        m_livePercentiles.clear();
         m_strip->clearValues();
         m_slowest->clear();
         restartTimers();
@@ -156,6 +157,7 @@ void MonitorPage::setFunction(const QString &name)
         return;
     m_function = name;
     ++m_generation;
+    m_livePercentiles.clear();
     m_title->setText(name.isEmpty() ? tr("Monitor") : tr("Monitor: %1").arg(name));
     m_strip->clearValues();
     m_slowest->clear();
@@ -214,7 +216,7 @@ void MonitorPage::refresh()
         return refreshStored();
     refreshLive();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    requestSummary(store::SeriesQuery{m_function, {}, now - kLiveSeconds * 1000LL, now, 1});
+    requestLivePercentiles(now);
     requestSlowest(now - kLiveSeconds * 1000LL);
 }
 
@@ -275,6 +277,19 @@ void MonitorPage::requestSummary(const store::SeriesQuery &query)
     });
 }
 
+void MonitorPage::requestLivePercentiles(qint64 nowMs)
+{
+    // The ring buffer keeps no percentiles: the live chart's p50/p99 and the strip's come
+    // from the store's 1 s rollups of the same 5 minutes, refreshed every 5 s.
+    const store::SeriesQuery query{m_function, {}, nowMs - kLiveSeconds * 1000LL, nowMs, 1};
+    requestSummary(query);
+    const quint64 generation = m_generation;
+    m_studio->series(query, this, [this, generation](Result<QList<store::SeriesPoint>> r) {
+        if (generation == m_generation && r)
+            m_livePercentiles = std::move(*r);
+    });
+}
+
 void MonitorPage::requestSlowest(qint64 fromMs)
 {
     const quint64 generation = m_generation;
@@ -301,12 +316,12 @@ void MonitorPage::showPoints(const QList<store::SeriesPoint> &points, qint64 fro
                          seriesOf(tr("Errors"), palette::errors(), points, [](const P &p) { return double(p.errors); }),
                          seriesOf(tr("Throttles"), palette::throttles(), points, [](const P &p) { return double(p.throttles); })},
                         fromMs, toMs);
-    // Percentiles are not kept live: the live chart shows average and max, the stored
-    // ranges add p50 and p99 (empty series keep every name in place across ranges).
-    const QList<P> none;
+    // Percentiles are not kept live: live, p50 and p99 come from the store's last answer
+    // (up to 5 s behind the ring buffer's average and max).
+    const QList<P> &percentiles = live ? m_livePercentiles : points;
     m_duration->setSeries({seriesOf(tr("Average"), palette::average(), points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
-                           seriesOf(tr("p50"), palette::p50(), live ? none : points, [](const P &p) { return p.p50Ms; }, hasInvocations),
-                           seriesOf(tr("p99"), palette::p99(), live ? none : points, [](const P &p) { return p.p99Ms; }, hasInvocations),
+                           seriesOf(tr("p50"), palette::p50(), percentiles, [](const P &p) { return p.p50Ms; }, hasInvocations),
+                           seriesOf(tr("p99"), palette::p99(), percentiles, [](const P &p) { return p.p99Ms; }, hasInvocations),
                            seriesOf(tr("Max"), palette::errors().lighter(130), points, [](const P &p) { return p.maxDurationMs; }, hasInvocations)},
                           fromMs, toMs);
     m_cold->setSeries({seriesOf(tr("Cold starts"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); })},

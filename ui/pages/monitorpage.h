@@ -4,7 +4,8 @@
 // charts (invocations/errors/throttles, duration, cold starts, init duration, peak
 // concurrency, cost) and the slowest recent invocations.
 //
-// Live reads Studio::liveMetrics() on a 1 s timer; the other ranges ask Studio::series()
+// Live reads Studio::liveMetrics() on a 1 s timer (its p50/p99, which the ring buffer does
+// not keep, come from the store's 1 s rollups every 5 s); the other ranges ask Studio::series()
 // for store rollups on a 5 s timer with buckets chosen to keep each chart under ~1,500
 // points. Each chart gets one setSeries() call per refresh; nothing here hears about
 // single invocations. Timers run only while the page is visible; results of a previous
@@ -65,6 +66,7 @@ private:
     void refreshLive();
     void refreshStored();
     void requestSummary(const store::SeriesQuery &query);
+    void requestLivePercentiles(qint64 nowMs);
     void requestSlowest(qint64 fromMs);
     void showPoints(const QList<store::SeriesPoint> &points, qint64 fromMs, qint64 toMs, bool live);
     void showTotals(const RangeTotals &totals);
@@ -75,6 +77,7 @@ private:
     QString m_function;
     quint64 m_generation = 0;      // bumped on function/range change; stale results are dropped
     quint64 m_seriesInFlight = 0;  // generation of the store query out, 0 = none
+    QList<store::SeriesPoint> m_livePercentiles; // live range: the store's last 5 min at 1 s
     QTimer m_liveTimer;
     QTimer m_storeTimer;
 
