@@ -13,6 +13,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 preset="${PRESET:-dev}"
 jobs="${JOBS:-$(nproc)}"
+# Cache hits across checkouts (CI builds a fresh clone): paths relative to the root.
+export CCACHE_BASEDIR="$root"
+export CCACHE_NOHASHDIR=1
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git

@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
+#include "common/logging.h"
 #include "settings/settings.h"
 #include "ui/dialogs/commandpalette.h"
+#include "ui/dialogs/loaddialog.h"
 #include "ui/dialogs/newfunctiondialog.h"
 #include "ui/dialogs/settingsdialog.h"
 #include "ui/models/functionlistmodel.h"
@@ -20,6 +22,10 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QProgressDialog>
 #include <QDateTime>
 #include <QLabel>
 #include <QListWidget>
@@ -101,6 +107,7 @@ MainWindow::MainWindow(Studio *studio, QWidget *parent)
     connect(m_explorer, &FunctionExplorer::functionSelected, this, &MainWindow::selectFunction);
     connect(m_explorer, &FunctionExplorer::newFunctionRequested, this, &MainWindow::newFunction);
     connect(m_explorer, &FunctionExplorer::deleteRequested, this, &MainWindow::confirmDelete);
+    connect(m_explorer, &FunctionExplorer::renameRequested, this, &MainWindow::askRename);
     connect(m_dashboard, &DashboardPage::functionActivated, this, [this](const QString &name) {
         selectFunction(name);
         showFunctionTab(FunctionTab::Monitor);
@@ -165,6 +172,33 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     addAction(file, tr("&New function…"), QKeySequence::New, [this] { newFunction(); });
+    addAction(file, tr("Import from &zip…"), QKeySequence(), [this] {
+        const QString zip = QFileDialog::getOpenFileName(this, tr("Import a deployment package"), QString(),
+                                                         tr("Zip archives (*.zip)"));
+        if (zip.isEmpty())
+            return;
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Import from zip"), tr("Function name:"), QLineEdit::Normal,
+                                                   QFileInfo(zip).completeBaseName(), &ok);
+        if (ok && !name.trimmed().isEmpty())
+            importZip(zip, name.trimmed());
+    });
+    addAction(file, tr("Import from &git repository…"), QKeySequence(), [this] {
+        bool ok = false;
+        const QString url = QInputDialog::getText(this, tr("Import from git"),
+                                                  tr("Repository (path or file:// URL), optionally followed by a "
+                                                     "space and a branch, tag or commit:"),
+                                                  QLineEdit::Normal, QString(), &ok);
+        if (!ok || url.trimmed().isEmpty())
+            return;
+        const QStringList parts = url.trimmed().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        const QString subdirectory = QInputDialog::getText(this, tr("Import from git"),
+                                                           tr("Subdirectory holding the function (empty: the root):"));
+        const QString name = QInputDialog::getText(this, tr("Import from git"), tr("Function name:"), QLineEdit::Normal,
+                                                   QFileInfo(parts.first()).completeBaseName(), &ok);
+        if (ok && !name.trimmed().isEmpty())
+            importGit(parts.first(), parts.value(1), subdirectory.trimmed(), name.trimmed());
+    });
     file->addSeparator();
     addAction(file, tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), [this] {
         SettingsDialog dialog(m_studio->settings(), this);
@@ -188,7 +222,9 @@ void MainWindow::buildMenus()
         showFunctionTab(FunctionTab::Versions);
         m_versions->publish(QString());
     });
+    addAction(function, tr("&Load test…"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] { openLoadTest(); });
     function->addSeparator();
+    addAction(function, tr("&Rename function…"), QKeySequence(Qt::Key_F2), [this] { askRename(m_function); });
     addAction(function, tr("De&lete function…"), QKeySequence(), [this] { confirmDelete(m_function); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -382,6 +418,110 @@ void MainWindow::confirmDelete(const QString &name)
         showMessage(r.ok() ? tr("Deleted %1.").arg(name) : tr("Could not delete %1: %2").arg(name, r.error().message));
         refreshFunctions();
     });
+}
+
+void MainWindow::askRename(const QString &name)
+{
+    if (name.isEmpty())
+        return;
+    bool ok = false;
+    const QString newName = QInputDialog::getText(this, tr("Rename function"), tr("New name for “%1”:").arg(name),
+                                                  QLineEdit::Normal, name, &ok);
+    if (ok && !newName.trimmed().isEmpty() && newName.trimmed() != name)
+        renameFunction(name, newName.trimmed());
+}
+
+void MainWindow::renameFunction(const QString &name, const QString &newName)
+{
+    m_studio->renameFunction(name, newName, this, [this, name, newName](Result<bool> r) {
+        if (!r.ok()) {
+            showMessage(tr("Could not rename %1: %2").arg(name, r.error().message));
+            return;
+        }
+        showMessage(tr("Renamed %1 to %2.").arg(name, newName));
+        if (m_function == name) {
+            m_function.clear();
+            m_studio->listFunctions(this, [this, newName](Result<QList<FunctionSummary>> functions) {
+                if (functions.ok()) {
+                    m_functions->setFunctions(*functions);
+                    selectFunction(newName);
+                }
+            });
+        }
+    });
+}
+
+void MainWindow::importZip(const QString &zipPath, const QString &name)
+{
+    // Long work shows progress and can be cancelled: a cancelled import that completes
+    // anyway is removed again, so cancel always means "no new function".
+    auto *progress = new QProgressDialog(tr("Importing %1…").arg(QFileInfo(zipPath).fileName()), tr("Cancel"), 0, 0, this);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    QPointer<QProgressDialog> guard(progress);
+    auto cancelled = std::make_shared<bool>(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancelled] { *cancelled = true; });
+    m_studio->importZip(name, zipPath, this, [this, name, guard, cancelled](Result<QString> r) {
+        const bool wasCancelled = *cancelled; // before close(): closing a QProgressDialog emits canceled()
+        if (guard) {
+            guard->disconnect(this);
+            guard->close();
+        }
+        finishImport(name, r, wasCancelled);
+    });
+}
+
+void MainWindow::importGit(const QString &url, const QString &ref, const QString &subdirectory, const QString &name)
+{
+    auto *progress = new QProgressDialog(tr("Importing %1…").arg(url), tr("Cancel"), 0, 0, this);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    QPointer<QProgressDialog> guard(progress);
+    auto cancelled = std::make_shared<bool>(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancelled] { *cancelled = true; });
+    m_studio->importGit(name, url, ref, subdirectory, this, [this, name, guard, cancelled](Result<QString> r) {
+        const bool wasCancelled = *cancelled; // before close(): closing a QProgressDialog emits canceled()
+        if (guard) {
+            guard->disconnect(this);
+            guard->close();
+        }
+        finishImport(name, r, wasCancelled);
+    });
+}
+
+void MainWindow::finishImport(const QString &name, const Result<QString> &result, bool cancelled)
+{
+    if (!result.ok()) {
+        qCWarning(lcUi) << "import of" << name << "failed:" << result.error().toString();
+        QMessageBox::warning(this, tr("Import"), tr("Could not import %1:\n%2").arg(name, result.error().message));
+        return;
+    }
+    if (cancelled) {
+        m_studio->deleteFunction(name, this, [this, name](Result<bool>) { showMessage(tr("Import of %1 cancelled.").arg(name)); });
+        return;
+    }
+    showMessage(tr("Imported %1 and deployed it as $LATEST.").arg(name));
+    m_studio->listFunctions(this, [this, name](Result<QList<FunctionSummary>> functions) {
+        if (!functions.ok())
+            return;
+        m_functions->setFunctions(*functions);
+        selectFunction(name);
+    });
+}
+
+void MainWindow::openLoadTest()
+{
+    if (m_function.isEmpty()) {
+        showMessage(tr("Select a function to load test."));
+        return;
+    }
+    auto *dialog = new LoadDialog(m_studio, m_function, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_test->eventCheck().ok)
+        dialog->setPayload(m_test->eventText());
+    dialog->show();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -8,6 +8,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include "common/result.h"
+
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -49,6 +51,10 @@ public:
     FunctionListModel *functionModel() const { return m_functions; }
     void openCommandPalette();
     void newFunction(); // the dialog
+    void importZip(const QString &zipPath, const QString &name);
+    void importGit(const QString &url, const QString &ref, const QString &subdirectory, const QString &name);
+    void renameFunction(const QString &name, const QString &newName);
+    void openLoadTest();
 
     CodePage *codePage() const { return m_code; }
     TestPage *testPage() const { return m_test; }
@@ -66,6 +72,8 @@ private:
     void updateStatus();
     void showMessage(const QString &message);
     void confirmDelete(const QString &name);
+    void askRename(const QString &name);
+    void finishImport(const QString &name, const Result<QString> &result, bool cancelled);
     QAction *addAction(QMenu *menu, const QString &text, const QKeySequence &shortcut, std::function<void()> slot);
 
     Studio *m_studio;

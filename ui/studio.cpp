@@ -314,6 +314,48 @@ void Studio::deleteFunction(const QString &name, QObject *receiver, Callback<boo
              });
 }
 
+void Studio::renameFunction(const QString &name, const QString &newName, QObject *receiver, Callback<bool> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver,
+             [=]() -> Result<bool> {
+                 if (Status s = versions->renameFunction(name, newName); !s.ok())
+                     return s.error();
+                 return true;
+             },
+             [this, name, newName, done](Result<bool> r) {
+                 d->service->refreshFunction(name);
+                 d->service->refreshFunction(newName);
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
+void Studio::importZip(const QString &name, const QString &zipPath, QObject *receiver, Callback<QString> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->importFromZip(name, zipPath); },
+             [this, name, done](Result<QString> r) {
+                 if (r.ok())
+                     d->service->refreshFunction(name);
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
+void Studio::importGit(const QString &name, const QString &url, const QString &ref, const QString &subdirectory,
+                       QObject *receiver, Callback<QString> done)
+{
+    VersionStore *versions = d->versions.get();
+    runAsync(&d->gitPool, receiver, [=] { return versions->importFromGit(name, url, ref, subdirectory); },
+             [this, name, done](Result<QString> r) {
+                 if (r.ok())
+                     d->service->refreshFunction(name);
+                 done(std::move(r));
+                 Q_EMIT functionsChanged();
+             });
+}
+
 void Studio::deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();

@@ -79,6 +79,12 @@ public:
     void createFunction(const QString &name, Runtime runtime, const QString &templateId, QObject *receiver,
                         Callback<QString> done);
     void deleteFunction(const QString &name, QObject *receiver, Callback<bool> done);
+    void renameFunction(const QString &name, const QString &newName, QObject *receiver, Callback<bool> done);
+    // A new function from a zip (Lambda's deployment package) or a git repository
+    // (path or file:// URL, optional ref and subdirectory).
+    void importZip(const QString &name, const QString &zipPath, QObject *receiver, Callback<QString> done);
+    void importGit(const QString &name, const QString &url, const QString &ref, const QString &subdirectory,
+                   QObject *receiver, Callback<QString> done);
     void deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done);
     void saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done); // into the draft
     QString draftDir(const QString &name) const; // the working tree (edit files here)

@@ -3,6 +3,7 @@
 // result and logs -> publish -> alias with a weight -> diff.
 #include "settings/settings.h"
 #include "ui/dialogs/commandpalette.h"
+#include "ui/dialogs/loaddialog.h"
 #include "ui/mainwindow.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/codepage.h"
@@ -11,6 +12,7 @@
 #include "ui/studio.h"
 #include "ui/widgets/codeeditor.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -170,6 +172,68 @@ private Q_SLOTS:
     {
         QTRY_VERIFY_WITH_TIMEOUT(m_window->statusText().contains(QStringLiteral("API: http://127.0.0.1:")), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->statusText().contains(QStringLiteral("environment")), 5000);
+    }
+
+    void loadTestRunsEveryInvocation()
+    {
+        LoadDialog dialog(m_studio.get(), QStringLiteral("hello"));
+        dialog.setPlan(200, 4);
+        dialog.setPayload(QStringLiteral("{\"name\": \"load\"}"));
+        QSignalSpy finished(&dialog, &LoadDialog::finished);
+        dialog.start();
+        QVERIFY(dialog.isRunning());
+        QVERIFY(finished.wait(60000));
+        const LoadFigures f = dialog.figures();
+        QCOMPARE(f.started, 200);
+        QCOMPARE(f.completed, 200);
+        QCOMPARE(f.errors, 0);
+        QVERIFY(f.p50Ms > 0);
+        QVERIFY(f.p99Ms >= f.p50Ms);
+        QVERIFY(f.coldStarts <= 4); // at most one per environment in flight
+    }
+
+    void loadTestCancelStopsLaunching()
+    {
+        LoadDialog dialog(m_studio.get(), QStringLiteral("hello"));
+        dialog.setPlan(100000, 2);
+        QSignalSpy finished(&dialog, &LoadDialog::finished);
+        dialog.start();
+        QTRY_VERIFY(dialog.figures().completed >= 10);
+        dialog.cancel();
+        QVERIFY(finished.wait(20000));
+        QVERIFY(dialog.figures().started < 100000);
+        QCOMPARE(dialog.figures().completed, dialog.figures().started);
+    }
+
+    void importFromZipThenRename()
+    {
+        const QString zip = m_dir.filePath(QStringLiteral("package.zip"));
+        QProcess python;
+        python.start(QStringLiteral("python3"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("import sys, zipfile\n"
+                                     "z = zipfile.ZipFile(sys.argv[1], 'w')\n"
+                                     "z.writestr('index.js', 'exports.handler = async () => ({zipped: true});')\n"
+                                     "z.writestr('function.json', '{\"runtime\": \"nodejs20.x\", \"handler\": \"index.handler\"}')\n"
+                                     "z.close()\n"),
+                      zip});
+        QVERIFY(python.waitForFinished(20000));
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        QVERIFY(QFileInfo::exists(zip));
+        m_window->importZip(zip, QStringLiteral("zipped"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->functionModel()->rowOf(QStringLiteral("zipped")) >= 0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->currentFunction(), QStringLiteral("zipped"), 10000);
+
+        m_window->renameFunction(QStringLiteral("zipped"), QStringLiteral("unzipped"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->functionModel()->rowOf(QStringLiteral("unzipped")) >= 0, 20000);
+        QCOMPARE(m_window->functionModel()->rowOf(QStringLiteral("zipped")), -1);
+        TestPage *test = m_window->testPage();
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->currentFunction(), QStringLiteral("unzipped"), 10000);
+        QSignalSpy invoked(test, &TestPage::invoked);
+        test->setQualifier(QStringLiteral("$LATEST"));
+        test->invoke();
+        QVERIFY(invoked.wait(30000));
+        QVERIFY2(test->responseText().contains(QStringLiteral("zipped")), qPrintable(test->responseText()));
     }
 
 private:

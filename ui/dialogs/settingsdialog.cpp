@@ -127,8 +127,13 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     auto *columns = new QHBoxLayout;
     columns->addLayout(left);
     columns->addLayout(right);
+    auto *restartNote = new QLabel(tr("Runtime, engine and API settings take effect the next time Funcdesk starts; "
+                                      "pricing applies to new invocations after a restart too."), this);
+    restartNote->setWordWrap(true);
+    restartNote->setEnabled(false);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(columns);
+    layout->addWidget(restartNote);
     layout->addWidget(buttons);
 
     connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);

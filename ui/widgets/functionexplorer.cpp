@@ -110,6 +110,7 @@ FunctionExplorer::FunctionExplorer(FunctionListModel *model, QWidget *parent)
         menu.addAction(tr("New function…"), this, &FunctionExplorer::newFunctionRequested);
         if (index.isValid()) {
             const QString name = index.data(FunctionListModel::NameRole).toString();
+            menu.addAction(tr("Rename “%1”…").arg(name), this, [this, name] { Q_EMIT renameRequested(name); });
             menu.addAction(tr("Delete “%1”…").arg(name), this, [this, name] { Q_EMIT deleteRequested(name); });
         }
         menu.exec(m_view->viewport()->mapToGlobal(pos));

@@ -29,6 +29,7 @@ Q_SIGNALS:
     void functionSelected(const QString &name);
     void newFunctionRequested();
     void deleteRequested(const QString &name);
+    void renameRequested(const QString &name);
 
 private:
     FunctionListModel *m_model;
