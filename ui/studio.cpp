@@ -268,12 +268,40 @@ void Studio::listFunctions(QObject *receiver, Callback<QList<FunctionSummary>> d
              });
 }
 
+namespace {
+
+Result<bool> toBool(const Status &s)
+{
+    if (!s.ok())
+        return s.error();
+    return true;
+}
+
+// A change to functions' git repositories: `work` runs on the git worker; then the
+// Service re-registers the named functions with the engine ($LATEST now runs the new
+// commit and its old environments retire; a deleted function is unregistered), the
+// caller hears the result, and the window refreshes its list.
+template<typename T, typename Work>
+void gitChange(Studio *studio, api::Service *service, QStringList names, QObject *receiver, Work work,
+               Studio::Callback<T> done)
+{
+    runAsync(studio->gitPool(), receiver, std::move(work),
+             [studio, service, names, done](Result<T> r) {
+                 for (const QString &name : names)
+                     service->refreshFunction(name);
+                 done(std::move(r));
+                 Q_EMIT studio->functionsChanged();
+             });
+}
+
+} // namespace
+
 void Studio::createFunction(const QString &name, Runtime runtime, const QString &templateId, QObject *receiver,
                             Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
     const QString dir = resourcePath(QStringLiteral("templates/functions/") + runtimeName(runtime) + QLatin1Char('/') + templateId);
-    runAsync(&d->gitPool, receiver,
+    gitChange<QString>(this, d->service.get(), {name}, receiver,
              [=]() -> Result<QString> {
                  SourceFiles files;
                  QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
@@ -290,83 +318,44 @@ void Studio::createFunction(const QString &name, Runtime runtime, const QString 
                                       Studio::tr("no template “%1” for %2").arg(templateId, runtimeName(runtime)));
                  return versions->create(name, runtime, files, Studio::tr("Create %1 from the %2 template").arg(name, templateId));
              },
-             [this, name, done](Result<QString> r) {
-                 if (r.ok())
-                     d->service->refreshFunction(name);
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+             std::move(done));
 }
 
 void Studio::deleteFunction(const QString &name, QObject *receiver, Callback<bool> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver,
-             [=]() -> Result<bool> {
-                 if (Status s = versions->deleteFunction(name); !s.ok())
-                     return s.error();
-                 return true;
-             },
-             [this, name, done](Result<bool> r) {
-                 d->service->refreshFunction(name); // unregisters it; telemetry stays for the record
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+    // Telemetry stays for the record.
+    gitChange<bool>(this, d->service.get(), {name}, receiver, [=] { return toBool(versions->deleteFunction(name)); },
+                    std::move(done));
 }
 
 void Studio::renameFunction(const QString &name, const QString &newName, QObject *receiver, Callback<bool> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver,
-             [=]() -> Result<bool> {
-                 if (Status s = versions->renameFunction(name, newName); !s.ok())
-                     return s.error();
-                 return true;
-             },
-             [this, name, newName, done](Result<bool> r) {
-                 d->service->refreshFunction(name);
-                 d->service->refreshFunction(newName);
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+    gitChange<bool>(this, d->service.get(), {name, newName}, receiver,
+                    [=] { return toBool(versions->renameFunction(name, newName)); }, std::move(done));
 }
 
 void Studio::importZip(const QString &name, const QString &zipPath, QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->importFromZip(name, zipPath); },
-             [this, name, done](Result<QString> r) {
-                 if (r.ok())
-                     d->service->refreshFunction(name);
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+    gitChange<QString>(this, d->service.get(), {name}, receiver, [=] { return versions->importFromZip(name, zipPath); },
+                       std::move(done));
 }
 
 void Studio::importGit(const QString &name, const QString &url, const QString &ref, const QString &subdirectory,
                        QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->importFromGit(name, url, ref, subdirectory); },
-             [this, name, done](Result<QString> r) {
-                 if (r.ok())
-                     d->service->refreshFunction(name);
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+    gitChange<QString>(this, d->service.get(), {name}, receiver,
+                       [=] { return versions->importFromGit(name, url, ref, subdirectory); }, std::move(done));
 }
 
 void Studio::deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->deploy(name, message); },
-             [this, name, done](Result<QString> r) {
-                 // $LATEST now runs this commit; its old environments retire.
-                 if (r.ok())
-                     d->service->refreshFunction(name);
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+    gitChange<QString>(this, d->service.get(), {name}, receiver, [=] { return versions->deploy(name, message); },
+                       std::move(done));
 }
 
 void Studio::saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done)
