@@ -116,6 +116,10 @@ MainWindow::MainWindow(Studio *studio, QWidget *parent)
         showPage(Page::Logs);
         m_logs->showRequest(requestId);
     });
+    connect(m_monitor, &MonitorPage::requestActivated, this, [this](const QString &requestId) {
+        showPage(Page::Logs);
+        m_logs->showRequest(requestId);
+    });
     connect(m_logs, &LogsPage::requestActivated, this, [this](const QString &) {
         if (!m_function.isEmpty())
             showFunctionTab(FunctionTab::Test);

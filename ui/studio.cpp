@@ -37,6 +37,7 @@ struct Studio::Private
     // copy or append.
     mutable std::mutex envMutex;
     QHash<QString, engine::EnvironmentInfo> environments; // live (not retired)
+    QHash<QString, int> busyPerFunction;
     QList<engine::EnvironmentInfo> pendingChanges;
     QTimer drainTimer;
 };
@@ -138,6 +139,20 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     connect(eng, &engine::Engine::environmentChanged, eng,
             [priv](const engine::EnvironmentInfo &info) {
                 std::lock_guard lock(priv->envMutex);
+                // Busy environments per function are its concurrency: sample it for the
+                // live charts whenever an environment enters or leaves Busy.
+                const auto previous = priv->environments.constFind(info.id);
+                const bool wasBusy = previous != priv->environments.constEnd()
+                    && previous->state == engine::EnvironmentState::Busy;
+                const bool isBusy = info.state == engine::EnvironmentState::Busy;
+                if (wasBusy != isBusy) {
+                    const qint64 second = QDateTime::currentSecsSinceEpoch();
+                    for (const QString &key : {info.function, QString()}) { // "" = all functions
+                        int &busy = priv->busyPerFunction[key];
+                        busy = std::max(0, busy + (isBusy ? 1 : -1));
+                        priv->live.sampleConcurrency(key, busy, second);
+                    }
+                }
                 if (info.state == engine::EnvironmentState::Retired)
                     priv->environments.remove(info.id);
                 else

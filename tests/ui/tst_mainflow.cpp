@@ -12,6 +12,7 @@
 #include "ui/studio.h"
 #include "ui/widgets/codeeditor.h"
 
+#include <QDateTime>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -190,6 +191,14 @@ private Q_SLOTS:
         QVERIFY(f.p50Ms > 0);
         QVERIFY(f.p99Ms >= f.p50Ms);
         QVERIFY(f.coldStarts <= 4); // at most one per environment in flight
+
+        // The live charts saw the concurrency: busy environments sampled per second.
+        const auto series = m_studio->liveMetrics()->snapshot(QStringLiteral("hello"), 120,
+                                                              QDateTime::currentSecsSinceEpoch());
+        int peak = 0;
+        for (const auto &p : series.points)
+            peak = std::max(peak, p.peakConcurrency);
+        QVERIFY2(peak >= 1 && peak <= 4, qPrintable(QString::number(peak)));
     }
 
     void loadTestCancelStopsLaunching()
