@@ -32,6 +32,7 @@ CodePage::CodePage(Studio *studio, QWidget *parent)
     m_tree->setHeaderHidden(true);
     for (int c = 1; c < m_files->columnCount(); ++c)
         m_tree->hideColumn(c);
+    m_versionBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
     m_tabs->setExpanding(false);
