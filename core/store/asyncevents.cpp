@@ -52,15 +52,7 @@ AsyncEvent fromRow(const Statement &s)
 
 Result<QList<AsyncEvent>> collect(Statement &stmt)
 {
-    QList<AsyncEvent> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.append(fromRow(stmt));
-    }
+    return collectRows<AsyncEvent>(stmt, fromRow);
 }
 
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }

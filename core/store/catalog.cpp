@@ -11,20 +11,6 @@ namespace {
 qint64 orNow(qint64 ms) { return ms > 0 ? ms : QDateTime::currentMSecsSinceEpoch(); }
 QString nullIfEmpty(const QString &s) { return s.isEmpty() ? QString() : s; }
 
-template<typename T, typename F>
-Result<QList<T>> collect(Statement &stmt, F fromRow)
-{
-    QList<T> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.append(fromRow(stmt));
-    }
-}
-
 FunctionRow functionFromRow(const Statement &s)
 {
     return FunctionRow{s.text(0), s.text(1), s.text(2), int(s.int64(3)), int(s.int64(4)), s.text(5), s.text(6), s.int64(7)};
@@ -67,7 +53,7 @@ Result<std::optional<FunctionRow>> functionRow(Connection &conn, const QString &
     if (!stmt)
         return stmt.error();
     stmt->bind(1, name);
-    auto rows = collect<FunctionRow>(*stmt, functionFromRow);
+    auto rows = collectRows<FunctionRow>(*stmt, functionFromRow);
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<FunctionRow>() : std::optional<FunctionRow>(rows->first());
@@ -79,7 +65,7 @@ Result<QList<FunctionRow>> listFunctions(Connection &conn)
                              "updated_ms FROM functions ORDER BY name");
     if (!stmt)
         return stmt.error();
-    return collect<FunctionRow>(*stmt, functionFromRow);
+    return collectRows<FunctionRow>(*stmt, functionFromRow);
 }
 
 Status deleteFunction(Connection &conn, const QString &name)
@@ -112,7 +98,7 @@ Result<QList<VersionRow>> listVersions(Connection &conn, const QString &function
     if (!stmt)
         return stmt.error();
     stmt->bind(1, function);
-    return collect<VersionRow>(*stmt, [](const Statement &s) {
+    return collectRows<VersionRow>(*stmt, [](const Statement &s) {
         return VersionRow{s.text(0), int(s.int64(1)), s.text(2), s.int64(3), s.text(4)};
     });
 }
@@ -136,7 +122,7 @@ Result<QList<AliasRow>> listAliases(Connection &conn, const QString &function)
     if (!stmt)
         return stmt.error();
     stmt->bind(1, function);
-    return collect<AliasRow>(*stmt, [](const Statement &s) {
+    return collectRows<AliasRow>(*stmt, [](const Statement &s) {
         return AliasRow{s.text(0), s.text(1), s.text(2), s.text(3), s.real(4), s.text(5)};
     });
 }
@@ -163,7 +149,7 @@ Result<std::optional<TestEvent>> testEvent(Connection &conn, const QString &func
     if (!stmt)
         return stmt.error();
     stmt->bind(1, function).bind(2, name);
-    auto rows = collect<TestEvent>(*stmt, testEventFromRow);
+    auto rows = collectRows<TestEvent>(*stmt, testEventFromRow);
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<TestEvent>() : std::optional<TestEvent>(rows->first());
@@ -176,7 +162,7 @@ Result<QList<TestEvent>> listTestEvents(Connection &conn, const QString &functio
     if (!stmt)
         return stmt.error();
     stmt->bind(1, function);
-    return collect<TestEvent>(*stmt, testEventFromRow);
+    return collectRows<TestEvent>(*stmt, testEventFromRow);
 }
 
 Status deleteTestEvent(Connection &conn, const QString &function, const QString &name)

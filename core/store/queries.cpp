@@ -52,28 +52,12 @@ LogLine lineFromRow(const Statement &s)
 
 Result<QList<InvocationRecord>> collectRecords(Statement &stmt)
 {
-    QList<InvocationRecord> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.append(recordFromRow(stmt));
-    }
+    return collectRows<InvocationRecord>(stmt, recordFromRow);
 }
 
 Result<QList<LogLine>> collectLines(Statement &stmt)
 {
-    QList<LogLine> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.append(lineFromRow(stmt));
-    }
+    return collectRows<LogLine>(stmt, lineFromRow);
 }
 
 // Rollup rows of a query, ordered by ts. Bind: ?1 from (s), ?2 to (s), ?3 function, ?4 version.

@@ -12,6 +12,8 @@
 
 #include "common/result.h"
 
+#include <QList>
+
 #include <QByteArray>
 #include <QString>
 
@@ -141,6 +143,21 @@ private:
 // The calling thread's connection to `path`, opened on first use with `options` and
 // closed when the thread ends. Returns an error (and does not cache) if opening fails.
 Result<Connection *> threadConnection(const QString &path, const OpenOptions &options = {});
+
+// Every remaining row of `stmt`, each turned into a T by `fromRow(const Statement &)`.
+template<typename T, typename FromRow>
+Result<QList<T>> collectRows(Statement &stmt, FromRow fromRow)
+{
+    QList<T> out;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        out.append(fromRow(stmt));
+    }
+}
 
 // Whether the linked SQLite has FTS5.
 bool hasFts5();
