@@ -1,5 +1,7 @@
 #include "costpage.h"
 
+#include "ui/widgets/labels.h"
+
 #include "settings/settings.h"
 #include "ui/charts/timeserieschart.h"
 #include "ui/models/functiontotalsmodel.h"
@@ -59,10 +61,7 @@ CostPage::CostPage(Studio *studio, QWidget *parent)
       m_pricing(new QLabel(this))
 {
     auto *title = new QLabel(tr("Cost"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makePageTitle(title);
     for (const RangePreset &r : costRanges())
         m_range->addItem(r.label);
     m_range->setCurrentIndex(1);

@@ -1,5 +1,7 @@
 #include "dashboardpage.h"
 
+#include "ui/widgets/labels.h"
+
 #include "ui/charts/timeserieschart.h"
 #include "ui/models/functiontotalsmodel.h"
 #include "ui/pages/summarystrip.h"
@@ -36,14 +38,6 @@ QList<TotalsRange> totalsRanges()
             {DashboardPage::tr("All retained"), 0}};
 }
 
-QLabel *mutedLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QPalette p = label->palette();
-    p.setColor(QPalette::WindowText, p.color(QPalette::PlaceholderText));
-    label->setPalette(p);
-    return label;
-}
 } // namespace
 
 DashboardPage::DashboardPage(Studio *studio, QWidget *parent)
@@ -61,10 +55,7 @@ DashboardPage::DashboardPage(Studio *studio, QWidget *parent)
       m_proxy(new QSortFilterProxyModel(this))
 {
     auto *title = new QLabel(tr("Dashboard"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makePageTitle(title);
     for (const TotalsRange &r : totalsRanges())
         m_range->addItem(r.label);
     m_range->setCurrentIndex(1);

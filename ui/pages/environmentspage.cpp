@@ -1,5 +1,7 @@
 #include "environmentspage.h"
 
+#include "ui/widgets/labels.h"
+
 #include "ui/charts/swimlanewidget.h"
 #include "ui/models/environmentmodel.h"
 #include "ui/studio.h"
@@ -67,10 +69,7 @@ EnvironmentsPage::EnvironmentsPage(Studio *studio, QWidget *parent)
       m_proxy(new QSortFilterProxyModel(this))
 {
     auto *title = new QLabel(tr("Execution environments"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makePageTitle(title);
     auto *top = new QHBoxLayout;
     top->addWidget(title);
     top->addStretch(1);

@@ -1,5 +1,7 @@
 #include "logspage.h"
 
+#include "ui/widgets/labels.h"
+
 #include "ui/models/logmodel.h"
 #include "ui/studio.h"
 
@@ -112,10 +114,7 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
     m_stack->addWidget(m_empty);
 
     auto *title = new QLabel(tr("Logs"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makePageTitle(title);
     auto *top = new QHBoxLayout;
     top->addWidget(title);
     top->addStretch(1);

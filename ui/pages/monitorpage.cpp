@@ -1,5 +1,7 @@
 #include "monitorpage.h"
 
+#include "ui/widgets/labels.h"
+
 #include "ui/charts/timeserieschart.h"
 #include "ui/pages/summarystrip.h"
 #include "ui/pages/telemetry.h"
@@ -23,15 +25,6 @@ constexpr int kLiveSeconds = 300;
 constexpr int kSlowestScanned = 500; // the slowest are picked among this many recent invocations
 constexpr int kSlowestShown = 10;
 enum SlowestColumn { StartedCol, DurationCol, InitCol, MemoryCol, StatusCol, TriggerCol, RequestCol, SlowestColumns };
-
-QLabel *mutedLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QPalette p = label->palette();
-    p.setColor(QPalette::WindowText, p.color(QPalette::PlaceholderText));
-    label->setPalette(p);
-    return label;
-}
 
 QString bucketText(int resolutionSeconds)
 {
@@ -60,10 +53,7 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
       m_cost(new TimeSeriesChart(tr("Cost"), tr("USD"))),
       m_slowest(new QTreeWidget)
 {
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    makePageTitle(m_title);
     for (const RangePreset &r : monitorRanges())
         m_range->addItem(r.label);
     m_range->setAccessibleName(tr("Time range"));
