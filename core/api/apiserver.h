@@ -6,7 +6,7 @@
 //   GET    /2015-03-31/functions                           ListFunctions (Marker, MaxItems)
 //   POST   /2015-03-31/functions                           CreateFunction (Code.ZipFile base64)
 //   GET    /2015-03-31/functions/{name}                    GetFunction (Qualifier)
-//   DELETE /2015-03-31/functions/{name}                    DeleteFunction
+//   DELETE /2015-03-31/functions/{name}                    DeleteFunction (Qualifier: that version only)
 //   GET    /2015-03-31/functions/{name}/configuration      GetFunctionConfiguration
 //   PUT    /2015-03-31/functions/{name}/configuration      UpdateFunctionConfiguration
 //   PUT    /2015-03-31/functions/{name}/code               UpdateFunctionCode (ZipFile, Publish)
@@ -94,6 +94,7 @@ private:
     WireResponse createFunction(const HttpRequest &request);
     WireResponse getFunction(const HttpRequest &request, const QString &name, bool configurationOnly);
     WireResponse deleteFunction(const HttpRequest &request, const QString &name);
+    WireResponse deleteVersion(const QString &name, const QString &qualifier);
     WireResponse updateConfiguration(const HttpRequest &request, const QString &name);
     WireResponse updateCode(const HttpRequest &request, const QString &name);
     WireResponse publishVersion(const HttpRequest &request, const QString &name);

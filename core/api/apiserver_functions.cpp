@@ -240,15 +240,35 @@ WireResponse ApiServer::deleteFunction(const HttpRequest &request, const QString
         return errorResponse(ref.error());
     if (!m_catalog->exists(ref->name))
         return errorResponse(functionNotFound(ref->name));
-    if (!ref->qualifier.isEmpty()) {
-        return errorResponse(QLatin1String(errors::InvalidParameterValue),
-                             QStringLiteral("Deleting a single version is not supported: versions are git tags in the function's history."));
-    }
+    if (!ref->qualifier.isEmpty())
+        return deleteVersion(ref->name, ref->qualifier);
     const Status s = m_catalog->store().deleteFunction(ref->name);
     m_catalog->forget(ref->name);
     Q_EMIT functionChanged(ref->name);
     if (!s.ok())
         return fromError(s.error());
+    WireResponse r;
+    r.status = 204;
+    return r;
+}
+
+// DeleteFunction with a Qualifier: that published version only. The answers are the ones
+// the live service gives (its API reference documents none of them): $LATEST and alias
+// names are refused with 400, a version an alias routes to with 409 naming the aliases, and
+// deleting a version that does not exist is a no-op (204), not a 404.
+WireResponse ApiServer::deleteVersion(const QString &name, const QString &qualifier)
+{
+    if (qualifier == QLatin1String("$LATEST")) {
+        return errorResponse(QLatin1String(errors::InvalidParameterValue),
+                             QStringLiteral("$LATEST version cannot be deleted without deleting the function."));
+    }
+    if (!isVersionNumber(qualifier))
+        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Deletion of aliases is not currently supported."));
+    const Status s = m_catalog->deleteVersion(name, qualifier.toInt());
+    if (!s.ok() && s.error().type != QLatin1String(errors::ResourceNotFound))
+        return fromError(s.error());
+    if (s.ok())
+        Q_EMIT functionChanged(name);
     WireResponse r;
     r.status = 204;
     return r;

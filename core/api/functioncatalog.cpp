@@ -4,6 +4,8 @@
 #include "common/ids.h"
 #include "engine/engine.h"
 
+#include <algorithm>
+
 namespace funcdesk::api {
 
 namespace {
@@ -66,6 +68,17 @@ Status FunctionCatalog::refresh(const QString &name)
     Result<QList<VersionInfo>> versions = m_store.versions(name);
     if (!versions.ok())
         return versions.error();
+    // Versions deleted behind the catalog's back (the GUI's own git work): their
+    // environments retire.
+    for (auto it = e.versions.begin(); it != e.versions.end();) {
+        const int n = it.key();
+        if (std::none_of(versions->cbegin(), versions->cend(), [n](const VersionInfo &v) { return v.number == n; })) {
+            m_engine->unregisterFunction(name, QString::number(n));
+            it = e.versions.erase(it);
+        } else {
+            ++it;
+        }
+    }
     for (const VersionInfo &v : *versions) {
         if (e.versions.contains(v.number))
             continue; // versions are immutable
@@ -88,6 +101,21 @@ void FunctionCatalog::forget(const QString &name)
 {
     if (m_functions.remove(name) > 0)
         m_engine->unregisterFunction(name);
+}
+
+Status FunctionCatalog::deleteVersion(const QString &name, int version)
+{
+    auto it = m_functions.find(name);
+    if (it == m_functions.end())
+        return functionNotFound(name);
+    // The store refuses first (no such version, aliases route to it), so a refusal leaves
+    // the version running. Invocations resolve their qualifier on this thread: none picks
+    // the version once this returns.
+    if (Status s = m_store.deleteVersion(name, version); !s.ok())
+        return s;
+    it->versions.remove(version);
+    m_engine->unregisterFunction(name, QString::number(version));
+    return {};
 }
 
 QStringList FunctionCatalog::names() const

@@ -36,6 +36,9 @@ public:
     Status refresh(const QString &name);
     // The function is gone: unregister it from the engine and drop it.
     void forget(const QString &name);
+    // Deletes one published version (VersionStore::deleteVersion, same errors) and retires
+    // its environments. refresh() also drops versions the store no longer has.
+    Status deleteVersion(const QString &name, int version);
 
     bool exists(const QString &name) const { return m_functions.contains(name); }
     QStringList names() const; // sorted

@@ -1,7 +1,8 @@
 #pragma once
 // Function repositories: one git repository per function under DataDir::functionRepo(name),
 // whose working tree is the `$LATEST` draft (DESIGN.md "Words"). Deploy commits the draft;
-// publish tags the deployed commit as version N (tag "vN") and exports its tree read-only.
+// publish tags the deployed commit as version N (tag "vN") and exports its tree read-only;
+// deleting a version moves its tag to refs/funcdesk/deleted-versions/vN (numbers stay taken).
 // The engine only ever runs exports, never the draft:
 //   $LATEST   -> DataDir::versions()/<name>/latest-<12 hex of the deployed commit>/
 //   version N -> DataDir::versions()/<name>/<N>/
@@ -119,6 +120,12 @@ public:
     // when the deployed commit already is the newest version's.
     Result<VersionInfo> publish(const QString &name, const QString &description = {});
     Result<QList<VersionInfo>> versions(const QString &name) const;
+    // Deletes one published version (Lambda's DeleteFunction with a Qualifier): its tag and
+    // its export go, its commit stays in the history, and the tag object is kept under
+    // refs/funcdesk/deleted-versions/vN, so publish never hands the number out again (Lambda
+    // does not reuse version numbers). NotFound when there is no such version; Conflict,
+    // naming them, when aliases route to it. The engine must be told (its environments retire).
+    Status deleteVersion(const QString &name, int version);
     // Version N's manifest with codeDir = its export (re-created if missing), version "N".
     Result<FunctionConfig> versionConfig(const QString &name, int version);
 

@@ -79,6 +79,31 @@ Result<FunctionConfig> exportVersion(const DataDir &dataDir, git_repository *rep
     return config;
 }
 
+// Where a deleted version's tag is kept: out of refs/tags (so it is no version any more),
+// still reachable (its description and date stay in the repository), its number taken.
+constexpr const char kDeletedVersionsPrefix[] = "refs/funcdesk/deleted-versions/v";
+
+// The highest version number ever published, deleted ones included (0: none).
+Result<int> highestVersionEver(git_repository *repo, const QList<VersionInfo> &existing)
+{
+    int highest = existing.isEmpty() ? 0 : existing.last().number;
+    git::StrArray refs;
+    const int rc = git_reference_list(refs.get(), repo);
+    if (rc != 0)
+        return git::lastError(QStringLiteral("listing references"), rc);
+    const QString prefix = QLatin1String(kDeletedVersionsPrefix);
+    for (size_t i = 0; i < refs.size(); ++i) {
+        const QString ref = refs.at(i);
+        if (!ref.startsWith(prefix))
+            continue;
+        bool ok = false;
+        const int n = QStringView(ref).mid(prefix.size()).toInt(&ok);
+        if (ok && n > highest)
+            highest = n;
+    }
+    return highest;
+}
+
 QString versionExists(const QList<VersionInfo> &versions, const QString &v)
 {
     if (v == QLatin1String("$LATEST"))
@@ -105,7 +130,10 @@ Result<VersionInfo> VersionStore::publish(const QString &name, const QString &de
     if (!existing->isEmpty() && existing->last().commitId == headId)
         return verr(E::NothingToPublish, QStringLiteral("nothing to publish: version %1 of %2 already is the deployed code")
                                              .arg(existing->last().number).arg(name));
-    const int n = existing->isEmpty() ? 1 : existing->last().number + 1;
+    const Result<int> highest = highestVersionEver(repo->get(), *existing);
+    if (!highest.ok())
+        return highest.error();
+    const int n = *highest + 1;
     const QByteArray tagName = QStringLiteral("v%1").arg(n).toUtf8();
     git::Signature sig;
     int rc = git_signature_now(sig.out(), m_authorName.toUtf8().constData(), m_authorEmail.toUtf8().constData());
@@ -135,6 +163,51 @@ Result<QList<VersionInfo>> VersionStore::versions(const QString &name) const
     if (!repo.ok())
         return repo.error();
     return listVersions(repo->get());
+}
+
+Status VersionStore::deleteVersion(const QString &name, int version)
+{
+    Result<git::Repository> repo = detail::openFunction(m_dataDir, name);
+    if (!repo.ok())
+        return repo.error();
+    if (version <= 0)
+        return verr(E::InvalidParameter, QStringLiteral("version: must be a positive number, got %1").arg(version));
+    const QString number = QString::number(version);
+    Result<QList<VersionInfo>> existing = listVersions(repo->get());
+    if (!existing.ok())
+        return existing.error();
+    if (!versionExists(*existing, number).isEmpty())
+        return verr(E::NotFound, QStringLiteral("Function not found: %1:%2").arg(name, number));
+    // Aliases never point at a missing version: refuse, as Lambda does, naming them.
+    Result<QList<AliasConfig>> aliases = aliasList(name);
+    if (!aliases.ok())
+        return aliases.error();
+    QStringList users;
+    for (const AliasConfig &a : std::as_const(*aliases)) {
+        if (a.functionVersion == number || a.additionalVersion == number)
+            users.append(a.name);
+    }
+    if (!users.isEmpty())
+        return verr(E::Conflict, QStringLiteral("Unable to delete version because the following aliases reference it: [%1]")
+                                     .arg(users.join(QStringLiteral(", "))));
+
+    const QByteArray tagRef = QStringLiteral("refs/tags/v%1").arg(version).toUtf8();
+    const QByteArray keptRef = QByteArray(kDeletedVersionsPrefix) + number.toUtf8();
+    git::Reference tag;
+    int rc = git_reference_lookup(tag.out(), repo->get(), tagRef.constData());
+    git::Reference kept;
+    if (rc == 0) {
+        const QByteArray log = QStringLiteral("delete version %1").arg(version).toUtf8();
+        rc = git_reference_create(kept.out(), repo->get(), keptRef.constData(), git_reference_target(tag.get()), 1,
+                                  log.constData());
+    }
+    if (rc == 0)
+        rc = git_reference_delete(tag.get());
+    if (rc != 0)
+        return git::lastError(QStringLiteral("deleting version %1 of %2").arg(number, name), rc);
+    // The version is gone once its tag is; a lingering export is only disk space (and a
+    // missing export is never re-created for a version that has no tag).
+    return treefiles::removeTree(m_dataDir.versions() + QLatin1Char('/') + name + QLatin1Char('/') + number);
 }
 
 Result<FunctionConfig> VersionStore::versionConfig(const QString &name, int version)

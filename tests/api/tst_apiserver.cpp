@@ -4,6 +4,7 @@
 #include "api/lambdawire.h"
 #include "common/ids.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QStandardPaths>
 
@@ -280,6 +281,82 @@ private Q_SLOTS:
         QCOMPARE(r.status, 204);
         r = call("GET", QStringLiteral("/2015-03-31/functions/ver/aliases/live"));
         QCOMPARE(r.status, 404);
+    }
+
+    void deleteOneVersion()
+    {
+        QVERIFY(stack.addPython(QStringLiteral("pruned")));
+        const QString base = QStringLiteral("/2015-03-31/functions/pruned");
+        for (const char *description : {"one", "two", "three"}) {
+            QCOMPARE(call("PUT", base + QStringLiteral("/configuration"),
+                          QByteArrayLiteral("{\"Description\":\"") + description + QByteArrayLiteral("\"}")).status, 200);
+            QCOMPARE(call("POST", base + QStringLiteral("/versions")).status, 201);
+        }
+        QCOMPARE(call("POST", base + QStringLiteral("/aliases"), QByteArrayLiteral("{\"Name\":\"live\",\"FunctionVersion\":\"1\"}")).status, 201);
+        // Version 2 has a warm environment.
+        Reply r = call("POST", base + QStringLiteral("/invocations?Qualifier=2"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("2"));
+        auto liveEnvironments = [this](const QString &version) {
+            int n = 0;
+            for (const engine::EnvironmentInfo &e : stack.engine->environments())
+                n += e.function == QLatin1String("pruned") && e.version == version && e.state != engine::EnvironmentState::Retired;
+            return n;
+        };
+        QCOMPARE(liveEnvironments(QStringLiteral("2")), 1);
+
+        r = call("DELETE", base + QStringLiteral("?Qualifier=%24LATEST"));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.errorType(), QStringLiteral("InvalidParameterValueException"));
+        QCOMPARE(r.json().value(QStringLiteral("Message")).toString(), QStringLiteral("$LATEST version cannot be deleted without deleting the function."));
+        r = call("DELETE", base + QStringLiteral("?Qualifier=live"));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.errorType(), QStringLiteral("InvalidParameterValueException"));
+        QCOMPARE(r.json().value(QStringLiteral("Message")).toString(), QStringLiteral("Deletion of aliases is not currently supported."));
+        r = call("DELETE", base + QStringLiteral("?Qualifier=1"));
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.errorType(), QStringLiteral("ResourceConflictException"));
+        QCOMPARE(r.json().value(QStringLiteral("Message")).toString(), QStringLiteral("Unable to delete version because the following aliases reference it: [live]"));
+        QCOMPARE(call("POST", QStringLiteral("/2015-03-31/functions/pruned:live/invocations"), QByteArrayLiteral("{}")).status, 200);
+
+        // That version only: gone from the API, the engine and the disk; its environment retires.
+        r = call("DELETE", base + QStringLiteral("?Qualifier=2"));
+        QCOMPARE(r.status, 204);
+        QVERIFY(r.body.isEmpty());
+        QCOMPARE(call("GET", base + QStringLiteral("?Qualifier=2")).status, 404);
+        r = call("POST", base + QStringLiteral("/invocations?Qualifier=2"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.errorType(), QStringLiteral("ResourceNotFoundException"));
+        QTRY_COMPARE_WITH_TIMEOUT(liveEnvironments(QStringLiteral("2")), 0, 5000);
+        for (const FunctionConfig &c : stack.engine->functions())
+            QVERIFY(!(c.name == QLatin1String("pruned") && c.version == QLatin1String("2")));
+        QVERIFY(!QFileInfo::exists(stack.store->dataDir().versions() + QStringLiteral("/pruned/2")));
+        auto versions = [this, &base] {
+            QStringList out;
+            const QJsonArray list = call("GET", base + QStringLiteral("/versions")).json().value(QStringLiteral("Versions")).toArray();
+            for (const QJsonValue &v : list)
+                out.append(v.toObject().value(QStringLiteral("Version")).toString());
+            return out;
+        };
+        QCOMPARE(versions(), (QStringList{QStringLiteral("$LATEST"), QStringLiteral("1"), QStringLiteral("3")}));
+        QCOMPARE(stack.store->history(QStringLiteral("pruned"))->size(), 4); // create + three deploys: history is kept
+        r = call("POST", base + QStringLiteral("/invocations?Qualifier=3"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.header("X-Amz-Executed-Version"), QByteArray("3"));
+        QCOMPARE(call("POST", base + QStringLiteral("/invocations"), QByteArrayLiteral("{}")).status, 200);
+
+        // As on Lambda, a version that is not there is a no-op; the function must exist.
+        QCOMPARE(call("DELETE", base + QStringLiteral("?Qualifier=2")).status, 204);
+        QCOMPARE(call("DELETE", base + QStringLiteral("?Qualifier=99")).status, 204);
+        QCOMPARE(versions().size(), 3);
+        r = call("DELETE", QStringLiteral("/2015-03-31/functions/nosuchfn?Qualifier=1"));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.errorType(), QStringLiteral("ResourceNotFoundException"));
+
+        // The qualifier in the name works too; and numbers are not handed out again.
+        QCOMPARE(call("DELETE", QStringLiteral("/2015-03-31/functions/pruned:3")).status, 204);
+        QCOMPARE(versions(), (QStringList{QStringLiteral("$LATEST"), QStringLiteral("1")}));
+        r = call("POST", base + QStringLiteral("/versions"));
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json().value(QStringLiteral("Version")).toString(), QStringLiteral("4"));
     }
 
     void concurrencyAndEventInvokeConfig()

@@ -282,6 +282,75 @@ private Q_SLOTS:
         QCOMPARE(s.store().versionConfig(fn, 3).error().type, QStringLiteral("ResourceNotFoundException"));
     }
 
+    void deleteVersionKeepsHistoryAndItsNumber()
+    {
+        ScratchRepo s;
+        const QString fn = QStringLiteral("f");
+        QList<QString> commits;
+        for (const char *marker : {"one", "two", "three"}) {
+            if (commits.isEmpty()) {
+                commits.append(*s.createPython(fn, marker));
+            } else {
+                QVERIFY(s.writeDraft(fn, QStringLiteral("lambda_function.py"), ScratchRepo::handlerSource(marker)));
+                commits.append(*s.store().deploy(fn));
+            }
+            QVERIFY(s.store().publish(fn).ok());
+        }
+        AliasConfig live;
+        live.name = QStringLiteral("live");
+        live.functionVersion = QStringLiteral("2");
+        QVERIFY(s.store().createAlias(fn, live).ok());
+        AliasConfig canary;
+        canary.name = QStringLiteral("canary");
+        canary.functionVersion = QStringLiteral("1");
+        canary.additionalVersion = QStringLiteral("3");
+        canary.additionalWeight = 0.1;
+        QVERIFY(s.store().createAlias(fn, canary).ok());
+
+        // Versions an alias routes to (as its version or its weighted one) stay.
+        Status refused = s.store().deleteVersion(fn, 2);
+        QCOMPARE(refused.error().type, QStringLiteral("ResourceConflictException"));
+        QCOMPARE(refused.error().message, QStringLiteral("Unable to delete version because the following aliases reference it: [live]"));
+        refused = s.store().deleteVersion(fn, 3);
+        QCOMPARE(refused.error().type, QStringLiteral("ResourceConflictException"));
+        QVERIFY2(refused.error().message.endsWith(QStringLiteral("[canary]")), qPrintable(refused.error().message));
+        QCOMPARE(s.store().versions(fn)->size(), 3);
+
+        QVERIFY(s.store().deleteAlias(fn, QStringLiteral("canary")).ok());
+        const Status deleted = s.store().deleteVersion(fn, 3);
+        QVERIFY2(deleted.ok(), qPrintable(deleted.ok() ? QString() : deleted.error().toString()));
+        const Result<QList<VersionInfo>> left = s.store().versions(fn);
+        QCOMPARE(left->size(), 2);
+        QCOMPARE(left->at(0).number, 1);
+        QCOMPARE(left->at(1).number, 2);
+        QVERIFY(!QFileInfo::exists(s.dataDir().versions() + QStringLiteral("/f/3")));
+        QVERIFY(QFileInfo::exists(s.dataDir().versions() + QStringLiteral("/f/2/lambda_function.py")));
+        QCOMPARE(s.store().versionConfig(fn, 3).error().type, QStringLiteral("ResourceNotFoundException"));
+        QCOMPARE(s.store().resolveQualifier(fn, QStringLiteral("3"), 0.5).error().type, QStringLiteral("ResourceNotFoundException"));
+
+        // The deploy it was published from stays in the history, no longer marked as a version.
+        const Result<QList<DeployInfo>> h = s.store().history(fn);
+        QCOMPARE(h->size(), 3);
+        QCOMPARE(h->at(0).commitId, commits.at(2));
+        QVERIFY(h->at(0).versions.isEmpty());
+        QCOMPARE(h->at(1).versions, QList<int>{2});
+        QVERIFY(ScratchRepo::readFile(s.store().repoPath(fn) + QStringLiteral("/.git/refs/funcdesk/deleted-versions/v3")).size() >= 40);
+
+        // Gone is gone; other bad input.
+        QCOMPARE(s.store().deleteVersion(fn, 3).error().type, QStringLiteral("ResourceNotFoundException"));
+        QCOMPARE(s.store().deleteVersion(fn, 0).error().type, QStringLiteral("InvalidParameterValueException"));
+        QCOMPARE(s.store().deleteVersion(QStringLiteral("missing"), 1).error().type, QStringLiteral("ResourceNotFoundException"));
+
+        // Numbers are never handed out again: the deployed commit (version 3's) publishes as 4.
+        const Result<VersionInfo> v4 = s.store().publish(fn);
+        QVERIFY2(v4.ok(), qPrintable(v4.ok() ? QString() : v4.error().toString()));
+        QCOMPARE(v4->number, 4);
+        QCOMPARE(v4->commitId, commits.at(2));
+        QVERIFY(s.store().deleteVersion(fn, 4).ok());
+        QVERIFY(s.store().deleteVersion(fn, 1).ok());
+        QCOMPARE(s.store().publish(fn)->number, 5);
+    }
+
     void versionExportIsRecreatedWhenMissing()
     {
         ScratchRepo s;
