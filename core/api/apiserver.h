@@ -26,6 +26,7 @@
 // it: the engine answers on its own thread and the answer hops back here.
 
 #include "api/httpserver.h"
+#include "common/invocationrecord.h"
 #include "common/result.h"
 
 #include <QHash>
@@ -56,6 +57,7 @@ struct AsyncInvocation
     QString function;
     QString qualifier;      // as the caller gave it (resolved when dispatched)
     QByteArray payload;
+    TriggerKind trigger = TriggerKind::Async; // what the invocation records say started it (Schedule for schedules)
 };
 using AsyncSink = std::function<Status(const AsyncInvocation &)>;
 

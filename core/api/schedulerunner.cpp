@@ -59,7 +59,8 @@ int ScheduleRunner::fireDue(const QDateTime &now)
     for (Entry &e : m_entries) {
         if (!e.next.isValid() || e.next > now)
             continue;
-        m_sink(AsyncInvocation{newRequestId(), e.function, QStringLiteral("$LATEST"), scheduledEvent(e.function, e.index, e.next)});
+        m_sink(AsyncInvocation{newRequestId(), e.function, QStringLiteral("$LATEST"), scheduledEvent(e.function, e.index, e.next),
+                               TriggerKind::Schedule});
         ++fired;
         const Result<Schedule> s = parseSchedule(e.expression);
         // Missed fire times (the app was closed) are not replayed: the next one is after now.

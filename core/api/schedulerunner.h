@@ -1,7 +1,14 @@
 #pragma once
 // Fires schedule triggers (rate(...) / cron(...) as EventBridge writes them): each enabled
 // schedule of a function's $LATEST gets an asynchronous invocation with EventBridge's
-// "Scheduled Event" payload at every next fire time (core/common/schedule.h).
+// "Scheduled Event" payload at every next fire time (core/common/schedule.h). Missed fire
+// times (the app was closed, the machine slept) are not replayed: one fire, then the next
+// time after now.
+//
+// EventBridge invokes Lambda asynchronously, so the Service's sink is the AsyncDispatcher:
+// the event is written to SQLite first and runs with the function's async config (retries
+// on function errors, maximum event age, destinations, the dead-letter list). The
+// invocations carry TriggerKind::Schedule.
 //
 // Threading: lives on the API thread with the FunctionCatalog and the AsyncDispatcher.
 

@@ -26,14 +26,11 @@ public:
         : catalog(VersionStore(dir), engine),
           server(&catalog, options.api),
           dispatcher(&catalog, dir.database(), options.async),
-          schedules(&catalog, [engine](const AsyncInvocation &inv) {
-              engine::InvokeRequest req;
-              req.function = inv.function;
-              req.payload = inv.payload;
-              req.trigger = TriggerKind::Schedule;
-              req.requestId = inv.requestId;
-              req.isAsync = true;
-              engine->invoke(std::move(req), [](engine::InvokeResult) {});
+          // EventBridge invokes asynchronously: scheduled events take the Event path
+          // (persisted, retried, destinations, dead-letter list).
+          schedules(&catalog, [this](const AsyncInvocation &inv) {
+              if (const Status s = dispatcher.enqueue(inv); !s.ok())
+                  qCWarning(lcApi) << "scheduled event for" << inv.function << "not queued:" << s.error().toString();
           })
     {
         server.setParent(this);
@@ -225,6 +222,20 @@ void Service::refreshFunction(const QString &name)
     });
     ServiceWorker *worker = d->worker;
     QMetaObject::invokeMethod(worker, [worker] { worker->schedules.reload(); }, Qt::QueuedConnection);
+}
+
+void Service::fireSchedules(const QDateTime &now, std::function<void(int)> done)
+{
+    ServiceWorker *worker = d->worker;
+    QPointer<Service> self(this);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, self, now, done = std::move(done)] {
+            const int fired = worker->schedules.fireDue(now);
+            if (done && self)
+                QMetaObject::invokeMethod(self.data(), [done, fired] { done(fired); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 void Service::post(std::function<void(FunctionCatalog &)> fn)

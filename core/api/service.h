@@ -17,6 +17,7 @@
 #include "common/result.h"
 #include "engine/engine.h"
 
+#include <QDateTime>
 #include <QObject>
 
 #include <functional>
@@ -68,6 +69,10 @@ public:
     // An Event invocation, persisted then dispatched with retries and destinations.
     void invokeAsync(const QString &function, const QString &qualifier, const QByteArray &payload,
                      std::function<void(Status)> done = {});
+    // Fires the schedules due at `now` as the schedule timer does when that time comes (a
+    // clock the caller controls, e.g. tests). Their events take the Event path. `done` gets
+    // how many fired, on the Service's thread.
+    void fireSchedules(const QDateTime &now, std::function<void(int)> done = {});
 
 Q_SIGNALS:
     // Emitted on the Service's thread.

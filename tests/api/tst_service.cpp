@@ -5,6 +5,7 @@
 #include "api/schedulerunner.h"
 #include "api/service.h"
 #include "store/asyncevents.h"
+#include "store/queries.h"
 #include "store/sqlite.h"
 #include "store/writer.h"
 
@@ -24,7 +25,7 @@ const QByteArray kRecorderPy = QByteArrayLiteral(
     "def handler(event, context):\n"
     "    with open(os.environ['OUT'], 'a') as f:\n"
     "        f.write(json.dumps(event) + '\\n')\n"
-    "    if isinstance(event, dict) and event.get('fail'):\n"
+    "    if (isinstance(event, dict) and event.get('fail')) or os.environ.get('FAIL'):\n"
     "        raise RuntimeError('failing on purpose')\n"
     "    return {'ok': True}\n");
 
@@ -62,15 +63,18 @@ private:
         return o;
     }
 
-    // A recorder function writing every event it gets to <dir>/<name>.out.
-    QString addRecorder(Service &service, const QString &name, const QByteArray &extra = {})
+    // A recorder function writing every event it gets to <dir>/<name>.out (and failing
+    // after that when its variables set FAIL).
+    QString addRecorder(Service &service, const QString &name, const QByteArray &extra = {},
+                        const QByteArray &extraVariables = {})
     {
         const QString out = dir.filePath(name + QStringLiteral(".out"));
         SourceFiles files;
         files.insert(QStringLiteral("app.py"), SourceFile(kRecorderPy));
         files.insert(QStringLiteral("function.json"),
                      SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"environment\":{\"OUT\":\"")
-                                + out.toUtf8() + QByteArrayLiteral("\"}") + extra + QByteArrayLiteral("}")));
+                                + out.toUtf8() + QByteArrayLiteral("\"") + extraVariables + QByteArrayLiteral("}") + extra
+                                + QByteArrayLiteral("}")));
         VersionStore store(dataDir());
         if (!store.create(name, Runtime::Python3, files).ok())
             return {};
@@ -104,7 +108,14 @@ private Q_SLOTS:
         auto conn = store::Connection::open(dataDir().database());
         QVERIFY(conn.ok());
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='rec' AND trigger='api'"), 1);
-        QVERIFY(*conn->queryInt("SELECT count(*) FROM log_lines WHERE function='rec'") >= 3); // START, END, REPORT
+        // the engine's framing lines come back from the record, the same as the engine wrote them
+        const QString requestId = *conn->queryText("SELECT request_id FROM invocations WHERE function='rec'");
+        auto lines = store::logLinesOf(*conn, requestId);
+        QVERIFY(lines.ok());
+        QVERIFY(lines->size() >= 3);
+        QCOMPARE(lines->first().text, QStringLiteral("START RequestId: ") + requestId + QStringLiteral(" Version: $LATEST"));
+        QVERIFY(lines->last().text.startsWith(QStringLiteral("REPORT RequestId: ") + requestId + QStringLiteral("\tDuration: ")));
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM log_lines WHERE text GLOB 'REPORT *'"), 0);
     }
 
     void asyncSuccessGoesToOnSuccessDestination()
@@ -215,6 +226,64 @@ private Q_SLOTS:
         QCOMPARE(got.first().value(QStringLiteral("resumed")).toBool(), true);
     }
 
+    void schedulesTakeTheAsyncPath()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QSignalSpy ready(service->get(), &Service::ready);
+        QVERIFY(ready.wait(10000));
+        const QByteArray hourly = QByteArrayLiteral(",\"triggers\":{\"schedules\":[\"rate(1 hour)\"]}");
+        const QString tickOut = addRecorder(**service, QStringLiteral("tick"), hourly);
+        const QString sinkOut = addRecorder(**service, QStringLiteral("cronsink"));
+        const QString failOut = addRecorder(**service, QStringLiteral("cronfail"),
+                                            QByteArrayLiteral(",\"async\":{\"maximumRetryAttempts\":2,\"destinations\":{\"onFailure\":\"cronsink\"}}") + hourly,
+                                            QByteArrayLiteral(",\"FAIL\":\"1\""));
+        QVERIFY(!tickOut.isEmpty() && !sinkOut.isEmpty() && !failOut.isEmpty());
+        QSignalSpy finished(service->get(), &Service::asyncEventFinished);
+        // A day after the last fire: each schedule fires once (missed runs are not replayed).
+        int fired = -1;
+        (*service)->fireSchedules(QDateTime::currentDateTimeUtc().addDays(1), [&fired](int n) { fired = n; });
+        QTRY_COMPARE(fired, 2);
+        // tick done; cronfail dead after its retries; its failure record delivered to cronsink.
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 20000);
+        QHash<QString, QString> outcome;
+        for (const QList<QVariant> &f : std::as_const(finished))
+            outcome.insert(f.at(1).toString(), f.at(2).toString() + QLatin1Char('/') + f.at(3).toString());
+        QCOMPARE(outcome.value(QStringLiteral("tick")), QStringLiteral("done/Success"));
+        QCOMPARE(outcome.value(QStringLiteral("cronfail")), QStringLiteral("dead/RetriesExhausted"));
+        QCOMPARE(outcome.value(QStringLiteral("cronsink")), QStringLiteral("done/Success"));
+
+        // The Scheduled Event payload; the failing one is the same event retried twice.
+        const QList<QJsonObject> ticks = readLines(tickOut);
+        QCOMPARE(ticks.size(), 1);
+        QCOMPARE(ticks.first().value(QStringLiteral("detail-type")).toString(), QStringLiteral("Scheduled Event"));
+        QCOMPARE(ticks.first().value(QStringLiteral("source")).toString(), QStringLiteral("aws.events"));
+        const QList<QJsonObject> attempts = readLines(failOut);
+        QCOMPARE(attempts.size(), 3);
+        QCOMPARE(attempts.at(2).value(QStringLiteral("id")), attempts.at(0).value(QStringLiteral("id")));
+        QCOMPARE(attempts.at(2).value(QStringLiteral("detail-type")).toString(), QStringLiteral("Scheduled Event"));
+        const QList<QJsonObject> records = readLines(sinkOut);
+        QCOMPARE(records.size(), 1);
+        QCOMPARE(records.first().value(QStringLiteral("requestContext")).toObject().value(QStringLiteral("condition")).toString(),
+                 QStringLiteral("RetriesExhausted"));
+        QCOMPARE(records.first().value(QStringLiteral("requestPayload")).toObject().value(QStringLiteral("detail-type")).toString(),
+                 QStringLiteral("Scheduled Event"));
+
+        // Written to the queue first, like any Event invocation; recorded as schedule runs.
+        auto conn = store::Connection::open(dataDir().database());
+        QVERIFY(conn.ok());
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM async_events WHERE function='tick' AND status='done'"), 1);
+        const auto dead = store::listDeadLetterAsyncEvents(*conn, QStringLiteral("cronfail"));
+        QVERIFY(dead.ok());
+        QCOMPARE(dead->size(), 1);
+        QCOMPARE(dead->first().attempts, 3);
+        QVERIFY(dead->first().payload.contains("Scheduled Event"));
+        QVERIFY((*service)->writer()->flush().ok());
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='tick' AND trigger='schedule'"), 1);
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='cronfail' AND trigger='schedule'"), 3);
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function IN ('tick','cronfail') AND trigger!='schedule'"), 0);
+    }
+
     void tokenRules()
     {
         ServiceOptions open = options();
@@ -312,12 +381,18 @@ private Q_SLOTS:
         QCOMPARE(runner.fireDue(next), 1);
         QCOMPARE(sent.size(), 1);
         QCOMPARE(sent.first().function, QStringLiteral("cronfn"));
+        QCOMPARE(sent.first().qualifier, QStringLiteral("$LATEST"));
+        QCOMPARE(sent.first().trigger, TriggerKind::Schedule);
         const QJsonObject event = QJsonDocument::fromJson(sent.first().payload).object();
         QCOMPARE(event.value(QStringLiteral("detail-type")).toString(), QStringLiteral("Scheduled Event"));
         QCOMPARE(event.value(QStringLiteral("source")).toString(), QStringLiteral("aws.events"));
         QCOMPARE(event.value(QStringLiteral("time")).toString(), next.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
         QVERIFY(event.value(QStringLiteral("resources")).toArray().first().toString().startsWith(QStringLiteral("arn:aws:events:")));
         QVERIFY(runner.nextFire(QStringLiteral("cronfn"), 0) > next);
+        // Missed fire times are not replayed: a day late is one more event, not 288.
+        QCOMPARE(runner.fireDue(next.addDays(1)), 1);
+        QCOMPARE(sent.size(), 2);
+        QVERIFY(runner.nextFire(QStringLiteral("cronfn"), 0) > next.addDays(1));
     }
 };
 
