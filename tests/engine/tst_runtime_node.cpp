@@ -103,6 +103,74 @@ private Q_SLOTS:
             QCOMPARE(r.response, response);
     }
 
+    // context.callbackWaitsForEmptyEventLoop: the handler leaves a 150 ms timer behind that
+    // logs "timer ran" and marks the result object. Where that line lands (this request's
+    // log, or the next one's after the environment was frozen) says whether the answer
+    // waited for the empty event loop; the result shows it too (serialized when sent).
+    void callbackWaitsForEmptyEventLoop_data()
+    {
+        QTest::addColumn<QString>("handler");
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<bool>("waited");
+        QTest::newRow("callback, waits by default") << QStringLiteral("index.cb") << QByteArray("{}") << true;
+        QTest::newRow("callback, waits set false") << QStringLiteral("index.cb") << QByteArray("{\"waits\":false}") << false;
+        QTest::newRow("callback, waits set true") << QStringLiteral("index.cb") << QByteArray("{\"waits\":true}") << true;
+        QTest::newRow("callback error") << QStringLiteral("index.err") << QByteArray("{}") << false;
+        QTest::newRow("async handler") << QStringLiteral("index.asy") << QByteArray("{}") << false;
+        QTest::newRow("context.succeed") << QStringLiteral("index.succeed") << QByteArray("{}") << false;
+    }
+
+    void callbackWaitsForEmptyEventLoop()
+    {
+        QFETCH(QString, handler);
+        QFETCH(QByteArray, payload);
+        QFETCH(bool, waited);
+        const QByteArray code =
+            "let leftover = 'none';\n"
+            "const later = (out) => {\n"
+            "  leftover = 'pending';\n"
+            "  setTimeout(() => { console.log('timer ran'); out.timer = 'ran'; leftover = 'ran'; }, 150);\n"
+            "  return out;\n"
+            "};\n"
+            "const check = (cb) => setTimeout(() => cb(null, { leftover }), 200);\n"
+            "exports.cb = (e, c, cb) => {\n"
+            "  if (e.check) return check(cb);\n"
+            "  if (e.waits !== undefined) c.callbackWaitsForEmptyEventLoop = e.waits;\n"
+            "  cb(null, later({ timer: 'pending' }));\n"
+            "};\n"
+            "exports.err = (e, c, cb) => { if (e.check) return check(cb); later({}); cb(new Error('early')); };\n"
+            "exports.asy = async (e) => e.check ? new Promise((r) => check((_, v) => r(v))) : later({ timer: 'pending' });\n"
+            "exports.succeed = (e, c, cb) => e.check ? check(cb) : c.succeed(later({ timer: 'pending' }));\n";
+        const QString name = QStringLiteral("waits") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        QVERIFY(add(name, {{QStringLiteral("index.js"), code}}, handler).ok());
+        auto timerLogged = [](const InvokeResult &r) {
+            for (const LogLine &l : r.logs) {
+                if (l.text.endsWith(QStringLiteral("\tINFO\ttimer ran")))
+                    return l.requestId == r.record.requestId;
+            }
+            return false;
+        };
+
+        const InvokeResult first = m_engine->invokeAndWait(request(name, payload));
+        QCOMPARE(timerLogged(first), waited);
+        if (handler == QLatin1String("index.err")) {
+            QCOMPARE(first.record.status, InvocationStatus::Error);
+            QCOMPARE(json(first.response).value(QStringLiteral("errorMessage")).toString(), QStringLiteral("early"));
+        } else {
+            QCOMPARE(first.record.status, InvocationStatus::Success);
+            QCOMPARE(json(first.response).value(QStringLiteral("timer")).toString(), waited ? QStringLiteral("ran") : QStringLiteral("pending"));
+        }
+        if (waited)
+            QVERIFY2(first.record.durationMs >= 140, qPrintable(QString::number(first.record.durationMs)));
+
+        // What did not run before the answer was frozen with the environment and runs during
+        // the next invocation (same warm environment), as on Lambda.
+        const InvokeResult next = m_engine->invokeAndWait(request(name, "{\"check\":true}"));
+        QVERIFY(!next.record.cold);
+        QCOMPARE(json(next.response).value(QStringLiteral("leftover")).toString(), QStringLiteral("ran"));
+        QCOMPARE(timerLogged(next), !waited);
+    }
+
     void exceptionsCarryNameAndStack()
     {
         QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("index.mjs"),

@@ -20,6 +20,19 @@
 // Handlers load as on Lambda: "<path>/<module>.<export>", the module found as .js, .mjs or
 // .cjs in LAMBDA_TASK_ROOT; ESM (.mjs, or .js under "type": "module") through import(),
 // CommonJS through require(). Async handlers and callback(err, result) handlers both work.
+//
+// When the answer goes out follows Lambda's Node.js runtime (aws-lambda-nodejs-runtime-
+// interface-client, CallbackContext.js): only the first of callback/done/succeed/fail
+// counts; callback(null, result) with context.callbackWaitsForEmptyEventLoop true (the
+// default) answers once the event loop is empty, so timers and I/O the handler left behind
+// run first, and the result is serialized then; with false it answers at once and whatever
+// is pending stays frozen with the environment until the next invocation. Errors, done,
+// succeed, fail and settled promises (async handlers) answer at once, whatever the flag.
+// "Empty" is Node's own 'beforeExit', as on Lambda: the shim holds no libuv handle (its
+// pipes are read and written synchronously, console writes to fds 1/2 directly), so the
+// loop empties exactly when the handler's own work is done; a handle the handler keeps open
+// (a server, a ref'd socket, setInterval) keeps it from emptying, and the invocation times
+// out, as it does on Lambda.
 'use strict';
 
 const fs = require('fs');
@@ -219,24 +232,31 @@ function invoke(handler, frame, next) {
   currentRequestId = requestId;
   if (trace) process.env._X_AMZN_TRACE_ID = trace;
   let settled = false;
+  // What to do once the event loop is empty (Lambda's BeforeExitListener: one slot).
   let onEmptyLoop = null;
+  const emptyLoop = () => {
+    const act = onEmptyLoop;
+    onEmptyLoop = null;
+    if (act) act();
+  };
   const finish = (err, result) => {
     if (settled) return;
     settled = true;
-    process.removeListener('beforeExit', onEmptyLoop);
+    onEmptyLoop = null;
+    process.removeListener('beforeExit', emptyLoop);
     answer(err, result);
     setImmediate(next);
   };
   // As on Lambda: a handler whose promise never settles once the event loop is empty
   // ends the runtime (Runtime.NodeJsExit) instead of hanging until the timeout.
-  process.once('beforeExit', onEmptyLoop = () => {
-    if (settled) return;
+  onEmptyLoop = () => {
     const e = new Error(`RequestId: ${requestId} Error: Runtime exited without providing a reason`);
     e.name = 'Runtime.NodeJsExit';
     settled = true;
     answer(e);
     process.exit(0);
-  });
+  };
+  process.on('beforeExit', emptyLoop);
   const answer = (err, result) => {
     if (err !== null && err !== undefined) {
       const doc = errorDocument(err);
@@ -254,16 +274,30 @@ function invoke(handler, frame, next) {
     }
     send('S', Buffer.concat([Buffer.from(requestId + '\n'), Buffer.from(body)]));
   };
+  let called = false; // only the first call of callback, done, succeed or fail counts
+  const first = (fn) => (...args) => {
+    if (called) return;
+    called = true;
+    fn(...args);
+  };
+  let context = null;
+  const callback = first((err, result) => {
+    if (err !== null && err !== undefined) return finish(err);
+    if (!context.callbackWaitsForEmptyEventLoop) return finish(null, result);
+    onEmptyLoop = () => setImmediate(() => finish(null, result));
+  });
   try {
     const event = JSON.parse(frame.toString('utf8', pos));
-    const context = makeContext(requestId, Number(deadline), arn, cc ? JSON.parse(cc) : undefined);
-    context.done = finish;
-    context.succeed = (r) => finish(null, r);
-    context.fail = (e) => finish(e ?? new Error('handled'));
-    const r = handler(event, context, finish);
-    if (r && typeof r.then === 'function') r.then((v) => finish(null, v), (e) => finish(e ?? new Error('rejected')));
+    context = makeContext(requestId, Number(deadline), arn, cc ? JSON.parse(cc) : undefined);
+    context.done = first((e, r) => finish(e, r));
+    context.succeed = first((r) => finish(null, r));
+    context.fail = first((e) => finish(e ?? new Error('handled')));
+    const r = handler(event, context, callback);
+    if (r && typeof r.then === 'function') {
+      r.then((v) => context.succeed(v), (e) => context.fail(e ?? new Error('rejected')));
+    }
   } catch (e) {
-    finish(e);
+    callback(e); // ignored, as on Lambda, when the handler already answered
   }
 }
 
