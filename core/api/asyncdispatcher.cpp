@@ -82,11 +82,10 @@ Status AsyncDispatcher::enqueue(const AsyncInvocation &invocation)
     e.payload = invocation.payload;
     e.firstReceivedMs = nowMs();
     e.nextAttemptMs = e.firstReceivedMs;
+    e.trigger = invocation.trigger;
     const Result<qint64> id = store::insertAsyncEvent(**conn, e);
     if (!id.ok())
         return id.error();
-    if (invocation.trigger != TriggerKind::Async)
-        m_triggers.insert(invocation.requestId, invocation.trigger);
     if (m_running)
         m_timer.start(0);
     return {};
@@ -150,7 +149,7 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
     req.version = resolved->version;
     req.alias = resolved->alias;
     req.payload = event.payload;
-    req.trigger = m_triggers.value(event.requestId, TriggerKind::Async);
+    req.trigger = event.trigger;
     req.requestId = event.requestId;
     req.isAsync = true;
     ++m_inFlight;
@@ -204,7 +203,6 @@ void AsyncDispatcher::finish(const store::AsyncEvent &event, bool success, const
                              const QString &executedVersion, const QByteArray &response, bool functionError)
 {
     m_throttles.remove(event.id);
-    m_triggers.remove(event.requestId);
     Result<store::Connection *> conn = store::threadConnection(m_databasePath);
     if (conn.ok()) {
         if (success)

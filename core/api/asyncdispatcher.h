@@ -8,8 +8,8 @@
 //   the dead-letter list ("dead" rows) the GUI shows;
 // - events left running when the app stopped are resumed at start().
 // Retries keep the request id, as Lambda's do. Invocation records carry the trigger the
-// event was enqueued with (Async, or Schedule for the ScheduleRunner's events); the queue
-// table has no column for it, so an event resumed after a restart records Async.
+// event was enqueued with (Async, or Schedule for the ScheduleRunner's events), kept in
+// the queue row, so an event resumed after a restart still records it.
 //
 // Threading: lives on the API thread with the FunctionCatalog; uses that thread's own
 // SQLite connection. Engine answers hop back to it.
@@ -82,7 +82,6 @@ private:
     bool m_running = false;
     int m_inFlight = 0;
     QHash<qint64, int> m_throttles; // per event: attempts that were throttles (not function errors)
-    QHash<QString, TriggerKind> m_triggers; // by request id, events enqueued with a trigger other than Async
     std::shared_ptr<AnswerInbox> m_inbox; // engine answers -> this thread
 };
 

@@ -24,6 +24,10 @@ struct LogLine
     QString function;
     QString environmentId;
     QString text;             // one line, without the trailing newline
+    // START / END / REPORT: the platform's framing of a request. They are derived from
+    // the invocation record, so the store keeps the record and rebuilds these on read
+    // (store::framingLines) instead of writing three rows per request.
+    bool framing = false;
 };
 
 struct InvocationRecord

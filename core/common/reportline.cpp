@@ -32,4 +32,17 @@ QString reportLine(const InvocationRecord &r)
     return line;
 }
 
+QList<LogLine> framingLines(const InvocationRecord &record)
+{
+    if (record.status == InvocationStatus::Throttled)
+        return {};
+    InvocationRecord r = record;
+    r.billedDurationMs = billedMilliseconds(r.durationMs); // as the engine's line has it
+    const qint64 started = r.startMs + (r.cold ? qint64(r.initDurationMs) : 0);
+    const qint64 ended = started + qint64(r.durationMs);
+    return {LogLine{started, r.requestId, r.function, r.environmentId, startLine(r.requestId, r.version), true},
+            LogLine{ended, r.requestId, r.function, r.environmentId, endLine(r.requestId), true},
+            LogLine{ended, r.requestId, r.function, r.environmentId, reportLine(r), true}};
+}
+
 } // namespace funcdesk

@@ -12,6 +12,12 @@ QString startLine(const QString &requestId, const QString &version);
 QString endLine(const QString &requestId);
 QString reportLine(const InvocationRecord &record);
 
+// The START / END / REPORT lines the engine wrote for this invocation, rebuilt from its
+// record: the store keeps the record rather than three more rows per request. START is
+// stamped when the request reached the runtime (after init on a cold start), END and
+// REPORT when it finished. Throttled requests never reached a runtime and have none.
+QList<LogLine> framingLines(const InvocationRecord &record);
+
 // Lambda bills per 1 ms, rounding the duration up.
 qint64 billedMilliseconds(double durationMs);
 

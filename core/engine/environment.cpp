@@ -215,7 +215,7 @@ void Environment::sendActive()
     setState(EnvironmentState::Busy);
     m_logBytes = 0;
     m_logTruncated = false;
-    m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version)});
+    m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version), true});
     ChannelInvocation ci;
     ci.requestId = req.requestId;
     m_deadlineMs = nowMs() + qint64(cfg.timeoutSeconds) * 1000;
@@ -497,10 +497,10 @@ void Environment::finish(InvocationStatus status, QByteArray response, const QSt
     if (status == InvocationStatus::Crash || status == InvocationStatus::OutOfMemory)
         m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, message});
     if (!sent) // init failed: there was no START yet
-        m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version)});
+        m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version), true});
     const qint64 t = nowMs();
-    m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, endLine(req.requestId)});
-    m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, reportLine(rec)});
+    m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, endLine(req.requestId), true});
+    m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, reportLine(rec), true});
     r.logs = std::exchange(m_lines, {});
     r.response = std::move(response);
     r.functionError = functionError;

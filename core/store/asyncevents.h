@@ -7,6 +7,7 @@
 // (the API/dispatcher thread's own connection, not the writer's). claimDue() is atomic
 // (one UPDATE ... RETURNING), so two dispatchers never claim the same event.
 
+#include "common/invocationrecord.h"
 #include "common/result.h"
 
 #include <QByteArray>
@@ -33,6 +34,7 @@ struct AsyncEvent
     qint64 firstReceivedMs = 0; // 0: now
     qint64 updatedMs = 0;
     QString lastError;
+    TriggerKind trigger = TriggerKind::Async; // what sent it: the Invoke API or a schedule
 };
 
 // Stores a new pending event; returns its id.

@@ -9,6 +9,9 @@
 //    log_lines (function, ts); log text search: an FTS5 index over log_lines (the engine's
 //    framing lines START/END/REPORT excluded) when SQLite has FTS5, else LIKE scans
 //    bounded by the time window.
+// 3: invocation_tops (per function and minute, the slowest and most expensive) replaces
+//    the two top-N indexes; START / END / REPORT lines are no longer stored (rebuilt from
+//    invocation rows on read), existing copies deleted; async_events.trigger.
 
 #include "common/result.h"
 
@@ -16,7 +19,7 @@ namespace funcdesk::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings the schema from its current version up to `target` (default: latest). A newer
 // schema than this build knows is an error (the file is left alone).

@@ -3,11 +3,14 @@
 #include "store/histogram.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
+#include "common/reportline.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <limits>
 
 namespace funcdesk::store {
 
@@ -87,6 +90,9 @@ Result<Statement> selectRollups(Connection &conn, const SeriesQuery &q, bool min
 }
 
 constexpr qint64 kRequestLogSlackMs = 5000;
+// How long before a range an invocation may have started and still have its END / REPORT
+// in it: the longest timeout Lambda allows.
+constexpr qint64 kFramingLookbackMs = 900 * 1000;
 
 bool useMinuteTableForRange(const SeriesQuery &q)
 {
@@ -126,6 +132,7 @@ QString likeEscaped(const QString &text)
 // through the invocation and the (function, ts) index.
 struct RequestWindow
 {
+    QList<InvocationRecord> invocations; // oldest first
     QString function;
     qint64 fromMs = 0;
     qint64 toMs = 0;
@@ -134,24 +141,94 @@ struct RequestWindow
 
 Result<RequestWindow> requestWindow(Connection &conn, const QString &requestId)
 {
-    auto stmt = conn.prepare("SELECT function, min(start_ms - CAST(init_ms AS INTEGER)), "
-                             "max(start_ms + CAST(init_ms + duration_ms AS INTEGER)), count(DISTINCT function) "
-                             "FROM invocations WHERE request_id = ?1");
+    auto stmt = conn.prepare(QByteArray("SELECT ") + kRecordColumns
+                             + " FROM invocations WHERE request_id = ?1 ORDER BY start_ms, id");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, requestId);
-    auto row = stmt->step();
-    if (!row)
-        return row.error();
+    auto rows = collectRecords(*stmt);
+    if (!rows)
+        return rows.error();
     RequestWindow w;
-    if (*row && !stmt->isNull(1)) {
-        w.found = true;
-        if (stmt->int64(3) == 1)
-            w.function = stmt->text(0);
-        w.fromMs = stmt->int64(1) - kRequestLogSlackMs;
-        w.toMs = stmt->int64(2) + kRequestLogSlackMs;
+    w.invocations = std::move(*rows);
+    if (w.invocations.isEmpty())
+        return w;
+    w.found = true;
+    w.function = w.invocations.first().function;
+    w.fromMs = std::numeric_limits<qint64>::max();
+    w.toMs = std::numeric_limits<qint64>::min();
+    for (const InvocationRecord &r : std::as_const(w.invocations)) {
+        if (r.function != w.function)
+            w.function.clear();
+        w.fromMs = std::min(w.fromMs, r.startMs - qint64(r.initDurationMs));
+        w.toMs = std::max(w.toMs, r.startMs + qint64(r.initDurationMs + r.durationMs));
     }
+    w.fromMs -= kRequestLogSlackMs;
+    w.toMs += kRequestLogSlackMs;
     return w;
+}
+
+// Stored lines merged with the framing lines rebuilt from `invocations`: START before
+// anything stamped in the same millisecond, END and REPORT after it. `stored` is in
+// the order wanted (oldest or newest first); lines outside [fromMs, toMs) are dropped.
+QList<LogLine> withFraming(QList<LogLine> stored, const QList<InvocationRecord> &invocations, qint64 fromMs,
+                           qint64 toMs, bool newestFirst, int limit, const QString &text = {})
+{
+    struct Ranked
+    {
+        LogLine line;
+        int rank; // START 0, stored 1, END 2, REPORT 3
+    };
+    std::vector<Ranked> all;
+    all.reserve(size_t(stored.size() + 3 * invocations.size()));
+    for (LogLine &l : stored)
+        all.push_back({std::move(l), 1});
+    const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QHash<QString, QList<qint64>> storedTimes; // request id + environment id -> its lines' stamps
+    if (!invocations.isEmpty()) {
+        for (const Ranked &s : all)
+            storedTimes[s.line.requestId + QLatin1Char('\n') + s.line.environmentId].append(s.line.timestampMs);
+    }
+    for (const InvocationRecord &r : invocations) {
+        QList<LogLine> framing = framingLines(r);
+        if (framing.size() == 3) {
+            // END and REPORT are stamped from the start and the duration, to the
+            // millisecond below; what the handler printed last was read a moment later.
+            // Keep them after it, as the engine wrote them.
+            const qint64 started = framing[0].timestampMs;
+            qint64 ended = framing[1].timestampMs;
+            const qint64 latest = ended + 1000;
+            for (const qint64 ts : storedTimes.value(r.requestId + QLatin1Char('\n') + r.environmentId)) {
+                if (ts >= started && ts <= latest)
+                    ended = std::max(ended, ts);
+            }
+            framing[1].timestampMs = framing[2].timestampMs = ended;
+        }
+        int rank = 0;
+        for (LogLine &l : framing) {
+            const int lineRank = rank == 0 ? 0 : rank + 1;
+            ++rank;
+            if (l.timestampMs < fromMs || l.timestampMs >= toMs)
+                continue;
+            if (!std::all_of(words.begin(), words.end(),
+                             [&](const QString &w) { return l.text.contains(w, Qt::CaseInsensitive); }))
+                continue;
+            all.push_back({std::move(l), lineRank});
+        }
+    }
+    std::stable_sort(all.begin(), all.end(), [newestFirst](const Ranked &a, const Ranked &b) {
+        const auto ka = std::pair(a.line.timestampMs, a.rank);
+        const auto kb = std::pair(b.line.timestampMs, b.rank);
+        return newestFirst ? kb < ka : ka < kb;
+    });
+    QList<LogLine> out;
+    out.reserve(qsizetype(std::min<size_t>(all.size(), size_t(std::max(limit, 0)))));
+    for (Ranked &r : all) {
+        if (out.size() >= limit)
+            break;
+        out.append(std::move(r.line));
+    }
+    return out;
 }
 
 } // namespace
@@ -275,42 +352,84 @@ Result<DurationSummary> durationSummary(Connection &conn, const SeriesQuery &q)
 
 namespace {
 
-// Top N of one function. When the range covers a good part of the function's raw rows,
-// walk the (function, duration|cost) index from the top and skip rows outside the range;
-// for a narrow range, read the range through (function, start) and sort it. SQLite's
-// planner cannot know which is cheaper without this.
-Result<QList<InvocationRecord>> topOfFunction(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
-                                              RankBy by, int limit)
+// A function's top N of [fromMs, toMs), read through the (function, start) index and
+// sorted: for partial minutes, and for N beyond what invocation_tops keeps.
+Result<QList<InvocationRecord>> topByScan(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
+                                          RankBy by, int limit)
 {
-    qint64 first = 0;
-    qint64 last = 0;
-    for (const auto &[sql, out] : {std::pair{"SELECT min(start_ms) FROM invocations WHERE function = ?1", &first},
-                                   std::pair{"SELECT max(start_ms) FROM invocations WHERE function = ?1", &last}}) {
-        auto stmt = conn.prepare(sql);
-        if (!stmt)
-            return stmt.error();
-        stmt->bind(1, function);
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row || stmt->isNull(0))
-            return QList<InvocationRecord>();
-        *out = stmt->int64(0);
-    }
-    const double span = double(std::max<qint64>(1, last - first + 1));
-    const double covered = double(std::max<qint64>(0, std::min(toMs, last + 1) - std::max(fromMs, first))) / span;
-    const char *column = by == RankBy::Duration ? "duration_ms" : "cost_usd";
-    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations INDEXED BY ";
-    sql += covered >= 0.1 ? (by == RankBy::Duration ? "invocations_function_duration" : "invocations_function_cost")
-                          : "invocations_function_start";
-    sql += " WHERE function = ?3 AND start_ms >= ?1 AND start_ms < ?2 ORDER BY ";
-    sql += column;
+    QByteArray sql = QByteArray("SELECT ") + kRecordColumns
+        + " FROM invocations INDEXED BY invocations_function_start WHERE function = ?3 AND start_ms >= ?1 "
+          "AND start_ms < ?2 ORDER BY ";
+    sql += by == RankBy::Duration ? "duration_ms" : "cost_usd";
     sql += " DESC LIMIT ?4";
     auto stmt = conn.prepare(sql);
     if (!stmt)
         return stmt.error();
     stmt->bind(1, fromMs).bind(2, toMs).bind(3, function).bind(4, limit);
     return collectRecords(*stmt);
+}
+
+// A function's top N over the whole minutes [firstMinute, endMinute), from the per-minute
+// tops (see tops.h). Across most of the function's history, walking the value index
+// finds them soonest; for a narrow range, reading its minutes and sorting is cheaper.
+// SQLite's planner cannot know which, so the query says.
+Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &function, qint64 firstMinute,
+                                            qint64 endMinute, RankBy by, int limit)
+{
+    auto span = conn.prepare("SELECT min(start_ms), max(start_ms) FROM invocations WHERE function = ?1");
+    if (!span)
+        return span.error();
+    span->bind(1, function);
+    auto row = span->step();
+    if (!row)
+        return row.error();
+    if (!*row || span->isNull(0))
+        return QList<InvocationRecord>();
+    const qint64 first = span->int64(0) / 60000;
+    const qint64 last = span->int64(1) / 60000;
+    const double covered = double(std::max<qint64>(0, std::min(endMinute, last + 1) - std::max(firstMinute, first)))
+        / double(std::max<qint64>(1, last - first + 1));
+    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE id IN (SELECT invocation_id "
+                     "FROM invocation_tops ";
+    sql += covered >= 0.1 ? "INDEXED BY invocation_tops_value WHERE function = ?3"
+                          : "WHERE +function = ?3"; // the minute range of the primary key
+    sql += " AND rank_by = ?5 AND minute >= ?1 AND minute < ?2 ORDER BY value DESC LIMIT ?4)";
+    auto stmt = conn.prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, firstMinute).bind(2, endMinute).bind(3, function).bind(4, limit).bind(5, int(by));
+    return collectRecords(*stmt);
+}
+
+void sortTop(QList<InvocationRecord> &records, RankBy by, int limit)
+{
+    std::stable_sort(records.begin(), records.end(), [by](const InvocationRecord &a, const InvocationRecord &b) {
+        return by == RankBy::Duration ? a.durationMs > b.durationMs : a.costUsd > b.costUsd;
+    });
+    if (records.size() > limit)
+        records.resize(limit);
+}
+
+Result<QList<InvocationRecord>> topOfFunction(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
+                                              RankBy by, int limit)
+{
+    const qint64 firstMinute = fromMs / 60000 + (fromMs % 60000 != 0 ? 1 : 0);
+    const qint64 endMinute = toMs / 60000;
+    if (limit > kTopsPerMinute || firstMinute >= endMinute)
+        return topByScan(conn, function, fromMs, toMs, by, limit);
+    auto top = topFromTops(conn, function, firstMinute, endMinute, by, limit);
+    if (!top)
+        return top;
+    for (const auto &[from, to] : {std::pair(fromMs, firstMinute * 60000), std::pair(endMinute * 60000, toMs)}) {
+        if (from >= to)
+            continue;
+        auto edge = topByScan(conn, function, from, to, by, limit);
+        if (!edge)
+            return edge;
+        top->append(*edge);
+    }
+    sortTop(*top, by, limit);
+    return top;
 }
 
 } // namespace
@@ -338,11 +457,7 @@ Result<QList<InvocationRecord>> topInvocations(Connection &conn, const QString &
             return top.error();
         all.append(*top);
     }
-    std::sort(all.begin(), all.end(), [by](const InvocationRecord &a, const InvocationRecord &b) {
-        return by == RankBy::Duration ? a.durationMs > b.durationMs : a.costUsd > b.costUsd;
-    });
-    if (all.size() > limit)
-        all.resize(limit);
+    sortTop(all, by, limit);
     return all;
 }
 
@@ -398,16 +513,22 @@ Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId)
     stmt->bind(1, requestId).bind(2, window->fromMs).bind(3, window->toMs);
     if (!window->function.isEmpty())
         stmt->bind(4, window->function);
-    return collectLines(*stmt);
+    auto stored = collectLines(*stmt);
+    if (!stored)
+        return stored.error();
+    return withFraming(std::move(*stored), window->invocations, std::numeric_limits<qint64>::min(),
+                       std::numeric_limits<qint64>::max(), false, std::numeric_limits<int>::max());
 }
 
 Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &searchIn)
 {
     LogSearch search = searchIn;
+    QList<InvocationRecord> framed; // whose START / END / REPORT may belong in the answer
     if (!search.requestId.isEmpty()) { // narrow to the request's window (see requestWindow)
         auto window = requestWindow(conn, search.requestId);
         if (!window)
             return window.error();
+        framed = window->invocations;
         if (window->found) {
             search.fromMs = std::max(search.fromMs, window->fromMs);
             search.toMs = search.toMs > 0 ? std::min(search.toMs, window->toMs) : window->toMs;
@@ -439,7 +560,19 @@ Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &searchIn)
     if (!search.requestId.isEmpty())
         stmt->bind(5, search.requestId);
     stmt->bind(6, search.limit);
-    return collectLines(*stmt);
+    auto stored = collectLines(*stmt);
+    if (!stored)
+        return stored.error();
+    const qint64 toMs = search.toMs > 0 ? search.toMs : std::numeric_limits<qint64>::max();
+    if (search.requestId.isEmpty() && text.isEmpty()) {
+        // Framing lines of the newest `limit` invocations that started in the range, or
+        // early enough before it for their END / REPORT to fall in it.
+        auto recent = recentInvocations(conn, search.function, search.fromMs - kFramingLookbackMs, toMs, search.limit);
+        if (!recent)
+            return recent.error();
+        framed = std::move(*recent);
+    }
+    return withFraming(std::move(*stored), framed, search.fromMs, toMs, true, search.limit, text);
 }
 
 Result<QList<FunctionTotals>> functionTotals(Connection &conn, qint64 sinceMs)

@@ -15,6 +15,7 @@
 
 #include "common/invocationrecord.h"
 #include "common/result.h"
+#include "store/tops.h"
 
 #include <QList>
 #include <QString>
@@ -74,8 +75,9 @@ struct DurationSummary
 // Percentiles over the whole range, merged from rollup histograms.
 Result<DurationSummary> durationSummary(Connection &conn, const SeriesQuery &query);
 
-enum class RankBy { Duration, Cost };
-// Top N invocations in [fromMs, toMs) by duration or cost, descending.
+// Top N invocations in [fromMs, toMs) by duration or cost, descending. From the per-minute
+// tops (tops.h) for whole minutes, N <= kTopsPerMinute; otherwise from the (function,
+// start) index.
 Result<QList<InvocationRecord>> topInvocations(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
                                                RankBy by, int limit = 20);
 // Invocations of a function (or all) in a range, newest first.
@@ -83,7 +85,8 @@ Result<QList<InvocationRecord>> recentInvocations(Connection &conn, const QStrin
                                                   qint64 toMs, int limit = 100);
 // The latest invocation with this request id (async retries share one).
 Result<std::optional<InvocationRecord>> invocationByRequestId(Connection &conn, const QString &requestId);
-// Log lines of one request, in order.
+// Log lines of one request, in order, START / END / REPORT included (rebuilt from the
+// invocation rows, see LogLine::framing).
 Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId);
 
 struct LogSearch
@@ -97,7 +100,9 @@ struct LogSearch
     qint64 toMs = 0;    // exclusive; 0: no upper bound
     int limit = 500;
 };
-// Matching lines, newest first.
+// Matching lines, newest first. START / END / REPORT lines (rebuilt from the invocation
+// rows) are included when browsing without text, and for one request with or without it;
+// a text search over all requests finds what functions wrote.
 Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &search);
 
 struct FunctionTotals

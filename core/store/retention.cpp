@@ -84,6 +84,19 @@ Result<PruneResult> pruneStep(Connection &conn, const RetentionPolicy &policy, q
         result.deleted += *n;
         result.more = result.more || *n >= limit;
     }
+    // The per-minute tops (tops.h) of minutes no raw row is left of, by age or by cap.
+    auto oldest = conn.queryInt("SELECT coalesce(min(start_ms), 9223372036854775807) FROM invocations");
+    if (!oldest)
+        return oldest.error();
+    auto tops = deleteChunk(conn,
+                            "DELETE FROM invocation_tops WHERE (minute, function, rank_by, invocation_id) IN "
+                            "(SELECT minute, function, rank_by, invocation_id FROM invocation_tops WHERE minute < ?1 "
+                            "LIMIT ?2)",
+                            *oldest / 60000, limit);
+    if (!tops)
+        return tops.error();
+    result.deleted += *tops;
+    result.more = result.more || *tops >= limit;
     if (auto s = tx->commit(); !s)
         return s.error();
     return result;

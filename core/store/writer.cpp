@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "store/rollup.h"
 #include "store/sqlite.h"
+#include "store/tops.h"
 
 #include <QDateTime>
 
@@ -80,6 +81,7 @@ public:
     std::optional<RollupTableWriter> rollups1s;
     std::optional<RollupTableWriter> rollups1m;
     ConcurrencyTracker tracker;
+    TopsTracker tops;
     MonthlyUsage usage;
 };
 
@@ -152,6 +154,7 @@ Status WriterPrivate::writeBatch(Batch &batch)
         s.bind(18, r.responseBytes).bind(19, r.costUsd).bind(20, r.architecture).bind(21, qint64(r.logTruncated));
         if (auto st = s.run(); !st)
             return st;
+        tops.add(r.function, r.startMs, r.durationMs, r.costUsd, conn.lastInsertRowId());
         acc1s.add(r, gbs, r.costUsd);
         acc1m.add(r, gbs, r.costUsd);
     }
@@ -169,6 +172,8 @@ Status WriterPrivate::writeBatch(Batch &batch)
     if (auto st = rollups1s->write(acc1s); !st)
         return st;
     if (auto st = rollups1m->write(acc1m); !st)
+        return st;
+    if (auto st = tops.write(conn); !st)
         return st;
     return tx->commit();
 }
@@ -223,6 +228,7 @@ void WriterPrivate::run(std::promise<Status> opened)
                 writtenLines = qint64(batch.lines.size());
                 retries = 0;
             } else {
+                tops.reset(); // it may hold ids of the rolled-back rows
                 qCWarning(lcStore) << "writer batch failed:" << status.error().toString();
                 if (++retries > Writer::kMaxRetries || stopping) {
                     dropped = qint64(batch.records.size());
@@ -317,6 +323,8 @@ void Writer::enqueue(InvocationRecord record)
 
 void Writer::enqueue(LogLine line)
 {
+    if (line.framing) // rebuilt from the invocation record on read
+        return;
     std::lock_guard lock(d->mutex);
     d->pending.lines.push_back(std::move(line));
     ++d->enqueuedSeq;
@@ -328,8 +336,10 @@ void Writer::enqueue(QList<LogLine> lines)
 {
     std::lock_guard lock(d->mutex);
     const size_t before = d->pending.size();
-    for (LogLine &l : lines)
-        d->pending.lines.push_back(std::move(l));
+    for (LogLine &l : lines) {
+        if (!l.framing) // rebuilt from the invocation record on read
+            d->pending.lines.push_back(std::move(l));
+    }
     ++d->enqueuedSeq;
     const auto threshold = size_t(d->options.maxPendingRecords);
     if (before < threshold && d->pending.size() >= threshold)

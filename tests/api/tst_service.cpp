@@ -211,6 +211,7 @@ private Q_SLOTS:
             e.requestId = newRequestId();
             e.function = QStringLiteral("resumer");
             e.payload = QByteArrayLiteral("{\"resumed\":true}");
+            e.trigger = TriggerKind::Schedule; // a scheduled fire, queued before the stop
             QVERIFY(store::insertAsyncEvent(*conn, e).ok());
             const auto claimed = store::claimDueAsyncEvents(*conn, QDateTime::currentMSecsSinceEpoch() + 1000, 10);
             QVERIFY(claimed.ok());
@@ -224,6 +225,11 @@ private Q_SLOTS:
         const QList<QJsonObject> got = readLines(out);
         QCOMPARE(got.size(), 1);
         QCOMPARE(got.first().value(QStringLiteral("resumed")).toBool(), true);
+        // and its record still says what sent it
+        QVERIFY((*service)->writer()->flush().ok());
+        auto conn = store::Connection::open(dataDir().database());
+        QVERIFY(conn.ok());
+        QCOMPARE(*conn->queryText("SELECT trigger FROM invocations WHERE function='resumer'"), QStringLiteral("schedule"));
     }
 
     void schedulesTakeTheAsyncPath()

@@ -37,7 +37,9 @@ private Q_SLOTS:
         auto conn = Connection::open(db.path());
         QVERIFY(conn);
         auto id1 = insertAsyncEvent(*conn, makeEvent(QStringLiteral("r1"), 1000));
-        auto id2 = insertAsyncEvent(*conn, makeEvent(QStringLiteral("r2"), 2000));
+        AsyncEvent scheduled = makeEvent(QStringLiteral("r2"), 2000);
+        scheduled.trigger = TriggerKind::Schedule;
+        auto id2 = insertAsyncEvent(*conn, scheduled);
         QVERIFY(id1 && id2);
         QCOMPARE(*nextAsyncEventDueMs(*conn), qint64(1000));
 
@@ -54,7 +56,12 @@ private Q_SLOTS:
         QCOMPARE(e.payload, QByteArray("{\"n\":1}"));
         QCOMPARE(e.attempts, 1);
         QCOMPARE(e.status, AsyncEventStatus::Running);
+        QCOMPARE(e.trigger, TriggerKind::Async);
         QVERIFY(claimDueAsyncEvents(*conn, 1500, 10)->isEmpty()); // not claimed twice
+        auto pending = listPendingAsyncEvents(*conn);
+        QVERIFY(pending);
+        QCOMPARE(pending->size(), 2);
+        QCOMPARE(pending->at(1).trigger, TriggerKind::Schedule); // kept for a resume after a restart
 
         // Failure: retry after a minute, then out of retries.
         QVERIFY(retryAsyncEvent(*conn, e.id, QStringLiteral("Runtime.Error"), 61'000));

@@ -35,9 +35,11 @@ private Q_SLOTS:
         QCOMPARE(*schemaVersion(*conn), kSchemaVersion);
         const QStringList names = tableNames(*conn);
         for (const char *t : {"functions", "versions", "aliases", "invocations", "log_lines", "async_events",
-                              "rollups_1s", "rollups_1m", "test_events", "invocations_function_duration",
-                              "invocations_function_cost", "invocations_request"})
+                              "rollups_1s", "rollups_1m", "test_events", "invocation_tops",
+                              "invocation_tops_value", "invocations_request", "invocations_function_start"})
             QVERIFY2(names.contains(QLatin1String(t)), t);
+        for (const char *gone : {"invocations_function_duration", "invocations_function_cost"}) // replaced by tops
+            QVERIFY2(!names.contains(QLatin1String(gone)), gone);
         QCOMPARE(hasLogFts(*conn), hasFts5());
     }
 
@@ -78,7 +80,7 @@ private Q_SLOTS:
         }
         auto conn = Connection::open(db.path()); // migrates to latest
         QVERIFY(conn);
-        QCOMPARE(*schemaVersion(*conn), 2);
+        QCOMPARE(*schemaVersion(*conn), kSchemaVersion);
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM log_lines"), qint64(2));
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM test_events"), qint64(1));
         auto found = searchLogs(*conn, LogSearch{QStringLiteral("refused"), {}, {}, 0, 0, 10});
@@ -89,6 +91,58 @@ private Q_SLOTS:
             QVERIFY(hasLogFts(*conn));
             QCOMPARE(*conn->queryInt("SELECT count(*) FROM log_fts WHERE log_fts MATCH 'upstream'"), qint64(1));
         }
+    }
+
+    void upgradeFrom2To3BuildsTopsAndDropsStoredFraming()
+    {
+        test::TempDb db;
+        {
+            auto conn = Connection::open(db.path(), {.migrate = false});
+            QVERIFY(conn);
+            QVERIFY(migrate(*conn, 2));
+            // 30 invocations in each of two minutes, durations 1..30, plus their stored framing
+            QByteArray sql;
+            for (int m = 0; m < 2; ++m) {
+                for (int i = 1; i <= 30; ++i) {
+                    const QByteArray id = "r" + QByteArray::number(m * 100 + i);
+                    const QByteArray start = QByteArray::number(600000 + m * 60000 + i * 100);
+                    sql += "INSERT INTO invocations(request_id, function, version, trigger, start_ms, duration_ms, "
+                           "billed_ms, init_ms, cold, memory_mb, max_memory_mb, status, request_bytes, response_bytes, "
+                           "cost_usd, architecture, log_truncated) VALUES ('" + id + "', 'f', '$LATEST', 'api', "
+                        + start + ", " + QByteArray::number(i) + ", " + QByteArray::number(i) + ", 0, 0, 128, 40, "
+                        "'success', 2, 2, " + QByteArray::number(i * 1e-6) + ", 'x86_64', 0);"
+                        "INSERT INTO log_lines(ts_ms, request_id, function, environment_id, text) VALUES ("
+                        + start + ", '" + id + "', 'f', 'e', 'START RequestId: " + id + " Version: $LATEST'), ("
+                        + start + ", '" + id + "', 'f', 'e', 'handler says hi'), ("
+                        + start + ", '" + id + "', 'f', 'e', 'END RequestId: " + id + "'), ("
+                        + start + ", '" + id + "', 'f', 'e', 'REPORT RequestId: " + id + "\tDuration: 1.00 ms');";
+                }
+            }
+            QVERIFY(conn->exec(sql.constData()));
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        QCOMPARE(*schemaVersion(*conn), kSchemaVersion);
+        // what the handler wrote stays; the framing is rebuilt from the rows from now on
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM log_lines"), qint64(60));
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM log_lines WHERE text = 'handler says hi'"), qint64(60));
+        // each minute keeps its kTopsPerMinute slowest and most expensive
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_tops"), qint64(2 * 2 * kTopsPerMinute));
+        QCOMPARE(*conn->queryInt("SELECT min(value) FROM invocation_tops WHERE rank_by = 0"),
+                 qint64(30 - kTopsPerMinute + 1));
+        auto top = topInvocations(*conn, QStringLiteral("f"), 600000, 720000, RankBy::Duration, 3);
+        QVERIFY(top);
+        QCOMPARE(top->size(), 3);
+        QCOMPARE(top->at(0).durationMs, 30.0); // r30 and r130
+        QCOMPARE(top->at(1).durationMs, 30.0);
+        QCOMPARE(top->at(2).durationMs, 29.0);
+        auto lines = logLinesOf(*conn, QStringLiteral("r7"));
+        QVERIFY(lines);
+        QCOMPARE(lines->size(), 4);
+        QCOMPARE(lines->at(0).text, QStringLiteral("START RequestId: r7 Version: $LATEST"));
+        QCOMPARE(lines->at(1).text, QStringLiteral("handler says hi"));
+        QVERIFY(lines->at(3).text.startsWith(QLatin1String("REPORT RequestId: r7\tDuration: 7.00 ms")));
+        QCOMPARE(*conn->queryText("PRAGMA integrity_check"), QStringLiteral("ok"));
     }
 
     void newerSchemaIsRefusedAndLeftAlone()

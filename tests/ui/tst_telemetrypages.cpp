@@ -4,6 +4,7 @@
 // log lines for the live tail. Each test checks what a user would read on the page.
 // With FUNCDESK_SCREENSHOT_DIR set, every page is also grabbed to a PNG there.
 #include "settings/settings.h"
+#include "common/reportline.h"
 #include "store/writer.h"
 #include "ui/charts/swimlanewidget.h"
 #include "ui/charts/timeserieschart.h"
@@ -102,12 +103,9 @@ void TestTelemetryPages::initTestCase()
             const InvocationRecord r = record(QStringLiteral("hello"), m_seededAt - 3590'000 + i * 10'000LL, i);
             (*writer)->enqueue(r);
             const QString id = r.requestId;
-            (*writer)->enqueue(QList<LogLine>{
-                {r.startMs, id, r.function, r.environmentId, QStringLiteral("START RequestId: %1 Version: $LATEST").arg(id)},
-                {r.startMs + 1, id, r.function, r.environmentId, QStringLiteral("handling order %1").arg(i)},
-                {r.startMs + 2, id, r.function, r.environmentId, QStringLiteral("END RequestId: %1").arg(id)},
-                {r.startMs + 3, id, r.function, r.environmentId,
-                 QStringLiteral("REPORT RequestId: %1\tDuration: %2 ms").arg(id).arg(r.durationMs)}});
+            (*writer)->enqueue(framingLines(r)); // as the engine sends them: rebuilt from the record on read
+            (*writer)->enqueue(LogLine{r.startMs + 1, id, r.function, r.environmentId,
+                                       QStringLiteral("handling order %1").arg(i)});
         }
         for (int i = 0; i < kApiRecords; ++i)
             (*writer)->enqueue(record(QStringLiteral("api"), m_seededAt - 1790'000 + i * 15'000LL, i));

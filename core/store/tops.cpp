@@ -1,0 +1,134 @@
+#include "store/tops.h"
+
+#include "store/sqlite.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace funcdesk::store {
+
+namespace {
+constexpr qint64 kKeptMinutes = 10; // in memory, behind the newest minute seen
+}
+
+struct TopsTracker::Statements
+{
+    Statement select;
+    Statement remove;
+    Statement insert;
+};
+
+TopsTracker::TopsTracker() = default;
+TopsTracker::~TopsTracker() = default;
+TopsTracker::TopsTracker(TopsTracker &&) noexcept = default;
+TopsTracker &TopsTracker::operator=(TopsTracker &&) noexcept = default;
+
+void TopsTracker::offer(std::vector<Candidate> &heap, Candidate c)
+{
+    if (heap.size() < size_t(kTopsPerMinute)) {
+        heap.push_back(c);
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+    } else if (c > heap.front()) {
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+        heap.back() = c;
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+    }
+}
+
+void TopsTracker::add(const QString &function, qint64 startMs, double durationMs, double costUsd, qint64 invocationId)
+{
+    const qint64 minute = startMs / 60000;
+    // SQLite stores NaN as NULL; a broken measurement must not poison the table.
+    durationMs = std::isfinite(durationMs) ? durationMs : 0.0;
+    costUsd = std::isfinite(costUsd) ? costUsd : 0.0;
+    m_newestMinute = std::max(m_newestMinute, minute);
+    Entry &e = m_entries[{function, minute}];
+    offer(e.best[int(RankBy::Duration)], {durationMs, invocationId});
+    offer(e.best[int(RankBy::Cost)], {costUsd, invocationId});
+    e.dirty = true;
+}
+
+void TopsTracker::reset()
+{
+    m_entries.clear();
+}
+
+Status TopsTracker::load(const QString &function, qint64 minute, Entry &entry)
+{
+    Statement &s = m_stmts->select;
+    s.bind(1, minute).bind(2, function);
+    for (;;) {
+        auto row = s.step();
+        if (!row) {
+            s.reset();
+            return row.error();
+        }
+        if (!*row)
+            break;
+        const int rank = int(s.int64(0));
+        if (rank == 0 || rank == 1)
+            offer(entry.best[rank], {s.real(1), s.int64(2)});
+    }
+    s.reset();
+    entry.loaded = true;
+    return {};
+}
+
+Status TopsTracker::write(Connection &conn)
+{
+    if (!m_stmts) {
+        auto select = conn.prepare("SELECT rank_by, value, invocation_id FROM invocation_tops "
+                                   "WHERE minute = ?1 AND function = ?2");
+        auto remove = conn.prepare("DELETE FROM invocation_tops WHERE minute = ?1 AND function = ?2");
+        auto insert = conn.prepare(
+            "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) VALUES (?1,?2,?3,?4,?5)");
+        for (auto *r : {&select, &remove, &insert})
+            if (!*r)
+                return r->error();
+        m_stmts.reset(new Statements{std::move(*select), std::move(*remove), std::move(*insert)});
+    }
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        const auto &[function, minute] = it->first;
+        Entry &e = it->second;
+        if (e.dirty) {
+            if (!e.loaded) {
+                if (auto s = load(function, minute, e); !s)
+                    return s;
+            }
+            m_stmts->remove.bind(1, minute).bind(2, function);
+            if (auto s = m_stmts->remove.run(); !s)
+                return s;
+            for (int rank = 0; rank < 2; ++rank) {
+                for (const Candidate &c : e.best[rank]) {
+                    m_stmts->insert.bind(1, minute).bind(2, function).bind(3, rank).bind(4, c.first).bind(5, c.second);
+                    if (auto s = m_stmts->insert.run(); !s)
+                        return s;
+                }
+            }
+            e.dirty = false;
+        }
+        if (minute < m_newestMinute - kKeptMinutes)
+            it = m_entries.erase(it);
+        else
+            ++it;
+    }
+    return {};
+}
+
+Status rebuildInvocationTops(Connection &conn)
+{
+    const QByteArray k = QByteArray::number(kTopsPerMinute);
+    const QByteArray sql = "DELETE FROM invocation_tops;"
+        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
+        "SELECT minute, function, 0, duration_ms, id FROM (SELECT start_ms / 60000 AS minute, function, duration_ms, id, "
+        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY duration_ms DESC) AS n FROM invocations) "
+        "WHERE n <= " + k + ";"
+        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
+        "SELECT minute, function, 1, cost_usd, id FROM (SELECT start_ms / 60000 AS minute, function, cost_usd, id, "
+        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY cost_usd DESC) AS n FROM invocations) "
+        "WHERE n <= " + k + ";";
+    return conn.exec(sql.constData());
+}
+
+} // namespace funcdesk::store
