@@ -4,13 +4,35 @@
 #include <QRegularExpression>
 #include <QUuid>
 
+#include <QRandomGenerator>
+
 #include <atomic>
+#include <random>
 
 namespace funcdesk {
 
 QString newRequestId()
 {
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+    thread_local std::mt19937_64 random = [] {
+        std::seed_seq seed{QRandomGenerator::system()->generate(), QRandomGenerator::system()->generate(),
+                           QRandomGenerator::system()->generate(), QRandomGenerator::system()->generate()};
+        return std::mt19937_64(seed);
+    }();
+    const quint64 ms = quint64(QDateTime::currentMSecsSinceEpoch());
+    const quint64 a = random();
+    const quint64 b = random();
+    const quint64 hi = (ms << 16) | 0x7000 | (a & 0x0fff);       // time, version 7, rand_a
+    const quint64 lo = 0x8000000000000000ULL | (b >> 2);         // variant 10, rand_b
+    char out[36];
+    static constexpr char hex[] = "0123456789abcdef";
+    int p = 0;
+    for (int i = 0; i < 32; ++i) {
+        if (i == 8 || i == 12 || i == 16 || i == 20)
+            out[p++] = '-';
+        const quint64 word = i < 16 ? hi : lo;
+        out[p++] = hex[(word >> (60 - 4 * (i % 16))) & 0xf];
+    }
+    return QString::fromLatin1(out, 36);
 }
 
 QString newEnvironmentId()

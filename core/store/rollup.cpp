@@ -54,7 +54,14 @@ void RollupBucket::merge(const RollupBucket &o)
 RollupBucket &RollupAccumulator::bucket(const QString &function, const QString &version, qint64 epochSecond)
 {
     const qint64 ts = epochSecond - epochSecond % m_resolution;
-    return m_buckets[RollupKey{function, version, ts}];
+    // A batch is mostly one function and version, in start order: the last bucket is
+    // usually the one (map nodes stay put, so the pointer stays valid).
+    if (m_last && m_lastKey.ts == ts && m_lastKey.function == function && m_lastKey.version == version)
+        return *m_last;
+    RollupKey key{function, version, ts};
+    m_last = &m_buckets[key];
+    m_lastKey = std::move(key);
+    return *m_last;
 }
 
 void RollupAccumulator::add(const InvocationRecord &r, double gbSeconds, double cost)
@@ -146,23 +153,25 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
         qint64 firstNewStart = std::numeric_limits<qint64>::max();
         std::vector<Interval> fresh;
     };
-    QHash<QString, Group> groups;
+    std::map<std::pair<QString, QString>, Group> byVersion; // nodes stay put: `last` stays valid
+    Group *last = nullptr;
     for (const InvocationRecord &r : batch) {
         if (r.status == InvocationStatus::Throttled)
             continue;
-        const QString key = r.function + QLatin1Char('\n') + r.version;
-        Group &g = groups[key];
-        if (g.fresh.empty()) {
-            g.function = r.function;
-            g.version = r.version;
+        if (!last || last->function != r.function || last->version != r.version) {
+            last = &byVersion[{r.function, r.version}];
+            if (last->fresh.empty()) {
+                last->function = r.function;
+                last->version = r.version;
+            }
         }
+        Group &g = *last;
         const qint64 span = std::max<qint64>(1, qint64(std::ceil(r.durationMs + (r.cold ? r.initDurationMs : 0))));
         g.fresh.push_back({r.startMs, r.startMs + span});
         g.firstNewStart = std::min(g.firstNewStart, r.startMs);
     }
-    for (auto it = groups.begin(); it != groups.end(); ++it) {
-        Group &g = it.value();
-        std::vector<Interval> &carried = m_carried[it.key()];
+    for (auto &[versionKey, g] : byVersion) {
+        std::vector<Interval> &carried = m_carried[g.function + QLatin1Char('\n') + g.version];
         // Events: +1 at start, -1 at end; ends sort before starts at the same instant.
         std::vector<std::pair<qint64, int>> events;
         events.reserve(2 * (carried.size() + g.fresh.size()));
@@ -176,7 +185,9 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
         }
         std::sort(events.begin(), events.end());
         const qint64 fromSecond = g.firstNewStart / 1000;
-        std::map<qint64, int> peaks; // second -> peak
+        // second -> peak, in order: events are sorted, so the seconds each step touches
+        // only move forward (a step may revisit the last few).
+        std::vector<std::pair<qint64, int>> peaks;
         int level = 0;
         for (size_t i = 0; i < events.size(); ++i) {
             level += events[i].second;
@@ -191,8 +202,15 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
             // (capped at an hour per step, in case of a nonsensical duration)
             const qint64 firstSecond = std::max({t / 1000, fromSecond, lastSecond - 3600});
             for (qint64 s = firstSecond; s <= lastSecond; ++s) {
-                int &p = peaks[s];
-                p = std::max(p, level);
+                if (peaks.empty() || peaks.back().first < s) {
+                    peaks.emplace_back(s, level);
+                    continue;
+                }
+                auto at = std::lower_bound(peaks.begin(), peaks.end(), std::pair(s, std::numeric_limits<int>::min()));
+                if (at != peaks.end() && at->first == s)
+                    at->second = std::max(at->second, level);
+                else
+                    peaks.insert(at, {s, level});
             }
         }
         for (const auto &[second, peak] : peaks) {
@@ -211,7 +229,8 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
     for (const InvocationRecord &r : batch)
         m_latestEnd = std::max(m_latestEnd, r.startMs);
     for (auto it = m_carried.begin(); it != m_carried.end();) {
-        if (!groups.contains(it.key())) {
+        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
+        if (!byVersion.contains({it.key().left(cut), it.key().mid(cut + 1)})) {
             auto &list = it.value();
             list.erase(std::remove_if(list.begin(), list.end(),
                                       [&](const Interval &iv) { return iv.end <= m_latestEnd - kCarryMs; }),

@@ -64,16 +64,24 @@ class RollupAccumulator
 {
 public:
     explicit RollupAccumulator(int resolutionSeconds) : m_resolution(resolutionSeconds) {}
+    RollupAccumulator(const RollupAccumulator &) = delete; // m_last points into m_buckets
+    RollupAccumulator &operator=(const RollupAccumulator &) = delete;
     void add(const InvocationRecord &r, double gbSeconds, double cost);
     void notePeak(const QString &function, const QString &version, qint64 epochSecond, int peak);
     bool isEmpty() const { return m_buckets.empty(); }
-    void clear() { m_buckets.clear(); }
+    void clear()
+    {
+        m_buckets.clear();
+        m_last = nullptr;
+    }
     const std::map<RollupKey, RollupBucket> &buckets() const { return m_buckets; }
 
 private:
     RollupBucket &bucket(const QString &function, const QString &version, qint64 epochSecond);
     int m_resolution;
     std::map<RollupKey, RollupBucket> m_buckets;
+    RollupBucket *m_last = nullptr;
+    RollupKey m_lastKey;
 };
 
 // Merges accumulated buckets into a rollup table (read, merge, replace) inside the

@@ -65,6 +65,11 @@ void Connection::close()
 Result<Connection> Connection::open(const QString &path, const OpenOptions &options)
 {
     const QString where = QStringLiteral("opening %1").arg(path);
+    // Connections are per thread (NOMUTEX); SQLite's global allocation statistics would
+    // take a process-wide mutex on every allocation of every connection. Must precede
+    // the library's initialisation, i.e. the first open.
+    static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    Q_UNUSED(configured);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (options.create && !options.readOnly)
         flags |= SQLITE_OPEN_CREATE;

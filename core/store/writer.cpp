@@ -13,6 +13,8 @@
 #include <future>
 #include <mutex>
 #include <thread>
+
+#include <time.h>
 #include <vector>
 
 namespace funcdesk::store {
@@ -43,6 +45,13 @@ struct Batch
 };
 
 QString nullIfEmpty(const QString &s) { return s.isEmpty() ? QString() : s; }
+
+qint64 threadCpuUs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
 
 } // namespace
 
@@ -221,8 +230,11 @@ void WriterPrivate::run(std::promise<Status> opened)
         qint64 written = 0;
         qint64 writtenLines = 0;
         qint64 dropped = 0;
+        qint64 cpuUs = 0;
         if (!batch.isEmpty()) {
+            const qint64 cpuBefore = threadCpuUs();
             status = writeBatch(batch);
+            cpuUs = threadCpuUs() - cpuBefore;
             if (status) {
                 written = qint64(batch.records.size());
                 writtenLines = qint64(batch.lines.size());
@@ -262,6 +274,7 @@ void WriterPrivate::run(std::promise<Status> opened)
         stats.committedRecords += written;
         stats.committedLogLines += writtenLines;
         stats.droppedRecords += dropped;
+        stats.writeCpuUs += cpuUs;
         if (written || writtenLines)
             ++stats.batches;
         if (!status)

@@ -49,6 +49,7 @@ struct WriterStats
     qint64 batches = 0;
     qint64 droppedRecords = 0;
     qint64 prunedRows = 0;
+    qint64 writeCpuUs = 0; // CPU time (user + system) the writer thread spent writing batches
     QString lastError;
 };
 

@@ -3,6 +3,10 @@
 #include "common/reportline.h"
 #include "common/result.h"
 
+#include <QRegularExpression>
+#include <QUuid>
+#include <QSet>
+#include <QDateTime>
 #include <QTest>
 
 using namespace funcdesk;
@@ -29,10 +33,22 @@ private Q_SLOTS:
 
     void requestIdsAreUuids()
     {
+        static const QRegularExpression uuid7(
+            QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
         const QString a = newRequestId();
-        const QString b = newRequestId();
-        QCOMPARE(a.size(), 36);
-        QVERIFY(a != b);
+        QVERIFY2(uuid7.match(a).hasMatch(), qPrintable(a));
+        QVERIFY(!QUuid::fromString(a).isNull());
+        // the first 48 bits are the time in ms
+        const qint64 stamped = QStringView(a).left(8).toLongLong(nullptr, 16) << 16 | QStringView(a).mid(9, 4).toLongLong(nullptr, 16);
+        QVERIFY(stamped >= before && stamped <= QDateTime::currentMSecsSinceEpoch());
+        // unique, and later ones sort after earlier ones (the store's index appends them)
+        QSet<QString> seen;
+        for (int i = 0; i < 100000; ++i)
+            seen.insert(newRequestId());
+        QCOMPARE(seen.size(), 100000);
+        QTest::qWait(2);
+        QVERIFY(newRequestId() > a);
         QVERIFY(newEnvironmentId() != newEnvironmentId());
     }
 
