@@ -1,11 +1,13 @@
 // HTTP API benchmarks: warm invoke latency over one keep-alive connection (p50/p99) and
 // throughput with 16 connections (wrk, 2 threads, ~10 s) for no-op python3 and nodejs
-// handlers, through the full Service (engine, recording, API thread).
+// handlers, through the full Service (engine, recording, API thread); and a soak at
+// that load (FUNCDESK_SOAK_MINUTES per runtime, default 2) to show it stays flat.
 #include "bench.h"
 
 #include "api/service.h"
 #include "versioning/versionstore.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QEventLoop>
@@ -20,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 using namespace funcdesk;
@@ -105,7 +108,7 @@ bool addFunction(api::Service &service, const QString &name, Runtime runtime)
 }
 
 // wrk against the invoke URL; returns requests/s (0 when wrk is missing or failed).
-double runWrk(const QString &scriptDir, quint16 port, double *non2xxOut)
+double runWrk(const QString &scriptDir, quint16 port, double *non2xxOut, int seconds = 10)
 {
     const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
     if (wrk.isEmpty())
@@ -116,10 +119,10 @@ double runWrk(const QString &scriptDir, quint16 port, double *non2xxOut)
     lua.write("wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
     lua.close();
     QProcess proc;
-    proc.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c16"), QStringLiteral("-d10s"), QStringLiteral("-s"), script,
+    proc.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c16"), QStringLiteral("-d%1s").arg(seconds), QStringLiteral("-s"), script,
                      QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/noop/invocations").arg(port)});
     // wrk runs in its own process; this thread only waits (the API has its own thread).
-    proc.waitForFinished(60000);
+    proc.waitForFinished(seconds * 1000 + 60000);
     const QString out = QString::fromUtf8(proc.readAllStandardOutput());
     const QRegularExpressionMatch rps = QRegularExpression(QStringLiteral("Requests/sec:\\s+([0-9.]+)")).match(out);
     const QRegularExpressionMatch non2xx = QRegularExpression(QStringLiteral("Non-2xx or 3xx responses:\\s+([0-9]+)")).match(out);
@@ -181,7 +184,84 @@ void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runti
                  QStringLiteral("== 0"));
 }
 
+qint64 residentKb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return 0;
+}
+
+// Soak: wrk with 16 connections for FUNCDESK_SOAK_MINUTES (default 2) in 30 s windows,
+// recording on, pruning at the row cap included once the run is long enough. The
+// question is whether throughput stays flat: the last window against the first, the
+// slowest window against the median, and what the server process's memory did.
+void soakRuntime(bench::Reporter &reporter, const QString &label, Runtime runtime, int minutes)
+{
+    QTemporaryDir dir;
+    api::ServiceOptions options;
+    options.api.port = 0;
+    options.runSchedules = false;
+    auto service = api::Service::start(DataDir{dir.path()}, options);
+    if (!service.ok() || !addFunction(**service, QStringLiteral("noop"), runtime))
+        return;
+    const quint16 port = (*service)->apiPort();
+    constexpr int kWindowSeconds = 30;
+    const int windows = std::max(2, minutes * 60 / kWindowSeconds);
+    std::vector<double> rates;
+    double failed = 0;
+    const qint64 rssBefore = residentKb();
+    qint64 rssAfterFirst = 0;
+    for (int i = 0; i < windows; ++i) {
+        double non2xx = 0;
+        const double rps = runWrk(dir.path(), port, &non2xx, kWindowSeconds);
+        if (rps <= 0)
+            return;
+        rates.push_back(rps);
+        failed += non2xx;
+        if (i == 0)
+            rssAfterFirst = residentKb();
+        QTextStream(stderr) << "soak " << label << " window " << i + 1 << "/" << windows << ": " << qRound(rps)
+                            << " inv/s, rss " << residentKb() / 1024 << " MB" << Qt::endl;
+    }
+    const QString key = QStringLiteral("soak.%1.").arg(label);
+    std::vector<double> sorted = rates;
+    const double median = bench::percentile(sorted, 50);
+    reporter.add(key + QStringLiteral("minutes"), double(windows * kWindowSeconds) / 60.0, QStringLiteral("min"));
+    reporter.add(key + QStringLiteral("first_window"), rates.front(), QStringLiteral("inv/s"));
+    reporter.add(key + QStringLiteral("last_window"), rates.back(), QStringLiteral("inv/s"));
+    reporter.add(key + QStringLiteral("median_window"), median, QStringLiteral("inv/s"));
+    reporter.add(key + QStringLiteral("last_vs_first_percent"), 100.0 * rates.back() / rates.front(), QStringLiteral("%"),
+                 QStringLiteral("flat (~100 %)"));
+    reporter.add(key + QStringLiteral("slowest_vs_median_percent"),
+                 100.0 * *std::min_element(rates.begin(), rates.end()) / median, QStringLiteral("%"));
+    reporter.add(key + QStringLiteral("non2xx"), failed, QStringLiteral("responses"), QStringLiteral("== 0"));
+    reporter.add(key + QStringLiteral("rss_growth_after_first_window_mb"), double(residentKb() - rssAfterFirst) / 1024.0,
+                 QStringLiteral("MB"));
+    reporter.add(key + QStringLiteral("rss_start_mb"), double(rssBefore) / 1024.0, QStringLiteral("MB"));
+}
+
+int soakMinutes()
+{
+    bool ok = false;
+    const int m = qEnvironmentVariableIntValue("FUNCDESK_SOAK_MINUTES", &ok);
+    return ok && m > 0 ? m : 2;
+}
+
 } // namespace
+
+FUNCDESK_BENCHMARK("soak.python3")
+{
+    soakRuntime(reporter, QStringLiteral("python3"), Runtime::Python3, soakMinutes());
+}
+
+FUNCDESK_BENCHMARK("soak.nodejs")
+{
+    soakRuntime(reporter, QStringLiteral("nodejs"), Runtime::NodeJs, soakMinutes());
+}
 
 FUNCDESK_BENCHMARK("api.python3")
 {
