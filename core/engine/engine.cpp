@@ -145,7 +145,17 @@ Status Engine::registerFunction(const FunctionConfig &config)
         if (!QFileInfo::exists(shim))
             return makeError(QStringLiteral("ServiceException"), QStringLiteral("Runtime shim not found: ") + shim);
         launch.program = interp->path;
-        launch.arguments = {shim};
+        if (python) {
+            launch.arguments = {shim};
+        } else {
+            // As Lambda's Node.js bootstrap starts node: a tenth of the memory for the young
+            // generation (split over its two semi-spaces), the rest for the old one, so a
+            // heap that outgrows the function's memory fails as V8's own out-of-memory.
+            const int newSpace = config.memoryMb / 10;
+            launch.arguments = {QStringLiteral("--expose-gc"),
+                                QStringLiteral("--max-semi-space-size=%1").arg(newSpace / 2),
+                                QStringLiteral("--max-old-space-size=%1").arg(config.memoryMb - newSpace), shim};
+        }
         if (python)
             launch.executionEnv = QStringLiteral("AWS_Lambda_python") + (interp->version.isEmpty() ? QStringLiteral("3") : interp->version);
         else

@@ -17,6 +17,10 @@
 
 #include <atomic>
 
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace funcdesk;
 using namespace funcdesk::engine;
 
@@ -103,11 +107,61 @@ double throughput(Engine &engine, const QString &function, int callers, int seco
     return double(done) / elapsed;
 }
 
+// The machine's floor under a warm round trip: a byte sent to a process waiting on
+// another CPU and back (two wake-ups of a blocked task, as the engine's round trip
+// has four: caller -> engine thread -> runtime -> engine thread -> caller). On a VM
+// this is the cost of waking an idle virtual CPU, which no code in the path controls.
+double crossCpuPipeRoundTripUs(int samples)
+{
+    int there[2];
+    int back[2];
+    if (::pipe(there) != 0 || ::pipe(back) != 0)
+        return 0;
+    const auto pin = [](int cpu) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        return ::sched_setaffinity(0, sizeof set, &set) == 0;
+    };
+    cpu_set_t original;
+    ::sched_getaffinity(0, sizeof original, &original);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(there[1]); // so the parent closing its end ends the loop
+        ::close(back[0]);
+        pin(1);
+        char c;
+        while (::read(there[0], &c, 1) == 1 && ::write(back[1], &c, 1) == 1) {
+        }
+        ::_exit(0);
+    }
+    ::close(there[0]);
+    ::close(back[1]);
+    pin(0);
+    std::vector<double> rtt;
+    char c = 'x';
+    for (int i = 0; i < samples; ++i) {
+        const double t0 = bench::nowUs();
+        if (::write(there[1], &c, 1) != 1 || ::read(back[0], &c, 1) != 1)
+            break;
+        rtt.push_back(bench::nowUs() - t0);
+    }
+    ::close(there[1]);
+    ::close(back[0]);
+    ::waitpid(child, nullptr, 0);
+    ::sched_setaffinity(0, sizeof original, &original);
+    return median(rtt);
+}
+
 } // namespace
 
 FUNCDESK_BENCHMARK("engine")
 {
     QTemporaryDir dir;
+    if (QThread::idealThreadCount() >= 2) {
+        reporter.add(QStringLiteral("engine.machine_cross_cpu_pipe_roundtrip_us"), crossCpuPipeRoundTripUs(5000),
+                     QStringLiteral("us"), QStringLiteral("(floor: 2 of the round trip's 4 wake-ups)"));
+    }
     {
         EngineOptions o;
         o.runDir = dir.path() + QStringLiteral("/idle");

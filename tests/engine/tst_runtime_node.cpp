@@ -229,7 +229,7 @@ private Q_SLOTS:
                     "exports.handler = async (e, c) => ({ id: c.awsRequestId, name: c.functionName, version: c.functionVersion,"
                     " arn: c.invokedFunctionArn, memory: c.memoryLimitInMB, group: c.logGroupName, stream: c.logStreamName,"
                     " remaining: c.getRemainingTimeInMillis(), waits: c.callbackWaitsForEmptyEventLoop, tz: process.env.TZ,"
-                    " secret: process.env.FUNCDESK_APP_ONLY ?? null });"}},
+                    " secret: process.env.FUNCDESK_APP_ONLY ?? null, flags: process.execArgv, gc: typeof global.gc });"}},
                     QStringLiteral("index.handler"), [](FunctionConfig &c) { c.memoryMb = 512; }).ok());
         qputenv("FUNCDESK_APP_ONLY", "1");
         InvokeRequest req = request(QStringLiteral("ctx"));
@@ -246,6 +246,11 @@ private Q_SLOTS:
         QVERIFY(o.value(QStringLiteral("waits")).toBool());
         QCOMPARE(o.value(QStringLiteral("tz")).toString(), QStringLiteral("UTC"));
         QVERIFY(o.value(QStringLiteral("secret")).isNull());
+        // node started as Lambda's bootstrap starts it, its heap sized from the memory setting
+        const QStringList flags = o.value(QStringLiteral("flags")).toVariant().toStringList();
+        QCOMPARE(flags, (QStringList{QStringLiteral("--expose-gc"), QStringLiteral("--max-semi-space-size=25"),
+                                     QStringLiteral("--max-old-space-size=461")}));
+        QCOMPARE(o.value(QStringLiteral("gc")).toString(), QStringLiteral("function"));
         QCOMPARE(r.record.alias, QStringLiteral("live"));
     }
 
