@@ -34,8 +34,8 @@ QString reportLine(const InvocationRecord &r)
 
 QList<LogLine> framingLines(const InvocationRecord &record)
 {
-    if (record.status == InvocationStatus::Throttled)
-        return {};
+    if (record.status == InvocationStatus::Throttled || record.environmentId.isEmpty())
+        return {}; // never reached a runtime: throttled, refused, or no environment could start
     InvocationRecord r = record;
     r.billedDurationMs = billedMilliseconds(r.durationMs); // as the engine's line has it
     const qint64 started = r.startMs + (r.cold ? qint64(r.initDurationMs) : 0);

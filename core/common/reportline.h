@@ -15,7 +15,8 @@ QString reportLine(const InvocationRecord &record);
 // The START / END / REPORT lines the engine wrote for this invocation, rebuilt from its
 // record: the store keeps the record rather than three more rows per request. START is
 // stamped when the request reached the runtime (after init on a cold start), END and
-// REPORT when it finished. Throttled requests never reached a runtime and have none.
+// REPORT when it finished. Requests that never reached a runtime (throttled, refused,
+// no environment) have none.
 QList<LogLine> framingLines(const InvocationRecord &record);
 
 // Lambda bills per 1 ms, rounding the duration up.

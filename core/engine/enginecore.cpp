@@ -331,10 +331,12 @@ void EngineCore::environmentFinished(Environment *env, PendingInvocation &&inv, 
 
 void EngineCore::complete(PendingInvocation &&inv, InvokeResult &&result)
 {
-    if (m_engine->isSignalConnected(finishedSignal()))
-        Q_EMIT m_engine->invocationFinished(result.record);
+    // Lines first: the store rebuilds END / REPORT from the record, so a reader that sees
+    // the record must already be able to see what the handler printed before them.
     if (!result.logs.isEmpty() && m_engine->isSignalConnected(logLinesSignal()))
         Q_EMIT m_engine->logLines(result.logs);
+    if (m_engine->isSignalConnected(finishedSignal()))
+        Q_EMIT m_engine->invocationFinished(result.record);
     if (inv.done)
         inv.done(std::move(result));
 }

@@ -158,7 +158,8 @@ INSERT INTO log_fts(rowid, text) SELECT id, text FROM log_lines
 
 // Recording got cheaper: the per-minute tops replace the two top-N indexes (see tops.h),
 // and START / END / REPORT lines are rebuilt from the invocation rows on read instead of
-// being stored (see LogLine::framing), so the stored copies go. Queued async events keep
+// being stored (see LogLine::framing), so the stored copies of requests whose row is
+// still there go. Queued async events keep
 // what sent them (a schedule or the Invoke API), so a resumed event is recorded as such.
 Status step3(Connection &conn)
 {
@@ -173,8 +174,8 @@ CREATE TABLE invocation_tops(
 CREATE INDEX invocation_tops_value ON invocation_tops(function, rank_by, value);
 DROP INDEX invocations_function_duration;
 DROP INDEX invocations_function_cost;
-DELETE FROM log_lines WHERE text GLOB 'START RequestId: *' OR text GLOB 'END RequestId: *'
-  OR text GLOB 'REPORT RequestId: *';
+DELETE FROM log_lines WHERE (text GLOB 'START RequestId: *' OR text GLOB 'END RequestId: *'
+  OR text GLOB 'REPORT RequestId: *') AND request_id IN (SELECT request_id FROM invocations);
 ALTER TABLE async_events ADD COLUMN trigger TEXT NOT NULL DEFAULT 'async';
 )sql");
         !s)

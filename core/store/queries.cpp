@@ -376,7 +376,10 @@ Result<QList<InvocationRecord>> topByScan(Connection &conn, const QString &funct
 Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &function, qint64 firstMinute,
                                             qint64 endMinute, RankBy by, int limit)
 {
-    auto span = conn.prepare("SELECT min(start_ms), max(start_ms) FROM invocations WHERE function = ?1");
+    // Two scalar subqueries: SQLite answers min() or max() from the index only when it is
+    // the query's one aggregate.
+    auto span = conn.prepare("SELECT (SELECT min(start_ms) FROM invocations WHERE function = ?1), "
+                             "(SELECT max(start_ms) FROM invocations WHERE function = ?1)");
     if (!span)
         return span.error();
     span->bind(1, function);
@@ -389,11 +392,15 @@ Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &fun
     const qint64 last = span->int64(1) / 60000;
     const double covered = double(std::max<qint64>(0, std::min(endMinute, last + 1) - std::max(firstMinute, first)))
         / double(std::max<qint64>(1, last - first + 1));
-    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE id IN (SELECT invocation_id "
-                     "FROM invocation_tops ";
-    sql += covered >= 0.1 ? "INDEXED BY invocation_tops_value WHERE function = ?3"
-                          : "WHERE +function = ?3"; // the minute range of the primary key
-    sql += " AND rank_by = ?5 AND minute >= ?1 AND minute < ?2 ORDER BY value DESC LIMIT ?4)";
+    // The join keeps tops whose invocation was pruned (or whose id was reused) out of
+    // the LIMIT; the outer filter keeps a reused id from answering for another row.
+    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE id IN (SELECT t.invocation_id "
+                     "FROM invocation_tops t ";
+    sql += covered >= 0.1 ? "INDEXED BY invocation_tops_value" : "";
+    sql += " JOIN invocations i ON i.id = t.invocation_id AND i.function = t.function WHERE ";
+    sql += covered >= 0.1 ? "t.function = ?3" : "+t.function = ?3"; // else the minute range of the primary key
+    sql += " AND t.rank_by = ?5 AND t.minute >= ?1 AND t.minute < ?2 ORDER BY t.value DESC LIMIT ?4)"
+           " AND function = ?3 AND start_ms >= ?1 * 60000 AND start_ms < ?2 * 60000";
     auto stmt = conn.prepare(sql);
     if (!stmt)
         return stmt.error();

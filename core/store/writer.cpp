@@ -13,9 +13,10 @@
 #include <future>
 #include <mutex>
 #include <thread>
-
-#include <time.h>
 #include <vector>
+
+#include <pthread.h>
+#include <time.h>
 
 namespace funcdesk::store {
 
@@ -189,6 +190,7 @@ Status WriterPrivate::writeBatch(Batch &batch)
 
 void WriterPrivate::run(std::promise<Status> opened)
 {
+    ::pthread_setname_np(::pthread_self(), "funcdesk-store"); // in top and perf
     Status openStatus = openOnThread();
     const bool ok = openStatus.ok();
     opened.set_value(std::move(openStatus));

@@ -111,6 +111,42 @@ private Q_SLOTS:
         QCOMPARE(endLine(r.requestId), QStringLiteral("END RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3"));
     }
 
+    // What the store rebuilds on read: the engine's three lines, stamped when the request
+    // reached the runtime and when it finished; nothing for a request that never ran.
+    void framingLinesFromTheRecord()
+    {
+        InvocationRecord r;
+        r.requestId = QStringLiteral("r-1");
+        r.function = QStringLiteral("f");
+        r.version = QStringLiteral("3");
+        r.environmentId = QStringLiteral("env");
+        r.startMs = 1000;
+        r.cold = true;
+        r.initDurationMs = 250.7;
+        r.durationMs = 12.4;
+        r.billedDurationMs = 263; // as the store bills it with INIT; the line shows the engine's
+        r.memorySizeMb = 128;
+        r.maxMemoryUsedMb = 40;
+        const QList<LogLine> lines = framingLines(r);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0].text, QStringLiteral("START RequestId: r-1 Version: 3"));
+        QCOMPARE(lines[0].timestampMs, qint64(1250));
+        QCOMPARE(lines[1].text, QStringLiteral("END RequestId: r-1"));
+        QCOMPARE(lines[2].text, QStringLiteral("REPORT RequestId: r-1\tDuration: 12.40 ms\tBilled Duration: 13 ms\t"
+                                               "Memory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 250.70 ms\t"));
+        QCOMPARE(lines[2].timestampMs, qint64(1262));
+        for (const LogLine &l : lines) {
+            QVERIFY(l.framing);
+            QCOMPARE(l.environmentId, QStringLiteral("env"));
+        }
+        InvocationRecord refused = r; // too large, or no environment could start
+        refused.environmentId.clear();
+        QVERIFY(framingLines(refused).isEmpty());
+        InvocationRecord throttled = r;
+        throttled.status = InvocationStatus::Throttled;
+        QVERIFY(framingLines(throttled).isEmpty());
+    }
+
     void billingRoundsUpToOneMillisecond()
     {
         QCOMPARE(billedMilliseconds(0.05), qint64(1));

@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTimer>
 
+#include <mutex>
+
 using namespace enginetest;
 
 Q_DECLARE_METATYPE(funcdesk::InvocationStatus)
@@ -129,6 +131,31 @@ private Q_SLOTS:
         QCOMPARE(states, (QList<EnvironmentState>{EnvironmentState::Initializing, EnvironmentState::Busy, EnvironmentState::Idle}));
         QTRY_COMPARE(finished.size(), 1);
         QTRY_VERIFY(lines.size() >= 1);
+    }
+
+    // A request's lines are signalled before its record: the store rebuilds END / REPORT
+    // from the record, so a log reader must never see those before the lines they close.
+    void linesAreSignalledBeforeTheRecord()
+    {
+        Engine engine(options());
+        QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"))).ok());
+        std::mutex m;
+        QStringList order;
+        QObject::connect(&engine, &Engine::logLines, &engine, [&](const QList<LogLine> &lines) {
+            std::lock_guard lock(m);
+            for (const LogLine &l : lines) {
+                if (!l.requestId.isEmpty() && !order.contains(QStringLiteral("lines ") + l.requestId))
+                    order << QStringLiteral("lines ") + l.requestId;
+            }
+        }, Qt::DirectConnection);
+        QObject::connect(&engine, &Engine::invocationFinished, &engine, [&](const InvocationRecord &r) {
+            std::lock_guard lock(m);
+            order << QStringLiteral("record ") + r.requestId;
+        }, Qt::DirectConnection);
+        const InvokeResult r = engine.invokeAndWait(request(QStringLiteral("f")));
+        std::lock_guard lock(m);
+        QCOMPARE(order, (QStringList{QStringLiteral("lines ") + r.record.requestId,
+                                     QStringLiteral("record ") + r.record.requestId}));
     }
 
     void failures_data()

@@ -106,9 +106,9 @@ private Q_SLOTS:
                 for (int i = 1; i <= 30; ++i) {
                     const QByteArray id = "r" + QByteArray::number(m * 100 + i);
                     const QByteArray start = QByteArray::number(600000 + m * 60000 + i * 100);
-                    sql += "INSERT INTO invocations(request_id, function, version, trigger, start_ms, duration_ms, "
+                    sql += "INSERT INTO invocations(request_id, function, version, environment_id, trigger, start_ms, duration_ms, "
                            "billed_ms, init_ms, cold, memory_mb, max_memory_mb, status, request_bytes, response_bytes, "
-                           "cost_usd, architecture, log_truncated) VALUES ('" + id + "', 'f', '$LATEST', 'api', "
+                           "cost_usd, architecture, log_truncated) VALUES ('" + id + "', 'f', '$LATEST', 'e', 'api', "
                         + start + ", " + QByteArray::number(i) + ", " + QByteArray::number(i) + ", 0, 0, 128, 40, "
                         "'success', 2, 2, " + QByteArray::number(i * 1e-6) + ", 'x86_64', 0);"
                         "INSERT INTO log_lines(ts_ms, request_id, function, environment_id, text) VALUES ("

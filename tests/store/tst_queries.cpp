@@ -37,6 +37,7 @@ struct Fixture
             InvocationRecord r;
             r.requestId = QStringLiteral("a-%1").arg(i);
             r.function = QStringLiteral("alpha");
+            r.environmentId = QStringLiteral("env");
             r.version = i < 60 ? QStringLiteral("1") : QStringLiteral("2");
             r.startMs = base + i * 1000;
             r.durationMs = 10 + i % 10;
@@ -261,6 +262,26 @@ private Q_SLOTS:
         }
         // the tops stay small: two lists of kTopsPerMinute per function and minute
         QVERIFY(*c->queryInt("SELECT count(*) FROM invocation_tops") <= 2 * 2 * 4 * kTopsPerMinute);
+
+        // Rows gone from under the tops (pruned by the row cap, which goes by id): the top
+        // N still has N rows, the next ones down, not fewer.
+        {
+            auto w = Connection::open(db.path());
+            QVERIFY(w);
+            QVERIFY(w->exec("DELETE FROM invocations WHERE id IN (SELECT id FROM invocations WHERE function = 'fn' "
+                            "ORDER BY duration_ms DESC LIMIT 5)"));
+        }
+        QList<InvocationRecord> remaining;
+        for (const InvocationRecord &r : std::as_const(*stored))
+            if (r.function == QLatin1String("fn"))
+                remaining.append(r);
+        std::stable_sort(remaining.begin(), remaining.end(),
+                         [](const auto &a, const auto &b) { return a.durationMs > b.durationMs; });
+        auto afterPrune = topInvocations(*c, QStringLiteral("fn"), base, base + 180000, RankBy::Duration, 10);
+        QVERIFY(afterPrune);
+        QCOMPARE(afterPrune->size(), 10);
+        for (qsizetype i = 0; i < 10; ++i)
+            QCOMPARE(afterPrune->at(i).durationMs, remaining.at(i + 5).durationMs);
     }
 
     void invocationAndItsLogs()

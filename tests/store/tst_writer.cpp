@@ -8,6 +8,8 @@
 #include "tempdb.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTest>
 
@@ -126,6 +128,22 @@ private Q_SLOTS:
         QCOMPARE(count(*conn, "SELECT abs((SELECT total(cost_usd) FROM invocations) - "
                               "(SELECT total(cost_usd) FROM rollups_1m)) < 1e-9"),
                  qint64(1));
+    }
+
+    // The writer thread is named, so it can be found in top and perf.
+    void writerThreadIsNamed()
+    {
+        test::TempDb db;
+        auto w = Writer::start({.databasePath = db.path()});
+        QVERIFY(w);
+        int found = 0;
+        const QDir tasks(QStringLiteral("/proc/self/task"));
+        for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+            if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "funcdesk-store")
+                ++found;
+        }
+        QCOMPARE(found, 1);
     }
 
     void flushesAtLeastEvery200ms()
