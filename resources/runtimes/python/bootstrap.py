@@ -161,6 +161,24 @@ def load_handler(task_root, handler_name):
     return handler
 
 
+def set_trace_id(trace_b):
+    """os.environ['_X_AMZN_TRACE_ID'] = trace, as Lambda's runtime does, without setenv().
+
+    glibc's setenv() keeps every distinct NAME=value string it was given for the life of
+    the process (its "known values" tree), so a new trace id per request grows the
+    environment by ~140 bytes an invocation: 1 M warm invocations, 137 MB, enough for a
+    128 MB function to be killed for memory it never used, and every lookup slower. The
+    mapping Python code reads (os.environ, os.getenv) is updated; the C-level environment
+    keeps the first request's value.
+    """
+    data = os.environ._data
+    key = os.environ.encodekey('_X_AMZN_TRACE_ID')
+    if key not in data:
+        os.environ['_X_AMZN_TRACE_ID'] = trace_b.decode()  # the first one through setenv()
+    else:
+        data[key] = os.environ.encodevalue(trace_b.decode())
+
+
 def main():
     task_root = os.environ.get('LAMBDA_TASK_ROOT', os.getcwd())
     sys.path[0] = task_root  # the code dir first, the shim's own folder not at all
@@ -187,7 +205,7 @@ def main():
         rid = rid_b.decode()
         CURRENT_REQUEST['id'] = rid
         if trace_b:
-            os.environ['_X_AMZN_TRACE_ID'] = trace_b.decode()
+            set_trace_id(trace_b)
         if not LOGGING_READY and 'logging' in sys.modules:
             setup_logging()
         try:
