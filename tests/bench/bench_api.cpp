@@ -5,6 +5,9 @@
 #include "bench.h"
 
 #include "api/service.h"
+#include "store/queries.h"
+#include "store/sqlite.h"
+#include "store/writer.h"
 #include "versioning/versionstore.h"
 
 #include <QFile>
@@ -242,6 +245,18 @@ void soakRuntime(bench::Reporter &reporter, const QString &label, Runtime runtim
     reporter.add(key + QStringLiteral("rss_growth_after_first_window_mb"), double(residentKb() - rssAfterFirst) / 1024.0,
                  QStringLiteral("MB"));
     reporter.add(key + QStringLiteral("rss_start_mb"), double(rssBefore) / 1024.0, QStringLiteral("MB"));
+    // A function error (an out-of-memory kill, say) is a 200 on the wire, as on Lambda:
+    // what the store recorded says whether every invocation really succeeded.
+    if ((*service)->writer() && (*service)->writer()->flush()) {
+        if (auto conn = store::Connection::open(DataDir{dir.path()}.database(), {.readOnly = true})) {
+            if (auto totals = store::functionTotals(*conn); totals && !totals->isEmpty()) {
+                reporter.add(key + QStringLiteral("recorded_invocations"), double(totals->first().invocations),
+                             QStringLiteral("inv"));
+                reporter.add(key + QStringLiteral("function_errors"), double(totals->first().errors),
+                             QStringLiteral("inv"), QStringLiteral("== 0"));
+            }
+        }
+    }
 }
 
 int soakMinutes()
