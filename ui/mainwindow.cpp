@@ -313,6 +313,18 @@ void MainWindow::refreshFunctions()
     });
 }
 
+void MainWindow::reloadAndSelect(const QString &name, std::function<void()> then)
+{
+    m_studio->listFunctions(this, [this, name, then = std::move(then)](Result<QList<FunctionSummary>> functions) {
+        if (!functions.ok())
+            return;
+        m_functions->setFunctions(*functions);
+        selectFunction(name);
+        if (then)
+            then();
+    });
+}
+
 void MainWindow::selectFunction(const QString &name)
 {
     const int row = m_functions->rowOf(name);
@@ -399,13 +411,7 @@ void MainWindow::newFunction()
             return;
         }
         showMessage(tr("Created %1 and deployed it as $LATEST.").arg(name));
-        m_studio->listFunctions(this, [this, name](Result<QList<FunctionSummary>> functions) {
-            if (!functions.ok())
-                return;
-            m_functions->setFunctions(*functions);
-            selectFunction(name);
-            showFunctionTab(FunctionTab::Code);
-        });
+        reloadAndSelect(name, [this] { showFunctionTab(FunctionTab::Code); });
     });
 }
 
@@ -445,12 +451,7 @@ void MainWindow::renameFunction(const QString &name, const QString &newName)
         showMessage(tr("Renamed %1 to %2.").arg(name, newName));
         if (m_function == name) {
             m_function.clear();
-            m_studio->listFunctions(this, [this, newName](Result<QList<FunctionSummary>> functions) {
-                if (functions.ok()) {
-                    m_functions->setFunctions(*functions);
-                    selectFunction(newName);
-                }
-            });
+            reloadAndSelect(newName);
         }
     });
 }
@@ -507,12 +508,7 @@ void MainWindow::finishImport(const QString &name, const Result<QString> &result
         return;
     }
     showMessage(tr("Imported %1 and deployed it as $LATEST.").arg(name));
-    m_studio->listFunctions(this, [this, name](Result<QList<FunctionSummary>> functions) {
-        if (!functions.ok())
-            return;
-        m_functions->setFunctions(*functions);
-        selectFunction(name);
-    });
+    reloadAndSelect(name);
 }
 
 void MainWindow::openLoadTest()

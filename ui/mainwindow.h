@@ -8,6 +8,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
+
 #include "common/result.h"
 
 class QLabel;
@@ -43,6 +45,8 @@ public:
 
     void refreshFunctions();
     void selectFunction(const QString &name);
+    // Lists the functions again (one was created, imported or renamed), then selects `name`.
+    void reloadAndSelect(const QString &name, std::function<void()> then = {});
     QString currentFunction() const { return m_function; }
     void showPage(Page page);
     void showFunctionTab(FunctionTab tab);

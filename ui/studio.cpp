@@ -468,12 +468,13 @@ void Studio::restore(const QString &name, const QString &ref, QObject *receiver,
 
 namespace {
 template<typename T, typename Query>
-void storeQuery(QThreadPool *pool, const QString &db, QObject *receiver, Query query, Studio::Callback<T> done)
+void storeQuery(QThreadPool *pool, const QString &db, QObject *receiver, Query query, Studio::Callback<T> done,
+                bool readOnly = true)
 {
     runAsync(pool, receiver,
-             [db, query]() -> Result<T> {
+             [db, query, readOnly]() -> Result<T> {
                  store::OpenOptions options;
-                 options.readOnly = true;
+                 options.readOnly = readOnly;
                  auto conn = store::threadConnection(db, options);
                  if (!conn.ok())
                      return conn.error();
@@ -543,36 +544,24 @@ void Studio::testEvents(const QString &function, QObject *receiver, Callback<QLi
 
 void Studio::saveTestEvent(const QString &function, const SavedTestEvent &event, QObject *receiver, Callback<bool> done)
 {
-    const QString db = d->dataDir.database();
-    runAsync(&d->storePool, receiver,
-             [=]() -> Result<bool> {
-                 auto conn = store::threadConnection(db);
-                 if (!conn.ok())
-                     return conn.error();
-                 store::TestEvent e;
-                 e.function = function;
-                 e.name = event.name;
-                 e.json = event.json;
-                 if (Status s = store::saveTestEvent(**conn, e); !s.ok())
-                     return s.error();
-                 return true;
-             },
-             std::move(done));
+    storeQuery<bool>(&d->storePool, d->dataDir.database(), receiver,
+                     [function, event](store::Connection &c) -> Result<bool> {
+                         if (Status s = store::saveTestEvent(c, store::TestEvent{function, event.name, event.json}); !s.ok())
+                             return s.error();
+                         return true;
+                     },
+                     std::move(done), false);
 }
 
 void Studio::deleteTestEvent(const QString &function, const QString &name, QObject *receiver, Callback<bool> done)
 {
-    const QString db = d->dataDir.database();
-    runAsync(&d->storePool, receiver,
-             [=]() -> Result<bool> {
-                 auto conn = store::threadConnection(db);
-                 if (!conn.ok())
-                     return conn.error();
-                 if (Status s = store::deleteTestEvent(**conn, function, name); !s.ok())
-                     return s.error();
-                 return true;
-             },
-             std::move(done));
+    storeQuery<bool>(&d->storePool, d->dataDir.database(), receiver,
+                     [function, name](store::Connection &c) -> Result<bool> {
+                         if (Status s = store::deleteTestEvent(c, function, name); !s.ok())
+                             return s.error();
+                         return true;
+                     },
+                     std::move(done), false);
 }
 
 } // namespace funcdesk::ui
