@@ -4,6 +4,7 @@
 // writes them all to bench-results.json. Figures are medians of repeated runs unless a
 // name says otherwise (p99, max, ...).
 
+#include <QFile>
 #include <QString>
 
 #include <algorithm>
@@ -45,6 +46,19 @@ struct Registrar
 {
     Registrar(const char *name, BenchFn fn) { registry().push_back({QString::fromLatin1(name), std::move(fn)}); }
 };
+
+// This process's resident set size (VmRSS), in MB.
+inline double residentMb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
+}
 
 inline double percentile(std::vector<double> v, double p)
 {

@@ -187,17 +187,6 @@ void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runti
                  QStringLiteral("== 0"));
 }
 
-qint64 residentKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return 0;
-}
-
 // Soak: wrk with 16 connections for FUNCDESK_SOAK_MINUTES (default 2) in 30 s windows,
 // recording on, pruning at the row cap included once the run is long enough. The
 // question is whether throughput stays flat: the last window against the first, the
@@ -216,8 +205,8 @@ void soakRuntime(bench::Reporter &reporter, const QString &label, Runtime runtim
     const int windows = std::max(2, minutes * 60 / kWindowSeconds);
     std::vector<double> rates;
     double failed = 0;
-    const qint64 rssBefore = residentKb();
-    qint64 rssAfterFirst = 0;
+    const double rssBefore = bench::residentMb();
+    double rssAfterFirst = 0;
     for (int i = 0; i < windows; ++i) {
         double non2xx = 0;
         const double rps = runWrk(dir.path(), port, &non2xx, kWindowSeconds);
@@ -226,9 +215,9 @@ void soakRuntime(bench::Reporter &reporter, const QString &label, Runtime runtim
         rates.push_back(rps);
         failed += non2xx;
         if (i == 0)
-            rssAfterFirst = residentKb();
+            rssAfterFirst = bench::residentMb();
         QTextStream(stderr) << "soak " << label << " window " << i + 1 << "/" << windows << ": " << qRound(rps)
-                            << " inv/s, rss " << residentKb() / 1024 << " MB" << Qt::endl;
+                            << " inv/s, rss " << qRound(bench::residentMb()) << " MB" << Qt::endl;
     }
     const QString key = QStringLiteral("soak.%1.").arg(label);
     std::vector<double> sorted = rates;
@@ -242,9 +231,9 @@ void soakRuntime(bench::Reporter &reporter, const QString &label, Runtime runtim
     reporter.add(key + QStringLiteral("slowest_vs_median_percent"),
                  100.0 * *std::min_element(rates.begin(), rates.end()) / median, QStringLiteral("%"));
     reporter.add(key + QStringLiteral("non2xx"), failed, QStringLiteral("responses"), QStringLiteral("== 0"));
-    reporter.add(key + QStringLiteral("rss_growth_after_first_window_mb"), double(residentKb() - rssAfterFirst) / 1024.0,
+    reporter.add(key + QStringLiteral("rss_growth_after_first_window_mb"), bench::residentMb() - rssAfterFirst,
                  QStringLiteral("MB"));
-    reporter.add(key + QStringLiteral("rss_start_mb"), double(rssBefore) / 1024.0, QStringLiteral("MB"));
+    reporter.add(key + QStringLiteral("rss_start_mb"), rssBefore, QStringLiteral("MB"));
     // A function error (an out-of-memory kill, say) is a 200 on the wire, as on Lambda:
     // what the store recorded says whether every invocation really succeeded.
     if ((*service)->writer() && (*service)->writer()->flush()) {

@@ -26,18 +26,6 @@ using namespace funcdesk::engine;
 
 namespace {
 
-double rssMb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return 0;
-}
-
 double median(std::vector<double> v)
 {
     return bench::percentile(std::move(v), 50);
@@ -165,11 +153,11 @@ FUNCDESK_BENCHMARK("engine")
     {
         EngineOptions o;
         o.runDir = dir.path() + QStringLiteral("/idle");
-        const double before = rssMb();
+        const double before = bench::residentMb();
         Engine idle(o);
         QThread::msleep(100);
-        reporter.add(QStringLiteral("engine.idle_rss_mb"), rssMb(), QStringLiteral("MB"), QStringLiteral("<= 80"));
-        reporter.add(QStringLiteral("engine.idle_rss_delta_mb"), rssMb() - before, QStringLiteral("MB"));
+        reporter.add(QStringLiteral("engine.idle_rss_mb"), bench::residentMb(), QStringLiteral("MB"), QStringLiteral("<= 80"));
+        reporter.add(QStringLiteral("engine.idle_rss_delta_mb"), bench::residentMb() - before, QStringLiteral("MB"));
     }
 
     const std::vector<RuntimeCase> cases = {
