@@ -67,8 +67,15 @@ void DurationHistogram::add(double ms, quint64 n)
 {
     if (n == 0)
         return;
+    addToBucket(bucketOf(ms), ms, n);
+}
+
+void DurationHistogram::addToBucket(int bucket, double ms, quint64 n)
+{
+    if (n == 0)
+        return;
     ensure();
-    m_counts[size_t(bucketOf(ms))] += n;
+    m_counts[size_t(bucket)] += n;
     m_count += n;
     m_min = m_min < 0 ? ms : std::min(m_min, ms);
     m_max = std::max(m_max, ms);

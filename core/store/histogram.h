@@ -31,6 +31,8 @@ public:
     static double representative(int bucket);
 
     void add(double ms, quint64 n = 1);
+    // add() when bucketOf(ms) is already known (one log() for several histograms).
+    void addToBucket(int bucket, double ms, quint64 n = 1);
     void merge(const DurationHistogram &other);
     // Merges a stored blob; false if it is malformed (nothing is merged then).
     bool mergeBlob(const QByteArray &blob);

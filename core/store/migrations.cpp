@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include "store/blocks.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
 
@@ -110,6 +111,22 @@ constexpr const char *kRollupColumns = R"sql(
   PRIMARY KEY(function, ts, version)) WITHOUT ROWID;
 )sql";
 
+// The per-minute tops from one-row-per-invocation tables (schema 3).
+Status rebuildTopsFromRows(Connection &conn)
+{
+    const QByteArray k = QByteArray::number(kTopsPerMinute);
+    const QByteArray sql = "DELETE FROM invocation_tops;"
+        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
+        "SELECT minute, function, 0, duration_ms, id FROM (SELECT start_ms / 60000 AS minute, function, duration_ms, id, "
+        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY duration_ms DESC) AS n FROM invocations) "
+        "WHERE n <= " + k + ";"
+        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
+        "SELECT minute, function, 1, cost_usd, id FROM (SELECT start_ms / 60000 AS minute, function, cost_usd, id, "
+        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY cost_usd DESC) AS n FROM invocations) "
+        "WHERE n <= " + k + ";";
+    return conn.exec(sql.constData());
+}
+
 Status step1(Connection &conn)
 {
     if (auto s = conn.exec(kSchema1); !s)
@@ -180,11 +197,114 @@ ALTER TABLE async_events ADD COLUMN trigger TEXT NOT NULL DEFAULT 'async';
 )sql");
         !s)
         return s;
-    return rebuildInvocationTops(conn);
+    return rebuildTopsFromRows(conn);
+}
+
+// Schema 3's invocation rows into blocks, per function in start order, as the writer
+// cuts them; the tops as the writer keeps them.
+Status convertRowsToBlocks(Connection &conn)
+{
+    auto rows = conn.prepare(
+        "SELECT request_id, function, version, alias, environment_id, trigger, start_ms, duration_ms, billed_ms, "
+        "init_ms, cold, memory_mb, max_memory_mb, status, error_type, error_message, request_bytes, response_bytes, "
+        "cost_usd, architecture, log_truncated FROM invocations ORDER BY function, start_ms, id");
+    if (!rows)
+        return rows.error();
+    auto blocks = BlockWriter::create(conn);
+    if (!blocks)
+        return blocks.error();
+    TopsTracker tops;
+    std::vector<InvocationRecord> pending;
+    auto flush = [&]() -> Status {
+        if (auto s = blocks->append(pending, &tops); !s)
+            return s;
+        pending.clear();
+        return tops.write(conn);
+    };
+    for (;;) {
+        auto row = rows->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const Statement &r = *rows;
+        InvocationRecord rec;
+        rec.requestId = r.text(0);
+        rec.function = r.text(1);
+        rec.version = r.text(2);
+        rec.alias = r.text(3);
+        rec.environmentId = r.text(4);
+        rec.trigger = triggerFromName(r.text(5));
+        rec.startMs = r.int64(6);
+        rec.durationMs = r.real(7);
+        rec.billedDurationMs = r.int64(8);
+        rec.initDurationMs = r.real(9);
+        rec.cold = r.int64(10) != 0;
+        rec.memorySizeMb = int(r.int64(11));
+        rec.maxMemoryUsedMb = int(r.int64(12));
+        rec.status = statusFromName(r.text(13));
+        rec.errorType = r.text(14);
+        rec.errorMessage = r.text(15);
+        rec.requestBytes = r.int64(16);
+        rec.responseBytes = r.int64(17);
+        rec.costUsd = r.real(18);
+        rec.architecture = r.text(19);
+        rec.logTruncated = r.int64(20) != 0;
+        if (!pending.empty() && pending.back().function != rec.function) {
+            if (auto s = flush(); !s)
+                return s;
+        }
+        pending.push_back(std::move(rec));
+        if (pending.size() >= size_t(64 * kBlockRows)) {
+            if (auto s = flush(); !s)
+                return s;
+        }
+    }
+    return flush();
+}
+
+// Invocation records move into packed blocks (see blocks.h): one row per invocation with
+// three indexes was most of what recording cost. Rows are read per function in start
+// order and cut into blocks as the writer cuts them; their request ids are UUIDv4 or
+// other, so each gets an invocation_request_ids row. The tops are rebuilt to refer to
+// the new invocation ids.
+Status step4(Connection &conn)
+{
+    if (auto s = conn.exec(R"sql(
+CREATE TABLE invocation_blocks(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  function TEXT NOT NULL,
+  first_start_ms INTEGER NOT NULL,
+  last_start_ms INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX invocation_blocks_function ON invocation_blocks(function, last_start_ms, first_start_ms);
+CREATE INDEX invocation_blocks_last ON invocation_blocks(last_start_ms, first_start_ms);
+CREATE TABLE invocation_request_ids(
+  request_id TEXT NOT NULL,
+  block_id INTEGER NOT NULL,
+  PRIMARY KEY(request_id, block_id)) WITHOUT ROWID;
+CREATE TABLE invocation_count(n INTEGER NOT NULL);
+INSERT INTO invocation_count VALUES (0);
+CREATE TRIGGER invocation_blocks_count_insert AFTER INSERT ON invocation_blocks
+BEGIN
+  UPDATE invocation_count SET n = n + new.rows;
+END;
+CREATE TRIGGER invocation_blocks_count_delete AFTER DELETE ON invocation_blocks
+BEGIN
+  UPDATE invocation_count SET n = n - old.rows;
+END;
+DELETE FROM invocation_tops;
+)sql");
+        !s)
+        return s;
+    if (auto s = convertRowsToBlocks(conn); !s)
+        return s;
+    return conn.exec("DROP TABLE invocations;");
 }
 
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4};
 
 } // namespace
 

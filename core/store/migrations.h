@@ -12,6 +12,8 @@
 // 3: invocation_tops (per function and minute, the slowest and most expensive) replaces
 //    the two top-N indexes; START / END / REPORT lines are no longer stored (rebuilt from
 //    invocation rows on read), existing copies deleted; async_events.trigger.
+// 4: invocation records packed into invocation_blocks (see blocks.h) with
+//    invocation_request_ids and invocation_count; the invocations table goes.
 
 #include "common/result.h"
 
@@ -19,7 +21,7 @@ namespace funcdesk::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Brings the schema from its current version up to `target` (default: latest). A newer
 // schema than this build knows is an error (the file is left alone).

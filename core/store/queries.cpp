@@ -1,5 +1,6 @@
 #include "store/queries.h"
 
+#include "store/blocks.h"
 #include "store/histogram.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
@@ -11,51 +12,16 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <queue>
 
 namespace funcdesk::store {
 
 namespace {
 
-constexpr const char *kRecordColumns =
-    "request_id, function, version, alias, environment_id, trigger, start_ms, duration_ms, billed_ms, init_ms, "
-    "cold, memory_mb, max_memory_mb, status, error_type, error_message, request_bytes, response_bytes, cost_usd, "
-    "architecture, log_truncated";
-
-InvocationRecord recordFromRow(const Statement &s)
-{
-    InvocationRecord r;
-    r.requestId = s.text(0);
-    r.function = s.text(1);
-    r.version = s.text(2);
-    r.alias = s.text(3);
-    r.environmentId = s.text(4);
-    r.trigger = triggerFromName(s.text(5));
-    r.startMs = s.int64(6);
-    r.durationMs = s.real(7);
-    r.billedDurationMs = s.int64(8);
-    r.initDurationMs = s.real(9);
-    r.cold = s.int64(10) != 0;
-    r.memorySizeMb = int(s.int64(11));
-    r.maxMemoryUsedMb = int(s.int64(12));
-    r.status = statusFromName(s.text(13));
-    r.errorType = s.text(14);
-    r.errorMessage = s.text(15);
-    r.requestBytes = s.int64(16);
-    r.responseBytes = s.int64(17);
-    r.costUsd = s.real(18);
-    r.architecture = s.text(19);
-    r.logTruncated = s.int64(20) != 0;
-    return r;
-}
-
 LogLine lineFromRow(const Statement &s)
 {
     return LogLine{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4)};
-}
-
-Result<QList<InvocationRecord>> collectRecords(Statement &stmt)
-{
-    return collectRows<InvocationRecord>(stmt, recordFromRow);
 }
 
 Result<QList<LogLine>> collectLines(Statement &stmt)
@@ -139,14 +105,48 @@ struct RequestWindow
     bool found = false;
 };
 
+// Every invocation with this request id, oldest first: from invocation_request_ids, and
+// for a UUIDv7 id, from the blocks around the id's time (see blocks.h).
+Result<QList<InvocationRecord>> invocationsWithRequestId(Connection &conn, const QString &requestId)
+{
+    const QByteArray utf8 = requestId.toUtf8();
+    std::map<qint64, InvocationRecord> found; // by invocation id: a block can come from both
+    auto collect = [&](const BlockReader &block) {
+        for (int i = 0; i < block.size(); ++i) {
+            if (block.hasRequestId(i, utf8))
+                found.try_emplace(block.invocationId(i), block.record(i));
+        }
+        return true;
+    };
+    auto indexed = conn.prepare("SELECT b.id, b.function, b.data FROM invocation_request_ids r "
+                                "JOIN invocation_blocks b ON b.id = r.block_id WHERE r.request_id = ?1");
+    if (!indexed)
+        return indexed.error();
+    indexed->bind(1, requestId);
+    if (auto st = forEachBlock(*indexed, collect); !st)
+        return st.error();
+    if (const auto t = requestIdTimeMs(requestId)) {
+        auto near = conn.prepare("SELECT id, function, data FROM invocation_blocks INDEXED BY invocation_blocks_last "
+                                 "WHERE last_start_ms >= ?1 AND last_start_ms <= ?2 AND first_start_ms <= ?3");
+        if (!near)
+            return near.error();
+        near->bind(1, *t - kRequestIdSlackMs).bind(2, *t + kRequestIdSlackMs + kMaxBlockSpanMs);
+        near->bind(3, *t + kRequestIdSlackMs);
+        if (auto st = forEachBlock(*near, collect); !st)
+            return st.error();
+    }
+    QList<InvocationRecord> out;
+    out.reserve(qsizetype(found.size()));
+    for (auto &[id, r] : found)
+        out.append(std::move(r));
+    std::stable_sort(out.begin(), out.end(),
+                     [](const InvocationRecord &a, const InvocationRecord &b) { return a.startMs < b.startMs; });
+    return out;
+}
+
 Result<RequestWindow> requestWindow(Connection &conn, const QString &requestId)
 {
-    auto stmt = conn.prepare(QByteArray("SELECT ") + kRecordColumns
-                             + " FROM invocations WHERE request_id = ?1 ORDER BY start_ms, id");
-    if (!stmt)
-        return stmt.error();
-    stmt->bind(1, requestId);
-    auto rows = collectRecords(*stmt);
+    auto rows = invocationsWithRequestId(conn, requestId);
     if (!rows)
         return rows.error();
     RequestWindow w;
@@ -352,21 +352,100 @@ Result<DurationSummary> durationSummary(Connection &conn, const SeriesQuery &q)
 
 namespace {
 
-// A function's top N of [fromMs, toMs), read through the (function, start) index and
-// sorted: for partial minutes, and for N beyond what invocation_tops keeps.
+qint64 saturatingAdd(qint64 a, qint64 b)
+{
+    return a > std::numeric_limits<qint64>::max() - b ? std::numeric_limits<qint64>::max() : a + b;
+}
+
+// Blocks that can hold invocations started in [?1, ?3): their last start is at least the
+// range's start and at most kMaxBlockSpanMs past its end (?2). With a function: ?4.
+QByteArray blocksInRange(bool oneFunction, const char *extraColumns = "")
+{
+    QByteArray sql = QByteArray("SELECT id, function, data") + extraColumns + " FROM invocation_blocks WHERE ";
+    sql += oneFunction ? "function = ?4 AND " : "";
+    sql += "last_start_ms >= ?1 AND last_start_ms < ?2 AND first_start_ms < ?3";
+    return sql;
+}
+
+void bindRange(Statement &stmt, qint64 fromMs, qint64 toMs)
+{
+    stmt.bind(1, fromMs).bind(2, saturatingAdd(toMs, kMaxBlockSpanMs + 1)).bind(3, toMs);
+}
+
+double rankValue(const BlockReader &block, int i, RankBy by)
+{
+    return by == RankBy::Duration ? block.durationMs(i) : block.costUsd(i);
+}
+
+// A function's top N of [fromMs, toMs), from its blocks in the range: for partial
+// minutes, and for N beyond what invocation_tops keeps.
 Result<QList<InvocationRecord>> topByScan(Connection &conn, const QString &function, qint64 fromMs, qint64 toMs,
                                           RankBy by, int limit)
 {
-    QByteArray sql = QByteArray("SELECT ") + kRecordColumns
-        + " FROM invocations INDEXED BY invocations_function_start WHERE function = ?3 AND start_ms >= ?1 "
-          "AND start_ms < ?2 ORDER BY ";
-    sql += by == RankBy::Duration ? "duration_ms" : "cost_usd";
-    sql += " DESC LIMIT ?4";
-    auto stmt = conn.prepare(sql);
+    auto stmt = conn.prepare(blocksInRange(true));
     if (!stmt)
         return stmt.error();
-    stmt->bind(1, fromMs).bind(2, toMs).bind(3, function).bind(4, limit);
-    return collectRecords(*stmt);
+    bindRange(*stmt, fromMs, toMs);
+    stmt->bind(4, function);
+    // Min-heap of the best `limit` so far; a record is decoded only when it enters.
+    using Entry = std::pair<std::pair<double, qint64>, InvocationRecord>; // (value, -invocation id)
+    auto worse = [](const Entry &a, const Entry &b) { return a.first > b.first; };
+    std::priority_queue<Entry, std::vector<Entry>, decltype(worse)> best(worse);
+    auto st = forEachBlock(*stmt, [&](const BlockReader &block) {
+        for (int i = 0; i < block.size(); ++i) {
+            const qint64 start = block.startMs(i);
+            if (start < fromMs || start >= toMs)
+                continue;
+            const std::pair<double, qint64> key(rankValue(block, i, by), -block.invocationId(i));
+            if (int(best.size()) < limit) {
+                best.emplace(key, block.record(i));
+            } else if (limit > 0 && key > best.top().first) {
+                best.pop();
+                best.emplace(key, block.record(i));
+            }
+        }
+        return true;
+    });
+    if (!st)
+        return st.error();
+    QList<InvocationRecord> out;
+    out.reserve(qsizetype(best.size()));
+    while (!best.empty()) {
+        out.prepend(best.top().second);
+        best.pop();
+    }
+    return out;
+}
+
+// Invocations by invocation id (blocks.h), in the order given; ids whose block is gone
+// are skipped.
+Result<QList<InvocationRecord>> invocationsById(Connection &conn, const QList<qint64> &ids)
+{
+    auto stmt = conn.prepare("SELECT id, function, data FROM invocation_blocks WHERE id = ?1");
+    if (!stmt)
+        return stmt.error();
+    std::map<qint64, std::optional<BlockReader>> blocks;
+    QList<InvocationRecord> out;
+    for (qint64 id : ids) {
+        const qint64 blockId = id / kBlockIdSlots;
+        const int slot = int(id % kBlockIdSlots);
+        auto it = blocks.find(blockId);
+        if (it == blocks.end()) {
+            std::optional<BlockReader> reader;
+            stmt->bind(1, blockId);
+            auto st = forEachBlock(*stmt, [&](const BlockReader &b) {
+                reader = b;
+                return false;
+            });
+            stmt->reset();
+            if (!st)
+                return st.error();
+            it = blocks.emplace(blockId, std::move(reader)).first;
+        }
+        if (it->second && slot < it->second->size())
+            out.append(it->second->record(slot));
+    }
+    return out;
 }
 
 // A function's top N over the whole minutes [firstMinute, endMinute), from the per-minute
@@ -376,10 +455,11 @@ Result<QList<InvocationRecord>> topByScan(Connection &conn, const QString &funct
 Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &function, qint64 firstMinute,
                                             qint64 endMinute, RankBy by, int limit)
 {
-    // Two scalar subqueries: SQLite answers min() or max() from the index only when it is
-    // the query's one aggregate.
-    auto span = conn.prepare("SELECT (SELECT min(start_ms) FROM invocations WHERE function = ?1), "
-                             "(SELECT max(start_ms) FROM invocations WHERE function = ?1)");
+    // The function's first and last starts, near enough to choose a plan: the first
+    // block by last start holds its first start within kMaxBlockSpanMs.
+    auto span = conn.prepare("SELECT (SELECT first_start_ms FROM invocation_blocks WHERE function = ?1 "
+                             "ORDER BY last_start_ms LIMIT 1), "
+                             "(SELECT max(last_start_ms) FROM invocation_blocks WHERE function = ?1)");
     if (!span)
         return span.error();
     span->bind(1, function);
@@ -390,22 +470,37 @@ Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &fun
         return QList<InvocationRecord>();
     const qint64 first = span->int64(0) / 60000;
     const qint64 last = span->int64(1) / 60000;
+    span->reset();
     const double covered = double(std::max<qint64>(0, std::min(endMinute, last + 1) - std::max(firstMinute, first)))
         / double(std::max<qint64>(1, last - first + 1));
-    // The join keeps tops whose invocation was pruned (or whose id was reused) out of
-    // the LIMIT; the outer filter keeps a reused id from answering for another row.
-    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE id IN (SELECT t.invocation_id "
-                     "FROM invocation_tops t ";
+    // The join keeps tops whose block was pruned out of the LIMIT; the filter below keeps
+    // an id from answering for another function or time.
+    QByteArray sql = "SELECT t.invocation_id FROM invocation_tops t ";
     sql += covered >= 0.1 ? "INDEXED BY invocation_tops_value" : "";
-    sql += " JOIN invocations i ON i.id = t.invocation_id AND i.function = t.function WHERE ";
+    sql += " JOIN invocation_blocks b ON b.id = t.invocation_id / " + QByteArray::number(kBlockIdSlots)
+        + " AND b.function = t.function WHERE ";
     sql += covered >= 0.1 ? "t.function = ?3" : "+t.function = ?3"; // else the minute range of the primary key
-    sql += " AND t.rank_by = ?5 AND t.minute >= ?1 AND t.minute < ?2 ORDER BY t.value DESC LIMIT ?4)"
-           " AND function = ?3 AND start_ms >= ?1 * 60000 AND start_ms < ?2 * 60000";
+    sql += " AND t.rank_by = ?5 AND t.minute >= ?1 AND t.minute < ?2 ORDER BY t.value DESC LIMIT ?4";
     auto stmt = conn.prepare(sql);
     if (!stmt)
         return stmt.error();
     stmt->bind(1, firstMinute).bind(2, endMinute).bind(3, function).bind(4, limit).bind(5, int(by));
-    return collectRecords(*stmt);
+    QList<qint64> ids;
+    for (;;) {
+        auto r = stmt->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            break;
+        ids.append(stmt->int64(0));
+    }
+    auto records = invocationsById(conn, ids);
+    if (!records)
+        return records;
+    records->removeIf([&](const InvocationRecord &r) {
+        return r.function != function || r.startMs < firstMinute * 60000 || r.startMs >= endMinute * 60000;
+    });
+    return records;
 }
 
 void sortTop(QList<InvocationRecord> &records, RankBy by, int limit)
@@ -471,32 +566,60 @@ Result<QList<InvocationRecord>> topInvocations(Connection &conn, const QString &
 Result<QList<InvocationRecord>> recentInvocations(Connection &conn, const QString &function, qint64 fromMs,
                                                   qint64 toMs, int limit)
 {
-    QByteArray sql = QByteArray("SELECT ") + kRecordColumns + " FROM invocations WHERE start_ms >= ?1 AND start_ms < ?2";
-    if (!function.isEmpty())
-        sql += " AND function = ?3";
-    sql += " ORDER BY start_ms DESC LIMIT ?4";
-    auto stmt = conn.prepare(sql);
+    auto stmt = conn.prepare(blocksInRange(!function.isEmpty(), ", last_start_ms") + " ORDER BY last_start_ms DESC");
     if (!stmt)
         return stmt.error();
-    stmt->bind(1, fromMs).bind(2, toMs).bind(4, limit);
+    bindRange(*stmt, fromMs, toMs);
     if (!function.isEmpty())
-        stmt->bind(3, function);
-    return collectRecords(*stmt);
+        stmt->bind(4, function);
+    struct Candidate
+    {
+        qint64 start;
+        qint64 id;
+        BlockReader const *block;
+        int slot;
+    };
+    auto newer = [](const Candidate &a, const Candidate &b) { return a.start != b.start ? a.start > b.start : a.id > b.id; };
+    std::vector<std::unique_ptr<BlockReader>> kept;
+    std::vector<Candidate> best;
+    qint64 threshold = std::numeric_limits<qint64>::min(); // the limit-th newest start so far
+    auto st = forEachBlock(*stmt, [&](const BlockReader &block) {
+        if (limit <= 0 || (int(best.size()) >= limit && stmt->int64(3) < threshold))
+            return false; // blocks come newest last start first: none of the rest can enter
+        kept.push_back(std::make_unique<BlockReader>(block));
+        for (int i = 0; i < block.size(); ++i) {
+            const qint64 start = block.startMs(i);
+            if (start >= fromMs && start < toMs)
+                best.push_back({start, block.invocationId(i), kept.back().get(), i});
+        }
+        if (int(best.size()) > limit) {
+            std::nth_element(best.begin(), best.begin() + (limit - 1), best.end(), newer);
+            best.resize(size_t(limit));
+        }
+        if (int(best.size()) >= limit)
+            threshold = std::min_element(best.begin(), best.end(), [](const Candidate &a, const Candidate &b) {
+                            return a.start < b.start;
+                        })->start;
+        return true;
+    });
+    if (!st)
+        return st.error();
+    std::sort(best.begin(), best.end(), newer);
+    QList<InvocationRecord> out;
+    out.reserve(qsizetype(best.size()));
+    for (const Candidate &c : best)
+        out.append(c.block->record(c.slot));
+    return out;
 }
 
 Result<std::optional<InvocationRecord>> invocationByRequestId(Connection &conn, const QString &requestId)
 {
-    auto stmt = conn.prepare(QByteArray("SELECT ") + kRecordColumns
-                             + " FROM invocations WHERE request_id = ?1 ORDER BY start_ms DESC, id DESC LIMIT 1");
-    if (!stmt)
-        return stmt.error();
-    stmt->bind(1, requestId);
-    auto rows = collectRecords(*stmt);
+    auto rows = invocationsWithRequestId(conn, requestId);
     if (!rows)
         return rows.error();
     if (rows->isEmpty())
         return std::optional<InvocationRecord>();
-    return std::optional<InvocationRecord>(rows->first());
+    return std::optional<InvocationRecord>(rows->last());
 }
 
 Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId)
@@ -590,7 +713,7 @@ Result<QList<FunctionTotals>> functionTotals(Connection &conn, qint64 sinceMs)
     if (!stmt)
         return stmt.error();
     stmt->bind(1, sinceMs / 1000 / 60 * 60);
-    auto last = conn.prepare("SELECT max(start_ms) FROM invocations WHERE function = ?1");
+    auto last = conn.prepare("SELECT max(last_start_ms) FROM invocation_blocks WHERE function = ?1");
     if (!last)
         return last.error();
     QList<FunctionTotals> out;

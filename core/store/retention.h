@@ -7,8 +7,11 @@
 // per-second rows are older than secondRollupMaxAgeMs they are deleted and the minute
 // rows (kept minuteRollupMaxAgeMs) remain.
 //
-// The row caps use max(id) - min(id) + 1 as the row count (ids only grow), which can
-// overestimate after time-based pruning left gaps, so the cap may prune slightly early.
+// Invocations are pruned a block at a time (blocks.h): by age once a block's newest
+// start is past the cutoff, by the cap (counted exactly, in invocation_count) oldest
+// block first. The log_lines cap uses max(id) - min(id) + 1 as the row count (ids only
+// grow), which can overestimate after time-based pruning left gaps, so that cap may
+// prune slightly early.
 
 #include "common/result.h"
 

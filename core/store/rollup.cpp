@@ -6,7 +6,7 @@
 
 namespace funcdesk::store {
 
-void RollupBucket::add(const InvocationRecord &r, double gbs, double cost)
+void RollupBucket::add(const InvocationRecord &r, double gbs, double cost, int histogramBucket)
 {
     costUsd += cost;
     if (r.status == InvocationStatus::Throttled) {
@@ -29,7 +29,7 @@ void RollupBucket::add(const InvocationRecord &r, double gbs, double cost)
     durationSum += r.durationMs;
     durationMax = std::max(durationMax, r.durationMs);
     gbSeconds += gbs;
-    histogram.add(r.durationMs);
+    histogram.addToBucket(histogramBucket, r.durationMs);
 }
 
 void RollupBucket::merge(const RollupBucket &o)
@@ -66,7 +66,12 @@ RollupBucket &RollupAccumulator::bucket(const QString &function, const QString &
 
 void RollupAccumulator::add(const InvocationRecord &r, double gbSeconds, double cost)
 {
-    bucket(r.function, r.version, r.startMs / 1000).add(r, gbSeconds, cost);
+    bucket(r.function, r.version, r.startMs / 1000).add(r, gbSeconds, cost, DurationHistogram::bucketOf(r.durationMs));
+}
+
+void RollupAccumulator::add(const InvocationRecord &r, double gbSeconds, double cost, int histogramBucket)
+{
+    bucket(r.function, r.version, r.startMs / 1000).add(r, gbSeconds, cost, histogramBucket);
 }
 
 void RollupAccumulator::notePeak(const QString &function, const QString &version, qint64 epochSecond, int peak)
@@ -172,50 +177,42 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
     }
     for (auto &[versionKey, g] : byVersion) {
         std::vector<Interval> &carried = m_carried[g.function + QLatin1Char('\n') + g.version];
-        // Events: +1 at start, -1 at end; ends sort before starts at the same instant.
-        std::vector<std::pair<qint64, int>> events;
-        events.reserve(2 * (carried.size() + g.fresh.size()));
         qint64 maxEnd = 0;
-        for (const auto *list : {&carried, &g.fresh}) {
-            for (const Interval &iv : *list) {
-                events.emplace_back(iv.start, +1);
-                events.emplace_back(iv.end, -1);
+        for (const auto *list : {&carried, &g.fresh})
+            for (const Interval &iv : *list)
                 maxEnd = std::max(maxEnd, iv.end);
-            }
-        }
-        std::sort(events.begin(), events.end());
-        const qint64 fromSecond = g.firstNewStart / 1000;
-        // second -> peak, in order: events are sorted, so the seconds each step touches
-        // only move forward (a step may revisit the last few).
-        std::vector<std::pair<qint64, int>> peaks;
-        int level = 0;
-        for (size_t i = 0; i < events.size(); ++i) {
-            level += events[i].second;
-            const qint64 t = events[i].first;
-            if (i + 1 < events.size() && events[i + 1].first == t)
-                continue; // settle all events at this instant first
-            const qint64 next = i + 1 < events.size() ? events[i + 1].first : t;
-            // `level` holds over [t, next): every second it touches sees at least that.
-            if (level <= 0)
-                continue;
-            const qint64 lastSecond = (std::max(next, t + 1) - 1) / 1000;
-            // (capped at an hour per step, in case of a nonsensical duration)
-            const qint64 firstSecond = std::max({t / 1000, fromSecond, lastSecond - 3600});
-            for (qint64 s = firstSecond; s <= lastSecond; ++s) {
-                if (peaks.empty() || peaks.back().first < s) {
-                    peaks.emplace_back(s, level);
-                    continue;
+        // The level at millisecond m is the number of intervals [start, end) holding m; a
+        // second's peak is the highest level of its milliseconds. Peaks are reported from
+        // the batch's first new start's second (capped at an hour, in case of a
+        // nonsensical duration). Per-millisecond deltas and a running sum: linear in the
+        // intervals and the span, where sorting the carried intervals every batch was
+        // the writer's largest cost after SQLite.
+        const qint64 fromMs = std::max(g.firstNewStart / 1000 * 1000, maxEnd - kMaxSweepMs);
+        if (maxEnd > fromMs) {
+            std::vector<int> delta(size_t(maxEnd - fromMs) + 1, 0);
+            for (const auto *list : {&carried, &g.fresh}) {
+                for (const Interval &iv : *list) {
+                    const qint64 start = std::max(iv.start, fromMs);
+                    if (iv.end <= start)
+                        continue;
+                    ++delta[size_t(start - fromMs)];
+                    --delta[size_t(iv.end - fromMs)];
                 }
-                auto at = std::lower_bound(peaks.begin(), peaks.end(), std::pair(s, std::numeric_limits<int>::min()));
-                if (at != peaks.end() && at->first == s)
-                    at->second = std::max(at->second, level);
-                else
-                    peaks.insert(at, {s, level});
             }
-        }
-        for (const auto &[second, peak] : peaks) {
-            acc1s.notePeak(g.function, g.version, second, peak);
-            acc1m.notePeak(g.function, g.version, second, peak);
+            const qint64 firstSecond = fromMs / 1000;
+            std::vector<int> peaks(size_t((maxEnd - 1) / 1000 - firstSecond) + 1, 0);
+            int level = 0;
+            for (qint64 m = fromMs; m < maxEnd; ++m) {
+                level += delta[size_t(m - fromMs)];
+                int &peak = peaks[size_t(m / 1000 - firstSecond)];
+                peak = std::max(peak, level);
+            }
+            for (size_t i = 0; i < peaks.size(); ++i) {
+                if (peaks[i] > 0) {
+                    acc1s.notePeak(g.function, g.version, firstSecond + qint64(i), peaks[i]);
+                    acc1m.notePeak(g.function, g.version, firstSecond + qint64(i), peaks[i]);
+                }
+            }
         }
         // Carry what ended recently, for overlaps with the next batch.
         std::vector<Interval> keep;

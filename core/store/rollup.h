@@ -56,7 +56,7 @@ struct RollupBucket
     int peakConcurrency = 0;
     DurationHistogram histogram;
 
-    void add(const InvocationRecord &r, double gbSeconds, double cost);
+    void add(const InvocationRecord &r, double gbSeconds, double cost, int histogramBucket);
     void merge(const RollupBucket &other);
 };
 
@@ -67,6 +67,8 @@ public:
     RollupAccumulator(const RollupAccumulator &) = delete; // m_last points into m_buckets
     RollupAccumulator &operator=(const RollupAccumulator &) = delete;
     void add(const InvocationRecord &r, double gbSeconds, double cost);
+    // With DurationHistogram::bucketOf(r.durationMs) computed once for both resolutions.
+    void add(const InvocationRecord &r, double gbSeconds, double cost, int histogramBucket);
     void notePeak(const QString &function, const QString &version, qint64 epochSecond, int peak);
     bool isEmpty() const { return m_buckets.empty(); }
     void clear()
@@ -101,6 +103,7 @@ class ConcurrencyTracker
 {
 public:
     static constexpr qint64 kCarryMs = 2000;
+    static constexpr qint64 kMaxSweepMs = 3600 * 1000;
     // Adds the batch's intervals, then reports per function+version per second peaks for
     // the seconds the batch touches into `acc1s` and `acc1m`.
     void process(const std::vector<InvocationRecord> &batch, RollupAccumulator &acc1s, RollupAccumulator &acc1m);

@@ -1,5 +1,6 @@
 #include "store/tops.h"
 
+#include "store/blocks.h"
 #include "store/sqlite.h"
 
 #include <algorithm>
@@ -118,17 +119,23 @@ Status TopsTracker::write(Connection &conn)
 
 Status rebuildInvocationTops(Connection &conn)
 {
-    const QByteArray k = QByteArray::number(kTopsPerMinute);
-    const QByteArray sql = "DELETE FROM invocation_tops;"
-        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
-        "SELECT minute, function, 0, duration_ms, id FROM (SELECT start_ms / 60000 AS minute, function, duration_ms, id, "
-        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY duration_ms DESC) AS n FROM invocations) "
-        "WHERE n <= " + k + ";"
-        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
-        "SELECT minute, function, 1, cost_usd, id FROM (SELECT start_ms / 60000 AS minute, function, cost_usd, id, "
-        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY cost_usd DESC) AS n FROM invocations) "
-        "WHERE n <= " + k + ";";
-    return conn.exec(sql.constData());
+    if (auto s = conn.exec("DELETE FROM invocation_tops"); !s)
+        return s;
+    auto stmt = conn.prepare("SELECT id, function, data FROM invocation_blocks ORDER BY id");
+    if (!stmt)
+        return stmt.error();
+    TopsTracker tops;
+    Status failed;
+    auto st = forEachBlock(*stmt, [&](const BlockReader &block) {
+        for (int i = 0; i < block.size(); ++i) {
+            tops.add(block.function(), block.startMs(i), block.durationMs(i), block.costUsd(i), block.invocationId(i));
+        }
+        failed = tops.write(conn);
+        return failed.ok();
+    });
+    if (!st)
+        return st;
+    return failed;
 }
 
 } // namespace funcdesk::store

@@ -7,7 +7,7 @@
 // function and minute, the kTopsPerMinute largest of each in invocation_tops (a few dozen
 // rows a minute, whatever the rate). Any top N with N <= kTopsPerMinute over whole minutes
 // is exact: a member of the range's top N is among its own minute's top N. Partial minutes
-// at the ends of a range are read from the (function, start) index.
+// at the ends of a range are read from the function's invocation blocks (blocks.h).
 
 #include "common/result.h"
 
@@ -39,6 +39,7 @@ public:
     TopsTracker(TopsTracker &&) noexcept;
     TopsTracker &operator=(TopsTracker &&) noexcept;
 
+    // invocationId: see blocks.h.
     void add(const QString &function, qint64 startMs, double durationMs, double costUsd, qint64 invocationId);
     // Rewrites the rows of every minute touched since the last call; call inside the
     // transaction that inserted the invocations.
@@ -63,7 +64,7 @@ private:
     std::unique_ptr<Statements> m_stmts;
 };
 
-// Rebuilds invocation_tops from the invocations table (migration, generated databases).
+// Rebuilds invocation_tops from the invocation blocks (generated databases).
 Status rebuildInvocationTops(Connection &conn);
 
 } // namespace funcdesk::store

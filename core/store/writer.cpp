@@ -1,6 +1,8 @@
 #include "store/writer.h"
 
 #include "common/logging.h"
+#include "store/blocks.h"
+#include "store/histogram.h"
 #include "store/rollup.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
@@ -86,7 +88,7 @@ public:
 
     // Writer thread only.
     Connection conn;
-    Statement insertRecord;
+    std::optional<BlockWriter> blocks;
     Statement insertLine;
     std::optional<RollupTableWriter> rollups1s;
     std::optional<RollupTableWriter> rollups1m;
@@ -102,14 +104,10 @@ Status WriterPrivate::openOnThread()
     if (!c)
         return c.error();
     conn = std::move(*c);
-    auto ins = conn.prepare(
-        "INSERT INTO invocations(request_id, function, version, alias, environment_id, trigger, start_ms, "
-        "duration_ms, billed_ms, init_ms, cold, memory_mb, max_memory_mb, status, error_type, error_message, "
-        "request_bytes, response_bytes, cost_usd, architecture, log_truncated) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)");
-    if (!ins)
-        return ins.error();
-    insertRecord = std::move(*ins);
+    auto b = BlockWriter::create(conn);
+    if (!b)
+        return b.error();
+    blocks = std::move(*b);
     auto line = conn.prepare(
         "INSERT INTO log_lines(ts_ms, request_id, function, environment_id, text) VALUES (?1,?2,?3,?4,?5)");
     if (!line)
@@ -155,19 +153,12 @@ Status WriterPrivate::writeBatch(Batch &batch)
         r.billedDurationMs = options.costModel.billedDurationMs(r);
         r.costUsd = costWithFreeTier(options.costModel, r, usage);
         const double gbs = options.costModel.gbSeconds(r);
-        Statement &s = insertRecord;
-        s.bind(1, r.requestId).bind(2, r.function).bind(3, r.version).bind(4, nullIfEmpty(r.alias));
-        s.bind(5, r.environmentId).bind(6, triggerName(r.trigger)).bind(7, r.startMs).bind(8, r.durationMs);
-        s.bind(9, r.billedDurationMs).bind(10, r.initDurationMs).bind(11, qint64(r.cold));
-        s.bind(12, r.memorySizeMb).bind(13, r.maxMemoryUsedMb).bind(14, statusName(r.status));
-        s.bind(15, nullIfEmpty(r.errorType)).bind(16, nullIfEmpty(r.errorMessage)).bind(17, r.requestBytes);
-        s.bind(18, r.responseBytes).bind(19, r.costUsd).bind(20, r.architecture).bind(21, qint64(r.logTruncated));
-        if (auto st = s.run(); !st)
-            return st;
-        tops.add(r.function, r.startMs, r.durationMs, r.costUsd, conn.lastInsertRowId());
-        acc1s.add(r, gbs, r.costUsd);
-        acc1m.add(r, gbs, r.costUsd);
+        const int bucket = DurationHistogram::bucketOf(r.durationMs);
+        acc1s.add(r, gbs, r.costUsd, bucket);
+        acc1m.add(r, gbs, r.costUsd, bucket);
     }
+    if (auto st = blocks->append(batch.records, &tops); !st)
+        return st;
     for (const LogLine &l : batch.lines) {
         insertLine.bind(1, l.timestampMs).bind(2, nullIfEmpty(l.requestId)).bind(3, l.function);
         insertLine.bind(4, l.environmentId).bind(5, l.text.isNull() ? QStringLiteral("") : l.text);
@@ -349,6 +340,9 @@ void Writer::enqueue(LogLine line)
 
 void Writer::enqueue(QList<LogLine> lines)
 {
+    // Most lists are a request's START / END / REPORT only: nothing to take the lock for.
+    if (std::all_of(lines.cbegin(), lines.cend(), [](const LogLine &l) { return l.framing; }))
+        return;
     std::lock_guard lock(d->mutex);
     const size_t before = d->pending.size();
     for (LogLine &l : lines) {

@@ -1,6 +1,7 @@
 // The Service composition: lock, recording, API, async dispatcher (retries, throttles,
 // destinations, resume after restart) and the schedule runner.
 #include "apitestkit.h"
+#include "invocationtable.h"
 
 #include "api/schedulerunner.h"
 #include "api/service.h"
@@ -107,6 +108,7 @@ private Q_SLOTS:
         QVERIFY((*service)->writer()->flush().ok());
         auto conn = store::Connection::open(dataDir().database());
         QVERIFY(conn.ok());
+        QVERIFY(test::materializeInvocations(*conn));
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='rec' AND trigger='api'"), 1);
         // the engine's framing lines come back from the record, the same as the engine wrote them
         const QString requestId = *conn->queryText("SELECT request_id FROM invocations WHERE function='rec'");
@@ -229,6 +231,7 @@ private Q_SLOTS:
         QVERIFY((*service)->writer()->flush().ok());
         auto conn = store::Connection::open(dataDir().database());
         QVERIFY(conn.ok());
+        QVERIFY(test::materializeInvocations(*conn));
         QCOMPARE(*conn->queryText("SELECT trigger FROM invocations WHERE function='resumer'"), QStringLiteral("schedule"));
     }
 
@@ -285,6 +288,7 @@ private Q_SLOTS:
         QCOMPARE(dead->first().attempts, 3);
         QVERIFY(dead->first().payload.contains("Scheduled Event"));
         QVERIFY((*service)->writer()->flush().ok());
+        QVERIFY(test::materializeInvocations(*conn));
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='tick' AND trigger='schedule'"), 1);
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='cronfail' AND trigger='schedule'"), 3);
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocations WHERE function IN ('tick','cronfail') AND trigger!='schedule'"), 0);

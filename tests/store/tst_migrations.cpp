@@ -1,5 +1,6 @@
 // Numbered migrations: from an empty file, from every earlier schema, and refusing a
 // schema newer than this build.
+#include "store/blocks.h"
 #include "store/migrations.h"
 #include "store/queries.h"
 #include "store/sqlite.h"
@@ -34,11 +35,13 @@ private Q_SLOTS:
         QVERIFY(conn);
         QCOMPARE(*schemaVersion(*conn), kSchemaVersion);
         const QStringList names = tableNames(*conn);
-        for (const char *t : {"functions", "versions", "aliases", "invocations", "log_lines", "async_events",
-                              "rollups_1s", "rollups_1m", "test_events", "invocation_tops",
-                              "invocation_tops_value", "invocations_request", "invocations_function_start"})
+        for (const char *t : {"functions", "versions", "aliases", "invocation_blocks", "log_lines", "async_events",
+                              "rollups_1s", "rollups_1m", "test_events", "invocation_tops", "invocation_tops_value",
+                              "invocation_request_ids", "invocation_count", "invocation_blocks_function",
+                              "invocation_blocks_last"})
             QVERIFY2(names.contains(QLatin1String(t)), t);
-        for (const char *gone : {"invocations_function_duration", "invocations_function_cost"}) // replaced by tops
+        // replaced by tops (3), then by blocks (4)
+        for (const char *gone : {"invocations_function_duration", "invocations_function_cost", "invocations"})
             QVERIFY2(!names.contains(QLatin1String(gone)), gone);
         QCOMPARE(hasLogFts(*conn), hasFts5());
     }
@@ -93,7 +96,8 @@ private Q_SLOTS:
         }
     }
 
-    void upgradeFrom2To3BuildsTopsAndDropsStoredFraming()
+    // Through 3 (tops, stored framing dropped) and 4 (rows into blocks).
+    void upgradeFrom2BuildsTopsDropsStoredFramingAndPacksRows()
     {
         test::TempDb db;
         {
@@ -142,6 +146,29 @@ private Q_SLOTS:
         QCOMPARE(lines->at(0).text, QStringLiteral("START RequestId: r7 Version: $LATEST"));
         QCOMPARE(lines->at(1).text, QStringLiteral("handler says hi"));
         QVERIFY(lines->at(3).text.startsWith(QLatin1String("REPORT RequestId: r7\tDuration: 7.00 ms")));
+        // every row is in a block, every field as it was
+        auto all = allInvocations(*conn);
+        QVERIFY(all);
+        QCOMPARE(all->size(), 60);
+        QCOMPARE(*conn->queryInt("SELECT n FROM invocation_count"), qint64(60));
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_request_ids"), qint64(60)); // not UUIDv7
+        auto r7 = invocationByRequestId(*conn, QStringLiteral("r7"));
+        QVERIFY(r7 && r7->has_value());
+        const InvocationRecord &r = **r7;
+        QCOMPARE(r.function, QStringLiteral("f"));
+        QCOMPARE(r.version, QStringLiteral("$LATEST"));
+        QVERIFY(r.alias.isEmpty());
+        QCOMPARE(r.environmentId, QStringLiteral("e"));
+        QCOMPARE(r.trigger, TriggerKind::Api);
+        QCOMPARE(r.startMs, qint64(600700));
+        QCOMPARE(r.durationMs, 7.0);
+        QCOMPARE(r.billedDurationMs, qint64(7));
+        QCOMPARE(r.memorySizeMb, 128);
+        QCOMPARE(r.maxMemoryUsedMb, 40);
+        QCOMPARE(r.status, InvocationStatus::Success);
+        QCOMPARE(r.requestBytes, qint64(2));
+        QCOMPARE(r.costUsd, 7e-6);
+        QCOMPARE(r.architecture, QStringLiteral("x86_64"));
         QCOMPARE(*conn->queryText("PRAGMA integrity_check"), QStringLiteral("ok"));
     }
 

@@ -5,6 +5,7 @@
 #include "store/retention.h"
 #include "store/sqlite.h"
 #include "store/writer.h"
+#include "invocationtable.h"
 #include "tempdb.h"
 
 #include <QDateTime>
@@ -101,8 +102,10 @@ private Q_SLOTS:
         } // destructor flushes
         auto conn = Connection::open(db.path());
         QVERIFY(conn);
+        QVERIFY(test::materializeInvocations(*conn));
         const qint64 total = threads * perThread;
         QCOMPARE(count(*conn, "SELECT count(*) FROM invocations"), total);
+        QCOMPARE(count(*conn, "SELECT n FROM invocation_count"), total);
         QCOMPARE(count(*conn, "SELECT count(DISTINCT request_id) FROM invocations"), total);
         QCOMPARE(count(*conn, "SELECT count(*) FROM log_lines"), total);
         for (const char *table : {"rollups_1s", "rollups_1m"}) {
@@ -157,7 +160,7 @@ private Q_SLOTS:
         for (int i = 1; i <= 3; ++i) {
             writer->enqueue(makeRecord(QStringLiteral("f"), now, 5, i));
             // No flush() call: the writer must commit on its own within its interval.
-            QTRY_VERIFY_WITH_TIMEOUT(count(*reader, "SELECT count(*) FROM invocations") == i, 500);
+            QTRY_VERIFY_WITH_TIMEOUT(count(*reader, "SELECT n FROM invocation_count") == i, 500);
         }
     }
 
@@ -173,6 +176,7 @@ private Q_SLOTS:
         }
         auto conn = Connection::open(db.path());
         QVERIFY(conn);
+        QVERIFY(test::materializeInvocations(*conn));
         QCOMPARE(count(*conn, "SELECT count(*) FROM invocations"), qint64(1000));
         QCOMPARE(count(*conn, "SELECT count(*) FROM log_lines WHERE request_id IS NULL"), qint64(1));
     }
@@ -321,8 +325,9 @@ private Q_SLOTS:
         auto pruned = (*writer)->pruneNow();
         QVERIFY(pruned);
         QVERIFY(*pruned > 0);
-        auto conn = Connection::open(db.path(), {.readOnly = true});
+        auto conn = Connection::open(db.path());
         QVERIFY(conn);
+        QVERIFY(test::materializeInvocations(*conn));
         auto rows = [&](const char *table, const char *fn) {
             auto stmt = conn->prepare(QByteArray("SELECT count(*) FROM ") + table + " WHERE function=?1");
             stmt->bind(1, QLatin1String(fn));
@@ -365,15 +370,22 @@ private Q_SLOTS:
         {
             auto writer = startWriter(db.path());
             QVERIFY(writer);
-            for (int i = 0; i < 100; ++i)
+            for (int i = 0; i < 100; ++i) {
                 writer->enqueue(makeRecord(QStringLiteral("f"), now - 1000 + i, 1, i));
+                if (i % 10 == 9) // ten batches: ten blocks of ten
+                    QVERIFY(writer->flush());
+            }
         }
+        QCOMPARE(count(*conn, "SELECT count(*) FROM invocation_blocks"), qint64(10));
         RetentionPolicy policy;
         policy.rawMaxRows = 40;
         policy.chunkRows = 25;
         auto deleted = pruneAll(*conn, policy, now);
         QVERIFY(deleted);
+        QCOMPARE(*deleted, qint64(60));
+        QVERIFY(test::materializeInvocations(*conn));
         QCOMPARE(count(*conn, "SELECT count(*) FROM invocations"), qint64(40));
+        QCOMPARE(count(*conn, "SELECT n FROM invocation_count"), qint64(40));
         QCOMPARE(count(*conn, "SELECT min(start_ms) FROM invocations"), now - 1000 + 60); // newest kept
         QCOMPARE(count(*conn, "SELECT total(count) FROM rollups_1s"), qint64(100));        // rollups untouched
     }
@@ -423,6 +435,7 @@ private Q_SLOTS:
         auto conn = Connection::open(db.path());
         QVERIFY2(conn, qPrintable(conn ? QString() : conn.error().toString()));
         QCOMPARE(*conn->queryText("PRAGMA integrity_check"), QStringLiteral("ok"));
+        QVERIFY(test::materializeInvocations(*conn));
         auto stmt = conn->prepare("SELECT CAST(version AS INTEGER) AS b, count(*) FROM invocations "
                                   "GROUP BY b ORDER BY b");
         QVERIFY(stmt);

@@ -1,0 +1,461 @@
+#include "store/blocks.h"
+
+#include "store/sqlite.h"
+#include "store/tops.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace funcdesk::store {
+
+namespace {
+
+constexpr quint8 kFormat = 1;
+
+// Fixed part of a record (see blocks.h), byte offsets.
+enum : int {
+    kStart = 0,
+    kDuration = 8,
+    kBilled = 16,
+    kInit = 24,
+    kCost = 32,
+    kRequestBytes = 40,
+    kResponseBytes = 44,
+    kMemory = 48,
+    kMaxMemory = 52,
+    kStrings = 56, // 9 string indexes (u16), in the order of StringField
+    kFlags = kStrings + 9 * 2,
+    kRecordBytes = kFlags + 2,
+};
+enum StringField { SRequestId, SVersion, SAlias, SEnvironment, STrigger, SStatus, SErrorType, SErrorMessage, SArchitecture };
+constexpr int kStringFields = 9;
+
+template<typename T>
+void put(char *p, T value)
+{
+    std::memcpy(p, &value, sizeof(T));
+}
+
+template<typename T>
+T get(const char *p)
+{
+    T value;
+    std::memcpy(&value, p, sizeof(T));
+    return value;
+}
+
+void appendU32(QByteArray &out, quint32 v)
+{
+    char b[4];
+    put(b, v);
+    out.append(b, 4);
+}
+
+// UTF-8 without a temporary for the common all-ASCII string.
+void appendString(QByteArray &out, const QString &s)
+{
+    const qsizetype n = s.size();
+    const QChar *c = s.constData();
+    bool ascii = true;
+    for (qsizetype i = 0; i < n && ascii; ++i)
+        ascii = c[i].unicode() < 0x80;
+    if (ascii) {
+        appendU32(out, quint32(n));
+        const qsizetype at = out.size();
+        out.resize(at + n);
+        char *p = out.data() + at;
+        for (qsizetype i = 0; i < n; ++i)
+            p[i] = char(c[i].unicode());
+    } else {
+        const QByteArray utf8 = s.toUtf8();
+        appendU32(out, quint32(utf8.size()));
+        out.append(utf8);
+    }
+}
+
+// Interns strings for one block; consecutive records mostly repeat each field, so each
+// field remembers its last string before asking the hash.
+class StringTable
+{
+public:
+    quint16 intern(int field, const QString &s)
+    {
+        Last &last = m_last[field];
+        // Records of one function share their strings' data: compare pointers first.
+        if (last.valid && ((last.value.constData() == s.constData() && last.value.size() == s.size()) || last.value == s))
+            return last.index;
+        auto it = m_index.constFind(s);
+        quint16 index;
+        if (it != m_index.constEnd()) {
+            index = *it;
+        } else {
+            index = add(s);
+            m_index.insert(s, index);
+        }
+        last = {s, index, true};
+        return index;
+    }
+    quint16 add(const QString &s) // without interning (request ids are unique)
+    {
+        appendString(m_bytes, s);
+        return quint16(m_count++);
+    }
+    quint32 count() const { return m_count; }
+    const QByteArray &bytes() const { return m_bytes; }
+
+private:
+    struct Last
+    {
+        QString value;
+        quint16 index = 0;
+        bool valid = false;
+    };
+    Last m_last[kStringFields];
+    QHash<QString, quint16> m_index;
+    QByteArray m_bytes;
+    quint32 m_count = 0;
+};
+
+Error blockError(qint64 blockId, const char *what)
+{
+    return makeError(QLatin1String(kStoreError),
+                     QStringLiteral("invocation block %1 cannot be read: %2").arg(blockId).arg(QLatin1String(what)));
+}
+
+} // namespace
+
+std::optional<qint64> requestIdTimeMs(QStringView id)
+{
+    // xxxxxxxx-xxxx-7xxx-[89ab]xxx-xxxxxxxxxxxx; the first 12 hex digits are the time.
+    if (id.size() != 36 || id[8] != u'-' || id[13] != u'-' || id[14] != u'7' || id[18] != u'-' || id[23] != u'-')
+        return std::nullopt;
+    qint64 ms = 0;
+    for (int i = 0; i < 13; ++i) {
+        if (i == 8)
+            continue;
+        const char16_t c = id[i].unicode();
+        int v;
+        if (c >= u'0' && c <= u'9')
+            v = c - u'0';
+        else if (c >= u'a' && c <= u'f')
+            v = c - u'a' + 10;
+        else
+            return std::nullopt;
+        ms = ms * 16 + v;
+    }
+    return ms;
+}
+
+bool foundByRequestIdTime(const InvocationRecord &r)
+{
+    const auto t = requestIdTimeMs(r.requestId);
+    return t && r.startMs >= *t - kRequestIdSlackMs && r.startMs <= *t + kRequestIdSlackMs;
+}
+
+QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
+{
+    StringTable strings;
+    QByteArray fixed(qsizetype(records.size()) * kRecordBytes, Qt::Uninitialized);
+    char *p = fixed.data();
+    for (const InvocationRecord *r : records) {
+        put<qint64>(p + kStart, r->startMs);
+        put<double>(p + kDuration, r->durationMs);
+        put<qint64>(p + kBilled, r->billedDurationMs);
+        put<double>(p + kInit, r->initDurationMs);
+        put<double>(p + kCost, r->costUsd);
+        put<quint32>(p + kRequestBytes, quint32(std::clamp<qint64>(r->requestBytes, 0, 0xffffffff)));
+        put<quint32>(p + kResponseBytes, quint32(std::clamp<qint64>(r->responseBytes, 0, 0xffffffff)));
+        put<qint32>(p + kMemory, r->memorySizeMb);
+        put<qint32>(p + kMaxMemory, r->maxMemoryUsedMb);
+        const quint16 idx[kStringFields] = {
+            strings.add(r->requestId),
+            strings.intern(SVersion, r->version),
+            strings.intern(SAlias, r->alias),
+            strings.intern(SEnvironment, r->environmentId),
+            strings.intern(STrigger, triggerName(r->trigger)),
+            strings.intern(SStatus, statusName(r->status)),
+            strings.intern(SErrorType, r->errorType),
+            strings.intern(SErrorMessage, r->errorMessage),
+            strings.intern(SArchitecture, r->architecture),
+        };
+        std::memcpy(p + kStrings, idx, sizeof idx);
+        put<quint16>(p + kFlags, quint16((r->cold ? 1 : 0) | (r->logTruncated ? 2 : 0)));
+        p += kRecordBytes;
+    }
+    QByteArray out;
+    out.reserve(1 + 4 + strings.bytes().size() + 4 + fixed.size());
+    out.append(char(kFormat));
+    appendU32(out, strings.count());
+    out.append(strings.bytes());
+    appendU32(out, quint32(records.size()));
+    out.append(fixed);
+    return out;
+}
+
+// ---- BlockReader --------------------------------------------------------------------
+
+Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64 blockId)
+{
+    BlockReader b;
+    const char *d = data.constData();
+    const qsizetype n = data.size();
+    if (n < 5 || quint8(d[0]) != kFormat)
+        return blockError(blockId, "unknown format");
+    qsizetype at = 1;
+    const quint32 strings = get<quint32>(d + at);
+    at += 4;
+    if (strings > quint32(n))
+        return blockError(blockId, "truncated");
+    b.m_strings.reserve(strings);
+    for (quint32 i = 0; i < strings; ++i) {
+        if (at + 4 > n)
+            return blockError(blockId, "truncated");
+        const quint32 len = get<quint32>(d + at);
+        at += 4;
+        if (qsizetype(len) > n - at)
+            return blockError(blockId, "truncated");
+        b.m_strings.emplace_back(at, len);
+        at += len;
+    }
+    if (at + 4 > n)
+        return blockError(blockId, "truncated");
+    const quint32 count = get<quint32>(d + at);
+    at += 4;
+    if (qsizetype(count) * kRecordBytes != n - at || count > quint32(kBlockIdSlots))
+        return blockError(blockId, "truncated");
+    for (quint32 i = 0; i < count; ++i) {
+        const char *rec = d + at + qsizetype(i) * kRecordBytes + kStrings;
+        for (int f = 0; f < kStringFields; ++f) {
+            if (get<quint16>(rec + 2 * f) >= strings)
+                return blockError(blockId, "string index out of range");
+        }
+    }
+    b.m_recordsOffset = at;
+    b.m_count = int(count);
+    b.m_data = std::move(data);
+    b.m_function = std::move(function);
+    b.m_blockId = blockId;
+    b.m_decoded.resize(strings);
+    return b;
+}
+
+const char *BlockReader::fixed(int i) const
+{
+    return m_data.constData() + m_recordsOffset + qsizetype(i) * kRecordBytes;
+}
+
+QString BlockReader::string(quint32 index) const
+{
+    std::optional<QString> &s = m_decoded[index];
+    if (!s) {
+        const auto &[offset, len] = m_strings[index];
+        s = len ? QString::fromUtf8(m_data.constData() + offset, len) : QString();
+    }
+    return *s;
+}
+
+qint64 BlockReader::startMs(int i) const { return get<qint64>(fixed(i) + kStart); }
+double BlockReader::durationMs(int i) const { return get<double>(fixed(i) + kDuration); }
+double BlockReader::costUsd(int i) const { return get<double>(fixed(i) + kCost); }
+
+QString BlockReader::requestId(int i) const
+{
+    return string(get<quint16>(fixed(i) + kStrings + 2 * SRequestId));
+}
+
+bool BlockReader::hasRequestId(int i, const QByteArray &utf8) const
+{
+    const auto &[offset, len] = m_strings[get<quint16>(fixed(i) + kStrings + 2 * SRequestId)];
+    return qsizetype(len) == utf8.size() && std::memcmp(m_data.constData() + offset, utf8.constData(), len) == 0;
+}
+
+InvocationRecord BlockReader::record(int i) const
+{
+    const char *p = fixed(i);
+    auto str = [&](StringField f) { return string(get<quint16>(p + kStrings + 2 * f)); };
+    InvocationRecord r;
+    r.requestId = str(SRequestId);
+    r.function = m_function;
+    r.version = str(SVersion);
+    r.alias = str(SAlias);
+    r.environmentId = str(SEnvironment);
+    r.trigger = triggerFromName(str(STrigger));
+    r.startMs = get<qint64>(p + kStart);
+    r.durationMs = get<double>(p + kDuration);
+    r.billedDurationMs = get<qint64>(p + kBilled);
+    r.initDurationMs = get<double>(p + kInit);
+    const quint16 flags = get<quint16>(p + kFlags);
+    r.cold = flags & 1;
+    r.memorySizeMb = get<qint32>(p + kMemory);
+    r.maxMemoryUsedMb = get<qint32>(p + kMaxMemory);
+    r.status = statusFromName(str(SStatus));
+    r.errorType = str(SErrorType);
+    r.errorMessage = str(SErrorMessage);
+    r.requestBytes = get<quint32>(p + kRequestBytes);
+    r.responseBytes = get<quint32>(p + kResponseBytes);
+    r.costUsd = get<double>(p + kCost);
+    r.architecture = str(SArchitecture);
+    r.logTruncated = flags & 2;
+    return r;
+}
+
+Status forEachBlock(Statement &stmt, const std::function<bool(const BlockReader &)> &visit)
+{
+    for (;;) {
+        auto row = stmt.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return {};
+        auto block = BlockReader::parse(stmt.blob(2), stmt.text(1), stmt.int64(0));
+        if (!block)
+            return block.error();
+        if (!visit(*block))
+            return {};
+    }
+}
+
+// ---- BlockWriter --------------------------------------------------------------------
+
+struct BlockWriter::Statements
+{
+    Statement insertBlock;
+    Statement insertId;
+};
+
+BlockWriter::BlockWriter() = default;
+BlockWriter::BlockWriter(BlockWriter &&) noexcept = default;
+BlockWriter &BlockWriter::operator=(BlockWriter &&) noexcept = default;
+BlockWriter::~BlockWriter() = default;
+
+Result<BlockWriter> BlockWriter::create(Connection &conn)
+{
+    auto block = conn.prepare("INSERT INTO invocation_blocks(function, first_start_ms, last_start_ms, rows, data) "
+                              "VALUES (?1,?2,?3,?4,?5)");
+    if (!block)
+        return block.error();
+    auto id = conn.prepare("INSERT OR IGNORE INTO invocation_request_ids(request_id, block_id) VALUES (?1,?2)");
+    if (!id)
+        return id.error();
+    BlockWriter w;
+    w.m_stmts.reset(new Statements{std::move(*block), std::move(*id)});
+    w.m_conn = &conn;
+    return w;
+}
+
+Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTracker *tops)
+{
+    if (records.empty())
+        return {};
+    // Usually one function; keep its order of first appearance.
+    std::vector<std::vector<const InvocationRecord *>> groups;
+    {
+        std::vector<const QString *> names;
+        for (const InvocationRecord &r : records) {
+            size_t g = 0;
+            while (g < names.size() && *names[g] != r.function)
+                ++g;
+            if (g == names.size()) {
+                names.push_back(&r.function);
+                groups.emplace_back();
+                groups.back().reserve(records.size());
+            }
+            groups[g].push_back(&r);
+        }
+    }
+    for (auto &group : groups) {
+        std::stable_sort(group.begin(), group.end(),
+                         [](const InvocationRecord *a, const InvocationRecord *b) { return a->startMs < b->startMs; });
+        for (size_t at = 0, end = 0; at < group.size(); at = end) {
+            end = at + 1;
+            while (end < group.size() && end - at < size_t(kBlockRows)
+                   && group[end]->startMs - group[at]->startMs <= kMaxBlockSpanMs)
+                ++end;
+            const std::vector<const InvocationRecord *> chunk(group.begin() + qsizetype(at),
+                                                              group.begin() + qsizetype(end));
+            Statement &s = m_stmts->insertBlock;
+            s.bind(1, chunk.front()->function).bind(2, chunk.front()->startMs).bind(3, chunk.back()->startMs);
+            s.bind(4, qint64(chunk.size())).bind(5, encodeBlock(chunk));
+            if (auto st = s.run(); !st)
+                return st;
+            const qint64 blockId = m_conn->lastInsertRowId();
+            for (size_t i = 0; i < chunk.size(); ++i) {
+                const InvocationRecord &r = *chunk[i];
+                if (!foundByRequestIdTime(r)) {
+                    m_stmts->insertId.bind(1, r.requestId).bind(2, blockId);
+                    if (auto st = m_stmts->insertId.run(); !st)
+                        return st;
+                }
+                if (tops)
+                    tops->add(r.function, r.startMs, r.durationMs, r.costUsd, invocationIdOf(blockId, int(i)));
+            }
+        }
+    }
+    return {};
+}
+
+Result<qint64> deleteBlocks(Connection &conn, const char *selectIds, qint64 a, qint64 b)
+{
+    auto select = conn.prepare(QByteArray("SELECT id, function, data FROM invocation_blocks WHERE id IN (") + selectIds
+                               + ")");
+    if (!select)
+        return select.error();
+    select->bind(1, a).bind(2, b);
+    auto delId = conn.prepare("DELETE FROM invocation_request_ids WHERE request_id = ?1 AND block_id = ?2");
+    if (!delId)
+        return delId.error();
+    auto delBlock = conn.prepare("DELETE FROM invocation_blocks WHERE id = ?1");
+    if (!delBlock)
+        return delBlock.error();
+    std::vector<qint64> ids;
+    qint64 deleted = 0;
+    Status failed;
+    auto st = forEachBlock(*select, [&](const BlockReader &block) {
+        for (int i = 0; i < block.size(); ++i) {
+            InvocationRecord r;
+            r.requestId = block.requestId(i);
+            r.startMs = block.startMs(i);
+            if (!foundByRequestIdTime(r)) {
+                delId->bind(1, r.requestId).bind(2, block.blockId());
+                if (auto s = delId->run(); !s) {
+                    failed = s;
+                    return false;
+                }
+            }
+        }
+        ids.push_back(block.blockId());
+        deleted += block.size();
+        return true;
+    });
+    if (!st)
+        return st.error();
+    if (!failed)
+        return failed.error();
+    for (qint64 id : ids) {
+        delBlock->bind(1, id);
+        if (auto s = delBlock->run(); !s)
+            return s.error();
+    }
+    return deleted;
+}
+
+Result<QList<InvocationRecord>> allInvocations(Connection &conn)
+{
+    auto stmt = conn.prepare("SELECT id, function, data FROM invocation_blocks ORDER BY id");
+    if (!stmt)
+        return stmt.error();
+    QList<InvocationRecord> out;
+    auto st = forEachBlock(*stmt, [&](const BlockReader &block) {
+        for (int i = 0; i < block.size(); ++i)
+            out.append(block.record(i));
+        return true;
+    });
+    if (!st)
+        return st.error();
+    return out;
+}
+
+} // namespace funcdesk::store

@@ -1,0 +1,128 @@
+#pragma once
+// Invocation records, stored packed: many to a row.
+//
+// Recording must not slow the engine (DESIGN.md budget: throughput with recording >= 95 %
+// of without). With one SQLite row per invocation, the row and its three index entries
+// (request id, start, function + start) cost about 3.5 us of the writer's CPU per record,
+// most of the 4-5 us it spent, and on two busy cores that came straight out of the
+// functions' throughput. So the writer packs up to kBlockRows records of one function
+// into one row of invocation_blocks (sorted by start, with the block's first and last
+// start in indexed columns), and a request id is found from its time instead of an
+// index entry per record:
+//
+// - The engine's request ids are UUIDv7: their first 48 bits are the millisecond the id
+//   was made, just before the invocation starts. A record whose start is within
+//   kRequestIdSlackMs of its id's time is found by reading the blocks whose start range
+//   covers that time (a few, each a single B-tree read) and comparing ids.
+// - Every other record (an async event that waited in the queue, a retry, an id that is
+//   not a UUIDv7, rows migrated from older schemas) gets a row in invocation_request_ids.
+//
+// Invocations are addressed by an invocation id, block id * kBlockIdSlots + slot, which
+// the per-minute tops (tops.h) refer to. Block ids are never reused (AUTOINCREMENT).
+//
+// The blob (format 1, little-endian): u8 format, u32 string count, per string u32 byte
+// length and UTF-8 bytes, u32 record count, then 76 bytes per record: start_ms i64,
+// duration_ms f64, billed_ms i64, init_ms f64, cost_usd f64, request_bytes u32,
+// response_bytes u32, memory_mb i32, max_memory_mb i32, string indexes (u16) of request
+// id, version, alias, environment id, trigger, status, error type, error message,
+// architecture, then u16 flags (1: cold, 2: log truncated). A block has at most
+// kBlockRows * 9 strings, so u16 indexes suffice.
+
+#include "common/invocationrecord.h"
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace funcdesk::store {
+
+class Connection;
+class Statement;
+class TopsTracker;
+
+inline constexpr int kBlockRows = 1024;
+inline constexpr qint64 kBlockIdSlots = 4096;
+inline constexpr qint64 kRequestIdSlackMs = 1000;
+// A block's records started within this of each other, so the blocks holding any instant
+// are found by a bounded range of the last_start_ms index.
+inline constexpr qint64 kMaxBlockSpanMs = 2000;
+
+inline qint64 invocationIdOf(qint64 blockId, int slot) { return blockId * kBlockIdSlots + slot; }
+
+// The millisecond a UUIDv7 request id was made; nothing for any other id.
+std::optional<qint64> requestIdTimeMs(QStringView requestId);
+// Whether a record can be found by its request id's time alone (see above).
+bool foundByRequestIdTime(const InvocationRecord &r);
+
+// Encodes records (all of one function) into a block blob.
+QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records);
+
+// Read access to one block's records without decoding the ones not asked for.
+class BlockReader
+{
+public:
+    // Fails on a blob this build cannot read (unknown format, truncated).
+    static Result<BlockReader> parse(QByteArray data, QString function, qint64 blockId);
+
+    int size() const { return m_count; }
+    qint64 blockId() const { return m_blockId; }
+    const QString &function() const { return m_function; }
+    qint64 invocationId(int i) const { return invocationIdOf(m_blockId, i); }
+    qint64 startMs(int i) const;
+    double durationMs(int i) const;
+    double costUsd(int i) const;
+    bool hasRequestId(int i, const QByteArray &utf8) const;
+    QString requestId(int i) const;
+    InvocationRecord record(int i) const;
+
+private:
+    BlockReader() = default;
+    const char *fixed(int i) const;
+    QString string(quint32 index) const;
+
+    QByteArray m_data;
+    QString m_function;
+    qint64 m_blockId = 0;
+    int m_count = 0;
+    qsizetype m_recordsOffset = 0;
+    std::vector<std::pair<qsizetype, quint32>> m_strings; // offset, byte length
+    mutable std::vector<std::optional<QString>> m_decoded;
+};
+
+// Runs `stmt` (columns: id, function, data) and hands each block to `visit`, which
+// returns false to stop.
+Status forEachBlock(Statement &stmt, const std::function<bool(const BlockReader &)> &visit);
+
+// Writer side: appends records as blocks in the caller's transaction.
+class BlockWriter
+{
+public:
+    static Result<BlockWriter> create(Connection &conn);
+    BlockWriter(BlockWriter &&) noexcept;
+    BlockWriter &operator=(BlockWriter &&) noexcept;
+    ~BlockWriter();
+
+    // Groups by function, sorts each group by start, writes blocks of up to kBlockRows
+    // spanning at most kMaxBlockSpanMs, indexes the request ids that need it, and offers every record to `tops`.
+    Status append(const std::vector<InvocationRecord> &records, TopsTracker *tops);
+
+private:
+    BlockWriter();
+    struct Statements;
+    std::unique_ptr<Statements> m_stmts;
+    Connection *m_conn = nullptr;
+};
+
+// Deletes blocks chosen by `selectIds` (a SELECT of block ids; ?1 and ?2 bound to a and
+// b), with their request id rows. Returns the number of invocations deleted.
+Result<qint64> deleteBlocks(Connection &conn, const char *selectIds, qint64 a, qint64 b);
+
+// Every stored invocation, oldest block first (tests, exports).
+Result<QList<InvocationRecord>> allInvocations(Connection &conn);
+
+} // namespace funcdesk::store

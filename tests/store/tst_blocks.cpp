@@ -1,0 +1,213 @@
+// Packed invocation blocks (store/blocks.h): every field survives the round trip, bad
+// blobs are refused with an error, and a request id is found whichever way it is
+// stored: by its UUIDv7 time, or through invocation_request_ids when its record started
+// far from that time (an async event that waited) or the id is not a UUIDv7.
+
+#include "common/ids.h"
+#include "store/blocks.h"
+#include "store/queries.h"
+#include "store/retention.h"
+#include "store/sqlite.h"
+#include "store/writer.h"
+#include "tempdb.h"
+
+#include <QDateTime>
+#include <QTest>
+
+using namespace funcdesk;
+using namespace funcdesk::store;
+
+namespace {
+
+InvocationRecord fullRecord(int i)
+{
+    InvocationRecord r;
+    r.requestId = newRequestId();
+    r.function = QStringLiteral("fn");
+    r.version = i % 2 ? QStringLiteral("3") : QStringLiteral("$LATEST");
+    r.alias = i % 3 ? QString() : QStringLiteral("live");
+    r.environmentId = QStringLiteral("env-%1").arg(i % 4);
+    r.trigger = i % 2 ? TriggerKind::FunctionUrl : TriggerKind::Async;
+    r.startMs = QDateTime::currentMSecsSinceEpoch() + i;
+    r.durationMs = 1.25 + i;
+    r.billedDurationMs = 2 + i;
+    r.initDurationMs = i % 5 == 0 ? 123.5 : 0;
+    r.cold = i % 5 == 0;
+    r.memorySizeMb = 1769;
+    r.maxMemoryUsedMb = 61 + i % 7;
+    r.status = i % 4 == 1 ? InvocationStatus::Error : InvocationStatus::Success;
+    r.errorType = r.status == InvocationStatus::Error ? QStringLiteral("ValueError") : QString();
+    r.errorMessage = r.status == InvocationStatus::Error ? QStringLiteral("bad value \u00e9\u4e2d %1").arg(i) : QString();
+    r.requestBytes = 6 * 1024 * 1024;
+    r.responseBytes = i;
+    r.costUsd = 1e-7 * (i + 1);
+    r.architecture = i % 2 ? QStringLiteral("arm64") : QStringLiteral("x86_64");
+    r.logTruncated = i % 6 == 0;
+    return r;
+}
+
+// billed and cost: the writer sets them from its cost model, so only for encoded blocks.
+void compareRecords(const InvocationRecord &a, const InvocationRecord &b, bool billing = true)
+{
+    QCOMPARE(a.requestId, b.requestId);
+    QCOMPARE(a.function, b.function);
+    QCOMPARE(a.version, b.version);
+    QCOMPARE(a.alias, b.alias);
+    QCOMPARE(a.environmentId, b.environmentId);
+    QCOMPARE(a.trigger, b.trigger);
+    QCOMPARE(a.startMs, b.startMs);
+    QCOMPARE(a.durationMs, b.durationMs);
+    if (billing)
+        QCOMPARE(a.billedDurationMs, b.billedDurationMs);
+    QCOMPARE(a.initDurationMs, b.initDurationMs);
+    QCOMPARE(a.cold, b.cold);
+    QCOMPARE(a.memorySizeMb, b.memorySizeMb);
+    QCOMPARE(a.maxMemoryUsedMb, b.maxMemoryUsedMb);
+    QCOMPARE(a.status, b.status);
+    QCOMPARE(a.errorType, b.errorType);
+    QCOMPARE(a.errorMessage, b.errorMessage);
+    QCOMPARE(a.requestBytes, b.requestBytes);
+    QCOMPARE(a.responseBytes, b.responseBytes);
+    if (billing)
+        QCOMPARE(a.costUsd, b.costUsd);
+    QCOMPARE(a.architecture, b.architecture);
+    QCOMPARE(a.logTruncated, b.logTruncated);
+}
+
+} // namespace
+
+class TestBlocks : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyFieldSurvivesTheRoundTrip()
+    {
+        std::vector<InvocationRecord> records;
+        for (int i = 0; i < 40; ++i)
+            records.push_back(fullRecord(i));
+        std::vector<const InvocationRecord *> ptrs;
+        for (const auto &r : records)
+            ptrs.push_back(&r);
+        auto block = BlockReader::parse(encodeBlock(ptrs), QStringLiteral("fn"), 7);
+        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+        QCOMPARE(block->size(), 40);
+        QCOMPARE(block->invocationId(3), 7 * kBlockIdSlots + 3);
+        for (int i = 0; i < 40; ++i) {
+            compareRecords(block->record(i), records[size_t(i)]);
+            QVERIFY(block->hasRequestId(i, records[size_t(i)].requestId.toUtf8()));
+            QVERIFY(!block->hasRequestId(i, records[size_t((i + 1) % 40)].requestId.toUtf8()));
+        }
+    }
+
+    void badBlobsAreRefused()
+    {
+        InvocationRecord r = fullRecord(1);
+        const QByteArray good = encodeBlock({&r});
+        QVERIFY(BlockReader::parse(good, QStringLiteral("fn"), 1));
+        const QByteArray bads[] = {QByteArray(), QByteArray(QByteArray("\x02", 1) + good.mid(1)),
+                                   good.left(good.size() - 1), QByteArray(good + QByteArray(1, '\0')), good.left(9)};
+        for (const QByteArray &bad : bads) {
+            auto b = BlockReader::parse(bad, QStringLiteral("fn"), 1);
+            QVERIFY(!b);
+            QVERIFY2(b.error().message.contains(QLatin1String("invocation block 1")), qPrintable(b.error().message));
+        }
+    }
+
+    void uuidv7TimeIsRead()
+    {
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const QString id = newRequestId();
+        const qint64 after = QDateTime::currentMSecsSinceEpoch();
+        const auto t = requestIdTimeMs(id);
+        QVERIFY(t);
+        QVERIFY(*t >= before && *t <= after);
+        QVERIFY(!requestIdTimeMs(QStringLiteral("3f1c1c0e-1b2a-4c3d-8e4f-5a6b7c8d9e0f"))); // v4
+        QVERIFY(!requestIdTimeMs(QStringLiteral("hello-req-7")));
+        QVERIFY(!requestIdTimeMs(QStringLiteral("0190ZZZZ-1b2a-7c3d-8e4f-5a6b7c8d9e0f")));
+    }
+
+    // Only records that cannot be found by their id's time take an index row; all are found.
+    void requestIdsAreFoundWhicheverWayTheyAreStored()
+    {
+        test::TempDb db;
+        std::vector<InvocationRecord> records;
+        for (int i = 0; i < 3000; ++i) { // sync invocations: start right after the id is made
+            InvocationRecord r = fullRecord(i);
+            r.startMs = *requestIdTimeMs(r.requestId) + i % 3;
+            records.push_back(r);
+        }
+        InvocationRecord queued = fullRecord(1); // an async event that waited ten minutes
+        queued.startMs = *requestIdTimeMs(queued.requestId) + 600'000;
+        InvocationRecord retry = queued; // and its retry, same id, a minute later
+        retry.startMs += 60'000;
+        retry.status = InvocationStatus::Success;
+        InvocationRecord foreign = fullRecord(2);
+        foreign.requestId = QStringLiteral("not-a-uuid");
+        for (const auto &r : {queued, retry, foreign})
+            records.push_back(r);
+        {
+            auto w = Writer::start({.databasePath = db.path(), .pruning = false});
+            QVERIFY(w);
+            for (const auto &r : records)
+                (*w)->enqueue(r);
+            QVERIFY((*w)->flush());
+        }
+        auto conn = Connection::open(db.path(), {.readOnly = true});
+        QVERIFY(conn);
+        // queued and its retry (one id, two blocks), foreign; none of the 3,000
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_request_ids"), qint64(3));
+        QCOMPARE(*conn->queryInt("SELECT n FROM invocation_count"), qint64(records.size()));
+        QVERIFY(*conn->queryInt("SELECT max(rows) FROM invocation_blocks") <= kBlockRows);
+        QVERIFY(*conn->queryInt("SELECT max(last_start_ms - first_start_ms) FROM invocation_blocks") <= kMaxBlockSpanMs);
+        for (int i = 0; i < 3000; i += 97) {
+            auto found = invocationByRequestId(*conn, records[size_t(i)].requestId);
+            QVERIFY(found && found->has_value());
+            compareRecords(**found, records[size_t(i)], false);
+        }
+        auto latest = invocationByRequestId(*conn, queued.requestId);
+        QVERIFY(latest && latest->has_value());
+        QCOMPARE((*latest)->startMs, retry.startMs); // the retry, the latest attempt
+        auto lines = logLinesOf(*conn, queued.requestId); // both attempts framed
+        QVERIFY(lines);
+        QCOMPARE(lines->size(), 6);
+        auto f = invocationByRequestId(*conn, foreign.requestId);
+        QVERIFY(f && f->has_value());
+        compareRecords(**f, foreign, false);
+        auto none = invocationByRequestId(*conn, newRequestId());
+        QVERIFY(none && !none->has_value());
+    }
+
+    // Pruning a block takes its request id rows with it.
+    void pruningTakesIndexRowsAlong()
+    {
+        test::TempDb db;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        {
+            auto w = Writer::start({.databasePath = db.path(), .pruning = false});
+            QVERIFY(w);
+            for (int i = 0; i < 10; ++i) {
+                InvocationRecord r = fullRecord(i);
+                r.requestId = QStringLiteral("old-%1").arg(i);
+                r.startMs = now - 8LL * 24 * 3600 * 1000 + i;
+                (*w)->enqueue(r);
+            }
+            InvocationRecord fresh = fullRecord(1);
+            fresh.requestId = QStringLiteral("fresh");
+            (*w)->enqueue(fresh);
+            QVERIFY((*w)->flush());
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_request_ids"), qint64(11));
+        auto pruned = pruneAll(*conn, RetentionPolicy{}, now);
+        QVERIFY(pruned);
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_request_ids"), qint64(1));
+        QCOMPARE(*conn->queryInt("SELECT n FROM invocation_count"), qint64(1));
+        auto gone = invocationByRequestId(*conn, QStringLiteral("old-3"));
+        QVERIFY(gone && !gone->has_value());
+        QCOMPARE(*conn->queryText("PRAGMA integrity_check"), QStringLiteral("ok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBlocks)
+#include "tst_blocks.moc"
