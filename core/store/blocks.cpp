@@ -30,7 +30,17 @@ enum : int {
     kFlags = kStrings + 9 * 2,
     kRecordBytes = kFlags + 2,
 };
-enum StringField { SRequestId, SVersion, SAlias, SEnvironment, STrigger, SStatus, SErrorType, SErrorMessage, SArchitecture };
+enum StringField {
+    SRequestId,
+    SVersion,
+    SAlias,
+    SEnvironment,
+    STrigger,
+    SStatus,
+    SErrorType,
+    SErrorMessage,
+    SArchitecture,
+};
 constexpr int kStringFields = 9;
 
 template<typename T>
@@ -85,7 +95,8 @@ public:
     {
         Last &last = m_last[field];
         // Records of one function share their strings' data: compare pointers first.
-        if (last.valid && ((last.value.constData() == s.constData() && last.value.size() == s.size()) || last.value == s))
+        const bool same = last.value.constData() == s.constData() && last.value.size() == s.size();
+        if (last.valid && (same || last.value == s))
             return last.index;
         auto it = m_index.constFind(s);
         quint16 index;

@@ -3,7 +3,7 @@
 //
 // The query database holds 10 M invocations' worth of rollups (4 functions, 24 h, per
 // second and per minute, histograms from lognormal durations) plus 1 M raw invocations
-// in blocks (10 M raw invocations would be ~1.5 GB and minutes to generate on a routine bench; the
+// in blocks (10 M would be ~1.2 GB and minutes to generate on a routine bench; the
 // Monitor queries never read raw rows). It is generated once into
 // <build>/bench-cache/store-10m-v<schema>.db and reused.
 #include "bench.h"
