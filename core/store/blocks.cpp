@@ -1,11 +1,13 @@
 #include "store/blocks.h"
 
+#include "common/logging.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
 
 #include <QHash>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -130,6 +132,11 @@ private:
     quint32 m_count = 0;
 };
 
+double finiteOrZero(double v)
+{
+    return std::isfinite(v) ? v : 0.0;
+}
+
 Error blockError(qint64 blockId, const char *what)
 {
     return makeError(QLatin1String(kStoreError),
@@ -173,10 +180,11 @@ QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
     char *p = fixed.data();
     for (const InvocationRecord *r : records) {
         put<qint64>(p + kStart, r->startMs);
-        put<double>(p + kDuration, r->durationMs);
+        // A broken measurement is stored as 0, as the row schema's NULL read back did.
+        put<double>(p + kDuration, finiteOrZero(r->durationMs));
         put<qint64>(p + kBilled, r->billedDurationMs);
-        put<double>(p + kInit, r->initDurationMs);
-        put<double>(p + kCost, r->costUsd);
+        put<double>(p + kInit, finiteOrZero(r->initDurationMs));
+        put<double>(p + kCost, finiteOrZero(r->costUsd));
         put<quint32>(p + kRequestBytes, quint32(std::clamp<qint64>(r->requestBytes, 0, 0xffffffff)));
         put<quint32>(p + kResponseBytes, quint32(std::clamp<qint64>(r->responseBytes, 0, 0xffffffff)));
         put<qint32>(p + kMemory, r->memorySizeMb);
@@ -218,7 +226,7 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
     qsizetype at = 1;
     const quint32 strings = get<quint32>(d + at);
     at += 4;
-    if (strings > quint32(n))
+    if (strings > quint32((n - at) / 4)) // each takes at least its 4-byte length
         return blockError(blockId, "truncated");
     b.m_strings.reserve(strings);
     for (quint32 i = 0; i < strings; ++i) {
@@ -322,8 +330,10 @@ Status forEachBlock(Statement &stmt, const std::function<bool(const BlockReader 
         if (!*row)
             return {};
         auto block = BlockReader::parse(stmt.blob(2), stmt.text(1), stmt.int64(0));
-        if (!block)
-            return block.error();
+        if (!block) { // one damaged row must not hide every other invocation
+            qCWarning(lcStore) << "skipping" << block.error().toString();
+            continue;
+        }
         if (!visit(*block))
             return {};
     }
@@ -408,44 +418,45 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
     return {};
 }
 
-Result<qint64> deleteBlocks(Connection &conn, const char *selectIds, qint64 a, qint64 b)
+Result<qint64> deleteBlocks(Connection &conn, const std::vector<qint64> &blockIds)
 {
-    auto select = conn.prepare(QByteArray("SELECT id, function, data FROM invocation_blocks WHERE id IN (") + selectIds
-                               + ")");
+    auto select = conn.prepare("SELECT id, function, data FROM invocation_blocks WHERE id = ?1");
     if (!select)
         return select.error();
-    select->bind(1, a).bind(2, b);
     auto delId = conn.prepare("DELETE FROM invocation_request_ids WHERE request_id = ?1 AND block_id = ?2");
     if (!delId)
         return delId.error();
     auto delBlock = conn.prepare("DELETE FROM invocation_blocks WHERE id = ?1");
     if (!delBlock)
         return delBlock.error();
-    std::vector<qint64> ids;
     qint64 deleted = 0;
-    Status failed;
-    auto st = forEachBlock(*select, [&](const BlockReader &block) {
-        for (int i = 0; i < block.size(); ++i) {
-            InvocationRecord r;
-            r.requestId = block.requestId(i);
-            r.startMs = block.startMs(i);
-            if (!foundByRequestIdTime(r)) {
-                delId->bind(1, r.requestId).bind(2, block.blockId());
-                if (auto s = delId->run(); !s) {
-                    failed = s;
-                    return false;
+    for (qint64 id : blockIds) {
+        select->bind(1, id);
+        auto row = select->step();
+        if (!row)
+            return row.error();
+        if (!*row) {
+            select->reset();
+            continue;
+        }
+        auto block = BlockReader::parse(select->blob(2), select->text(1), id);
+        select->reset();
+        if (block) {
+            for (int i = 0; i < block->size(); ++i) {
+                InvocationRecord r;
+                r.requestId = block->requestId(i);
+                r.startMs = block->startMs(i);
+                if (!foundByRequestIdTime(r)) {
+                    delId->bind(1, r.requestId).bind(2, id);
+                    if (auto s = delId->run(); !s)
+                        return s.error();
                 }
             }
+            deleted += block->size();
+        } else {
+            // Gone either way; its request id rows (if any) point nowhere and match nothing.
+            qCWarning(lcStore) << "deleting an unreadable block:" << block.error().toString();
         }
-        ids.push_back(block.blockId());
-        deleted += block.size();
-        return true;
-    });
-    if (!st)
-        return st.error();
-    if (!failed)
-        return failed.error();
-    for (qint64 id : ids) {
         delBlock->bind(1, id);
         if (auto s = delBlock->run(); !s)
             return s.error();

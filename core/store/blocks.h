@@ -95,7 +95,7 @@ private:
 };
 
 // Runs `stmt` (columns: id, function, data) and hands each block to `visit`, which
-// returns false to stop.
+// returns false to stop. A block that cannot be read is skipped with a warning.
 Status forEachBlock(Statement &stmt, const std::function<bool(const BlockReader &)> &visit);
 
 // Writer side: appends records as blocks in the caller's transaction.
@@ -118,9 +118,9 @@ private:
     Connection *m_conn = nullptr;
 };
 
-// Deletes blocks chosen by `selectIds` (a SELECT of block ids; ?1 and ?2 bound to a and
-// b), with their request id rows. Returns the number of invocations deleted.
-Result<qint64> deleteBlocks(Connection &conn, const char *selectIds, qint64 a, qint64 b);
+// Deletes these blocks with their request id rows (an unreadable block too, with a
+// warning). Returns the number of invocations deleted.
+Result<qint64> deleteBlocks(Connection &conn, const std::vector<qint64> &blockIds);
 
 // Every stored invocation, oldest block first (tests, exports).
 Result<QList<InvocationRecord>> allInvocations(Connection &conn);

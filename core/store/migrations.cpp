@@ -265,9 +265,9 @@ Status convertRowsToBlocks(Connection &conn)
 
 // Invocation records move into packed blocks (see blocks.h): one row per invocation with
 // three indexes was most of what recording cost. Rows are read per function in start
-// order and cut into blocks as the writer cuts them; their request ids are UUIDv4 or
-// other, so each gets an invocation_request_ids row. The tops are rebuilt to refer to
-// the new invocation ids.
+// order and cut into blocks as the writer cuts them; a row whose id is not a UUIDv7 made
+// when it started (all of them before schema 3's UUIDv7 ids) gets an
+// invocation_request_ids row. The tops are rebuilt to refer to the new invocation ids.
 Status step4(Connection &conn)
 {
     if (auto s = conn.exec(R"sql(

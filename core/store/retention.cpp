@@ -47,6 +47,39 @@ Result<qint64> deleteOverCap(Connection &conn, const char *table, qint64 cap, qi
     return qint64(conn.changes());
 }
 
+// Ids of the blocks `sql` (columns: id, rows; ?1 bound to `bind`) lists, in its order,
+// until they hold at least `rows` invocations.
+Result<std::vector<qint64>> pickBlocks(Connection &conn, const char *sql, qint64 bind, qint64 rows)
+{
+    auto stmt = conn.prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, bind);
+    std::vector<qint64> ids;
+    qint64 picked = 0;
+    while (picked < rows) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        ids.push_back(stmt->int64(0));
+        picked += std::max<qint64>(1, stmt->int64(1));
+    }
+    return ids;
+}
+
+// About `limit` invocations' worth of the oldest blocks past the age cutoff: blocks vary
+// from one record to kBlockRows, so the step is counted in invocations, not blocks.
+Result<qint64> deleteBlocksByAge(Connection &conn, qint64 cutoffMs, qint64 limit)
+{
+    auto ids = pickBlocks(conn, "SELECT id, rows FROM invocation_blocks WHERE last_start_ms < ?1 ORDER BY last_start_ms",
+                          cutoffMs, limit);
+    if (!ids)
+        return ids.error();
+    return deleteBlocks(conn, *ids);
+}
+
 // The oldest blocks while the store holds more than `cap` invocations, at most about
 // `limit` invocations' worth per call.
 Result<qint64> deleteBlocksOverCap(Connection &conn, qint64 cap, qint64 limit)
@@ -56,25 +89,11 @@ Result<qint64> deleteBlocksOverCap(Connection &conn, qint64 cap, qint64 limit)
         return total.error();
     if (*total <= cap)
         return qint64(0);
-    const qint64 excess = std::min(*total - cap, limit);
-    auto oldest = conn.prepare("SELECT id, rows FROM invocation_blocks ORDER BY id");
-    if (!oldest)
-        return oldest.error();
-    qint64 lastId = -1;
-    qint64 rows = 0;
-    while (rows < excess) {
-        auto row = oldest->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        lastId = oldest->int64(0);
-        rows += oldest->int64(1);
-    }
-    oldest->reset();
-    if (lastId < 0)
-        return qint64(0);
-    return deleteBlocks(conn, "SELECT id FROM invocation_blocks WHERE id <= ?1 LIMIT ?2", lastId, limit);
+    auto ids = pickBlocks(conn, "SELECT id, rows FROM invocation_blocks WHERE id >= ?1 ORDER BY id", 0,
+                          std::min(*total - cap, limit));
+    if (!ids)
+        return ids.error();
+    return deleteBlocks(conn, *ids);
 }
 
 } // namespace
@@ -105,21 +124,13 @@ Result<PruneResult> pruneStep(Connection &conn, const RetentionPolicy &policy, q
     PruneResult result;
     // Invocations go a block at a time (blocks.h): the oldest blocks whose last start is
     // past the cutoff, then the oldest while over the row cap.
-    const qint64 blockLimit = std::max<qint64>(1, limit / kBlockRows);
-    {
-        auto n = deleteBlocks(conn, "SELECT id FROM invocation_blocks WHERE last_start_ms < ?1 ORDER BY id LIMIT ?2",
-                              rawCutoffMs, blockLimit);
+    for (const bool byAge : {true, false}) {
+        auto n = byAge ? deleteBlocksByAge(conn, rawCutoffMs, limit)
+                       : deleteBlocksOverCap(conn, policy.rawMaxRows, limit);
         if (!n)
             return n.error();
         result.deleted += *n;
-        result.more = result.more || *n > 0; // blocks vary in size: look again
-    }
-    {
-        auto n = deleteBlocksOverCap(conn, policy.rawMaxRows, std::max<qint64>(limit, kBlockRows));
-        if (!n)
-            return n.error();
-        result.deleted += *n;
-        result.more = result.more || *n > 0;
+        result.more = result.more || *n >= limit;
     }
     for (const Step &step : steps) {
         auto n = deleteChunk(conn, step.sql, step.cutoff, limit);

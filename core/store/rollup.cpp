@@ -178,31 +178,37 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
     for (auto &[versionKey, g] : byVersion) {
         std::vector<Interval> &carried = m_carried[g.function + QLatin1Char('\n') + g.version];
         qint64 maxEnd = 0;
-        for (const auto *list : {&carried, &g.fresh})
-            for (const Interval &iv : *list)
+        qint64 latestStart = 0;
+        for (const auto *list : {&carried, &g.fresh}) {
+            for (const Interval &iv : *list) {
                 maxEnd = std::max(maxEnd, iv.end);
+                latestStart = std::max(latestStart, iv.start);
+            }
+        }
         // The level at millisecond m is the number of intervals [start, end) holding m; a
         // second's peak is the highest level of its milliseconds. Peaks are reported from
-        // the batch's first new start's second (capped at an hour, in case of a
+        // the batch's first new start's second, for at most an hour (in case of a
         // nonsensical duration). Per-millisecond deltas and a running sum: linear in the
         // intervals and the span, where sorting the carried intervals every batch was
         // the writer's largest cost after SQLite.
-        const qint64 fromMs = std::max(g.firstNewStart / 1000 * 1000, maxEnd - kMaxSweepMs);
-        if (maxEnd > fromMs) {
-            std::vector<int> delta(size_t(maxEnd - fromMs) + 1, 0);
+        const qint64 fromMs = g.firstNewStart / 1000 * 1000;
+        const qint64 toMs = std::min(maxEnd, fromMs + kMaxSweepMs);
+        if (toMs > fromMs) {
+            std::vector<int> delta(size_t(toMs - fromMs) + 1, 0);
             for (const auto *list : {&carried, &g.fresh}) {
                 for (const Interval &iv : *list) {
                     const qint64 start = std::max(iv.start, fromMs);
-                    if (iv.end <= start)
+                    const qint64 end = std::min(iv.end, toMs);
+                    if (end <= start)
                         continue;
                     ++delta[size_t(start - fromMs)];
-                    --delta[size_t(iv.end - fromMs)];
+                    --delta[size_t(end - fromMs)];
                 }
             }
             const qint64 firstSecond = fromMs / 1000;
-            std::vector<int> peaks(size_t((maxEnd - 1) / 1000 - firstSecond) + 1, 0);
+            std::vector<int> peaks(size_t((toMs - 1) / 1000 - firstSecond) + 1, 0);
             int level = 0;
-            for (qint64 m = fromMs; m < maxEnd; ++m) {
+            for (qint64 m = fromMs; m < toMs; ++m) {
                 level += delta[size_t(m - fromMs)];
                 int &peak = peaks[size_t(m / 1000 - firstSecond)];
                 peak = std::max(peak, level);
@@ -214,11 +220,12 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
                 }
             }
         }
-        // Carry what ended recently, for overlaps with the next batch.
+        // Carry what ended recently, for overlaps with the next batch; never an interval
+        // that started over an hour before the newest (a nonsensical duration).
         std::vector<Interval> keep;
         for (const auto *list : {&carried, &g.fresh})
             for (const Interval &iv : *list)
-                if (iv.end > maxEnd - kCarryMs)
+                if (iv.end > latestStart - kCarryMs && iv.start > latestStart - kMaxSweepMs)
                     keep.push_back(iv);
         carried = std::move(keep);
     }

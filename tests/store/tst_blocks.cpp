@@ -177,6 +177,68 @@ private Q_SLOTS:
         QVERIFY(none && !none->has_value());
     }
 
+    // Age pruning counts invocations, not blocks: at a low rate every batch is a block of
+    // one, and a step of N blocks could never keep up.
+    void agePruningStepsByInvocations()
+    {
+        test::TempDb db;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 old = now - 8LL * 24 * 3600 * 1000;
+        {
+            auto w = Writer::start({.databasePath = db.path(), .pruning = false});
+            QVERIFY(w);
+            for (int i = 0; i < 60; ++i) {
+                InvocationRecord r = fullRecord(i);
+                r.startMs = old + i * 10'000; // 10 s apart: one block each
+                (*w)->enqueue(r);
+            }
+            QVERIFY((*w)->flush());
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_blocks"), qint64(60));
+        RetentionPolicy policy;
+        policy.chunkRows = 25;
+        auto step = pruneStep(*conn, policy, now);
+        QVERIFY(step);
+        QVERIFY(step->more);
+        QCOMPARE(*conn->queryInt("SELECT n FROM invocation_count"), qint64(35)); // 25 gone, not one block
+        QCOMPARE(*conn->queryInt("SELECT min(first_start_ms) FROM invocation_blocks"), old + 25 * 10'000);
+        QVERIFY(pruneAll(*conn, policy, now));
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_blocks"), qint64(0));
+    }
+
+    // A damaged block is skipped by readers and removed by pruning; the rest still answer.
+    void aDamagedBlockHidesNothingElse()
+    {
+        test::TempDb db;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        std::vector<InvocationRecord> records;
+        {
+            auto w = Writer::start({.databasePath = db.path(), .pruning = false});
+            QVERIFY(w);
+            for (int i = 0; i < 2; ++i) {
+                InvocationRecord r = fullRecord(i);
+                r.startMs = now - 60'000 + i * 10'000; // two blocks
+                records.push_back(r);
+                (*w)->enqueue(r);
+            }
+            QVERIFY((*w)->flush());
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        QVERIFY(conn->exec("UPDATE invocation_blocks SET data = x'00' WHERE id = (SELECT min(id) FROM invocation_blocks)"));
+        auto recent = recentInvocations(*conn, QStringLiteral("fn"), now - 120'000, now + 1, 10);
+        QVERIFY(recent);
+        QCOMPARE(recent->size(), 1);
+        QCOMPARE(recent->first().requestId, records[1].requestId);
+        RetentionPolicy policy;
+        policy.rawMaxRows = 1;
+        QVERIFY(pruneAll(*conn, policy, now));
+        QCOMPARE(*conn->queryInt("SELECT count(*) FROM invocation_blocks"), qint64(1));
+        QCOMPARE(*conn->queryInt("SELECT n FROM invocation_count"), qint64(1));
+    }
+
     // Pruning a block takes its request id rows with it.
     void pruningTakesIndexRowsAlong()
     {

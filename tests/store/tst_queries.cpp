@@ -270,10 +270,15 @@ private Q_SLOTS:
         {
             auto w = Connection::open(db.path());
             QVERIFY(w);
-            auto gone = deleteBlocks(*w,
-                                     "SELECT DISTINCT invocation_id / 4096 FROM invocation_tops WHERE function = 'fn' "
-                                     "AND rank_by = ?1 ORDER BY value DESC LIMIT ?2",
-                                     0, 2);
+            auto slowest = w->prepare("SELECT DISTINCT invocation_id / 4096 FROM invocation_tops WHERE function = 'fn' "
+                                      "AND rank_by = 0 ORDER BY value DESC LIMIT 2");
+            QVERIFY(slowest);
+            std::vector<qint64> blocks;
+            while (*slowest->step())
+                blocks.push_back(slowest->int64(0));
+            slowest->reset();
+            QCOMPARE(blocks.size(), size_t(2));
+            auto gone = deleteBlocks(*w, blocks);
             QVERIFY(gone);
             QVERIFY(*gone >= 2);
             auto left = allInvocations(*w);

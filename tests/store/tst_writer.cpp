@@ -262,6 +262,34 @@ private Q_SLOTS:
         }
     }
 
+    // A record with a nonsensical duration (days) neither hides the real peaks of its
+    // function nor makes every later batch sweep its whole span.
+    void peakConcurrencySurvivesANonsensicalDuration()
+    {
+        test::TempDb db;
+        const qint64 base = (QDateTime::currentMSecsSinceEpoch() / 1000 - 100) * 1000;
+        {
+            auto writer = startWriter(db.path());
+            QVERIFY(writer);
+            writer->enqueue(makeRecord(QStringLiteral("c"), base - 500, 5.0 * 24 * 3600 * 1000, 99));
+            QVERIFY(writer->flush());
+            for (int i = 0; i < 3; ++i) // three overlapping at base+250, on top of the broken one
+                writer->enqueue(makeRecord(QStringLiteral("c"), base + i * 100, 300, i));
+            QVERIFY(writer->flush());
+            for (int i = 0; i < 2; ++i) // two overlapping in second 3
+                writer->enqueue(makeRecord(QStringLiteral("c"), base + 3000 + i * 100, 300, 10 + i));
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        auto peak = [&](qint64 second) {
+            auto stmt = conn->prepare("SELECT peak_concurrency FROM rollups_1s WHERE function='c' AND ts=?1");
+            stmt->bind(1, base / 1000 + second);
+            return *stmt->step() ? stmt->int64(0) : -1;
+        };
+        QCOMPARE(peak(0), qint64(4));
+        QCOMPARE(peak(3), qint64(3));
+    }
+
     void peakConcurrencyFromOverlappingIntervals()
     {
         test::TempDb db;
