@@ -318,6 +318,26 @@ void TestTelemetryPages::logs()
                                  && page.model()->lines().last().requestId == requestId,
                              10000);
     screenshot(&page, QStringLiteral("logs-tail"));
+
+    // Coming back to the page shows what was logged while it was hidden, without a search.
+    page.setLiveTail(false);
+    page.hide();
+    invoked = false;
+    m_studio->invoke(QStringLiteral("py"), QStringLiteral("$LATEST"), QByteArrayLiteral("{\"away\":1}"),
+                     TriggerKind::Manual, this, [&](engine::InvokeResult r) {
+                         invoked = true;
+                         requestId = r.record.requestId;
+                     });
+    QTRY_VERIFY_WITH_TIMEOUT(invoked, 20000);
+    // (shown again until the writer's next batch, at most 200 ms away, has landed)
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 page.hide();
+                                 page.show();
+                                 QTest::qWait(100);
+                                 return !page.model()->lines().isEmpty()
+                                     && page.model()->lines().last().requestId == requestId;
+                             }()),
+                             10000);
 }
 
 void TestTelemetryPages::cost()

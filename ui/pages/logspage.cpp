@@ -11,6 +11,7 @@
 #include <QDateTimeEdit>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QShowEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -165,6 +166,8 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
 void LogsPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
+    if (!event->spontaneous()) // coming back to the page: show what was logged meanwhile
+        search();
     if (m_live->isChecked())
         m_tailTimer.start();
 }
