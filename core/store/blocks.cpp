@@ -167,10 +167,10 @@ std::optional<qint64> requestIdTimeMs(QStringView id)
     return ms;
 }
 
-bool foundByRequestIdTime(const InvocationRecord &r)
+bool foundByRequestIdTime(QStringView requestId, qint64 startMs)
 {
-    const auto t = requestIdTimeMs(r.requestId);
-    return t && r.startMs >= *t - kRequestIdSlackMs && r.startMs <= *t + kRequestIdSlackMs;
+    const auto t = requestIdTimeMs(requestId);
+    return t && startMs >= *t - kRequestIdSlackMs && startMs <= *t + kRequestIdSlackMs;
 }
 
 QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
@@ -405,7 +405,7 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
             const qint64 blockId = m_conn->lastInsertRowId();
             for (size_t i = 0; i < chunk.size(); ++i) {
                 const InvocationRecord &r = *chunk[i];
-                if (!foundByRequestIdTime(r)) {
+                if (!foundByRequestIdTime(r.requestId, r.startMs)) {
                     m_stmts->insertId.bind(1, r.requestId).bind(2, blockId);
                     if (auto st = m_stmts->insertId.run(); !st)
                         return st;
@@ -443,11 +443,9 @@ Result<qint64> deleteBlocks(Connection &conn, const std::vector<qint64> &blockId
         select->reset();
         if (block) {
             for (int i = 0; i < block->size(); ++i) {
-                InvocationRecord r;
-                r.requestId = block->requestId(i);
-                r.startMs = block->startMs(i);
-                if (!foundByRequestIdTime(r)) {
-                    delId->bind(1, r.requestId).bind(2, id);
+                const QString requestId = block->requestId(i);
+                if (!foundByRequestIdTime(requestId, block->startMs(i))) {
+                    delId->bind(1, requestId).bind(2, id);
                     if (auto s = delId->run(); !s)
                         return s.error();
                 }

@@ -57,7 +57,7 @@ inline qint64 invocationIdOf(qint64 blockId, int slot) { return blockId * kBlock
 // The millisecond a UUIDv7 request id was made; nothing for any other id.
 std::optional<qint64> requestIdTimeMs(QStringView requestId);
 // Whether a record can be found by its request id's time alone (see above).
-bool foundByRequestIdTime(const InvocationRecord &r);
+bool foundByRequestIdTime(QStringView requestId, qint64 startMs);
 
 // Encodes records (all of one function) into a block blob.
 QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records);

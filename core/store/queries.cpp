@@ -113,8 +113,8 @@ Result<QList<InvocationRecord>> invocationsWithRequestId(Connection &conn, const
     std::map<qint64, InvocationRecord> found; // by invocation id: a block can come from both
     auto collect = [&](const BlockReader &block) {
         for (int i = 0; i < block.size(); ++i) {
-            if (block.hasRequestId(i, utf8))
-                found.try_emplace(block.invocationId(i), block.record(i));
+            if (block.hasRequestId(i, utf8) && !found.contains(block.invocationId(i)))
+                found.emplace(block.invocationId(i), block.record(i));
         }
         return true;
     };
@@ -485,16 +485,10 @@ Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &fun
     if (!stmt)
         return stmt.error();
     stmt->bind(1, firstMinute).bind(2, endMinute).bind(3, function).bind(4, limit).bind(5, int(by));
-    QList<qint64> ids;
-    for (;;) {
-        auto r = stmt->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            break;
-        ids.append(stmt->int64(0));
-    }
-    auto records = invocationsById(conn, ids);
+    auto ids = collectRows<qint64>(*stmt, [](const Statement &s) { return s.int64(0); });
+    if (!ids)
+        return ids.error();
+    auto records = invocationsById(conn, *ids);
     if (!records)
         return records;
     records->removeIf([&](const InvocationRecord &r) {

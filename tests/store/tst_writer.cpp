@@ -46,6 +46,14 @@ qint64 count(Connection &conn, const char *sql)
     return v ? *v : -1;
 }
 
+// The per-second peak concurrency recorded for a function's second, -1 without a row.
+qint64 peakOf(Connection &conn, const QString &function, qint64 epochSecond)
+{
+    auto stmt = conn.prepare("SELECT peak_concurrency FROM rollups_1s WHERE function = ?1 AND ts = ?2");
+    stmt->bind(1, function).bind(2, epochSecond);
+    return *stmt->step() ? stmt->int64(0) : -1;
+}
+
 std::unique_ptr<Writer> startWriter(const QString &path, int flushMs = 200, bool pruning = false)
 {
     WriterOptions o;
@@ -281,11 +289,7 @@ private Q_SLOTS:
         }
         auto conn = Connection::open(db.path());
         QVERIFY(conn);
-        auto peak = [&](qint64 second) {
-            auto stmt = conn->prepare("SELECT peak_concurrency FROM rollups_1s WHERE function='c' AND ts=?1");
-            stmt->bind(1, base / 1000 + second);
-            return *stmt->step() ? stmt->int64(0) : -1;
-        };
+        auto peak = [&](qint64 second) { return peakOf(*conn, QStringLiteral("c"), base / 1000 + second); };
         QCOMPARE(peak(0), qint64(4));
         QCOMPARE(peak(3), qint64(3));
     }
@@ -311,11 +315,7 @@ private Q_SLOTS:
         }
         auto conn = Connection::open(db.path());
         QVERIFY(conn);
-        auto peak = [&](qint64 second) {
-            auto stmt = conn->prepare("SELECT peak_concurrency FROM rollups_1s WHERE function='c' AND ts=?1");
-            stmt->bind(1, base / 1000 + second);
-            return *stmt->step() ? stmt->int64(0) : -1;
-        };
+        auto peak = [&](qint64 second) { return peakOf(*conn, QStringLiteral("c"), base / 1000 + second); };
         QCOMPARE(peak(0), qint64(5));
         QCOMPARE(peak(1), qint64(1));
         QCOMPARE(peak(2), qint64(2));
