@@ -7,9 +7,11 @@
 #include <QHash>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <type_traits>
 
 namespace funcdesk::store {
 
@@ -88,28 +90,47 @@ void appendString(QByteArray &out, const QString &s)
     }
 }
 
-// Interns strings for one block; consecutive records mostly repeat each field, so each
-// field remembers its last string before asking the hash.
+// Interns strings for one block. Records of one function share their strings' data
+// (function, version, environment, architecture come from the same few QStrings), so
+// each field first checks its last few strings by data pointer, without touching the
+// strings' reference counts; only a string not seen that way is hashed. The pointers
+// stay valid because the table lives no longer than the records it encodes.
 class StringTable
 {
 public:
     quint16 intern(int field, const QString &s)
     {
-        Last &last = m_last[field];
-        // Records of one function share their strings' data: compare pointers first.
-        const bool same = last.value.constData() == s.constData() && last.value.size() == s.size();
-        if (last.valid && (same || last.value == s))
-            return last.index;
-        auto it = m_index.constFind(s);
-        quint16 index;
-        if (it != m_index.constEnd()) {
-            index = *it;
-        } else {
-            index = add(s);
-            m_index.insert(s, index);
+        Recent &recent = m_recent[field];
+        const QChar *data = s.constData();
+        for (const Seen &seen : recent.seen) {
+            if (seen.data == data && seen.size == s.size())
+                return seen.index;
         }
-        last = {s, index, true};
+        const quint16 index = internByValue(s);
+        recent.seen[recent.next] = {data, s.size(), index};
+        recent.next = (recent.next + 1) % kRecent;
         return index;
+    }
+    // For a string that may not outlive the call (nothing remembers its pointer).
+    quint16 internByValue(const QString &s)
+    {
+        if (auto it = m_index.constFind(s); it != m_index.constEnd())
+            return *it;
+        const quint16 index = add(s);
+        m_index.insert(s, index);
+        return index;
+    }
+    // A name made from an enum value, looked up once per block.
+    template <typename Enum>
+    quint16 internName(Enum value, QString (*nameOf)(Enum))
+    {
+        const auto v = size_t(value);
+        auto &cache = m_names[std::is_same_v<Enum, TriggerKind> ? 0 : 1];
+        if (v >= cache.size())
+            return internByValue(nameOf(value));
+        if (cache[v] < 0)
+            cache[v] = internByValue(nameOf(value));
+        return quint16(cache[v]);
     }
     quint16 add(const QString &s) // without interning (request ids are unique)
     {
@@ -120,13 +141,26 @@ public:
     const QByteArray &bytes() const { return m_bytes; }
 
 private:
-    struct Last
+    static std::array<int, 32> filledWith(int v)
     {
-        QString value;
+        std::array<int, 32> a;
+        a.fill(v);
+        return a;
+    }
+    static constexpr int kRecent = 4; // e.g. the environments serving a function
+    struct Seen
+    {
+        const QChar *data = nullptr;
+        qsizetype size = -1;
         quint16 index = 0;
-        bool valid = false;
     };
-    Last m_last[kStringFields];
+    struct Recent
+    {
+        Seen seen[kRecent];
+        int next = 0;
+    };
+    Recent m_recent[kStringFields];
+    std::array<int, 32> m_names[2] = {filledWith(-1), filledWith(-1)}; // by trigger, by status
     QHash<QString, quint16> m_index;
     QByteArray m_bytes;
     quint32 m_count = 0;
@@ -194,8 +228,8 @@ QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
             strings.intern(SVersion, r->version),
             strings.intern(SAlias, r->alias),
             strings.intern(SEnvironment, r->environmentId),
-            strings.intern(STrigger, triggerName(r->trigger)),
-            strings.intern(SStatus, statusName(r->status)),
+            strings.internName(r->trigger, &triggerName),
+            strings.internName(r->status, &statusName),
             strings.intern(SErrorType, r->errorType),
             strings.intern(SErrorMessage, r->errorMessage),
             strings.intern(SArchitecture, r->architecture),

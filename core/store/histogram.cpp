@@ -1,13 +1,39 @@
 #include "store/histogram.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace funcdesk::store {
 
 namespace {
 
-const double kLogGrowth = std::log(DurationHistogram::kGrowth);
+// Bucket lower bounds, exactly as bucketLow() computes them, and log2 of the mantissa
+// at 256 points: bucketOf() estimates a bucket from the double's exponent and top
+// mantissa bits, then settles it against the bounds. Every bucket is then [low, high)
+// by the same arithmetic that reports it, and no log() is taken per record.
+struct BucketTable
+{
+    std::array<double, DurationHistogram::kBuckets> low{};
+    std::array<double, 256> log2Mantissa{}; // log2(1 + k/256): a lower bound for its bin
+    double bucketsPerOctave = 1 / std::log2(DurationHistogram::kGrowth);
+
+    BucketTable()
+    {
+        for (int b = 1; b < DurationHistogram::kBuckets; ++b)
+            low[size_t(b)] = DurationHistogram::bucketLow(b);
+        for (int k = 0; k < 256; ++k)
+            log2Mantissa[size_t(k)] = std::log2(1.0 + k / 256.0);
+    }
+};
+
+const BucketTable &bucketTable()
+{
+    static const BucketTable table;
+    return table;
+}
 
 void putVarint(QByteArray &out, quint64 v)
 {
@@ -36,8 +62,20 @@ int DurationHistogram::bucketOf(double ms)
 {
     if (!(ms >= kMinMs)) // also catches NaN
         return 0;
-    const int i = 1 + int(std::floor(std::log(ms / kMinMs) / kLogGrowth));
-    return std::min(i, kBuckets - 1);
+    const BucketTable &t = bucketTable();
+    if (ms >= t.low[kBuckets - 1])
+        return kBuckets - 1;
+    // ms / kMinMs is in [1, ~1e9): a normal double, whose log2 is its exponent plus the
+    // log2 of its mantissa, here from a table within 0.4 buckets.
+    const auto bits = std::bit_cast<std::uint64_t>(ms / kMinMs);
+    const int exponent = int((bits >> 52) & 0x7ff) - 1023;
+    const double log2 = exponent + t.log2Mantissa[size_t((bits >> 44) & 0xff)];
+    int b = std::clamp(1 + int(log2 * t.bucketsPerOctave), 1, kBuckets - 1);
+    while (b > 1 && ms < t.low[size_t(b)])
+        --b;
+    while (b < kBuckets - 1 && ms >= t.low[size_t(b + 1)])
+        ++b;
+    return b;
 }
 
 double DurationHistogram::bucketLow(int bucket)

@@ -56,7 +56,7 @@ RollupBucket &RollupAccumulator::bucket(const QString &function, const QString &
     const qint64 ts = epochSecond - epochSecond % m_resolution;
     // A batch is mostly one function and version, in start order: the last bucket is
     // usually the one (map nodes stay put, so the pointer stays valid).
-    if (m_last && m_lastKey.ts == ts && m_lastKey.function == function && m_lastKey.version == version)
+    if (m_last && m_lastKey.ts == ts && sameString(m_lastKey.function, function) && sameString(m_lastKey.version, version))
         return *m_last;
     RollupKey key{function, version, ts};
     m_last = &m_buckets[key];
@@ -161,9 +161,10 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
     std::map<std::pair<QString, QString>, Group> byVersion; // nodes stay put: `last` stays valid
     Group *last = nullptr;
     for (const InvocationRecord &r : batch) {
+        m_latestEnd = std::max(m_latestEnd, r.startMs);
         if (r.status == InvocationStatus::Throttled)
             continue;
-        if (!last || last->function != r.function || last->version != r.version) {
+        if (!last || !sameString(last->function, r.function) || !sameString(last->version, r.version)) {
             last = &byVersion[{r.function, r.version}];
             if (last->fresh.empty()) {
                 last->function = r.function;
@@ -230,8 +231,6 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
         carried = std::move(keep);
     }
     // Forget intervals of quiet groups once they are older than the carry window.
-    for (const InvocationRecord &r : batch)
-        m_latestEnd = std::max(m_latestEnd, r.startMs);
     for (auto it = m_carried.begin(); it != m_carried.end();) {
         const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
         if (!byVersion.contains({it.key().left(cut), it.key().mid(cut + 1)})) {

@@ -2,6 +2,7 @@
 // distributions, lossless blob round trip, merging, malformed blobs.
 #include "store/histogram.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <algorithm>
@@ -104,10 +105,34 @@ private Q_SLOTS:
             QCOMPARE(DurationHistogram::bucketOf(lo * 1.000001), b);
         }
         QCOMPARE(DurationHistogram::bucketOf(0), 0);
+        QCOMPARE(DurationHistogram::bucketOf(DurationHistogram::kMinMs * 0.999), 0);
         QCOMPARE(DurationHistogram::bucketOf(-5), 0);
         QCOMPARE(DurationHistogram::bucketOf(std::nan("")), 0);
         QCOMPARE(DurationHistogram::bucketOf(1e12), DurationHistogram::kBuckets - 1);
         QVERIFY(DurationHistogram::bucketHigh(DurationHistogram::kBuckets - 2) > 900'000); // a 15 min timeout fits
+    }
+
+    // A value's bucket is the one whose reported bounds hold it, exactly at the bounds
+    // too: [low, high).
+    void everyValueLandsInTheBucketWhoseBoundsHoldIt()
+    {
+        for (int b = 1; b < DurationHistogram::kBuckets; ++b) {
+            const double lo = DurationHistogram::bucketLow(b);
+            QCOMPARE(DurationHistogram::bucketOf(lo), b);
+            QCOMPARE(DurationHistogram::bucketOf(std::nextafter(lo, 0.0)), b - 1);
+        }
+        QRandomGenerator rng(7);
+        for (int i = 0; i < 200'000; ++i) {
+            const double ms = std::exp(rng.generateDouble() * std::log(2e6 / 1e-4)) * 1e-4; // 0.1 us .. 2e6 ms
+            const int b = DurationHistogram::bucketOf(ms);
+            if (b == 0) {
+                QVERIFY2(ms < DurationHistogram::kMinMs, qPrintable(QString::number(ms, 'g', 17)));
+            } else {
+                QVERIFY2(DurationHistogram::bucketLow(b) <= ms, qPrintable(QString::number(ms, 'g', 17)));
+                if (b < DurationHistogram::kBuckets - 1)
+                    QVERIFY2(ms < DurationHistogram::bucketHigh(b), qPrintable(QString::number(ms, 'g', 17)));
+            }
+        }
     }
 
     void blobRoundTripIsLossless()
