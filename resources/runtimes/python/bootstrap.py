@@ -34,38 +34,25 @@ def send(kind, body):
 
 
 class FrameReader:
-    __slots__ = ('buf',)
+    # A buffered reader fills one preallocated buffer per read(2), where os.read(fd, 1 MB)
+    # allocated (and the C library mapped and unmapped) a megabyte for every message.
+    __slots__ = ('file',)
 
     def __init__(self):
-        self.buf = b''
+        self.file = None
 
     def read(self):
         try:
-            return self._read()
+            if self.file is None:
+                self.file = open(IN_FD, 'rb', buffering=1 << 16, closefd=False)
+            head = self.file.read(4)
+            if len(head) < 4:
+                return None
+            need = int.from_bytes(head, 'little')
+            frame = self.file.read(need)
+            return frame if len(frame) == need else None
         except OSError:
             return None  # the engine closed or never gave us fd 3: nothing more to serve
-
-    def _read(self):
-        buf = self.buf
-        while len(buf) < 4:
-            chunk = os.read(IN_FD, 1 << 20)
-            if not chunk:
-                return None
-            buf += chunk
-        need = 4 + int.from_bytes(buf[:4], 'little')
-        if len(buf) < need:
-            parts = [buf]
-            have = len(buf)
-            while have < need:
-                chunk = os.read(IN_FD, max(1 << 20, need - have))
-                if not chunk:
-                    return None
-                parts.append(chunk)
-                have += len(chunk)
-            buf = b''.join(parts)
-        frame = buf[4:need]
-        self.buf = buf[need:]
-        return frame
 
 
 def flush_logs():
