@@ -17,6 +17,13 @@ enum class TriggerKind { Manual, Api, FunctionUrl, Schedule, Async, LoadGenerato
 QString triggerName(TriggerKind t); // "manual", "api", "url", "schedule", "async", "load", "replay"
 TriggerKind triggerFromName(const QString &name);
 
+// Equal strings. Records of one function share their strings' data (name, version,
+// environment), which settles it without comparing characters.
+inline bool sameString(const QString &a, const QString &b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
+
 struct LogLine
 {
     qint64 timestampMs = 0;   // wall clock, ms since epoch (UTC)

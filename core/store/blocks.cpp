@@ -401,6 +401,34 @@ Result<BlockWriter> BlockWriter::create(Connection &conn)
     return w;
 }
 
+namespace {
+
+// Stable, by start time. Records arrive in the order they finished, which is nearly the
+// order they started (a record is out of place by about the number in flight): an
+// insertion sort is linear then. Past a budget of moves it hands over to a merge sort.
+void sortByStart(std::vector<const InvocationRecord *> &group)
+{
+    size_t moves = 0;
+    const size_t budget = 16 * group.size();
+    for (size_t i = 1; i < group.size(); ++i) {
+        const InvocationRecord *r = group[i];
+        size_t j = i;
+        while (j > 0 && group[j - 1]->startMs > r->startMs) {
+            group[j] = group[j - 1];
+            --j;
+            if (++moves > budget) {
+                group[j] = r;
+                std::stable_sort(group.begin(), group.end(),
+                                 [](const InvocationRecord *a, const InvocationRecord *b) { return a->startMs < b->startMs; });
+                return;
+            }
+        }
+        group[j] = r;
+    }
+}
+
+} // namespace
+
 Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTracker *tops)
 {
     if (records.empty())
@@ -411,7 +439,7 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
         std::vector<const QString *> names;
         for (const InvocationRecord &r : records) {
             size_t g = 0;
-            while (g < names.size() && *names[g] != r.function)
+            while (g < names.size() && !sameString(*names[g], r.function))
                 ++g;
             if (g == names.size()) {
                 names.push_back(&r.function);
@@ -422,8 +450,7 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
         }
     }
     for (auto &group : groups) {
-        std::stable_sort(group.begin(), group.end(),
-                         [](const InvocationRecord *a, const InvocationRecord *b) { return a->startMs < b->startMs; });
+        sortByStart(group);
         for (size_t at = 0, end = 0; at < group.size(); at = end) {
             end = at + 1;
             while (end < group.size() && end - at < size_t(kBlockRows)

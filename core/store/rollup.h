@@ -27,13 +27,6 @@
 
 namespace funcdesk::store {
 
-// Equal strings; records of one function share their strings' data, which settles it
-// without comparing characters.
-inline bool sameString(const QString &a, const QString &b)
-{
-    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
-}
-
 struct RollupKey
 {
     QString function;

@@ -44,7 +44,14 @@ void TopsTracker::add(const QString &function, qint64 startMs, double durationMs
     durationMs = std::isfinite(durationMs) ? durationMs : 0.0;
     costUsd = std::isfinite(costUsd) ? costUsd : 0.0;
     m_newestMinute = std::max(m_newestMinute, minute);
-    Entry &e = m_entries[{function, minute}];
+    // A batch is mostly one function, in start order: the last entry is usually the one
+    // (map nodes stay put).
+    if (!m_last.entry || m_lastMinute != minute || !sameString(m_lastFunction, function)) {
+        m_last.entry = &m_entries[{function, minute}];
+        m_lastFunction = function;
+        m_lastMinute = minute;
+    }
+    Entry &e = *m_last.entry;
     offer(e.best[int(RankBy::Duration)], {durationMs, invocationId});
     offer(e.best[int(RankBy::Cost)], {costUsd, invocationId});
     e.dirty = true;
@@ -52,6 +59,7 @@ void TopsTracker::add(const QString &function, qint64 startMs, double durationMs
 
 void TopsTracker::reset()
 {
+    m_last.entry = nullptr;
     m_entries.clear();
 }
 
@@ -89,6 +97,7 @@ Status TopsTracker::write(Connection &conn)
                 return r->error();
         m_stmts.reset(new Statements{std::move(*select), std::move(*remove), std::move(*insert)});
     }
+    m_last.entry = nullptr; // entries may be erased below
     for (auto it = m_entries.begin(); it != m_entries.end();) {
         const auto &[function, minute] = it->first;
         Entry &e = it->second;

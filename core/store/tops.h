@@ -59,6 +59,20 @@ private:
     Status load(const QString &function, qint64 minute, Entry &entry);
 
     std::map<std::pair<QString, qint64>, Entry> m_entries; // (function, minute)
+    // The entry add() used last, until write() or reset(); a moved tracker forgets it.
+    struct LastEntry
+    {
+        Entry *entry = nullptr;
+        LastEntry() = default;
+        LastEntry(LastEntry &&) noexcept {}
+        LastEntry &operator=(LastEntry &&) noexcept
+        {
+            entry = nullptr;
+            return *this;
+        }
+    } m_last;
+    QString m_lastFunction;
+    qint64 m_lastMinute = 0;
     qint64 m_newestMinute = 0;
     struct Statements;
     std::unique_ptr<Statements> m_stmts;

@@ -327,7 +327,17 @@ Writer::~Writer()
     d->thread.join();
 }
 
-void Writer::enqueue(InvocationRecord record)
+void Writer::enqueue(const InvocationRecord &record)
+{
+    // Copied straight into the batch: the engine's signal hands a reference.
+    std::lock_guard lock(d->mutex);
+    d->pending.records.push_back(record);
+    ++d->enqueuedSeq;
+    if (d->pending.size() == size_t(d->options.maxPendingRecords))
+        d->wake.notify_one();
+}
+
+void Writer::enqueue(InvocationRecord &&record)
 {
     std::lock_guard lock(d->mutex);
     d->pending.records.push_back(std::move(record));
@@ -347,16 +357,16 @@ void Writer::enqueue(LogLine line)
         d->wake.notify_one();
 }
 
-void Writer::enqueue(QList<LogLine> lines)
+void Writer::enqueue(const QList<LogLine> &lines)
 {
     // Most lists are a request's START / END / REPORT only: nothing to take the lock for.
     if (std::all_of(lines.cbegin(), lines.cend(), [](const LogLine &l) { return l.framing; }))
         return;
     std::lock_guard lock(d->mutex);
     const size_t before = d->pending.size();
-    for (LogLine &l : lines) {
+    for (const LogLine &l : lines) {
         if (!l.framing) // rebuilt from the invocation record on read
-            d->pending.lines.push_back(std::move(l));
+            d->pending.lines.push_back(l);
     }
     ++d->enqueuedSeq;
     const auto threshold = size_t(d->options.maxPendingRecords);

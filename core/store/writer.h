@@ -67,9 +67,10 @@ public:
     Writer(const Writer &) = delete;
     Writer &operator=(const Writer &) = delete;
 
-    void enqueue(InvocationRecord record);
+    void enqueue(const InvocationRecord &record);
+    void enqueue(InvocationRecord &&record);
     void enqueue(LogLine line);
-    void enqueue(QList<LogLine> lines);
+    void enqueue(const QList<LogLine> &lines);
     // An exact concurrency sample from the engine; merged into peak_concurrency as a max.
     void recordConcurrency(const QString &function, const QString &version, qint64 timestampMs, int concurrent);
 

@@ -171,7 +171,10 @@ FUNCDESK_BENCHMARK("recording")
                                       ? qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS")
                                       : 200);
     std::vector<double> with, without, ratios;
+    const QByteArray only = qgetenv("FUNCDESK_RECORDING_ONLY");
     for (int pair = 0; pair < pairs; ++pair) {
+        if (only == "with") { with.push_back(with1()); continue; }
+        if (only == "without") { without.push_back(without1()); continue; }
         if (pair % 2 == 0) {
             without.push_back(without1());
             with.push_back(with1());
