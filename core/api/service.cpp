@@ -90,13 +90,8 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
         options.engine.runDir = dataDir.run();
     d.engine = std::make_unique<engine::Engine>(options.engine);
     d.engine->setProvidedChannelFactory(runtimeApiChannelFactory());
-    store::Writer *w = d.writer.get();
-    if (options.record) {
-        connect(d.engine.get(), &engine::Engine::invocationFinished, d.engine.get(),
-                [w](const InvocationRecord &r) { w->enqueue(r); }, Qt::DirectConnection);
-        connect(d.engine.get(), &engine::Engine::logLines, d.engine.get(),
-                [w](const QList<LogLine> &lines) { w->enqueue(lines); }, Qt::DirectConnection);
-    }
+    if (options.record)
+        d.engine->setRecordSink(d.writer.get()); // the engine is destroyed first
 
     d.apiThread.setObjectName(QStringLiteral("funcdesk-api"));
     d.apiThread.start();

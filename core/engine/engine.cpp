@@ -257,6 +257,11 @@ void Engine::setProvidedChannelFactory(RuntimeChannelFactory factory)
     d->onEngineThread([this, &factory] { d->core->setProvidedChannelFactory(std::move(factory)); });
 }
 
+void Engine::setRecordSink(RecordSink *sink)
+{
+    d->onEngineThread([this, sink] { d->core->setRecordSink(sink); });
+}
+
 void Engine::stop()
 {
     d->stopped = true;

@@ -128,6 +128,11 @@ public:
     // Set once before registering provided functions; without it they fail to register.
     void setProvidedChannelFactory(RuntimeChannelFactory factory);
 
+    // Every finished invocation's record and every log line also go to `sink` (nullptr:
+    // none), on the engine thread, before the signals below. When this returns the
+    // engine no longer calls a sink it replaced.
+    void setRecordSink(RecordSink *sink);
+
     void stop(); // retire everything; further invokes fail with ServiceException
 
 Q_SIGNALS:

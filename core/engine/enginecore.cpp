@@ -333,6 +333,11 @@ void EngineCore::complete(PendingInvocation &&inv, InvokeResult &&result)
 {
     // Lines first: the store rebuilds END / REPORT from the record, so a reader that sees
     // the record must already be able to see what the handler printed before them.
+    if (m_sink) {
+        if (!result.logs.isEmpty())
+            m_sink->recordLines(result.logs);
+        m_sink->recordInvocation(result.record);
+    }
     if (!result.logs.isEmpty() && m_engine->isSignalConnected(logLinesSignal()))
         Q_EMIT m_engine->logLines(result.logs);
     if (m_engine->isSignalConnected(finishedSignal()))
@@ -343,6 +348,8 @@ void EngineCore::complete(PendingInvocation &&inv, InvokeResult &&result)
 
 void EngineCore::environmentLogLines(QList<LogLine> &&lines)
 {
+    if (m_sink)
+        m_sink->recordLines(lines);
     if (m_engine->isSignalConnected(logLinesSignal()))
         Q_EMIT m_engine->logLines(lines);
 }

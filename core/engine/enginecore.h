@@ -39,6 +39,7 @@ public:
     QList<EnvironmentInfo> environments() const;
     void invoke(PendingInvocation inv);
     void setProvidedChannelFactory(RuntimeChannelFactory factory) { m_factory = std::move(factory); }
+    void setRecordSink(RecordSink *sink) { m_sink = sink; }
     void stop(); // retire everything, reap every child; later invokes fail
 
     // EnvironmentHost
@@ -68,6 +69,7 @@ private:
     void watchMemory();
 
     Engine *m_engine;
+    RecordSink *m_sink = nullptr;
     EngineOptions m_options;
     QString m_scratchRoot;
     RuntimeChannelFactory m_factory;

@@ -17,8 +17,8 @@
 // A batch that fails to commit is kept and retried on the next cycle; after
 // kMaxRetries failures it is dropped and counted in Stats::droppedRecords.
 //
-// To record from the engine, connect Engine::invocationFinished / logLines to
-// enqueue() with Qt::DirectConnection.
+// To record from the engine, hand the writer to Engine::setRecordSink(): it is a
+// RecordSink whose calls are the enqueue functions.
 
 #include "common/invocationrecord.h"
 #include "common/result.h"
@@ -55,7 +55,7 @@ struct WriterStats
 
 class WriterPrivate;
 
-class Writer
+class Writer final : public RecordSink
 {
 public:
     static constexpr int kMaxRetries = 10;
@@ -63,7 +63,7 @@ public:
     // Starts the writer thread and opens (and migrates) the database on it. Returns the
     // open error if the database cannot be used.
     static Result<std::unique_ptr<Writer>> start(const WriterOptions &options);
-    ~Writer();
+    ~Writer() override;
     Writer(const Writer &) = delete;
     Writer &operator=(const Writer &) = delete;
 
@@ -71,6 +71,10 @@ public:
     void enqueue(InvocationRecord &&record);
     void enqueue(LogLine line);
     void enqueue(const QList<LogLine> &lines);
+
+    // RecordSink, for the engine.
+    void recordLines(const QList<LogLine> &lines) override { enqueue(lines); }
+    void recordInvocation(const InvocationRecord &record) override { enqueue(record); }
     // An exact concurrency sample from the engine; merged into peak_concurrency as a max.
     void recordConcurrency(const QString &function, const QString &version, qint64 timestampMs, int concurrent);
 

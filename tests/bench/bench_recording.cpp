@@ -1,6 +1,6 @@
 // Recording cost (DESIGN.md budget: throughput with recording >= 95 % of without).
 // The same no-op python3 function is driven with 4 invocations in flight, in short
-// rounds, alternately with the store's writer attached to the engine's signals (every
+// rounds, alternately with the store's writer as the engine's record sink (every
 // record and log line written to SQLite in batches, rollups included) and without.
 //
 // This shared 2-core machine drifts by +-15 % over seconds, so 1 s rounds needed more
@@ -153,13 +153,9 @@ FUNCDESK_BENCHMARK("recording")
         return double(r.completed) / r.seconds;
     };
     auto with1 = [&] {
-        auto a = QObject::connect(&engine, &engine::Engine::invocationFinished, &engine,
-                                  [w](const InvocationRecord &r) { w->enqueue(r); }, Qt::DirectConnection);
-        auto b = QObject::connect(&engine, &engine::Engine::logLines, &engine,
-                                  [w](const QList<LogLine> &lines) { w->enqueue(lines); }, Qt::DirectConnection);
+        engine.setRecordSink(w); // as the Service records
         const Round r = runFor(engine, config.name, 4, roundSeconds, [w] { (void)w->flush(); });
-        QObject::disconnect(a);
-        QObject::disconnect(b);
+        engine.setRecordSink(nullptr);
         const double c0 = cpuSecondsWithChildren();
         const double f0 = bench::nowUs();
         (void)w->flush(); // what finished during the flush above and the drain

@@ -158,6 +158,45 @@ private Q_SLOTS:
                                      QStringLiteral("record ") + r.record.requestId}));
     }
 
+    // The store records through a RecordSink: every record once, each request's lines
+    // before its record, on the engine thread; after setRecordSink(nullptr) nothing more.
+    void recordSinkGetsLinesThenTheRecordUntilCleared()
+    {
+        struct Sink final : RecordSink
+        {
+            std::mutex m;
+            QStringList order;
+            QStringList threads;
+            void recordLines(const QList<LogLine> &lines) override
+            {
+                std::lock_guard lock(m);
+                for (const LogLine &l : lines) {
+                    if (!l.requestId.isEmpty() && !order.contains(QStringLiteral("lines ") + l.requestId))
+                        order << QStringLiteral("lines ") + l.requestId;
+                }
+            }
+            void recordInvocation(const InvocationRecord &r) override
+            {
+                std::lock_guard lock(m);
+                order << QStringLiteral("record ") + r.requestId;
+                threads << QThread::currentThread()->objectName();
+            }
+        } sink;
+        Engine engine(options());
+        QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"))).ok());
+        engine.setRecordSink(&sink);
+        const InvokeResult first = engine.invokeAndWait(request(QStringLiteral("f")));
+        const InvokeResult second = engine.invokeAndWait(request(QStringLiteral("f")));
+        engine.setRecordSink(nullptr);
+        engine.invokeAndWait(request(QStringLiteral("f")));
+        std::lock_guard lock(sink.m);
+        QCOMPARE(sink.order, (QStringList{QStringLiteral("lines ") + first.record.requestId,
+                                          QStringLiteral("record ") + first.record.requestId,
+                                          QStringLiteral("lines ") + second.record.requestId,
+                                          QStringLiteral("record ") + second.record.requestId}));
+        QCOMPARE(sink.threads, (QStringList{QStringLiteral("funcdesk-engine"), QStringLiteral("funcdesk-engine")}));
+    }
+
     void failures_data()
     {
         QTest::addColumn<QString>("mode");
