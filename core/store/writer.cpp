@@ -38,6 +38,12 @@ struct Batch
     std::vector<LogLine> lines;
     std::vector<ConcurrencySample> samples;
     bool isEmpty() const { return records.empty() && lines.empty() && samples.empty(); }
+    void clear() // keeps the vectors' memory
+    {
+        records.clear();
+        lines.clear();
+        samples.clear();
+    }
     size_t size() const { return records.size() + lines.size(); }
     void append(Batch &&o)
     {
@@ -75,6 +81,19 @@ public:
     std::condition_variable wake;
     std::condition_variable done;
     Batch pending;
+    // The last written batch, still holding its records: the next producer destroys them
+    // (on its own thread, where their strings' reference counts and memory live) and
+    // keeps the vectors' memory for the batch after next. The writer thread clears it
+    // only if no producer came in between.
+    Batch spare;
+    bool spareDirty = false;
+    void cleanSpare()
+    {
+        if (spareDirty) {
+            spare.clear();
+            spareDirty = false;
+        }
+    }
     quint64 enqueuedSeq = 0;
     quint64 committedSeq = 0;
     quint64 pruneRequestSeq = 0;
@@ -194,7 +213,6 @@ void WriterPrivate::run(std::promise<Status> opened)
     auto lastPrune = Clock::now();
     bool pruneBacklog = false;
     Batch retry;
-    Batch spare; // the last batch's emptied vectors, for producers to fill next
     int retries = 0;
 
     std::unique_lock lock(mutex);
@@ -206,9 +224,10 @@ void WriterPrivate::run(std::promise<Status> opened)
         });
         Batch batch;
         std::swap(batch, pending);
-        // Producers fill the vectors this thread emptied last time: their memory is
-        // already mapped, where a fresh megabyte each batch cost the engine thread a page
-        // fault every 4 KB. Pre-sized here, so producers rarely pay for a reallocation.
+        // Producers fill the vectors of the batch before: their memory is already mapped,
+        // where a fresh megabyte each batch cost the engine thread a page fault every
+        // 4 KB. Pre-sized here, so producers rarely pay for a reallocation.
+        cleanSpare();
         std::swap(pending, spare);
         pending.records.reserve(batch.records.size());
         pending.lines.reserve(batch.lines.size());
@@ -263,12 +282,10 @@ void WriterPrivate::run(std::promise<Status> opened)
             pruned = step ? Result<qint64>(step->deleted) : Result<qint64>(step.error());
         }
         const bool hadBatch = !batch.isEmpty();
-        batch.records.clear();
-        batch.lines.clear();
-        batch.samples.clear();
-        spare = std::move(batch);
 
         lock.lock();
+        spare = std::move(batch);
+        spareDirty = !spare.isEmpty();
         if (retry.isEmpty())
             committedSeq = seq; // everything up to seq is written or dropped
         if (hadBatch || !status.ok())
@@ -329,8 +346,9 @@ Writer::~Writer()
 
 void Writer::enqueue(const InvocationRecord &record)
 {
-    // Copied straight into the batch: the engine's signal hands a reference.
+    // Copied straight into the batch: the engine hands a reference.
     std::lock_guard lock(d->mutex);
+    d->cleanSpare();
     d->pending.records.push_back(record);
     ++d->enqueuedSeq;
     if (d->pending.size() == size_t(d->options.maxPendingRecords))
@@ -340,6 +358,7 @@ void Writer::enqueue(const InvocationRecord &record)
 void Writer::enqueue(InvocationRecord &&record)
 {
     std::lock_guard lock(d->mutex);
+    d->cleanSpare();
     d->pending.records.push_back(std::move(record));
     ++d->enqueuedSeq;
     if (d->pending.size() == size_t(d->options.maxPendingRecords))
@@ -351,6 +370,7 @@ void Writer::enqueue(LogLine line)
     if (line.framing) // rebuilt from the invocation record on read
         return;
     std::lock_guard lock(d->mutex);
+    d->cleanSpare();
     d->pending.lines.push_back(std::move(line));
     ++d->enqueuedSeq;
     if (d->pending.size() == size_t(d->options.maxPendingRecords))
@@ -363,6 +383,7 @@ void Writer::enqueue(const QList<LogLine> &lines)
     if (std::all_of(lines.cbegin(), lines.cend(), [](const LogLine &l) { return l.framing; }))
         return;
     std::lock_guard lock(d->mutex);
+    d->cleanSpare();
     const size_t before = d->pending.size();
     for (const LogLine &l : lines) {
         if (!l.framing) // rebuilt from the invocation record on read
@@ -377,6 +398,7 @@ void Writer::enqueue(const QList<LogLine> &lines)
 void Writer::recordConcurrency(const QString &function, const QString &version, qint64 timestampMs, int concurrent)
 {
     std::lock_guard lock(d->mutex);
+    d->cleanSpare();
     d->pending.samples.push_back(ConcurrencySample{function, version, timestampMs, concurrent});
     ++d->enqueuedSeq;
 }
