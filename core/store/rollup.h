@@ -21,6 +21,7 @@
 #include <QHash>
 #include <QString>
 
+#include <deque>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -114,8 +115,13 @@ private:
         qint64 start;
         qint64 end;
     };
-    QHash<QString, std::vector<Interval>> m_carried; // key: function + '\n' + version
-    qint64 m_latestEnd = 0;
+    struct Carried
+    {
+        std::deque<Interval> byEnd; // ascending end
+        qint64 latestStart = 0;
+    };
+    QHash<QString, Carried> m_carried; // key: function + '\n' + version
+    qint64 m_latestStart = 0;          // of every record seen
 };
 
 } // namespace funcdesk::store

@@ -294,6 +294,28 @@ private Q_SLOTS:
         QCOMPARE(peak(3), qint64(3));
     }
 
+    // A batch's records can end out of order (a long one first, short ones after); a
+    // later batch must still count the long one where it overlaps.
+    void peakConcurrencyCountsALongInvocationFromAnEarlierBatch()
+    {
+        test::TempDb db;
+        const qint64 base = (QDateTime::currentMSecsSinceEpoch() / 1000 - 100) * 1000;
+        {
+            auto writer = startWriter(db.path());
+            QVERIFY(writer);
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 100, 2000, 0)); // until base+2100
+            for (int i = 1; i <= 3; ++i)
+                writer->enqueue(makeRecord(QStringLiteral("c"), base + 100 + i * 100, 50, i));
+            QVERIFY(writer->flush());
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 1500, 100, 9));
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        auto peak = [&](qint64 second) { return peakOf(*conn, QStringLiteral("c"), base / 1000 + second); };
+        QCOMPARE(peak(0), qint64(2));
+        QCOMPARE(peak(1), qint64(2));
+    }
+
     void peakConcurrencyFromOverlappingIntervals()
     {
         test::TempDb db;
