@@ -17,7 +17,8 @@ namespace funcdesk::store {
 
 namespace {
 
-constexpr quint8 kFormat = 1;
+constexpr quint8 kFormat = 2;   // what this build writes
+constexpr quint8 kFormatV1 = 1; // still read: request ids only as strings, 76-byte records
 
 // Fixed part of a record (see blocks.h), byte offsets.
 enum : int {
@@ -32,8 +33,11 @@ enum : int {
     kMaxMemory = 52,
     kStrings = 56, // 9 string indexes (u16), in the order of StringField
     kFlags = kStrings + 9 * 2,
-    kRecordBytes = kFlags + 2,
+    kRecordBytesV1 = kFlags + 2,
+    kUuid = kRecordBytesV1, // format 2: the request id's 16 bytes when flag kBinaryId is set
+    kRecordBytes = kUuid + 16,
 };
+enum : quint16 { kCold = 1, kLogTruncated = 2, kBinaryId = 4 };
 enum StringField {
     SRequestId,
     SVersion,
@@ -59,6 +63,54 @@ T get(const char *p)
     T value;
     std::memcpy(&value, p, sizeof(T));
     return value;
+}
+
+inline char16_t unit(QChar c) { return c.unicode(); }
+inline char16_t unit(char c) { return char16_t(quint8(c)); }
+
+// A UUID in its canonical text form (36 characters, lowercase hex, hyphens at 8, 13, 18
+// and 23) as 16 bytes; false for any other text, which stays a string so that it reads
+// back exactly as it was written.
+template<typename Char>
+bool uuidBytes(const Char *c, qsizetype n, quint8 out[16])
+{
+    if (n != 36 || unit(c[8]) != u'-' || unit(c[13]) != u'-' || unit(c[18]) != u'-' || unit(c[23]) != u'-')
+        return false;
+    int nibble = 0;
+    for (int i = 0; i < 36; ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23)
+            continue;
+        const char16_t ch = unit(c[i]);
+        int v;
+        if (ch >= u'0' && ch <= u'9')
+            v = ch - u'0';
+        else if (ch >= u'a' && ch <= u'f')
+            v = ch - u'a' + 10;
+        else
+            return false;
+        if (nibble % 2 == 0)
+            out[nibble / 2] = quint8(v << 4);
+        else
+            out[nibble / 2] |= quint8(v);
+        ++nibble;
+    }
+    return true;
+}
+
+QString uuidText(const char *bytes)
+{
+    static const char16_t hex[] = u"0123456789abcdef";
+    QString s(36, Qt::Uninitialized);
+    char16_t *out = reinterpret_cast<char16_t *>(s.data());
+    int at = 0;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[at++] = u'-';
+        const auto b = quint8(bytes[i]);
+        out[at++] = hex[b >> 4];
+        out[at++] = hex[b & 15];
+    }
+    return s;
 }
 
 void appendU32(QByteArray &out, quint32 v)
@@ -223,8 +275,14 @@ QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
         put<quint32>(p + kResponseBytes, quint32(std::clamp<qint64>(r->responseBytes, 0, 0xffffffff)));
         put<qint32>(p + kMemory, r->memorySizeMb);
         put<qint32>(p + kMaxMemory, r->maxMemoryUsedMb);
+        quint8 uuid[16];
+        const bool binaryId = uuidBytes(r->requestId.constData(), r->requestId.size(), uuid);
+        if (binaryId)
+            std::memcpy(p + kUuid, uuid, 16);
+        else
+            std::memset(p + kUuid, 0, 16);
         const quint16 idx[kStringFields] = {
-            strings.add(r->requestId),
+            binaryId ? quint16(0) : strings.add(r->requestId), // 0: unused, any string's index
             strings.intern(SVersion, r->version),
             strings.intern(SAlias, r->alias),
             strings.intern(SEnvironment, r->environmentId),
@@ -235,7 +293,8 @@ QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
             strings.intern(SArchitecture, r->architecture),
         };
         std::memcpy(p + kStrings, idx, sizeof idx);
-        put<quint16>(p + kFlags, quint16((r->cold ? 1 : 0) | (r->logTruncated ? 2 : 0)));
+        put<quint16>(p + kFlags, quint16((r->cold ? kCold : 0) | (r->logTruncated ? kLogTruncated : 0)
+                                         | (binaryId ? kBinaryId : 0)));
         p += kRecordBytes;
     }
     QByteArray out;
@@ -255,8 +314,9 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
     BlockReader b;
     const char *d = data.constData();
     const qsizetype n = data.size();
-    if (n < 5 || quint8(d[0]) != kFormat)
+    if (n < 5 || (quint8(d[0]) != kFormat && quint8(d[0]) != kFormatV1))
         return blockError(blockId, "unknown format");
+    b.m_recordBytes = quint8(d[0]) == kFormatV1 ? kRecordBytesV1 : kRecordBytes;
     qsizetype at = 1;
     const quint32 strings = get<quint32>(d + at);
     at += 4;
@@ -277,12 +337,13 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
         return blockError(blockId, "truncated");
     const quint32 count = get<quint32>(d + at);
     at += 4;
-    if (qsizetype(count) * kRecordBytes != n - at || count > quint32(kBlockIdSlots))
+    if (qsizetype(count) * b.m_recordBytes != n - at || count > quint32(kBlockIdSlots))
         return blockError(blockId, "truncated");
     for (quint32 i = 0; i < count; ++i) {
-        const char *rec = d + at + qsizetype(i) * kRecordBytes + kStrings;
+        const char *rec = d + at + qsizetype(i) * b.m_recordBytes;
+        const bool binaryId = b.m_recordBytes == kRecordBytes && (get<quint16>(rec + kFlags) & kBinaryId);
         for (int f = 0; f < kStringFields; ++f) {
-            if (get<quint16>(rec + 2 * f) >= strings)
+            if (get<quint16>(rec + kStrings + 2 * f) >= strings && !(f == SRequestId && binaryId))
                 return blockError(blockId, "string index out of range");
         }
     }
@@ -297,7 +358,7 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
 
 const char *BlockReader::fixed(int i) const
 {
-    return m_data.constData() + m_recordsOffset + qsizetype(i) * kRecordBytes;
+    return m_data.constData() + m_recordsOffset + qsizetype(i) * m_recordBytes;
 }
 
 QString BlockReader::string(quint32 index) const
@@ -314,13 +375,24 @@ qint64 BlockReader::startMs(int i) const { return get<qint64>(fixed(i) + kStart)
 double BlockReader::durationMs(int i) const { return get<double>(fixed(i) + kDuration); }
 double BlockReader::costUsd(int i) const { return get<double>(fixed(i) + kCost); }
 
+bool BlockReader::binaryId(int i) const
+{
+    return m_recordBytes == kRecordBytes && (get<quint16>(fixed(i) + kFlags) & kBinaryId);
+}
+
 QString BlockReader::requestId(int i) const
 {
+    if (binaryId(i))
+        return uuidText(fixed(i) + kUuid);
     return string(get<quint16>(fixed(i) + kStrings + 2 * SRequestId));
 }
 
 bool BlockReader::hasRequestId(int i, const QByteArray &utf8) const
 {
+    if (binaryId(i)) {
+        quint8 uuid[16];
+        return uuidBytes(utf8.constData(), utf8.size(), uuid) && std::memcmp(fixed(i) + kUuid, uuid, 16) == 0;
+    }
     const auto &[offset, len] = m_strings[get<quint16>(fixed(i) + kStrings + 2 * SRequestId)];
     return qsizetype(len) == utf8.size() && std::memcmp(m_data.constData() + offset, utf8.constData(), len) == 0;
 }
@@ -330,7 +402,7 @@ InvocationRecord BlockReader::record(int i) const
     const char *p = fixed(i);
     auto str = [&](StringField f) { return string(get<quint16>(p + kStrings + 2 * f)); };
     InvocationRecord r;
-    r.requestId = str(SRequestId);
+    r.requestId = requestId(i);
     r.function = m_function;
     r.version = str(SVersion);
     r.alias = str(SAlias);
@@ -341,7 +413,7 @@ InvocationRecord BlockReader::record(int i) const
     r.billedDurationMs = get<qint64>(p + kBilled);
     r.initDurationMs = get<double>(p + kInit);
     const quint16 flags = get<quint16>(p + kFlags);
-    r.cold = flags & 1;
+    r.cold = flags & kCold;
     r.memorySizeMb = get<qint32>(p + kMemory);
     r.maxMemoryUsedMb = get<qint32>(p + kMaxMemory);
     r.status = statusFromName(str(SStatus));
@@ -351,7 +423,7 @@ InvocationRecord BlockReader::record(int i) const
     r.responseBytes = get<quint32>(p + kResponseBytes);
     r.costUsd = get<double>(p + kCost);
     r.architecture = str(SArchitecture);
-    r.logTruncated = flags & 2;
+    r.logTruncated = flags & kLogTruncated;
     return r;
 }
 

@@ -14,6 +14,8 @@
 #include <QDateTime>
 #include <QTest>
 
+#include <cstring>
+
 using namespace funcdesk;
 using namespace funcdesk::store;
 
@@ -104,13 +106,93 @@ private Q_SLOTS:
         InvocationRecord r = fullRecord(1);
         const QByteArray good = encodeBlock({&r});
         QVERIFY(BlockReader::parse(good, QStringLiteral("fn"), 1));
-        const QByteArray bads[] = {QByteArray(), QByteArray(QByteArray("\x02", 1) + good.mid(1)),
+        const QByteArray bads[] = {QByteArray(), QByteArray(QByteArray("\x03", 1) + good.mid(1)),
                                    good.left(good.size() - 1), QByteArray(good + QByteArray(1, '\0')), good.left(9)};
         for (const QByteArray &bad : bads) {
             auto b = BlockReader::parse(bad, QStringLiteral("fn"), 1);
             QVERIFY(!b);
             QVERIFY2(b.error().message.contains(QLatin1String("invocation block 1")), qPrintable(b.error().message));
         }
+    }
+
+    // Canonical UUIDs are stored as 16 bytes, anything else as a string: every id reads
+    // back exactly as written and is found by its exact text only.
+    void requestIdsReadBackExactly()
+    {
+        const QString ids[] = {
+            newRequestId(),                                         // v7, as the engine makes them
+            QStringLiteral("3f1c1c0e-1b2a-4c3d-8e4f-5a6b7c8d9e0f"), // v4
+            QStringLiteral("3F1C1C0E-1B2A-4C3D-8E4F-5A6B7C8D9E0F"), // uppercase: kept as text
+            QStringLiteral("3f1c1c0e-1b2a-4c3d-8e4f-5a6b7c8d9e0g"), // not hex
+            QStringLiteral("3f1c1c0e1b2a-4c3d-8e4f-5a6b7c8d9e0f0"), // hyphens elsewhere
+            QStringLiteral("hello-req-7"),
+            QStringLiteral("r\u00e9q-\u4e2d"),
+        };
+        std::vector<InvocationRecord> records;
+        for (const QString &id : ids) {
+            InvocationRecord r = fullRecord(int(records.size()));
+            r.requestId = id;
+            records.push_back(r);
+        }
+        std::vector<const InvocationRecord *> ptrs;
+        for (const auto &r : records)
+            ptrs.push_back(&r);
+        const QByteArray blob = encodeBlock(ptrs);
+        auto block = BlockReader::parse(blob, QStringLiteral("fn"), 3);
+        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+        for (int i = 0; i < block->size(); ++i) {
+            QCOMPARE(block->requestId(i), ids[i]);
+            QCOMPARE(block->record(i).requestId, ids[i]);
+            QVERIFY(block->hasRequestId(i, ids[i].toUtf8()));
+            QVERIFY(!block->hasRequestId(i, ids[i].toLower().toUtf8()) || ids[i] == ids[i].toLower());
+            QVERIFY(!block->hasRequestId(i, ids[(i + 1) % block->size()].toUtf8()));
+        }
+        // The two canonical ids take 16 bytes each, not a 4-byte length and 36 characters.
+        QVERIFY(!blob.contains(ids[0].toUtf8()));
+        QVERIFY(!blob.contains(ids[1].toUtf8()));
+        QVERIFY(blob.contains(ids[2].toUtf8()));
+    }
+
+    // Blocks written before request ids were stored as bytes (format 1: 76-byte records,
+    // every id a string) still read.
+    void formatOneBlocksStillRead()
+    {
+        const InvocationRecord r = fullRecord(1);
+        const QStringList strings = {r.requestId, r.version, r.environmentId, QStringLiteral("url"),
+                                     QStringLiteral("error"), r.errorType, r.errorMessage, r.architecture, QString()};
+        QByteArray blob(1, char(1));
+        auto u32 = [&](quint32 v) { blob.append(reinterpret_cast<const char *>(&v), 4); };
+        u32(quint32(strings.size()));
+        for (const QString &s : strings) {
+            const QByteArray utf8 = s.toUtf8();
+            u32(quint32(utf8.size()));
+            blob.append(utf8);
+        }
+        u32(1);
+        QByteArray rec(76, '\0');
+        auto put = [&](int at, auto v) { std::memcpy(rec.data() + at, &v, sizeof v); };
+        put(0, r.startMs);
+        put(8, r.durationMs);
+        put(16, qint64(7));
+        put(24, r.initDurationMs);
+        put(32, 0.25);
+        put(40, quint32(r.requestBytes));
+        put(44, quint32(r.responseBytes));
+        put(48, qint32(r.memorySizeMb));
+        put(52, qint32(r.maxMemoryUsedMb));
+        const quint16 idx[9] = {0, 1, 8, 2, 3, 4, 5, 6, 7}; // request id .. architecture; alias empty
+        std::memcpy(rec.data() + 56, idx, sizeof idx);
+        put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0)));
+        blob.append(rec);
+        auto block = BlockReader::parse(blob, QStringLiteral("fn"), 5);
+        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+        QCOMPARE(block->size(), 1);
+        InvocationRecord expected = r;
+        expected.billedDurationMs = 7;
+        expected.costUsd = 0.25;
+        expected.alias.clear();
+        compareRecords(block->record(0), expected);
+        QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
     }
 
     void uuidv7TimeIsRead()
