@@ -68,6 +68,16 @@ T get(const char *p)
 inline char16_t unit(QChar c) { return c.unicode(); }
 inline char16_t unit(char c) { return char16_t(quint8(c)); }
 
+// A lowercase hex digit's value, -1 for anything else (request ids are lowercase).
+inline int hexValue(char16_t c)
+{
+    if (c >= u'0' && c <= u'9')
+        return c - u'0';
+    if (c >= u'a' && c <= u'f')
+        return c - u'a' + 10;
+    return -1;
+}
+
 // A UUID in its canonical text form (36 characters, lowercase hex, hyphens at 8, 13, 18
 // and 23) as 16 bytes; false for any other text, which stays a string so that it reads
 // back exactly as it was written.
@@ -80,13 +90,8 @@ bool uuidBytes(const Char *c, qsizetype n, quint8 out[16])
     for (int i = 0; i < 36; ++i) {
         if (i == 8 || i == 13 || i == 18 || i == 23)
             continue;
-        const char16_t ch = unit(c[i]);
-        int v;
-        if (ch >= u'0' && ch <= u'9')
-            v = ch - u'0';
-        else if (ch >= u'a' && ch <= u'f')
-            v = ch - u'a' + 10;
-        else
+        const int v = hexValue(unit(c[i]));
+        if (v < 0)
             return false;
         if (nibble % 2 == 0)
             out[nibble / 2] = quint8(v << 4);
@@ -240,13 +245,8 @@ std::optional<qint64> requestIdTimeMs(QStringView id)
     for (int i = 0; i < 13; ++i) {
         if (i == 8)
             continue;
-        const char16_t c = id[i].unicode();
-        int v;
-        if (c >= u'0' && c <= u'9')
-            v = c - u'0';
-        else if (c >= u'a' && c <= u'f')
-            v = c - u'a' + 10;
-        else
+        const int v = hexValue(id[i].unicode());
+        if (v < 0)
             return std::nullopt;
         ms = ms * 16 + v;
     }

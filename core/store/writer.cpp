@@ -350,13 +350,7 @@ Writer::~Writer()
 
 void Writer::enqueue(const InvocationRecord &record)
 {
-    // Copied straight into the batch: the engine hands a reference.
-    std::lock_guard lock(d->mutex);
-    d->cleanSpare();
-    d->pending.records.push_back(record);
-    ++d->enqueuedSeq;
-    if (d->pending.size() == size_t(d->options.maxPendingRecords))
-        d->wake.notify_one();
+    enqueue(InvocationRecord(record)); // copied before the lock is taken
 }
 
 void Writer::enqueue(InvocationRecord &&record)
