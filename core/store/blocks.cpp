@@ -68,38 +68,45 @@ T get(const char *p)
 inline char16_t unit(QChar c) { return c.unicode(); }
 inline char16_t unit(char c) { return char16_t(quint8(c)); }
 
-// A lowercase hex digit's value, -1 for anything else (request ids are lowercase).
-inline int hexValue(char16_t c)
+// A lowercase hex digit's value, or a value with bit 4 set (>= 16) for anything else
+// (request ids are lowercase). A table instead of comparisons: request ids are random
+// hex, and a branch per digit was mispredicted about every other time.
+constexpr std::array<quint8, 128> kHexValues = [] {
+    std::array<quint8, 128> t{};
+    for (auto &v : t)
+        v = 0x10;
+    for (int c = '0'; c <= '9'; ++c)
+        t[size_t(c)] = quint8(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c)
+        t[size_t(c)] = quint8(c - 'a' + 10);
+    return t;
+}();
+
+inline unsigned hexValue(char16_t c)
 {
-    if (c >= u'0' && c <= u'9')
-        return c - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c - u'a' + 10;
-    return -1;
+    return c < 128 ? kHexValues[c] : 0x10u;
 }
 
 // A UUID in its canonical text form (36 characters, lowercase hex, hyphens at 8, 13, 18
 // and 23) as 16 bytes; false for any other text, which stays a string so that it reads
-// back exactly as it was written.
+// back exactly as it was written. The digits are read without an early exit: one test
+// of the accumulated bits at the end.
 template<typename Char>
 bool uuidBytes(const Char *c, qsizetype n, quint8 out[16])
 {
     if (n != 36 || unit(c[8]) != u'-' || unit(c[13]) != u'-' || unit(c[18]) != u'-' || unit(c[23]) != u'-')
         return false;
-    int nibble = 0;
-    for (int i = 0; i < 36; ++i) {
-        if (i == 8 || i == 13 || i == 18 || i == 23)
-            continue;
-        const int v = hexValue(unit(c[i]));
-        if (v < 0)
-            return false;
-        if (nibble % 2 == 0)
-            out[nibble / 2] = quint8(v << 4);
-        else
-            out[nibble / 2] |= quint8(v);
-        ++nibble;
+    static constexpr std::array<quint8, 32> kDigitAt = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
+                                                        12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
+                                                        26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+    unsigned bad = 0;
+    for (int i = 0; i < 16; ++i) {
+        const unsigned hi = hexValue(unit(c[kDigitAt[size_t(2 * i)]]));
+        const unsigned lo = hexValue(unit(c[kDigitAt[size_t(2 * i + 1)]]));
+        bad |= hi | lo;
+        out[i] = quint8((hi << 4) | (lo & 15));
     }
-    return true;
+    return (bad & 0x10) == 0;
 }
 
 QString uuidText(const char *bytes)
@@ -118,15 +125,20 @@ QString uuidText(const char *bytes)
     return s;
 }
 
-void appendU32(QByteArray &out, quint32 v)
+void appendBytes(std::vector<char> &out, const char *data, size_t n)
+{
+    out.insert(out.end(), data, data + n);
+}
+
+void appendU32(std::vector<char> &out, quint32 v)
 {
     char b[4];
     put(b, v);
-    out.append(b, 4);
+    appendBytes(out, b, 4);
 }
 
 // UTF-8 without a temporary for the common all-ASCII string.
-void appendString(QByteArray &out, const QString &s)
+void appendString(std::vector<char> &out, const QString &s)
 {
     const qsizetype n = s.size();
     const QChar *c = s.constData();
@@ -135,15 +147,15 @@ void appendString(QByteArray &out, const QString &s)
         ascii = c[i].unicode() < 0x80;
     if (ascii) {
         appendU32(out, quint32(n));
-        const qsizetype at = out.size();
-        out.resize(at + n);
+        const size_t at = out.size();
+        out.resize(at + size_t(n));
         char *p = out.data() + at;
         for (qsizetype i = 0; i < n; ++i)
             p[i] = char(c[i].unicode());
     } else {
         const QByteArray utf8 = s.toUtf8();
         appendU32(out, quint32(utf8.size()));
-        out.append(utf8);
+        appendBytes(out, utf8.constData(), size_t(utf8.size()));
     }
 }
 
@@ -155,6 +167,9 @@ void appendString(QByteArray &out, const QString &s)
 class StringTable
 {
 public:
+    // Appends each new string to `bytes`.
+    explicit StringTable(std::vector<char> &bytes) : m_bytes(bytes) {}
+
     quint16 intern(int field, const QString &s)
     {
         Recent &recent = m_recent[field];
@@ -195,7 +210,6 @@ public:
         return quint16(m_count++);
     }
     quint32 count() const { return m_count; }
-    const QByteArray &bytes() const { return m_bytes; }
 
 private:
     static std::array<int, 32> filledWith(int v)
@@ -219,7 +233,7 @@ private:
     Recent m_recent[kStringFields];
     std::array<int, 32> m_names[2] = {filledWith(-1), filledWith(-1)}; // by trigger, by status
     QHash<QString, quint16> m_index;
-    QByteArray m_bytes;
+    std::vector<char> &m_bytes;
     quint32 m_count = 0;
 };
 
@@ -242,14 +256,16 @@ std::optional<qint64> requestIdTimeMs(QStringView id)
     if (id.size() != 36 || id[8] != u'-' || id[13] != u'-' || id[14] != u'7' || id[18] != u'-' || id[23] != u'-')
         return std::nullopt;
     qint64 ms = 0;
+    unsigned bad = 0;
     for (int i = 0; i < 13; ++i) {
         if (i == 8)
             continue;
-        const int v = hexValue(id[i].unicode());
-        if (v < 0)
-            return std::nullopt;
-        ms = ms * 16 + v;
+        const unsigned v = hexValue(id[i].unicode());
+        bad |= v;
+        ms = ms * 16 + (v & 15);
     }
+    if (bad & 0x10)
+        return std::nullopt;
     return ms;
 }
 
@@ -259,11 +275,16 @@ bool foundByRequestIdTime(QStringView requestId, qint64 startMs)
     return t && startMs >= *t - kRequestIdSlackMs && startMs <= *t + kRequestIdSlackMs;
 }
 
-QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
+QByteArrayView BlockEncoder::encode(std::span<const InvocationRecord *const> records)
 {
-    StringTable strings;
-    QByteArray fixed(qsizetype(records.size()) * kRecordBytes, Qt::Uninitialized);
-    char *p = fixed.data();
+    // The block is: format, string count, strings, record count, records. The strings
+    // are known only after the records, so records go to their own buffer first.
+    m_out.clear();
+    m_out.push_back(char(kFormat));
+    appendU32(m_out, 0); // the string count, filled in below
+    StringTable strings(m_out);
+    m_fixed.resize(records.size() * size_t(kRecordBytes));
+    char *p = m_fixed.data();
     for (const InvocationRecord *r : records) {
         put<qint64>(p + kStart, r->startMs);
         // A broken measurement is stored as 0, as the row schema's NULL read back did.
@@ -297,14 +318,16 @@ QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records)
                                          | (binaryId ? kBinaryId : 0)));
         p += kRecordBytes;
     }
-    QByteArray out;
-    out.reserve(1 + 4 + strings.bytes().size() + 4 + fixed.size());
-    out.append(char(kFormat));
-    appendU32(out, strings.count());
-    out.append(strings.bytes());
-    appendU32(out, quint32(records.size()));
-    out.append(fixed);
-    return out;
+    put<quint32>(m_out.data() + 1, strings.count());
+    appendU32(m_out, quint32(records.size()));
+    appendBytes(m_out, m_fixed.data(), m_fixed.size());
+    return QByteArrayView(m_out.data(), qsizetype(m_out.size()));
+}
+
+QByteArray encodeBlock(std::span<const InvocationRecord *const> records)
+{
+    BlockEncoder encoder;
+    return encoder.encode(records).toByteArray();
 }
 
 // ---- BlockReader --------------------------------------------------------------------
@@ -506,7 +529,9 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
     if (records.empty())
         return {};
     // Usually one function; keep its order of first appearance.
-    std::vector<std::vector<const InvocationRecord *>> groups;
+    for (auto &group : m_groups)
+        group.clear(); // keeps the capacity
+    size_t groupCount = 0;
     {
         std::vector<const QString *> names;
         for (const InvocationRecord &r : records) {
@@ -515,24 +540,27 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
                 ++g;
             if (g == names.size()) {
                 names.push_back(&r.function);
-                groups.emplace_back();
-                groups.back().reserve(records.size());
+                if (m_groups.size() < names.size())
+                    m_groups.emplace_back();
+                m_groups[g].reserve(records.size());
             }
-            groups[g].push_back(&r);
+            m_groups[g].push_back(&r);
         }
+        groupCount = names.size();
     }
-    for (auto &group : groups) {
+    m_groups.resize(std::min(m_groups.size(), std::max<size_t>(groupCount, 1))); // drop the spares of a busier batch
+    for (size_t g = 0; g < groupCount; ++g) {
+        auto &group = m_groups[g];
         sortByStart(group);
         for (size_t at = 0, end = 0; at < group.size(); at = end) {
             end = at + 1;
             while (end < group.size() && end - at < size_t(kBlockRows)
                    && group[end]->startMs - group[at]->startMs <= kMaxBlockSpanMs)
                 ++end;
-            const std::vector<const InvocationRecord *> chunk(group.begin() + qsizetype(at),
-                                                              group.begin() + qsizetype(end));
+            const std::span<const InvocationRecord *const> chunk(group.data() + at, end - at);
             Statement &s = m_stmts->insertBlock;
             s.bind(1, chunk.front()->function).bind(2, chunk.front()->startMs).bind(3, chunk.back()->startMs);
-            s.bind(4, qint64(chunk.size())).bind(5, encodeBlock(chunk));
+            s.bind(4, qint64(chunk.size())).bindBorrowed(5, m_encoder.encode(chunk));
             if (auto st = s.run(); !st)
                 return st;
             const qint64 blockId = m_conn->lastInsertRowId();

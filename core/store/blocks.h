@@ -43,6 +43,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace funcdesk::store {
@@ -66,7 +67,21 @@ std::optional<qint64> requestIdTimeMs(QStringView requestId);
 bool foundByRequestIdTime(QStringView requestId, qint64 startMs);
 
 // Encodes records (all of one function) into a block blob.
-QByteArray encodeBlock(const std::vector<const InvocationRecord *> &records);
+QByteArray encodeBlock(std::span<const InvocationRecord *const> records);
+
+// The same, into buffers kept from one block to the next: the writer encodes a block of
+// ~90 KB every few milliseconds, and fresh buffers of that size were released to the
+// kernel and faulted back in, page by page, for every block.
+class BlockEncoder
+{
+public:
+    // Valid until the next call.
+    QByteArrayView encode(std::span<const InvocationRecord *const> records);
+
+private:
+    std::vector<char> m_fixed;
+    std::vector<char> m_out;
+};
 
 // Read access to one block's records without decoding the ones not asked for.
 class BlockReader
@@ -124,6 +139,8 @@ private:
     struct Statements;
     std::unique_ptr<Statements> m_stmts;
     Connection *m_conn = nullptr;
+    BlockEncoder m_encoder;
+    std::vector<std::vector<const InvocationRecord *>> m_groups; // by function, reused
 };
 
 // Deletes these blocks with their request id rows (an unreadable block too, with a

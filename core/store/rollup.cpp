@@ -151,14 +151,12 @@ Status RollupTableWriter::write(const RollupAccumulator &acc)
 void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, RollupAccumulator &acc1s,
                                  RollupAccumulator &acc1m)
 {
-    struct Group
-    {
-        QString function;
-        QString version;
-        qint64 firstNewStart = std::numeric_limits<qint64>::max();
-        std::vector<Interval> fresh;
-    };
-    std::map<std::pair<QString, QString>, Group> byVersion; // nodes stay put: `last` stays valid
+    // Groups of the previous batch are reused; those this batch does not touch go below.
+    for (auto &[key, g] : m_groups) {
+        g.fresh.clear();
+        g.firstNewStart = std::numeric_limits<qint64>::max();
+    }
+    auto &byVersion = m_groups;
     Group *last = nullptr;
     for (const InvocationRecord &r : batch) {
         m_latestStart = std::max(m_latestStart, r.startMs);
@@ -166,9 +164,10 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
             continue;
         if (!last || !sameString(last->function, r.function) || !sameString(last->version, r.version)) {
             last = &byVersion[{r.function, r.version}];
-            if (last->fresh.empty()) {
+            if (last->function.isNull()) { // new
                 last->function = r.function;
                 last->version = r.version;
+                last->firstNewStart = std::numeric_limits<qint64>::max();
             }
         }
         Group &g = *last;
@@ -178,6 +177,12 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
                                                kMaxSweepMs);
         g.fresh.push_back({r.startMs, r.startMs + span});
         g.firstNewStart = std::min(g.firstNewStart, r.startMs);
+    }
+    for (auto it = byVersion.begin(); it != byVersion.end();) {
+        if (it->second.fresh.empty())
+            it = byVersion.erase(it); // quiet in this batch
+        else
+            ++it;
     }
     for (auto &[versionKey, g] : byVersion) {
         Carried &carried = m_carried[g.function + QLatin1Char('\n') + g.version];
@@ -198,7 +203,8 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
         const qint64 fromMs = g.firstNewStart / 1000 * 1000;
         const qint64 toMs = std::min(carried.byEnd.back().end, fromMs + kMaxSweepMs);
         if (toMs > fromMs) {
-            std::vector<int> delta(size_t(toMs - fromMs) + 1, 0);
+            std::vector<int> &delta = m_delta;
+            delta.assign(size_t(toMs - fromMs) + 1, 0);
             for (auto it = carried.byEnd.rbegin(); it != carried.byEnd.rend() && it->end > fromMs; ++it) {
                 const qint64 start = std::max(it->start, fromMs);
                 const qint64 end = std::min(it->end, toMs);
@@ -208,7 +214,8 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
                 --delta[size_t(end - fromMs)];
             }
             const qint64 firstSecond = fromMs / 1000;
-            std::vector<int> peaks(size_t((toMs - 1) / 1000 - firstSecond) + 1, 0);
+            std::vector<int> &peaks = m_peaks;
+            peaks.assign(size_t((toMs - 1) / 1000 - firstSecond) + 1, 0);
             int level = 0;
             for (qint64 m = fromMs; m < toMs; ++m) {
                 level += delta[size_t(m - fromMs)];
@@ -221,6 +228,12 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
                     acc1m.notePeak(g.function, g.version, firstSecond + qint64(i), peaks[i]);
                 }
             }
+        }
+        // A sweep over a long invocation (up to an hour of milliseconds) does not keep its
+        // megabytes; a usual one (a batch's few hundred milliseconds) does.
+        if (m_delta.capacity() > kKeepSweepMs) {
+            m_delta = {};
+            m_peaks = {};
         }
         // Carry what ended recently, for overlaps with the next batch.
         while (!carried.byEnd.empty() && carried.byEnd.front().end <= carried.latestStart - kCarryMs)

@@ -105,6 +105,7 @@ class ConcurrencyTracker
 public:
     static constexpr qint64 kCarryMs = 2000;
     static constexpr qint64 kMaxSweepMs = 3600 * 1000;
+    static constexpr size_t kKeepSweepMs = 64 * 1000;
     // Adds the batch's intervals, then reports per function+version per second peaks for
     // the seconds the batch touches into `acc1s` and `acc1m`.
     void process(const std::vector<InvocationRecord> &batch, RollupAccumulator &acc1s, RollupAccumulator &acc1m);
@@ -120,8 +121,21 @@ private:
         std::deque<Interval> byEnd; // ascending end
         qint64 latestStart = 0;
     };
+    struct Group
+    {
+        QString function;
+        QString version;
+        qint64 firstNewStart = 0;
+        std::vector<Interval> fresh;
+    };
     QHash<QString, Carried> m_carried; // key: function + '\n' + version
     qint64 m_latestStart = 0;          // of every record seen
+    // Scratch kept from one batch to the next, so that a batch does not allocate (and
+    // fault in) its working memory afresh: the current batch's intervals by function and
+    // version (std::map: nodes stay put), and the sweep's level changes.
+    std::map<std::pair<QString, QString>, Group> m_groups;
+    std::vector<int> m_delta;
+    std::vector<int> m_peaks;
 };
 
 } // namespace funcdesk::store

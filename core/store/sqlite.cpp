@@ -214,6 +214,14 @@ Statement &Statement::bind(int index, const QByteArray &value)
     return *this;
 }
 
+Statement &Statement::bindBorrowed(int index, QByteArrayView value)
+{
+    // An empty view still binds an empty blob, not NULL (SQLite binds NULL for a null pointer).
+    static const char empty = 0;
+    sqlite3_bind_blob(m_stmt, index, value.data() ? value.data() : &empty, int(value.size()), SQLITE_STATIC);
+    return *this;
+}
+
 Statement &Statement::bindNull(int index)
 {
     sqlite3_bind_null(m_stmt, index);

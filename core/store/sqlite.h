@@ -97,6 +97,9 @@ public:
     Statement &bind(int index, double value);
     Statement &bind(int index, const QString &value); // null QString binds NULL
     Statement &bind(int index, const QByteArray &value); // as BLOB; null QByteArray binds NULL
+    // As BLOB without a copy: `value` must stay valid and unchanged until reset() (or
+    // run(), which resets).
+    Statement &bindBorrowed(int index, QByteArrayView value);
     Statement &bindNull(int index);
 
     // Steps once: true when a row is available, false when done.

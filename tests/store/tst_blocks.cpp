@@ -104,7 +104,8 @@ private Q_SLOTS:
     void badBlobsAreRefused()
     {
         InvocationRecord r = fullRecord(1);
-        const QByteArray good = encodeBlock({&r});
+        const InvocationRecord *one[] = {&r};
+        const QByteArray good = encodeBlock(one);
         QVERIFY(BlockReader::parse(good, QStringLiteral("fn"), 1));
         const QByteArray bads[] = {QByteArray(), QByteArray(QByteArray("\x03", 1) + good.mid(1)),
                                    good.left(good.size() - 1), QByteArray(good + QByteArray(1, '\0')), good.left(9)};
@@ -127,6 +128,8 @@ private Q_SLOTS:
             QStringLiteral("3f1c1c0e1b2a-4c3d-8e4f-5a6b7c8d9e0f0"), // hyphens elsewhere
             QStringLiteral("hello-req-7"),
             QStringLiteral("r\u00e9q-\u4e2d"),
+            // Not ASCII, though the low byte of U+0161 is 'a': kept as text.
+            QStringLiteral("3f1c1c0e-1b2a-4c3d-8e4f-5a6b7c8d9e0\u0161"),
         };
         std::vector<InvocationRecord> records;
         for (const QString &id : ids) {
@@ -206,6 +209,33 @@ private Q_SLOTS:
         QVERIFY(!requestIdTimeMs(QStringLiteral("3f1c1c0e-1b2a-4c3d-8e4f-5a6b7c8d9e0f"))); // v4
         QVERIFY(!requestIdTimeMs(QStringLiteral("hello-req-7")));
         QVERIFY(!requestIdTimeMs(QStringLiteral("0190ZZZZ-1b2a-7c3d-8e4f-5a6b7c8d9e0f")));
+        QVERIFY(!requestIdTimeMs(QStringLiteral("0190\u0161bcd-1b2a-7c3d-8e4f-5a6b7c8d9e0f")));
+        QCOMPARE(requestIdTimeMs(QStringLiteral("0190abcd-1b2a-7c3d-8e4f-5a6b7c8d9e0f")), qint64(0x0190abcd1b2a));
+    }
+
+    // The writer's encoder keeps its buffers: a small block after a large one holds only
+    // its own records and strings.
+    void encoderReusedForASmallerBlockHoldsOnlyItsRecords()
+    {
+        std::vector<InvocationRecord> many;
+        for (int i = 0; i < 300; ++i) {
+            many.push_back(fullRecord(i));
+            many.back().requestId = QStringLiteral("text-id-%1").arg(i); // strings, not bytes
+        }
+        std::vector<const InvocationRecord *> ptrs;
+        for (const auto &r : many)
+            ptrs.push_back(&r);
+        BlockEncoder encoder;
+        const QByteArray large = encoder.encode(ptrs).toByteArray();
+        InvocationRecord one = fullRecord(7);
+        const InvocationRecord *onePtr[] = {&one};
+        const QByteArray small = encoder.encode(onePtr).toByteArray();
+        QCOMPARE(small, encodeBlock(onePtr));
+        QVERIFY(small.size() < large.size() / 100);
+        auto block = BlockReader::parse(small, QStringLiteral("fn"), 9);
+        QVERIFY(block);
+        QCOMPARE(block->size(), 1);
+        compareRecords(block->record(0), one);
     }
 
     // Only records that cannot be found by their id's time take an index row; all are found.

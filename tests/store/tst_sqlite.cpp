@@ -73,6 +73,31 @@ private Q_SLOTS:
         QVERIFY(!*sel->step());
     }
 
+    // A borrowed blob is read at step, without a copy at bind; an empty one is an empty
+    // blob, not NULL.
+    void borrowedBlobIsStoredAsItIsAtStep()
+    {
+        test::TempDb db;
+        auto conn = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(conn);
+        QVERIFY(conn->exec("CREATE TABLE t(i INTEGER, b BLOB)"));
+        auto ins = conn->prepare("INSERT INTO t VALUES (?1, ?2)");
+        QVERIFY(ins);
+        QByteArray buffer("first");
+        ins->bind(1, 1).bindBorrowed(2, buffer);
+        buffer[0] = 'F'; // SQLite reads the caller's bytes when it runs
+        QVERIFY(ins->run());
+        ins->bind(1, 2).bindBorrowed(2, QByteArrayView());
+        QVERIFY(ins->run());
+        auto sel = conn->prepare("SELECT b, typeof(b) FROM t ORDER BY i");
+        QVERIFY(sel);
+        QVERIFY(*sel->step());
+        QCOMPARE(sel->blob(0), QByteArray("First"));
+        QVERIFY(*sel->step());
+        QCOMPARE(sel->text(1), QStringLiteral("blob"));
+        QCOMPARE(sel->blob(0).size(), 0);
+    }
+
     void errorsCarrySqliteMessage()
     {
         test::TempDb db;
