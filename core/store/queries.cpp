@@ -480,7 +480,9 @@ Result<QList<InvocationRecord>> topFromTops(Connection &conn, const QString &fun
     sql += " JOIN invocation_blocks b ON b.id = t.invocation_id / " + QByteArray::number(kBlockIdSlots)
         + " AND b.function = t.function WHERE ";
     sql += covered >= 0.1 ? "t.function = ?3" : "+t.function = ?3"; // else the minute range of the primary key
-    sql += " AND t.rank_by = ?5 AND t.minute >= ?1 AND t.minute < ?2 ORDER BY t.value DESC LIMIT ?4";
+    // Ties rank the lower invocation id first, as topByScan and the tops tracker do; along
+    // the value index SQLite sorts only each run of equal values.
+    sql += " AND t.rank_by = ?5 AND t.minute >= ?1 AND t.minute < ?2 ORDER BY t.value DESC, t.invocation_id LIMIT ?4";
     auto stmt = conn.prepare(sql);
     if (!stmt)
         return stmt.error();

@@ -25,16 +25,30 @@ TopsTracker::~TopsTracker() = default;
 TopsTracker::TopsTracker(TopsTracker &&) noexcept = default;
 TopsTracker &TopsTracker::operator=(TopsTracker &&) noexcept = default;
 
-void TopsTracker::offer(std::vector<Candidate> &heap, Candidate c)
+namespace {
+// Higher value first; among equal values the earlier invocation, as a scan of the blocks
+// ranks them (queries.cpp), so the kept tops agree with it. It also means an invocation
+// tying with the kept ones (a no-op function's equal costs) changes nothing to rewrite.
+bool ranksAbove(const std::pair<double, qint64> &a, const std::pair<double, qint64> &b)
 {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+}
+} // namespace
+
+bool TopsTracker::offer(std::vector<Candidate> &heap, Candidate c)
+{
+    // A heap by ranksAbove keeps the lowest ranked of the kept ones at the front.
     if (heap.size() < size_t(kTopsPerMinute)) {
         heap.push_back(c);
-        std::push_heap(heap.begin(), heap.end(), std::greater<>());
-    } else if (c > heap.front()) {
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-        heap.back() = c;
-        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+        std::push_heap(heap.begin(), heap.end(), ranksAbove);
+        return true;
     }
+    if (!ranksAbove(c, heap.front()))
+        return false;
+    std::pop_heap(heap.begin(), heap.end(), ranksAbove);
+    heap.back() = c;
+    std::push_heap(heap.begin(), heap.end(), ranksAbove);
+    return true;
 }
 
 void TopsTracker::add(const QString &function, qint64 startMs, double durationMs, double costUsd, qint64 invocationId)
@@ -52,9 +66,10 @@ void TopsTracker::add(const QString &function, qint64 startMs, double durationMs
         m_lastMinute = minute;
     }
     Entry &e = *m_last.entry;
-    offer(e.best[int(RankBy::Duration)], {durationMs, invocationId});
-    offer(e.best[int(RankBy::Cost)], {costUsd, invocationId});
-    e.dirty = true;
+    const bool changed = offer(e.best[int(RankBy::Duration)], {durationMs, invocationId});
+    // Not short-circuited: both must see the invocation.
+    if (offer(e.best[int(RankBy::Cost)], {costUsd, invocationId}) || changed)
+        e.dirty = true; // only a changed minute is rewritten
 }
 
 void TopsTracker::reset()

@@ -51,11 +51,12 @@ private:
     using Candidate = std::pair<double, qint64>; // value, invocation id
     struct Entry
     {
-        std::vector<Candidate> best[2]; // min-heaps, at most kTopsPerMinute each
+        std::vector<Candidate> best[2]; // heaps, lowest ranked first, at most kTopsPerMinute each
         bool loaded = false;
         bool dirty = false;
     };
-    static void offer(std::vector<Candidate> &heap, Candidate c);
+    // Whether `c` is now among the kept ones.
+    static bool offer(std::vector<Candidate> &heap, Candidate c);
     Status load(const QString &function, qint64 minute, Entry &entry);
 
     std::map<std::pair<QString, qint64>, Entry> m_entries; // (function, minute)

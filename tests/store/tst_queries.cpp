@@ -301,6 +301,47 @@ private Q_SLOTS:
             QCOMPARE(afterPrune->at(i).durationMs, remaining.at(i).durationMs);
     }
 
+    // Equal values (a no-op function's costs are all the same) rank the earlier invocation
+    // first, whether a whole minute is answered from the kept tops or a partial one from
+    // the blocks: the same top N either way.
+    void tiesRankTheEarlierInvocationFirstInTopsAndScansAlike()
+    {
+        test::TempDb db;
+        const qint64 base = (QDateTime::currentMSecsSinceEpoch() / 60000 - 20) * 60000;
+        WriterOptions o;
+        o.databasePath = db.path();
+        o.pruning = false;
+        auto writer = Writer::start(o);
+        QVERIFY(writer);
+        for (int i = 0; i < 3 * kTopsPerMinute; ++i) { // one minute, all the same duration and cost
+            InvocationRecord r;
+            r.requestId = QStringLiteral("tie-%1").arg(i, 3, 10, QLatin1Char('0'));
+            r.function = QStringLiteral("fn");
+            r.version = QStringLiteral("$LATEST");
+            r.startMs = base + 1000 + i * 100;
+            r.durationMs = 5;
+            r.memorySizeMb = 128;
+            (*writer)->enqueue(r);
+            if (i % 10 == 9)
+                QVERIFY((*writer)->flush()); // several batches: later ties must not displace earlier ones
+        }
+        QVERIFY((*writer)->flush());
+        auto c = Connection::open(db.path(), {.readOnly = true});
+        QVERIFY(c);
+        for (const RankBy by : {RankBy::Duration, RankBy::Cost}) {
+            // [base, base + 60 s) is a whole minute (the tops); base + 1 ms makes it a scan.
+            for (const qint64 from : {base, base + 1}) {
+                auto top = topInvocations(*c, QStringLiteral("fn"), from, base + 60000, by, 5);
+                QVERIFY(top);
+                QStringList ids;
+                for (const InvocationRecord &r : std::as_const(*top))
+                    ids.append(r.requestId);
+                ids.sort();
+                QCOMPARE(ids, QStringList({u"tie-000"_qs, u"tie-001"_qs, u"tie-002"_qs, u"tie-003"_qs, u"tie-004"_qs}));
+            }
+        }
+    }
+
     void invocationAndItsLogs()
     {
         auto r = invocationByRequestId(conn, QStringLiteral("a-20"));
