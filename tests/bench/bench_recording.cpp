@@ -33,44 +33,73 @@ using namespace funcdesk;
 
 namespace {
 
+// CPU seconds by where they are spent.
+struct Cpu
+{
+    double engine = 0;   // the engine's thread
+    double writer = 0;   // the store's writer thread
+    double rest = 0;     // the bench's other threads
+    double runtimes = 0; // the function processes (children)
+    double total() const { return engine + writer + rest + runtimes; }
+    Cpu operator-(const Cpu &o) const
+    {
+        return {engine - o.engine, writer - o.writer, rest - o.rest, runtimes - o.runtimes};
+    }
+    Cpu &operator+=(const Cpu &o)
+    {
+        engine += o.engine;
+        writer += o.writer;
+        rest += o.rest;
+        runtimes += o.runtimes;
+        return *this;
+    }
+};
+
 struct Round
 {
     qint64 completed = 0;
     double seconds = 0;
-    double cpuSeconds = 0; // this process and its children (the runtimes), until drained
+    Cpu cpu; // this process and its children (the runtimes), until drained
 };
 
-// utime + stime of /proc/<pid>/stat, in seconds.
-double processCpuSeconds(const QString &statPath)
+// utime + stime of a /proc stat file's contents, in seconds; `parent` gets field 4.
+double statCpuSeconds(const QByteArray &stat, QByteArray *parent = nullptr)
 {
-    QFile f(statPath);
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray stat = f.readAll();
     const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
     if (fields.size() < 13)
         return 0;
+    if (parent)
+        *parent = fields[1];
     return (fields[11].toDouble() + fields[12].toDouble()) / double(::sysconf(_SC_CLK_TCK));
 }
 
-// CPU time of this process (every thread) and of its living children.
-double cpuSecondsWithChildren()
+QByteArray readAll(const QString &path)
 {
-    double total = processCpuSeconds(QStringLiteral("/proc/self/stat"));
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// CPU time of this process's threads, by role, and of its living children.
+Cpu cpuSecondsWithChildren()
+{
+    Cpu cpu;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QByteArray comm = readAll(tasks.filePath(tid) + QStringLiteral("/comm")).trimmed();
+        const double s = statCpuSeconds(readAll(tasks.filePath(tid) + QStringLiteral("/stat")));
+        (comm == "funcdesk-engine" ? cpu.engine : comm == "funcdesk-store" ? cpu.writer : cpu.rest) += s;
+    }
     const QByteArray self = QByteArray::number(qint64(::getpid()));
     const QDir proc(QStringLiteral("/proc"));
     for (const QString &pid : proc.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         if (!pid.front().isDigit())
             continue;
-        QFile f(proc.filePath(pid) + QStringLiteral("/stat"));
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray stat = f.readAll();
-        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 12 && fields[1] == self)
-            total += (fields[11].toDouble() + fields[12].toDouble()) / double(::sysconf(_SC_CLK_TCK));
+        QByteArray parent;
+        const double s = statCpuSeconds(readAll(proc.filePath(pid) + QStringLiteral("/stat")), &parent);
+        if (parent == self)
+            cpu.runtimes += s;
     }
-    return total;
+    return cpu;
 }
 
 // Keeps `inFlight` invocations going for `seconds`; `beforeStop` runs while they still do.
@@ -93,7 +122,7 @@ Round runFor(engine::Engine &engine, const QString &function, int inFlight, doub
             --outstanding;
         });
     };
-    const double cpu0 = cpuSecondsWithChildren(); // reads /proc: outside the timed window
+    const Cpu cpu0 = cpuSecondsWithChildren(); // reads /proc: outside the timed window
     const double t0 = bench::nowUs();
     for (int i = 0; i < inFlight; ++i)
         launch();
@@ -144,11 +173,11 @@ FUNCDESK_BENCHMARK("recording")
     runFor(engine, config.name, 4, 1.0); // warm up environments and the interpreter
     // CPU per invocation, summed over all rounds of each kind: on a saturated machine the
     // throughput ratio is its inverse, and it does not swing with the machine's noise.
-    double cpuWithout = 0, cpuWith = 0;
+    Cpu cpuWithout, cpuWith;
     qint64 doneWithout = 0, doneWith = 0;
     auto without1 = [&] {
         const Round r = runFor(engine, config.name, 4, roundSeconds);
-        cpuWithout += r.cpuSeconds;
+        cpuWithout += r.cpu;
         doneWithout += r.completed;
         return double(r.completed) / r.seconds;
     };
@@ -156,10 +185,11 @@ FUNCDESK_BENCHMARK("recording")
         engine.setRecordSink(w); // as the Service records
         const Round r = runFor(engine, config.name, 4, roundSeconds, [w] { (void)w->flush(); });
         engine.setRecordSink(nullptr);
-        const double c0 = cpuSecondsWithChildren();
+        const Cpu c0 = cpuSecondsWithChildren();
         const double f0 = bench::nowUs();
         (void)w->flush(); // what finished during the flush above and the drain
-        cpuWith += r.cpuSeconds + (cpuSecondsWithChildren() - c0);
+        cpuWith += r.cpu;
+        cpuWith += cpuSecondsWithChildren() - c0;
         doneWith += r.completed;
         return double(r.completed) / (r.seconds + (bench::nowUs() - f0) / 1e6);
     };
@@ -190,8 +220,23 @@ FUNCDESK_BENCHMARK("recording")
     reporter.add(QStringLiteral("recording.ratio_percent"), 100.0 * bench::percentile(ratios, 50), QStringLiteral("%"),
                  QStringLiteral(">= 95 %"));
     reporter.add(QStringLiteral("recording.cpu_ratio_percent"),
-                 doneWith > 0 && cpuWith > 0 ? 100.0 * (cpuWithout / double(doneWithout)) / (cpuWith / double(doneWith)) : 0,
+                 doneWith > 0 && cpuWith.total() > 0
+                     ? 100.0 * (cpuWithout.total() / double(doneWithout)) / (cpuWith.total() / double(doneWith))
+                     : 0,
                  QStringLiteral("%"), QStringLiteral("(CPU per invocation without / with)"));
+    // Where the extra CPU per invocation goes, in microseconds: the writer's own work, the
+    // engine thread's hand-over, and what the functions' processes and the rest pay for
+    // sharing the cores with it.
+    if (doneWith > 0 && doneWithout > 0) {
+        const auto perInvocationUs = [](double seconds, qint64 done) { return seconds * 1e6 / double(done); };
+        const std::pair<const char *, double Cpu::*> parts[] = {
+            {"engine", &Cpu::engine}, {"writer", &Cpu::writer}, {"runtimes", &Cpu::runtimes}, {"rest", &Cpu::rest}};
+        for (const auto &[name, member] : parts) {
+            reporter.add(QStringLiteral("recording.extra_cpu_us_%1").arg(QLatin1String(name)),
+                         perInvocationUs(cpuWith.*member, doneWith) - perInvocationUs(cpuWithout.*member, doneWithout),
+                         QStringLiteral("us"), QStringLiteral("(per invocation, with - without)"));
+        }
+    }
     reporter.add(QStringLiteral("recording.ratio_p25_percent"), 100.0 * bench::percentile(ratios, 25), QStringLiteral("%"));
     reporter.add(QStringLiteral("recording.ratio_p75_percent"), 100.0 * bench::percentile(ratios, 75), QStringLiteral("%"));
     reporter.add(QStringLiteral("recording.records_committed"), double(ws.committedRecords), QStringLiteral("rows"));
