@@ -188,10 +188,11 @@ FUNCDESK_BENCHMARK("recording")
         const Cpu c0 = cpuSecondsWithChildren();
         const double f0 = bench::nowUs();
         (void)w->flush(); // what finished during the flush above and the drain
+        const double flushSeconds = (bench::nowUs() - f0) / 1e6; // before the /proc scan below (~1 ms)
         cpuWith += r.cpu;
         cpuWith += cpuSecondsWithChildren() - c0;
         doneWith += r.completed;
-        return double(r.completed) / (r.seconds + (bench::nowUs() - f0) / 1e6);
+        return double(r.completed) / (r.seconds + flushSeconds);
     };
     const int pairs = std::max(1, qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS") > 0
                                       ? qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS")
