@@ -17,7 +17,8 @@ namespace funcdesk::store {
 
 namespace {
 
-constexpr quint8 kFormat = 2;   // what this build writes
+constexpr quint8 kFormat = 3;   // what this build writes: columns constant in the block stored once
+constexpr quint8 kFormatV2 = 2; // still read: every column in every record, 92 bytes
 constexpr quint8 kFormatV1 = 1; // still read: request ids only as strings, 76-byte records
 
 // Fixed part of a record (see blocks.h), byte offsets.
@@ -38,6 +39,37 @@ enum : int {
     kRecordBytes = kUuid + 16,
 };
 enum : quint16 { kCold = 1, kLogTruncated = 2, kBinaryId = 4 };
+
+// The record's columns, in order, as (offset, size) in the full 92-byte layout. Format 3
+// stores a column once for the block when every record has the same bytes in it.
+struct Column
+{
+    int offset;
+    int size;
+};
+constexpr Column kColumns[] = {
+    {kStart, 8}, {kDuration, 8}, {kBilled, 8}, {kInit, 8}, {kCost, 8}, {kRequestBytes, 4}, {kResponseBytes, 4},
+    {kMemory, 4}, {kMaxMemory, 4}, {kStrings + 0, 2}, {kStrings + 2, 2}, {kStrings + 4, 2}, {kStrings + 6, 2},
+    {kStrings + 8, 2}, {kStrings + 10, 2}, {kStrings + 12, 2}, {kStrings + 14, 2}, {kStrings + 16, 2},
+    {kFlags, 2}, {kUuid, 16},
+};
+constexpr int kColumnCount = int(std::size(kColumns));
+static_assert(kColumnCount <= 32, "the constant-column mask is a u32");
+static_assert(kColumnCount == 20, "BlockReader::m_columnAt has a place for each column");
+constexpr int columnAt(int offset) // the column starting at a full-layout offset
+{
+    for (int c = 0; c < kColumnCount; ++c) {
+        if (kColumns[c].offset == offset)
+            return c;
+    }
+    return -1;
+}
+constexpr int kStartColumn = columnAt(kStart);
+constexpr int kDurationColumn = columnAt(kDuration);
+constexpr int kCostColumn = columnAt(kCost);
+constexpr int kFlagsColumn = columnAt(kFlags);
+constexpr int kUuidColumn = columnAt(kUuid);
+constexpr int kFirstStringColumn = columnAt(kStrings);
 enum StringField {
     SRequestId,
     SVersion,
@@ -320,7 +352,47 @@ QByteArrayView BlockEncoder::encode(std::span<const InvocationRecord *const> rec
     }
     put<quint32>(m_out.data() + 1, strings.count());
     appendU32(m_out, quint32(records.size()));
-    appendBytes(m_out, m_fixed.data(), m_fixed.size());
+
+    // A column is constant when no record's bytes in it differ from the first record's:
+    // OR together every record XOR the first, then look at each column's bytes.
+    std::array<unsigned char, kRecordBytes> differs{};
+    const char *first = m_fixed.data();
+    for (size_t r = 1; r < records.size(); ++r) {
+        const char *rec = first + r * size_t(kRecordBytes);
+        for (int b = 0; b < kRecordBytes; ++b)
+            differs[size_t(b)] |= (unsigned char)(rec[b] ^ first[b]);
+    }
+    quint32 constant = 0;
+    for (int c = 0; c < kColumnCount && !records.empty(); ++c) {
+        const auto *from = differs.data() + kColumns[c].offset;
+        if (std::all_of(from, from + kColumns[c].size, [](unsigned char x) { return x == 0; }))
+            constant |= 1u << c;
+    }
+    appendU32(m_out, constant);
+    // The constant columns' values once, then each record's other columns, in column
+    // order; adjacent stored columns are copied as one run.
+    std::vector<Column> runs;
+    for (int c = 0; c < kColumnCount; ++c) {
+        const Column col = kColumns[c];
+        if (constant & (1u << c))
+            appendBytes(m_out, first + col.offset, size_t(col.size));
+        else if (!runs.empty() && runs.back().offset + runs.back().size == col.offset)
+            runs.back().size += col.size;
+        else
+            runs.push_back(col);
+    }
+    size_t stored = 0;
+    for (const Column &run : runs)
+        stored += size_t(run.size);
+    size_t at = m_out.size();
+    m_out.resize(at + stored * records.size());
+    for (size_t r = 0; r < records.size(); ++r) {
+        const char *rec = first + r * size_t(kRecordBytes);
+        for (const Column &run : runs) {
+            std::memcpy(m_out.data() + at, rec + run.offset, size_t(run.size));
+            at += size_t(run.size);
+        }
+    }
     return QByteArrayView(m_out.data(), qsizetype(m_out.size()));
 }
 
@@ -337,9 +409,10 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
     BlockReader b;
     const char *d = data.constData();
     const qsizetype n = data.size();
-    if (n < 5 || (quint8(d[0]) != kFormat && quint8(d[0]) != kFormatV1))
+    const quint8 format = n > 0 ? quint8(d[0]) : 0;
+    if (n < 5 || (format != kFormat && format != kFormatV2 && format != kFormatV1))
         return blockError(blockId, "unknown format");
-    b.m_recordBytes = quint8(d[0]) == kFormatV1 ? kRecordBytesV1 : kRecordBytes;
+    b.m_binaryIds = format != kFormatV1;
     qsizetype at = 1;
     const quint32 strings = get<quint32>(d + at);
     at += 4;
@@ -360,28 +433,63 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
         return blockError(blockId, "truncated");
     const quint32 count = get<quint32>(d + at);
     at += 4;
-    if (qsizetype(count) * b.m_recordBytes != n - at || count > quint32(kBlockIdSlots))
-        return blockError(blockId, "truncated");
-    for (quint32 i = 0; i < count; ++i) {
-        const char *rec = d + at + qsizetype(i) * b.m_recordBytes;
-        const bool binaryId = b.m_recordBytes == kRecordBytes && (get<quint16>(rec + kFlags) & kBinaryId);
-        for (int f = 0; f < kStringFields; ++f) {
-            if (get<quint16>(rec + kStrings + 2 * f) >= strings && !(f == SRequestId && binaryId))
-                return blockError(blockId, "string index out of range");
+    // Where each column is: at an offset in every record, or stored once (format 3).
+    quint32 constant = 0;
+    if (format == kFormat) {
+        if (at + 4 > n)
+            return blockError(blockId, "truncated");
+        constant = get<quint32>(d + at);
+        at += 4;
+        if (constant >> kColumnCount)
+            return blockError(blockId, "unknown columns");
+    }
+    const int columns = format == kFormatV1 ? kColumnCount - 1 : kColumnCount; // format 1: no UUID
+    b.m_recordBytes = 0;
+    for (int c = 0; c < kColumnCount; ++c) {
+        if (c >= columns) {
+            b.m_columnAt[c] = {Where::Absent, 0};
+        } else if (constant & (1u << c)) {
+            if (at + kColumns[c].size > n)
+                return blockError(blockId, "truncated");
+            b.m_columnAt[c] = {Where::Once, at};
+            at += kColumns[c].size;
+        } else {
+            b.m_columnAt[c] = {Where::PerRecord, b.m_recordBytes};
+            b.m_recordBytes += kColumns[c].size;
         }
     }
+    if (count > quint32(kBlockIdSlots) || qsizetype(count) * b.m_recordBytes != n - at)
+        return blockError(blockId, "truncated");
     b.m_recordsOffset = at;
     b.m_count = int(count);
     b.m_data = std::move(data);
+    for (int i = 0; i < b.m_count; ++i) {
+        const bool binaryId = b.binaryId(i);
+        for (int f = 0; f < kStringFields; ++f) {
+            if (b.stringIndex(i, f) >= strings && !(f == SRequestId && binaryId))
+                return blockError(blockId, "string index out of range");
+        }
+    }
     b.m_function = std::move(function);
     b.m_blockId = blockId;
     b.m_decoded.resize(strings);
     return b;
 }
 
-const char *BlockReader::fixed(int i) const
+const char *BlockReader::field(int i, int column) const
 {
-    return m_data.constData() + m_recordsOffset + qsizetype(i) * m_recordBytes;
+    const Place place = m_columnAt[size_t(column)];
+    if (place.where == Where::PerRecord)
+        return m_data.constData() + m_recordsOffset + qsizetype(i) * m_recordBytes + place.offset;
+    if (place.where == Where::Once)
+        return m_data.constData() + place.offset;
+    static const char zeros[16] = {}; // a column this format does not have
+    return zeros;
+}
+
+quint16 BlockReader::stringIndex(int i, int stringField) const
+{
+    return get<quint16>(field(i, kFirstStringColumn + stringField));
 }
 
 QString BlockReader::string(quint32 index) const
@@ -394,35 +502,38 @@ QString BlockReader::string(quint32 index) const
     return *s;
 }
 
-qint64 BlockReader::startMs(int i) const { return get<qint64>(fixed(i) + kStart); }
-double BlockReader::durationMs(int i) const { return get<double>(fixed(i) + kDuration); }
-double BlockReader::costUsd(int i) const { return get<double>(fixed(i) + kCost); }
+qint64 BlockReader::startMs(int i) const { return get<qint64>(field(i, kStartColumn)); }
+double BlockReader::durationMs(int i) const { return get<double>(field(i, kDurationColumn)); }
+double BlockReader::costUsd(int i) const { return get<double>(field(i, kCostColumn)); }
 
 bool BlockReader::binaryId(int i) const
 {
-    return m_recordBytes == kRecordBytes && (get<quint16>(fixed(i) + kFlags) & kBinaryId);
+    return m_binaryIds && (get<quint16>(field(i, kFlagsColumn)) & kBinaryId);
 }
 
 QString BlockReader::requestId(int i) const
 {
     if (binaryId(i))
-        return uuidText(fixed(i) + kUuid);
-    return string(get<quint16>(fixed(i) + kStrings + 2 * SRequestId));
+        return uuidText(field(i, kUuidColumn));
+    return string(stringIndex(i, SRequestId));
 }
 
 bool BlockReader::hasRequestId(int i, const QByteArray &utf8) const
 {
     if (binaryId(i)) {
         quint8 uuid[16];
-        return uuidBytes(utf8.constData(), utf8.size(), uuid) && std::memcmp(fixed(i) + kUuid, uuid, 16) == 0;
+        return uuidBytes(utf8.constData(), utf8.size(), uuid) && std::memcmp(field(i, kUuidColumn), uuid, 16) == 0;
     }
-    const auto &[offset, len] = m_strings[get<quint16>(fixed(i) + kStrings + 2 * SRequestId)];
+    const auto &[offset, len] = m_strings[stringIndex(i, SRequestId)];
     return qsizetype(len) == utf8.size() && std::memcmp(m_data.constData() + offset, utf8.constData(), len) == 0;
 }
 
 InvocationRecord BlockReader::record(int i) const
 {
-    const char *p = fixed(i);
+    // The full layout of this record, assembled from its columns.
+    char p[kRecordBytes];
+    for (int c = 0; c < kColumnCount; ++c)
+        std::memcpy(p + kColumns[c].offset, field(i, c), size_t(kColumns[c].size));
     auto str = [&](StringField f) { return string(get<quint16>(p + kStrings + 2 * f)); };
     InvocationRecord r;
     r.requestId = requestId(i);

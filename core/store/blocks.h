@@ -20,19 +20,27 @@
 // Invocations are addressed by an invocation id, block id * kBlockIdSlots + slot, which
 // the per-minute tops (tops.h) refer to. Block ids are never reused (AUTOINCREMENT).
 //
-// The blob (format 2, little-endian): u8 format, u32 string count, per string u32 byte
-// length and UTF-8 bytes, u32 record count, then 92 bytes per record: start_ms i64,
-// duration_ms f64, billed_ms i64, init_ms f64, cost_usd f64, request_bytes u32,
-// response_bytes u32, memory_mb i32, max_memory_mb i32, string indexes (u16) of request
-// id, version, alias, environment id, trigger, status, error type, error message,
-// architecture, u16 flags (1: cold, 2: log truncated, 4: binary request id), then 16
-// bytes: the request id when it is a UUID in canonical text form (flag 4; its string
-// index is then unused). Every other id is a string, so each reads back as written. A
-// block has at most kBlockRows * 9 strings, so u16 indexes suffice.
+// The blob (format 3, little-endian): u8 format, u32 string count, per string u32 byte
+// length and UTF-8 bytes, u32 record count, u32 mask of the columns stored once, those
+// columns' values in column order, then per record its other columns in column order.
+// The columns, with the bytes each takes: start_ms i64 (8), duration_ms f64 (8), billed_ms
+// i64 (8), init_ms f64 (8), cost_usd f64 (8), request_bytes u32 (4), response_bytes u32
+// (4), memory_mb i32 (4), max_memory_mb i32 (4), nine u16 string indexes (2 each) of
+// request id, version, alias, environment id, trigger, status, error type, error
+// message, architecture, u16 flags (1: cold, 2: log truncated, 4: binary request id),
+// and 16 bytes: the request id when it is a UUID in canonical text form (flag 4; its
+// string index is then unused). Every other id is a string, so each reads back as
+// written. A block has at most kBlockRows * 9 strings, so u16 indexes suffice.
 //
-// Format 1 (still read) is the same without the last 16 bytes and flag 4: 76 bytes per
-// record, every request id a string. Storing ids as 16 bytes instead of 40 took a fifth
-// off each record, and every byte is written three times (page, WAL, checkpoint).
+// A column is stored once when every record of the block has the same bytes in it: a
+// function's memory, version, alias, trigger, architecture, usually its status, request
+// and response sizes, and for short invocations its billed time and cost. A no-op
+// function's records take 34-44 bytes instead of 92. Records of one block stay one size,
+// so record i is still found without decoding the others. Every byte written is written
+// three times (page, WAL, checkpoint), and the database is that much smaller.
+//
+// Older formats still read: format 2 stores every column in every record (92 bytes);
+// format 1 also lacks the UUID column and flag 4 (76 bytes, every request id a string).
 
 #include "common/invocationrecord.h"
 #include "common/result.h"
@@ -40,6 +48,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -103,16 +112,25 @@ public:
 
 private:
     BlockReader() = default;
-    const char *fixed(int i) const;
+    const char *field(int i, int column) const; // the column's bytes for record i
+    quint16 stringIndex(int i, int stringField) const;
     QString string(quint32 index) const;
     bool binaryId(int i) const;
 
+    enum class Where : quint8 { PerRecord, Once, Absent };
+    struct Place
+    {
+        Where where = Where::Absent;
+        qsizetype offset = 0; // in the record (PerRecord) or in the blob (Once)
+    };
     QByteArray m_data;
     QString m_function;
     qint64 m_blockId = 0;
     int m_count = 0;
     qsizetype m_recordsOffset = 0;
-    qsizetype m_recordBytes = 0; // by format
+    qsizetype m_recordBytes = 0; // the columns stored per record
+    bool m_binaryIds = false;    // format 2 and later
+    std::array<Place, 20> m_columnAt{};
     std::vector<std::pair<qsizetype, quint32>> m_strings; // offset, byte length
     mutable std::vector<std::optional<QString>> m_decoded;
 };

@@ -103,12 +103,29 @@ private Q_SLOTS:
 
     void badBlobsAreRefused()
     {
-        InvocationRecord r = fullRecord(1);
-        const InvocationRecord *one[] = {&r};
-        const QByteArray good = encodeBlock(one);
+        const InvocationRecord r1 = fullRecord(1), r2 = fullRecord(2);
+        const InvocationRecord *two[] = {&r1, &r2};
+        const QByteArray good = encodeBlock(two);
         QVERIFY(BlockReader::parse(good, QStringLiteral("fn"), 1));
-        const QByteArray bads[] = {QByteArray(), QByteArray(QByteArray("\x03", 1) + good.mid(1)),
-                                   good.left(good.size() - 1), QByteArray(good + QByteArray(1, '\0')), good.left(9)};
+        // Format 3's constant-column mask follows the strings and the record count.
+        QByteArray unknownColumn = good;
+        qsizetype at = 1;
+        quint32 strings = 0;
+        std::memcpy(&strings, good.constData() + at, 4);
+        at += 4;
+        for (quint32 i = 0; i < strings; ++i) {
+            quint32 len = 0;
+            std::memcpy(&len, good.constData() + at, 4);
+            at += 4 + qsizetype(len);
+        }
+        at += 4;
+        unknownColumn[at + 3] = char(unknownColumn[at + 3] | 0x80); // bit 31: no such column
+        const QByteArray bads[] = {QByteArray(),
+                                   QByteArray(QByteArray("\x04", 1) + good.mid(1)),
+                                   good.left(good.size() - 1),
+                                   QByteArray(good + QByteArray(1, '\0')),
+                                   good.left(9),
+                                   unknownColumn};
         for (const QByteArray &bad : bads) {
             auto b = BlockReader::parse(bad, QStringLiteral("fn"), 1);
             QVERIFY(!b);
@@ -196,6 +213,100 @@ private Q_SLOTS:
         expected.alias.clear();
         compareRecords(block->record(0), expected);
         QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
+    }
+
+    // Blocks written with every column in every record (format 2: 92-byte records, a
+    // canonical UUID request id as 16 bytes with flag 4) still read.
+    void formatTwoBlocksStillRead()
+    {
+        const InvocationRecord r = fullRecord(2);
+        const QStringList strings = {QString(), r.version, r.environmentId, triggerName(r.trigger),
+                                     statusName(r.status), r.architecture};
+        QByteArray blob(1, char(2));
+        auto u32 = [&](quint32 v) { blob.append(reinterpret_cast<const char *>(&v), 4); };
+        u32(quint32(strings.size()));
+        for (const QString &s : strings) {
+            const QByteArray utf8 = s.toUtf8();
+            u32(quint32(utf8.size()));
+            blob.append(utf8);
+        }
+        u32(1);
+        QByteArray rec(92, '\0');
+        auto put = [&](int at, auto v) { std::memcpy(rec.data() + at, &v, sizeof v); };
+        put(0, r.startMs);
+        put(8, r.durationMs);
+        put(16, qint64(9));
+        put(24, r.initDurationMs);
+        put(32, 0.5);
+        put(40, quint32(r.requestBytes));
+        put(44, quint32(r.responseBytes));
+        put(48, qint32(r.memorySizeMb));
+        put(52, qint32(r.maxMemoryUsedMb));
+        const quint16 idx[9] = {0, 1, 0, 2, 3, 4, 0, 0, 5}; // request id unused; alias, errors empty
+        std::memcpy(rec.data() + 56, idx, sizeof idx);
+        put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | 4));
+        const QByteArray hex = r.requestId.toLatin1().replace('-', "");
+        rec.replace(76, 16, QByteArray::fromHex(hex));
+        blob.append(rec);
+        auto block = BlockReader::parse(blob, QStringLiteral("fn"), 6);
+        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+        QCOMPARE(block->size(), 1);
+        InvocationRecord expected = r;
+        expected.billedDurationMs = 9;
+        expected.costUsd = 0.5;
+        compareRecords(block->record(0), expected);
+        QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
+        QCOMPARE(block->startMs(0), r.startMs);
+        QCOMPARE(block->costUsd(0), 0.5);
+    }
+
+    // What every record of a block shares (a function's memory, version, billed time and
+    // cost, ...) is stored once: records of a no-op function take well under half of the
+    // 92 bytes. A column that differs in the last record only is still stored per record.
+    void columnsTheRecordsShareAreStoredOnce()
+    {
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+        std::vector<InvocationRecord> records;
+        for (int i = 0; i < 200; ++i) {
+            InvocationRecord r;
+            r.requestId = newRequestId();
+            r.function = QStringLiteral("fn");
+            r.version = QStringLiteral("$LATEST");
+            r.environmentId = QStringLiteral("env-%1").arg(i % 4);
+            r.trigger = TriggerKind::LoadGenerator;
+            r.startMs = t0 + i / 3;
+            r.durationMs = 0.3 + i * 0.001;
+            r.billedDurationMs = 1;
+            r.cold = i == 50;
+            r.initDurationMs = r.cold ? 80.5 : 0;
+            r.memorySizeMb = 128;
+            r.maxMemoryUsedMb = 40;
+            r.requestBytes = 2;
+            r.responseBytes = 4;
+            r.costUsd = 2.1e-9;
+            r.architecture = QStringLiteral("x86_64");
+            records.push_back(r);
+        }
+        for (const bool lastDiffers : {false, true}) {
+            if (lastDiffers)
+                records.back().memorySizeMb = 256;
+            std::vector<const InvocationRecord *> ptrs;
+            for (const auto &r : records)
+                ptrs.push_back(&r);
+            const QByteArray blob = encodeBlock(ptrs);
+            auto block = BlockReader::parse(blob, QStringLiteral("fn"), 4);
+            QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+            QCOMPARE(block->size(), 200);
+            for (int i = 0; i < 200; ++i) {
+                compareRecords(block->record(i), records[size_t(i)]);
+                QCOMPARE(block->startMs(i), records[size_t(i)].startMs);
+                QCOMPARE(block->durationMs(i), records[size_t(i)].durationMs);
+                QCOMPARE(block->costUsd(i), records[size_t(i)].costUsd);
+                QVERIFY(block->hasRequestId(i, records[size_t(i)].requestId.toUtf8()));
+            }
+            // start, duration, init, environment, flags and UUID per record: 8+8+8+2+2+16.
+            QVERIFY2(blob.size() < 200 * (lastDiffers ? 48 : 44) + 400, qPrintable(QString::number(blob.size())));
+        }
     }
 
     void uuidv7TimeIsRead()
