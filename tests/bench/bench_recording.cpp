@@ -20,6 +20,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -243,6 +244,11 @@ FUNCDESK_BENCHMARK("recording")
     reporter.add(QStringLiteral("recording.records_committed"), double(ws.committedRecords), QStringLiteral("rows"));
     // What the ratio comes from: on 2 busy cores every microsecond the writer thread
     // spends is taken from the functions.
+    // On disk: the database and its WAL, per recorded invocation (blocks, rollups, tops).
+    const qint64 dbBytes = QFileInfo(wo.databasePath).size() + QFileInfo(wo.databasePath + QStringLiteral("-wal")).size();
+    if (ws.committedRecords > 0)
+        reporter.add(QStringLiteral("recording.disk_bytes_per_record"), double(dbBytes) / double(ws.committedRecords),
+                     QStringLiteral("B"));
     reporter.add(QStringLiteral("recording.writer_cpu_per_record_us"),
                  ws.committedRecords > 0 ? double(ws.writeCpuUs) / double(ws.committedRecords) : 0, QStringLiteral("us"));
 }
