@@ -26,9 +26,10 @@ TopsTracker::TopsTracker(TopsTracker &&) noexcept = default;
 TopsTracker &TopsTracker::operator=(TopsTracker &&) noexcept = default;
 
 namespace {
-// Higher value first; among equal values the earlier invocation, as a scan of the blocks
-// ranks them (queries.cpp), so the kept tops agree with it. It also means an invocation
-// tying with the kept ones (a no-op function's equal costs) changes nothing to rewrite.
+// Higher value first; among equal values (all of one minute here) the lower invocation
+// id, as the queries rank ties (queries.cpp), so the kept tops agree with a scan. It also
+// means an invocation tying with the kept ones (a no-op function's equal costs) changes
+// nothing to rewrite.
 bool ranksAbove(const std::pair<double, qint64> &a, const std::pair<double, qint64> &b)
 {
     return a.first > b.first || (a.first == b.first && a.second < b.second);

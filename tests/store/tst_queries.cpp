@@ -301,9 +301,9 @@ private Q_SLOTS:
             QCOMPARE(afterPrune->at(i).durationMs, remaining.at(i).durationMs);
     }
 
-    // Equal values (a no-op function's costs are all the same) rank the earlier invocation
-    // first, whether a whole minute is answered from the kept tops or a partial one from
-    // the blocks: the same top N either way.
+    // Equal values (a no-op function's costs are all the same) rank the earlier start
+    // minute first, then the earlier invocation, whether a minute is answered from the
+    // kept tops or from the blocks: the same top N either way.
     void tiesRankTheEarlierInvocationFirstInTopsAndScansAlike()
     {
         test::TempDb db;
@@ -313,12 +313,12 @@ private Q_SLOTS:
         o.pruning = false;
         auto writer = Writer::start(o);
         QVERIFY(writer);
-        for (int i = 0; i < 3 * kTopsPerMinute; ++i) { // one minute, all the same duration and cost
+        for (int i = 0; i < 6 * kTopsPerMinute; ++i) { // two minutes, all the same duration and cost
             InvocationRecord r;
             r.requestId = QStringLiteral("tie-%1").arg(i, 3, 10, QLatin1Char('0'));
             r.function = QStringLiteral("fn");
             r.version = QStringLiteral("$LATEST");
-            r.startMs = base + 1000 + i * 100;
+            r.startMs = base + 1000 + i * 100 + (i >= 3 * kTopsPerMinute ? 60000 : 0);
             r.durationMs = 5;
             r.memorySizeMb = 128;
             (*writer)->enqueue(r);
@@ -329,9 +329,11 @@ private Q_SLOTS:
         auto c = Connection::open(db.path(), {.readOnly = true});
         QVERIFY(c);
         for (const RankBy by : {RankBy::Duration, RankBy::Cost}) {
-            // [base, base + 60 s) is a whole minute (the tops); base + 1 ms makes it a scan.
-            for (const qint64 from : {base, base + 1}) {
-                auto top = topInvocations(*c, QStringLiteral("fn"), from, base + 60000, by, 5);
+            // [base, ...) starts on a minute (the tops); base + 1 ms reads the first minute
+            // from the blocks, and the second (when asked) from the tops.
+            for (const auto &[from, to] : {std::pair(base, base + 60000), std::pair(base + 1, base + 60000),
+                                           std::pair(base, base + 120000), std::pair(base + 1, base + 120000)}) {
+                auto top = topInvocations(*c, QStringLiteral("fn"), from, to, by, 5);
                 QVERIFY(top);
                 QStringList ids;
                 for (const InvocationRecord &r : std::as_const(*top))
