@@ -196,11 +196,13 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
             carried.byEnd.insert(at, iv);
         }
         // The level at millisecond m is the number of intervals [start, end) holding m; a
-        // second's peak is the highest level of its milliseconds. Peaks are reported from
-        // the batch's first new start's second on. Only intervals ending after that can
-        // count, and sorted by end they are the last ones: a batch visits those, not
-        // everything carried (2 s of intervals, 110 k at 55 k invocations/s).
-        const qint64 fromMs = g.firstNewStart / 1000 * 1000;
+        // second's peak is the highest level of its milliseconds. Before the batch's first
+        // new start no level changed, and the peaks earlier batches found there are kept
+        // (a stored peak only ever rises: the rollup merges by max). So levels are swept
+        // from that millisecond on. Only intervals ending after it count, and sorted by
+        // end they are the last ones: a batch visits those, not everything carried (2 s
+        // of intervals, 110 k at 55 k invocations/s), nor the rest of that second's.
+        const qint64 fromMs = g.firstNewStart;
         const qint64 toMs = std::min(carried.byEnd.back().end, fromMs + kMaxSweepMs);
         if (toMs > fromMs) {
             std::vector<int> &delta = m_delta;

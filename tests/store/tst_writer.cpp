@@ -316,6 +316,31 @@ private Q_SLOTS:
         QCOMPARE(peak(1), qint64(2));
     }
 
+    // A batch sweeps levels from its first new start on: a second's peak found by an
+    // earlier batch before that millisecond stays, and one that the new records raise
+    // counts what earlier batches left running.
+    void peakConcurrencyOfASecondSplitAcrossBatches()
+    {
+        test::TempDb db;
+        const qint64 base = (QDateTime::currentMSecsSinceEpoch() / 1000 - 100) * 1000;
+        {
+            auto writer = startWriter(db.path());
+            QVERIFY(writer);
+            for (int i = 0; i < 3; ++i) // second 0: three at base+200..250
+                writer->enqueue(makeRecord(QStringLiteral("c"), base + 100 + i * 50, 200, i));
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 2100, 800, 3)); // second 2: one until 2900
+            QVERIFY(writer->flush());
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 600, 50, 10)); // alone, later in second 0
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 2500, 100, 11)); // over the one from before
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 2520, 100, 12));
+        }
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        auto peak = [&](qint64 second) { return peakOf(*conn, QStringLiteral("c"), base / 1000 + second); };
+        QCOMPARE(peak(0), qint64(3));
+        QCOMPARE(peak(2), qint64(3));
+    }
+
     void peakConcurrencyFromOverlappingIntervals()
     {
         test::TempDb db;
