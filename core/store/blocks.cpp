@@ -659,7 +659,7 @@ Status BlockWriter::append(const std::vector<InvocationRecord> &records, TopsTra
         }
         groupCount = names.size();
     }
-    m_groups.resize(std::min(m_groups.size(), std::max<size_t>(groupCount, 1))); // drop the spares of a busier batch
+    m_groups.resize(groupCount); // drops the spares of a batch with more functions
     for (size_t g = 0; g < groupCount; ++g) {
         auto &group = m_groups[g];
         sortByStart(group);

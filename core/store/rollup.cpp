@@ -156,18 +156,16 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
         g.fresh.clear();
         g.firstNewStart = std::numeric_limits<qint64>::max();
     }
-    auto &byVersion = m_groups;
     Group *last = nullptr;
     for (const InvocationRecord &r : batch) {
         m_latestStart = std::max(m_latestStart, r.startMs);
         if (r.status == InvocationStatus::Throttled)
             continue;
         if (!last || !sameString(last->function, r.function) || !sameString(last->version, r.version)) {
-            last = &byVersion[{r.function, r.version}];
+            last = &m_groups[{r.function, r.version}];
             if (last->function.isNull()) { // new
                 last->function = r.function;
                 last->version = r.version;
-                last->firstNewStart = std::numeric_limits<qint64>::max();
             }
         }
         Group &g = *last;
@@ -178,13 +176,13 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
         g.fresh.push_back({r.startMs, r.startMs + span});
         g.firstNewStart = std::min(g.firstNewStart, r.startMs);
     }
-    for (auto it = byVersion.begin(); it != byVersion.end();) {
+    for (auto it = m_groups.begin(); it != m_groups.end();) {
         if (it->second.fresh.empty())
-            it = byVersion.erase(it); // quiet in this batch
+            it = m_groups.erase(it); // quiet in this batch
         else
             ++it;
     }
-    for (auto &[versionKey, g] : byVersion) {
+    for (auto &[versionKey, g] : m_groups) {
         Carried &carried = m_carried[g.function + QLatin1Char('\n') + g.version];
         // Records arrive as invocations finish, so in nearly ascending end: each goes in
         // a few places from the back.
@@ -245,7 +243,7 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
     for (auto it = m_carried.begin(); it != m_carried.end();) {
         auto &byEnd = it.value().byEnd;
         const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        if (!byVersion.contains({it.key().left(cut), it.key().mid(cut + 1)})) {
+        if (!m_groups.contains({it.key().left(cut), it.key().mid(cut + 1)})) {
             while (!byEnd.empty() && byEnd.front().end <= m_latestStart - kCarryMs)
                 byEnd.pop_front();
         }

@@ -22,6 +22,7 @@
 #include <QString>
 
 #include <deque>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -125,7 +126,7 @@ private:
     {
         QString function;
         QString version;
-        qint64 firstNewStart = 0;
+        qint64 firstNewStart = std::numeric_limits<qint64>::max();
         std::vector<Interval> fresh;
     };
     QHash<QString, Carried> m_carried; // key: function + '\n' + version

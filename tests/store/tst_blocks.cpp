@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QTest>
 
+#include <array>
 #include <cstring>
 
 using namespace funcdesk;
@@ -74,6 +75,39 @@ void compareRecords(const InvocationRecord &a, const InvocationRecord &b, bool b
         QCOMPARE(a.costUsd, b.costUsd);
     QCOMPARE(a.architecture, b.architecture);
     QCOMPARE(a.logTruncated, b.logTruncated);
+}
+
+// One record as an older build wrote it, byte by byte: format 1 (76-byte records) or 2
+// (92: a UUID request id as 16 bytes, flag 4). Billed time and cost as given.
+QByteArray legacyBlock(quint8 format, const InvocationRecord &r, const QStringList &strings,
+                       const std::array<quint16, 9> &stringIndexes, qint64 billedMs, double costUsd)
+{
+    QByteArray blob(1, char(format));
+    auto u32 = [&](quint32 v) { blob.append(reinterpret_cast<const char *>(&v), 4); };
+    u32(quint32(strings.size()));
+    for (const QString &s : strings) {
+        const QByteArray utf8 = s.toUtf8();
+        u32(quint32(utf8.size()));
+        blob.append(utf8);
+    }
+    u32(1);
+    QByteArray rec(format == 1 ? 76 : 92, '\0');
+    auto put = [&](int at, auto v) { std::memcpy(rec.data() + at, &v, sizeof v); };
+    put(0, r.startMs);
+    put(8, r.durationMs);
+    put(16, billedMs);
+    put(24, r.initDurationMs);
+    put(32, costUsd);
+    put(40, quint32(r.requestBytes));
+    put(44, quint32(r.responseBytes));
+    put(48, qint32(r.memorySizeMb));
+    put(52, qint32(r.maxMemoryUsedMb));
+    std::memcpy(rec.data() + 56, stringIndexes.data(), 18);
+    put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | (format == 2 ? 4 : 0)));
+    if (format == 2)
+        rec.replace(76, 16, QByteArray::fromHex(r.requestId.toLatin1().replace('-', "")));
+    blob.append(rec);
+    return blob;
 }
 
 } // namespace
@@ -180,30 +214,8 @@ private Q_SLOTS:
         const InvocationRecord r = fullRecord(1);
         const QStringList strings = {r.requestId, r.version, r.environmentId, QStringLiteral("url"),
                                      QStringLiteral("error"), r.errorType, r.errorMessage, r.architecture, QString()};
-        QByteArray blob(1, char(1));
-        auto u32 = [&](quint32 v) { blob.append(reinterpret_cast<const char *>(&v), 4); };
-        u32(quint32(strings.size()));
-        for (const QString &s : strings) {
-            const QByteArray utf8 = s.toUtf8();
-            u32(quint32(utf8.size()));
-            blob.append(utf8);
-        }
-        u32(1);
-        QByteArray rec(76, '\0');
-        auto put = [&](int at, auto v) { std::memcpy(rec.data() + at, &v, sizeof v); };
-        put(0, r.startMs);
-        put(8, r.durationMs);
-        put(16, qint64(7));
-        put(24, r.initDurationMs);
-        put(32, 0.25);
-        put(40, quint32(r.requestBytes));
-        put(44, quint32(r.responseBytes));
-        put(48, qint32(r.memorySizeMb));
-        put(52, qint32(r.maxMemoryUsedMb));
-        const quint16 idx[9] = {0, 1, 8, 2, 3, 4, 5, 6, 7}; // request id .. architecture; alias empty
-        std::memcpy(rec.data() + 56, idx, sizeof idx);
-        put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0)));
-        blob.append(rec);
+        // request id .. architecture; alias empty
+        const QByteArray blob = legacyBlock(1, r, strings, {0, 1, 8, 2, 3, 4, 5, 6, 7}, 7, 0.25);
         auto block = BlockReader::parse(blob, QStringLiteral("fn"), 5);
         QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
         QCOMPARE(block->size(), 1);
@@ -222,32 +234,8 @@ private Q_SLOTS:
         const InvocationRecord r = fullRecord(2);
         const QStringList strings = {QString(), r.version, r.environmentId, triggerName(r.trigger),
                                      statusName(r.status), r.architecture};
-        QByteArray blob(1, char(2));
-        auto u32 = [&](quint32 v) { blob.append(reinterpret_cast<const char *>(&v), 4); };
-        u32(quint32(strings.size()));
-        for (const QString &s : strings) {
-            const QByteArray utf8 = s.toUtf8();
-            u32(quint32(utf8.size()));
-            blob.append(utf8);
-        }
-        u32(1);
-        QByteArray rec(92, '\0');
-        auto put = [&](int at, auto v) { std::memcpy(rec.data() + at, &v, sizeof v); };
-        put(0, r.startMs);
-        put(8, r.durationMs);
-        put(16, qint64(9));
-        put(24, r.initDurationMs);
-        put(32, 0.5);
-        put(40, quint32(r.requestBytes));
-        put(44, quint32(r.responseBytes));
-        put(48, qint32(r.memorySizeMb));
-        put(52, qint32(r.maxMemoryUsedMb));
-        const quint16 idx[9] = {0, 1, 0, 2, 3, 4, 0, 0, 5}; // request id unused; alias, errors empty
-        std::memcpy(rec.data() + 56, idx, sizeof idx);
-        put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | 4));
-        const QByteArray hex = r.requestId.toLatin1().replace('-', "");
-        rec.replace(76, 16, QByteArray::fromHex(hex));
-        blob.append(rec);
+        // request id unused (bytes); alias, errors empty
+        const QByteArray blob = legacyBlock(2, r, strings, {0, 1, 0, 2, 3, 4, 0, 0, 5}, 9, 0.5);
         auto block = BlockReader::parse(blob, QStringLiteral("fn"), 6);
         QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
         QCOMPARE(block->size(), 1);
