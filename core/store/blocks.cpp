@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -17,7 +18,8 @@ namespace funcdesk::store {
 
 namespace {
 
-constexpr quint8 kFormat = 3;   // what this build writes: columns constant in the block stored once
+constexpr quint8 kFormat = 4;   // what this build writes: per-record columns narrowed where they fit
+constexpr quint8 kFormatV3 = 3; // still read: shared columns once, the others at full width
 constexpr quint8 kFormatV2 = 2; // still read: every column in every record, 92 bytes
 constexpr quint8 kFormatV1 = 1; // still read: request ids only as strings, 76-byte records
 
@@ -40,18 +42,48 @@ enum : int {
 };
 enum : quint16 { kCold = 1, kLogTruncated = 2, kBinaryId = 4 };
 
-// The record's columns, in order, as (offset, size) in the full 92-byte layout. Format 3
-// stores a column once for the block when every record has the same bytes in it.
+// How format 4 stores a column in fewer bytes when every record's value allows it.
+enum class Narrow : quint8 {
+    No,
+    Offset16,   // i64 start: u16 milliseconds after the block's earliest start
+    Nanos32,    // f64 milliseconds: u32 nanoseconds, when that reads back as the same double
+    U32,        // i64 in [0, 2^32)
+    U16,        // i32 or u32 in [0, 65535]
+    U8,         // u16 in [0, 255]
+    UuidTime16, // a UUIDv7's 48-bit time as an i16 difference to the record's start
+};
+
+// The record's columns, in order, as (offset, size) in the full 92-byte layout, with the
+// narrow form each may take. Format 3 and later store a column once for the block when
+// every record has the same bytes in it.
 struct Column
 {
     int offset;
     int size;
+    Narrow narrow = Narrow::No;
+    int narrowSize = 0;
 };
 constexpr Column kColumns[] = {
-    {kStart, 8}, {kDuration, 8}, {kBilled, 8}, {kInit, 8}, {kCost, 8}, {kRequestBytes, 4}, {kResponseBytes, 4},
-    {kMemory, 4}, {kMaxMemory, 4}, {kStrings + 0, 2}, {kStrings + 2, 2}, {kStrings + 4, 2}, {kStrings + 6, 2},
-    {kStrings + 8, 2}, {kStrings + 10, 2}, {kStrings + 12, 2}, {kStrings + 14, 2}, {kStrings + 16, 2},
-    {kFlags, 2}, {kUuid, 16},
+    {kStart, 8, Narrow::Offset16, 2},
+    {kDuration, 8, Narrow::Nanos32, 4},
+    {kBilled, 8, Narrow::U32, 4},
+    {kInit, 8, Narrow::Nanos32, 4},
+    {kCost, 8},
+    {kRequestBytes, 4, Narrow::U16, 2},
+    {kResponseBytes, 4, Narrow::U16, 2},
+    {kMemory, 4, Narrow::U16, 2},
+    {kMaxMemory, 4, Narrow::U16, 2},
+    {kStrings + 0, 2, Narrow::U8, 1},
+    {kStrings + 2, 2, Narrow::U8, 1},
+    {kStrings + 4, 2, Narrow::U8, 1},
+    {kStrings + 6, 2, Narrow::U8, 1},
+    {kStrings + 8, 2, Narrow::U8, 1},
+    {kStrings + 10, 2, Narrow::U8, 1},
+    {kStrings + 12, 2, Narrow::U8, 1},
+    {kStrings + 14, 2, Narrow::U8, 1},
+    {kStrings + 16, 2, Narrow::U8, 1},
+    {kFlags, 2, Narrow::U8, 1},
+    {kUuid, 16, Narrow::UuidTime16, 12},
 };
 constexpr int kColumnCount = int(std::size(kColumns));
 static_assert(kColumnCount <= 32, "the constant-column mask is a u32");
@@ -70,6 +102,7 @@ constexpr int kCostColumn = columnAt(kCost);
 constexpr int kFlagsColumn = columnAt(kFlags);
 constexpr int kUuidColumn = columnAt(kUuid);
 constexpr int kFirstStringColumn = columnAt(kStrings);
+static_assert(kStartColumn == 0, "a UUID's narrow form needs the start, which is read first");
 enum StringField {
     SRequestId,
     SVersion,
@@ -95,6 +128,114 @@ T get(const char *p)
     T value;
     std::memcpy(&value, p, sizeof(T));
     return value;
+}
+
+// ---- Narrow columns (format 4) ----
+
+// As the engine measures: a steady-clock interval in nanoseconds, as f64 milliseconds.
+double msFromNanos(qint64 ns)
+{
+    return std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(ns)).count();
+}
+
+quint64 uuidTime(const char *uuid) // the first 48 bits, big-endian
+{
+    quint64 t = 0;
+    for (int b = 0; b < 6; ++b)
+        t = (t << 8) | quint8(uuid[b]);
+    return t;
+}
+
+// Whether a record's full-width bytes of `col` have its narrow form. `base` is the
+// block's earliest start; a UUID that is not the request id (flag kBinaryId unset) is
+// never read, so any narrow form will do for it.
+bool fitsNarrow(const Column &col, const char *full, qint64 startMs, qint64 base, bool binaryId)
+{
+    switch (col.narrow) {
+    case Narrow::No:
+        return false;
+    case Narrow::Offset16:
+        return quint64(get<qint64>(full) - base) <= 0xffff;
+    case Narrow::Nanos32: {
+        const double ms = get<double>(full);
+        if (!(ms >= 0 && ms <= 4294.967295)) // u32 nanoseconds; NaN too
+            return false;
+        const double back = msFromNanos(std::llround(ms * 1e6));
+        return std::memcmp(&back, &ms, sizeof ms) == 0; // bit for bit: -0.0 stays wide
+    }
+    case Narrow::U32:
+        return quint64(get<qint64>(full)) <= 0xffffffffu;
+    case Narrow::U16:
+        return get<quint32>(full) <= 0xffff;
+    case Narrow::U8:
+        return get<quint16>(full) <= 0xff;
+    case Narrow::UuidTime16: {
+        if (!binaryId)
+            return true;
+        const qint64 delta = qint64(uuidTime(full)) - startMs;
+        return delta >= -32768 && delta <= 32767;
+    }
+    }
+    return false;
+}
+
+// Writes the narrow form of a value that fits it.
+void putNarrow(const Column &col, const char *full, qint64 startMs, qint64 base, bool binaryId, char *out)
+{
+    switch (col.narrow) {
+    case Narrow::No:
+        break;
+    case Narrow::Offset16:
+        put<quint16>(out, quint16(get<qint64>(full) - base));
+        break;
+    case Narrow::Nanos32:
+        put<quint32>(out, quint32(std::llround(get<double>(full) * 1e6)));
+        break;
+    case Narrow::U32:
+        put<quint32>(out, quint32(get<qint64>(full)));
+        break;
+    case Narrow::U16:
+        put<quint16>(out, quint16(get<quint32>(full)));
+        break;
+    case Narrow::U8:
+        out[0] = char(get<quint16>(full));
+        break;
+    case Narrow::UuidTime16:
+        put<qint16>(out, binaryId ? qint16(qint64(uuidTime(full)) - startMs) : qint16(0));
+        std::memcpy(out + 2, full + 6, 10);
+        break;
+    }
+}
+
+// The full-width bytes back from the narrow form.
+void widen(const Column &col, const char *narrow, qint64 startMs, qint64 base, char *full)
+{
+    switch (col.narrow) {
+    case Narrow::No:
+        break;
+    case Narrow::Offset16:
+        put<qint64>(full, base + get<quint16>(narrow));
+        break;
+    case Narrow::Nanos32:
+        put<double>(full, msFromNanos(get<quint32>(narrow)));
+        break;
+    case Narrow::U32:
+        put<qint64>(full, qint64(get<quint32>(narrow)));
+        break;
+    case Narrow::U16:
+        put<quint32>(full, get<quint16>(narrow));
+        break;
+    case Narrow::U8:
+        put<quint16>(full, quint8(narrow[0]));
+        break;
+    case Narrow::UuidTime16: {
+        const quint64 t = quint64(startMs + get<qint16>(narrow));
+        for (int b = 0; b < 6; ++b)
+            full[b] = char(t >> (8 * (5 - b)));
+        std::memcpy(full + 6, narrow + 2, 10);
+        break;
+    }
+    }
 }
 
 inline char16_t unit(QChar c) { return c.unicode(); }
@@ -368,29 +509,72 @@ QByteArrayView BlockEncoder::encode(std::span<const InvocationRecord *const> rec
         if (std::all_of(from, from + kColumns[c].size, [](unsigned char x) { return x == 0; }))
             constant |= 1u << c;
     }
-    appendU32(m_out, constant);
-    // The constant columns' values once, then each record's other columns, in column
-    // order; adjacent stored columns are copied as one run.
-    std::vector<Column> runs;
-    for (int c = 0; c < kColumnCount; ++c) {
-        const Column col = kColumns[c];
-        if (constant & (1u << c))
-            appendBytes(m_out, first + col.offset, size_t(col.size));
-        else if (!runs.empty() && runs.back().offset + runs.back().size == col.offset)
-            runs.back().size += col.size;
-        else
-            runs.push_back(col);
+    // A column stored per record takes its narrow form when every record's value fits it.
+    qint64 base = 0;
+    quint32 narrow = 0;
+    if (!records.empty()) {
+        base = get<qint64>(first + kStart);
+        for (size_t r = 1; r < records.size(); ++r)
+            base = std::min(base, get<qint64>(first + r * size_t(kRecordBytes) + kStart));
+        for (int c = 0; c < kColumnCount; ++c) {
+            const Column &col = kColumns[c];
+            if ((constant & (1u << c)) || col.narrow == Narrow::No)
+                continue;
+            bool fits = true;
+            for (size_t r = 0; r < records.size() && fits; ++r) {
+                const char *rec = first + r * size_t(kRecordBytes);
+                fits = fitsNarrow(col, rec + col.offset, get<qint64>(rec + kStart), base,
+                                  get<quint16>(rec + kFlags) & kBinaryId);
+            }
+            if (fits)
+                narrow |= 1u << c;
+        }
     }
+    appendU32(m_out, constant);
+    appendU32(m_out, narrow);
+    if (narrow & (1u << kStartColumn)) {
+        char b[8];
+        put<qint64>(b, base);
+        appendBytes(m_out, b, 8);
+    }
+    // The constant columns' values once, then each record's other columns, in column
+    // order: a narrow column converted, adjacent full-width ones copied as one run.
+    struct Run
+    {
+        int column; // a narrow column, or -1: `size` bytes from `offset` as they are
+        int offset;
+        int size;
+    };
+    std::vector<Run> runs;
     size_t stored = 0;
-    for (const Column &run : runs)
-        stored += size_t(run.size);
+    for (int c = 0; c < kColumnCount; ++c) {
+        const Column &col = kColumns[c];
+        if (constant & (1u << c)) {
+            appendBytes(m_out, first + col.offset, size_t(col.size));
+        } else if (narrow & (1u << c)) {
+            runs.push_back({c, col.offset, col.narrowSize});
+            stored += size_t(col.narrowSize);
+        } else {
+            if (!runs.empty() && runs.back().column < 0 && runs.back().offset + runs.back().size == col.offset)
+                runs.back().size += col.size;
+            else
+                runs.push_back({-1, col.offset, col.size});
+            stored += size_t(col.size);
+        }
+    }
     size_t at = m_out.size();
     m_out.resize(at + stored * records.size());
+    char *out = m_out.data() + at;
     for (size_t r = 0; r < records.size(); ++r) {
         const char *rec = first + r * size_t(kRecordBytes);
-        for (const Column &run : runs) {
-            std::memcpy(m_out.data() + at, rec + run.offset, size_t(run.size));
-            at += size_t(run.size);
+        const qint64 start = get<qint64>(rec + kStart);
+        const bool binaryId = get<quint16>(rec + kFlags) & kBinaryId;
+        for (const Run &run : runs) {
+            if (run.column < 0)
+                std::memcpy(out, rec + run.offset, size_t(run.size));
+            else
+                putNarrow(kColumns[run.column], rec + run.offset, start, base, binaryId, out);
+            out += run.size;
         }
     }
     return QByteArrayView(m_out.data(), qsizetype(m_out.size()));
@@ -410,7 +594,7 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
     const char *d = data.constData();
     const qsizetype n = data.size();
     const quint8 format = n > 0 ? quint8(d[0]) : 0;
-    if (n < 5 || (format != kFormat && format != kFormatV2 && format != kFormatV1))
+    if (n < 5 || format < kFormatV1 || format > kFormat)
         return blockError(blockId, "unknown format");
     b.m_binaryIds = format != kFormatV1;
     qsizetype at = 1;
@@ -433,15 +617,33 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
         return blockError(blockId, "truncated");
     const quint32 count = get<quint32>(d + at);
     at += 4;
-    // Where each column is: at an offset in every record, or stored once (format 3).
+    // Where each column is: at an offset in every record, at full width or narrowed
+    // (format 4), or stored once (format 3 and later).
     quint32 constant = 0;
-    if (format == kFormat) {
+    quint32 narrow = 0;
+    if (format >= kFormatV3) {
         if (at + 4 > n)
             return blockError(blockId, "truncated");
         constant = get<quint32>(d + at);
         at += 4;
         if (constant >> kColumnCount)
             return blockError(blockId, "unknown columns");
+    }
+    if (format >= kFormat) {
+        if (at + 4 > n)
+            return blockError(blockId, "truncated");
+        narrow = get<quint32>(d + at);
+        at += 4;
+        for (int c = 0; c < 32; ++c) {
+            if ((narrow & (1u << c)) && (c >= kColumnCount || kColumns[c].narrow == Narrow::No || (constant & (1u << c))))
+                return blockError(blockId, "unknown columns");
+        }
+        if (narrow & (1u << kStartColumn)) {
+            if (at + 8 > n)
+                return blockError(blockId, "truncated");
+            b.m_startBase = get<qint64>(d + at);
+            at += 8;
+        }
     }
     const int columns = format == kFormatV1 ? kColumnCount - 1 : kColumnCount; // format 1: no UUID
     b.m_recordBytes = 0;
@@ -453,6 +655,9 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
                 return blockError(blockId, "truncated");
             b.m_columnAt[c] = {Where::Once, at};
             at += kColumns[c].size;
+        } else if (narrow & (1u << c)) {
+            b.m_columnAt[c] = {Where::Narrowed, b.m_recordBytes};
+            b.m_recordBytes += kColumns[c].narrowSize;
         } else {
             b.m_columnAt[c] = {Where::PerRecord, b.m_recordBytes};
             b.m_recordBytes += kColumns[c].size;
@@ -476,20 +681,38 @@ Result<BlockReader> BlockReader::parse(QByteArray data, QString function, qint64
     return b;
 }
 
-const char *BlockReader::field(int i, int column) const
+void BlockReader::columnBytes(int i, int column, char *out) const
 {
     const Place place = m_columnAt[size_t(column)];
-    if (place.where == Where::PerRecord)
-        return m_data.constData() + m_recordsOffset + qsizetype(i) * m_recordBytes + place.offset;
-    if (place.where == Where::Once)
-        return m_data.constData() + place.offset;
-    static const char zeros[16] = {}; // a column this format does not have
-    return zeros;
+    const Column &col = kColumns[column];
+    const char *at = m_data.constData() + m_recordsOffset + qsizetype(i) * m_recordBytes + place.offset;
+    switch (place.where) {
+    case Where::PerRecord:
+        std::memcpy(out, at, size_t(col.size));
+        return;
+    case Where::Narrowed:
+        widen(col, at, col.narrow == Narrow::UuidTime16 ? startMs(i) : 0, m_startBase, out);
+        return;
+    case Where::Once:
+        std::memcpy(out, m_data.constData() + place.offset, size_t(col.size));
+        return;
+    case Where::Absent: // a column this format does not have
+        std::memset(out, 0, size_t(col.size));
+        return;
+    }
+}
+
+template<typename T>
+T BlockReader::value(int i, int column) const
+{
+    char bytes[16];
+    columnBytes(i, column, bytes);
+    return get<T>(bytes);
 }
 
 quint16 BlockReader::stringIndex(int i, int stringField) const
 {
-    return get<quint16>(field(i, kFirstStringColumn + stringField));
+    return value<quint16>(i, kFirstStringColumn + stringField);
 }
 
 QString BlockReader::string(quint32 index) const
@@ -502,19 +725,22 @@ QString BlockReader::string(quint32 index) const
     return *s;
 }
 
-qint64 BlockReader::startMs(int i) const { return get<qint64>(field(i, kStartColumn)); }
-double BlockReader::durationMs(int i) const { return get<double>(field(i, kDurationColumn)); }
-double BlockReader::costUsd(int i) const { return get<double>(field(i, kCostColumn)); }
+qint64 BlockReader::startMs(int i) const { return value<qint64>(i, kStartColumn); }
+double BlockReader::durationMs(int i) const { return value<double>(i, kDurationColumn); }
+double BlockReader::costUsd(int i) const { return value<double>(i, kCostColumn); }
 
 bool BlockReader::binaryId(int i) const
 {
-    return m_binaryIds && (get<quint16>(field(i, kFlagsColumn)) & kBinaryId);
+    return m_binaryIds && (value<quint16>(i, kFlagsColumn) & kBinaryId);
 }
 
 QString BlockReader::requestId(int i) const
 {
-    if (binaryId(i))
-        return uuidText(field(i, kUuidColumn));
+    if (binaryId(i)) {
+        char uuid[16];
+        columnBytes(i, kUuidColumn, uuid);
+        return uuidText(uuid);
+    }
     return string(stringIndex(i, SRequestId));
 }
 
@@ -522,7 +748,9 @@ bool BlockReader::hasRequestId(int i, const QByteArray &utf8) const
 {
     if (binaryId(i)) {
         quint8 uuid[16];
-        return uuidBytes(utf8.constData(), utf8.size(), uuid) && std::memcmp(field(i, kUuidColumn), uuid, 16) == 0;
+        char stored[16];
+        columnBytes(i, kUuidColumn, stored);
+        return uuidBytes(utf8.constData(), utf8.size(), uuid) && std::memcmp(stored, uuid, 16) == 0;
     }
     const auto &[offset, len] = m_strings[stringIndex(i, SRequestId)];
     return qsizetype(len) == utf8.size() && std::memcmp(m_data.constData() + offset, utf8.constData(), len) == 0;
@@ -533,7 +761,7 @@ InvocationRecord BlockReader::record(int i) const
     // The full layout of this record, assembled from its columns.
     char p[kRecordBytes];
     for (int c = 0; c < kColumnCount; ++c)
-        std::memcpy(p + kColumns[c].offset, field(i, c), size_t(kColumns[c].size));
+        columnBytes(i, c, p + kColumns[c].offset);
     auto str = [&](StringField f) { return string(get<quint16>(p + kStrings + 2 * f)); };
     InvocationRecord r;
     r.requestId = requestId(i);

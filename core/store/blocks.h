@@ -20,26 +20,39 @@
 // Invocations are addressed by an invocation id, block id * kBlockIdSlots + slot, which
 // the per-minute tops (tops.h) refer to. Block ids are never reused (AUTOINCREMENT).
 //
-// The blob (format 3, little-endian): u8 format, u32 string count, per string u32 byte
-// length and UTF-8 bytes, u32 record count, u32 mask of the columns stored once, those
-// columns' values in column order, then per record its other columns in column order.
-// The columns, with the bytes each takes: start_ms i64 (8), duration_ms f64 (8), billed_ms
-// i64 (8), init_ms f64 (8), cost_usd f64 (8), request_bytes u32 (4), response_bytes u32
-// (4), memory_mb i32 (4), max_memory_mb i32 (4), nine u16 string indexes (2 each) of
-// request id, version, alias, environment id, trigger, status, error type, error
-// message, architecture, u16 flags (1: cold, 2: log truncated, 4: binary request id),
-// and 16 bytes: the request id when it is a UUID in canonical text form (flag 4; its
-// string index is then unused). Every other id is a string, so each reads back as
-// written. A block has at most kBlockRows * 9 strings, so u16 indexes suffice.
+// The blob (format 4, little-endian): u8 format, u32 string count, per string u32 byte
+// length and UTF-8 bytes, u32 record count, u32 mask of the columns stored once, u32
+// mask of the columns stored narrow, the block's earliest start (i64) when starts are
+// narrow, the once-stored columns' values in column order, then per record its other
+// columns in column order.
+// The columns, with the bytes each takes at full width: start_ms i64 (8), duration_ms
+// f64 (8), billed_ms i64 (8), init_ms f64 (8), cost_usd f64 (8), request_bytes u32 (4),
+// response_bytes u32 (4), memory_mb i32 (4), max_memory_mb i32 (4), nine u16 string
+// indexes (2 each) of request id, version, alias, environment id, trigger, status, error
+// type, error message, architecture, u16 flags (1: cold, 2: log truncated, 4: binary
+// request id), and 16 bytes: the request id when it is a UUID in canonical text form
+// (flag 4; its string index is then unused). Every other id is a string, so each reads
+// back as written. A block has at most kBlockRows * 9 strings, so u16 indexes suffice.
 //
 // A column is stored once when every record of the block has the same bytes in it: a
 // function's memory, version, alias, trigger, architecture, usually its status, request
-// and response sizes, and for short invocations its billed time and cost. A no-op
-// function's records take 34-44 bytes instead of 92. Records of one block stay one size,
-// so record i is still found without decoding the others. Every byte written is written
-// three times (page, WAL, checkpoint), and the database is that much smaller.
+// and response sizes, and for short invocations its billed time and cost.
 //
-// Older formats still read: format 2 stores every column in every record (92 bytes);
+// A column stored per record is narrow when every record's value fits its narrow form:
+// a start as u16 milliseconds after the block's earliest (a block spans at most
+// kMaxBlockSpanMs), a duration or init time as u32 nanoseconds (the engine measures
+// steady-clock nanoseconds, so the double reads back bit for bit; up to 4.29 s), billed
+// time as u32, sizes and memory as u16, string indexes and flags as u8, and a UUIDv7
+// request id as 12 bytes: its 48-bit time as an i16 difference to the record's start
+// (the engine makes the id just before the start), then its other 10 bytes. Every
+// value reads back exactly as written; a value that does not fit keeps its column wide
+// for that block. A no-op function's records take 20-25 bytes instead of 92. Records of
+// one block stay one size, so record i is still found without decoding the others.
+// Every byte written is written three times (page, WAL, checkpoint), and the database is
+// that much smaller.
+//
+// Older formats still read: format 3 stores the other columns at full width (34-44
+// bytes for a no-op record); format 2 stores every column in every record (92 bytes);
 // format 1 also lacks the UUID column and flag 4 (76 bytes, every request id a string).
 
 #include "common/invocationrecord.h"
@@ -112,12 +125,14 @@ public:
 
 private:
     BlockReader() = default;
-    const char *field(int i, int column) const; // the column's bytes for record i
+    void columnBytes(int i, int column, char *out) const; // record i's column at full width
+    template<typename T>
+    T value(int i, int column) const;
     quint16 stringIndex(int i, int stringField) const;
     QString string(quint32 index) const;
     bool binaryId(int i) const;
 
-    enum class Where : quint8 { PerRecord, Once, Absent };
+    enum class Where : quint8 { PerRecord, Narrowed, Once, Absent };
     struct Place
     {
         Where where = Where::Absent;
@@ -129,6 +144,7 @@ private:
     int m_count = 0;
     qsizetype m_recordsOffset = 0;
     qsizetype m_recordBytes = 0; // the columns stored per record
+    qint64 m_startBase = 0;      // format 4 with starts narrowed: the block's earliest
     bool m_binaryIds = false;    // format 2 and later
     std::array<Place, 20> m_columnAt{};
     std::vector<std::pair<qsizetype, quint32>> m_strings; // offset, byte length

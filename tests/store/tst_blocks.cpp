@@ -15,6 +15,8 @@
 #include <QTest>
 
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <cstring>
 
 using namespace funcdesk;
@@ -77,8 +79,9 @@ void compareRecords(const InvocationRecord &a, const InvocationRecord &b, bool b
     QCOMPARE(a.logTruncated, b.logTruncated);
 }
 
-// One record as an older build wrote it, byte by byte: format 1 (76-byte records) or 2
-// (92: a UUID request id as 16 bytes, flag 4). Billed time and cost as given.
+// One record as an older build wrote it, byte by byte: format 1 (76-byte records), 2
+// (92: a UUID request id as 16 bytes, flag 4) or 3 (the 92 bytes, the memory column once).
+// Billed time and cost as given.
 QByteArray legacyBlock(quint8 format, const InvocationRecord &r, const QStringList &strings,
                        const std::array<quint16, 9> &stringIndexes, qint64 billedMs, double costUsd)
 {
@@ -91,6 +94,11 @@ QByteArray legacyBlock(quint8 format, const InvocationRecord &r, const QStringLi
         blob.append(utf8);
     }
     u32(1);
+    if (format == 3) { // the memory column (7) stored once
+        u32(1u << 7);
+        const qint32 memory = r.memorySizeMb;
+        blob.append(reinterpret_cast<const char *>(&memory), 4);
+    }
     QByteArray rec(format == 1 ? 76 : 92, '\0');
     auto put = [&](int at, auto v) { std::memcpy(rec.data() + at, &v, sizeof v); };
     put(0, r.startMs);
@@ -103,9 +111,11 @@ QByteArray legacyBlock(quint8 format, const InvocationRecord &r, const QStringLi
     put(48, qint32(r.memorySizeMb));
     put(52, qint32(r.maxMemoryUsedMb));
     std::memcpy(rec.data() + 56, stringIndexes.data(), 18);
-    put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | (format == 2 ? 4 : 0)));
-    if (format == 2)
+    put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | (format >= 2 ? 4 : 0)));
+    if (format >= 2)
         rec.replace(76, 16, QByteArray::fromHex(r.requestId.toLatin1().replace('-', "")));
+    if (format == 3)
+        rec.remove(48, 4);
     blob.append(rec);
     return blob;
 }
@@ -154,12 +164,16 @@ private Q_SLOTS:
         }
         at += 4;
         unknownColumn[at + 3] = char(unknownColumn[at + 3] | 0x80); // bit 31: no such column
+        // Format 4's narrow mask follows: the cost (column 4) has no narrow form.
+        QByteArray unnarrowable = good;
+        unnarrowable[at + 4] = char(unnarrowable[at + 4] | 0x10);
         const QByteArray bads[] = {QByteArray(),
-                                   QByteArray(QByteArray("\x04", 1) + good.mid(1)),
+                                   QByteArray(QByteArray("\x05", 1) + good.mid(1)),
                                    good.left(good.size() - 1),
                                    QByteArray(good + QByteArray(1, '\0')),
                                    good.left(9),
-                                   unknownColumn};
+                                   unknownColumn,
+                                   unnarrowable};
         for (const QByteArray &bad : bads) {
             auto b = BlockReader::parse(bad, QStringLiteral("fn"), 1);
             QVERIFY(!b);
@@ -246,6 +260,128 @@ private Q_SLOTS:
         QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
         QCOMPARE(block->startMs(0), r.startMs);
         QCOMPARE(block->costUsd(0), 0.5);
+    }
+
+    // Blocks that store shared columns once and every other column at full width
+    // (format 3) still read.
+    void formatThreeBlocksStillRead()
+    {
+        const InvocationRecord r = fullRecord(4); // no alias, success
+        const QStringList strings = {QString(), r.version, r.environmentId, triggerName(r.trigger),
+                                     statusName(r.status), r.architecture};
+        const QByteArray blob = legacyBlock(3, r, strings, {0, 1, 0, 2, 3, 4, 0, 0, 5}, 11, 0.75);
+        auto block = BlockReader::parse(blob, QStringLiteral("fn"), 8);
+        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+        QCOMPARE(block->size(), 1);
+        InvocationRecord expected = r;
+        expected.billedDurationMs = 11;
+        expected.costUsd = 0.75;
+        compareRecords(block->record(0), expected);
+        QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
+        QCOMPARE(block->startMs(0), r.startMs);
+    }
+
+    // Columns stored per record take their narrow form when every value fits it: a
+    // no-op function's record, as the engine measures it, takes about 20 bytes. One
+    // value that does not fit keeps its column wide for the block, and every value of
+    // every record still reads back bit for bit.
+    void narrowColumnsHoldEveryValueExactly_data()
+    {
+        QTest::addColumn<int>("spoiler");
+        QTest::addColumn<int>("wider"); // bytes per record the spoiled column adds at least
+        const char *names[] = {"none", "start 65536 ms after the first", "duration not whole nanoseconds",
+                               "duration -0", "duration over 4.29 s", "billed 2^32 ms", "max memory 65536 MB",
+                               "max memory negative", "response 65536 bytes", "uuid made 40 s before start",
+                               "300 distinct error messages", "init not whole nanoseconds"};
+        const int wider[] = {0, 6, 4, 4, 4, 4, 2, 2, 2, 4, 1, 4};
+        for (int i = 0; i < int(std::size(names)); ++i)
+            QTest::newRow(names[i]) << i << wider[i];
+    }
+    void narrowColumnsHoldEveryValueExactly()
+    {
+        QFETCH(int, spoiler);
+        QFETCH(int, wider);
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+        const auto msFromNanos = [](qint64 ns) {
+            return std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(ns)).count();
+        };
+        auto records = [&](int spoil) {
+            std::vector<InvocationRecord> out;
+            for (int i = 0; i < 300; ++i) {
+                InvocationRecord r;
+                r.requestId = newRequestId();
+                r.function = QStringLiteral("fn");
+                r.version = QStringLiteral("$LATEST");
+                r.environmentId = QStringLiteral("env-%1").arg(i % 4);
+                r.trigger = TriggerKind::LoadGenerator;
+                r.startMs = t0 + i * 6;
+                r.durationMs = msFromNanos(40'000 + 7919 * qint64(i));
+                r.billedDurationMs = 1 + i % 2;
+                r.cold = i % 100 == 0;
+                r.initDurationMs = r.cold ? msFromNanos(81'234'567 + i) : 0;
+                r.memorySizeMb = 128;
+                r.maxMemoryUsedMb = 40 + i % 3;
+                r.requestBytes = 2;
+                r.responseBytes = i % 5;
+                r.costUsd = 2.1e-9 * double(r.billedDurationMs);
+                r.architecture = QStringLiteral("x86_64");
+                if (i == 299) {
+                    switch (spoil) {
+                    case 1: r.startMs = t0 + 65536; break;
+                    case 2: r.durationMs = 0.3 + 1e-12; break;
+                    case 3: r.durationMs = -0.0; break;
+                    case 4: r.durationMs = msFromNanos(4'294'967'296); break;
+                    case 5: r.billedDurationMs = qint64(1) << 32; break;
+                    case 6: r.maxMemoryUsedMb = 65536; break;
+                    case 7: r.maxMemoryUsedMb = -1; break;
+                    case 8: r.responseBytes = 65536; break;
+                    case 9: r.startMs = t0 + 40'000; r.requestId = newRequestId(); break;
+                    default: break;
+                    }
+                }
+                if (spoil == 10) {
+                    r.status = InvocationStatus::Error;
+                    r.errorMessage = QStringLiteral("failure %1").arg(i);
+                }
+                if (spoil == 11 && i == 200)
+                    r.initDurationMs = 80.000000001;
+                out.push_back(r);
+            }
+            if (spoil == 9) // the last id was made 40 s before its start
+                out.back().startMs = t0 + 40'000 + 1794;
+            return out;
+        };
+        const auto encode = [](const std::vector<InvocationRecord> &rs) {
+            std::vector<const InvocationRecord *> ptrs;
+            for (const auto &r : rs)
+                ptrs.push_back(&r);
+            return encodeBlock(ptrs);
+        };
+        const std::vector<InvocationRecord> plain = records(0), spoiled = records(spoiler);
+        const QByteArray plainBlob = encode(plain), blob = encode(spoiled);
+        auto block = BlockReader::parse(blob, QStringLiteral("fn"), 4);
+        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
+        QCOMPARE(block->size(), 300);
+        for (int i = 0; i < 300; ++i) {
+            const InvocationRecord &r = spoiled[size_t(i)];
+            const InvocationRecord back = block->record(i);
+            compareRecords(back, r);
+            QCOMPARE(std::signbit(back.durationMs), std::signbit(r.durationMs));
+            QCOMPARE(block->startMs(i), r.startMs);
+            QCOMPARE(block->durationMs(i), r.durationMs);
+            QVERIFY(block->hasRequestId(i, r.requestId.toUtf8()));
+            QVERIFY(!block->hasRequestId(i, spoiled[size_t((i + 1) % 300)].requestId.toUtf8()));
+        }
+        // Start, duration, init, max memory, response size, billed time, cost,
+        // environment, flags and the 12-byte UUID: 2+4+4+2+2+4+8+1+1+12.
+        QVERIFY2(plainBlob.size() < 300 * 40 + 300, qPrintable(QString::number(plainBlob.size())));
+        if (spoiler == 0) // the same but for the request ids' random bits
+            QCOMPARE(blob.size(), plainBlob.size());
+        else if (spoiler == 10) // strings for each message, and the index column wide
+            QVERIFY(blob.size() >= plainBlob.size() + 300 * wider);
+        else
+            QVERIFY2(blob.size() >= plainBlob.size() + 300 * wider,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(blob.size()).arg(plainBlob.size())));
     }
 
     // What every record of a block shares (a function's memory, version, billed time and
