@@ -46,7 +46,7 @@
 // request id as 12 bytes: its 48-bit time as an i16 difference to the record's start
 // (the engine makes the id just before the start), then its other 10 bytes. Every
 // value reads back exactly as written; a value that does not fit keeps its column wide
-// for that block. A no-op function's records take 20-25 bytes instead of 92. Records of
+// for that block. A no-op function's records take about 21 bytes instead of 92. Records of
 // one block stay one size, so record i is still found without decoding the others.
 // Every byte written is written three times (page, WAL, checkpoint), and the database is
 // that much smaller.
