@@ -37,7 +37,8 @@ Error errorFrom(sqlite3 *db, int code, const QString &what)
 // ---- Connection -------------------------------------------------------------------
 
 Connection::Connection(Connection &&other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path))
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
+      m_control(std::exchange(other.m_control, {}))
 {
 }
 
@@ -47,6 +48,7 @@ Connection &Connection::operator=(Connection &&other) noexcept
         close();
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
+        m_control = std::exchange(other.m_control, {});
     }
     return *this;
 }
@@ -55,6 +57,8 @@ Connection::~Connection() { close(); }
 
 void Connection::close()
 {
+    for (sqlite3_stmt *&stmt : m_control)
+        sqlite3_finalize(std::exchange(stmt, nullptr));
     if (m_db) {
         // close_v2: safe even if a Statement outlives us by mistake.
         sqlite3_close_v2(m_db);
@@ -120,6 +124,25 @@ Status Connection::exec(const char *sql)
         sqlite3_free(err);
         return makeError(errorType(rc), QStringLiteral("%1: %2").arg(QString::fromUtf8(sql).left(80), msg));
     }
+    return {};
+}
+
+Status Connection::run(Control statement)
+{
+    static constexpr const char *kSql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+    const auto which = size_t(statement);
+    sqlite3_stmt *&stmt = m_control[which];
+    if (!stmt) {
+        const int rc = sqlite3_prepare_v3(m_db, kSql[which], -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(std::exchange(stmt, nullptr));
+            return errorFrom(m_db, rc, QLatin1String(kSql[which]));
+        }
+    }
+    const int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return errorFrom(m_db, rc, QLatin1String(kSql[which]));
     return {};
 }
 
@@ -283,7 +306,7 @@ QByteArray Statement::blob(int column) const
 
 Result<Transaction> Transaction::begin(Connection &conn, bool immediate)
 {
-    if (auto s = conn.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); !s)
+    if (auto s = conn.run(immediate ? Connection::Control::BeginImmediate : Connection::Control::Begin); !s)
         return s.error();
     return Transaction(&conn);
 }
@@ -293,14 +316,14 @@ Transaction::Transaction(Transaction &&other) noexcept : m_conn(std::exchange(ot
 Transaction::~Transaction()
 {
     if (m_conn && sqlite3_get_autocommit(m_conn->handle()) == 0)
-        m_conn->exec("ROLLBACK").ok();
+        m_conn->run(Connection::Control::Rollback).ok();
 }
 
 Status Transaction::commit()
 {
     if (!m_conn)
         return makeError(QLatin1String(kStoreError), QStringLiteral("commit: transaction already finished"));
-    Status s = m_conn->exec("COMMIT");
+    Status s = m_conn->run(Connection::Control::Commit);
     if (s)
         m_conn = nullptr;
     return s;

@@ -48,6 +48,40 @@ private Q_SLOTS:
         QCOMPARE(*conn->queryInt("SELECT count(*) FROM t"), qint64(1));
     }
 
+    // BEGIN, COMMIT and ROLLBACK are prepared once per connection and go with it when it
+    // moves: transactions keep working, one after another, on the moved-to connection.
+    void transactionsWorkRepeatedlyAndAfterTheConnectionMoves()
+    {
+        test::TempDb db;
+        auto opened = Connection::open(db.path(), {.migrate = false});
+        QVERIFY(opened);
+        Connection conn = std::move(*opened);
+        QVERIFY(conn.exec("CREATE TABLE t(x INTEGER)"));
+        for (int i = 0; i < 3; ++i) {
+            auto tx = Transaction::begin(conn, i % 2 == 0);
+            QVERIFY(tx);
+            QVERIFY(conn.exec("INSERT INTO t VALUES (1)"));
+            if (i != 1)
+                QVERIFY(tx->commit());
+        }
+        QCOMPARE(*conn.queryInt("SELECT count(*) FROM t"), qint64(2));
+        Connection moved;
+        moved = std::move(conn);
+        QVERIFY(!conn.isOpen());
+        {
+            auto tx = Transaction::begin(moved);
+            QVERIFY(tx);
+            QVERIFY(moved.exec("INSERT INTO t VALUES (1)"));
+            QVERIFY(tx->commit());
+        }
+        {
+            auto tx = Transaction::begin(moved);
+            QVERIFY(tx);
+            QVERIFY(moved.exec("INSERT INTO t VALUES (1)"));
+        } // rolled back
+        QCOMPARE(*moved.queryInt("SELECT count(*) FROM t"), qint64(3));
+    }
+
     void statementBindsAndReads()
     {
         test::TempDb db;
