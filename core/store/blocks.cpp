@@ -154,8 +154,8 @@ bool fitsNarrow(const Column &col, const char *full, qint64 startMs, qint64 base
     switch (col.narrow) {
     case Narrow::No:
         return false;
-    case Narrow::Offset16:
-        return quint64(get<qint64>(full) - base) <= 0xffff;
+    case Narrow::Offset16: // in unsigned arithmetic: any two starts, no overflow
+        return quint64(get<qint64>(full)) - quint64(base) <= 0xffff;
     case Narrow::Nanos32: {
         const double ms = get<double>(full);
         if (!(ms >= 0 && ms <= 4294.967295)) // u32 nanoseconds; NaN too
@@ -172,7 +172,7 @@ bool fitsNarrow(const Column &col, const char *full, qint64 startMs, qint64 base
     case Narrow::UuidTime16: {
         if (!binaryId)
             return true;
-        const qint64 delta = qint64(uuidTime(full)) - startMs;
+        const auto delta = qint64(uuidTime(full) - quint64(startMs));
         return delta >= -32768 && delta <= 32767;
     }
     }
@@ -186,7 +186,7 @@ void putNarrow(const Column &col, const char *full, qint64 startMs, qint64 base,
     case Narrow::No:
         break;
     case Narrow::Offset16:
-        put<quint16>(out, quint16(get<qint64>(full) - base));
+        put<quint16>(out, quint16(quint64(get<qint64>(full)) - quint64(base)));
         break;
     case Narrow::Nanos32:
         put<quint32>(out, quint32(std::llround(get<double>(full) * 1e6)));
@@ -201,7 +201,7 @@ void putNarrow(const Column &col, const char *full, qint64 startMs, qint64 base,
         out[0] = char(get<quint16>(full));
         break;
     case Narrow::UuidTime16:
-        put<qint16>(out, binaryId ? qint16(qint64(uuidTime(full)) - startMs) : qint16(0));
+        put<qint16>(out, binaryId ? qint16(uuidTime(full) - quint64(startMs)) : qint16(0));
         std::memcpy(out + 2, full + 6, 10);
         break;
     }
@@ -214,7 +214,7 @@ void widen(const Column &col, const char *narrow, qint64 startMs, qint64 base, c
     case Narrow::No:
         break;
     case Narrow::Offset16:
-        put<qint64>(full, base + get<quint16>(narrow));
+        put<qint64>(full, qint64(quint64(base) + get<quint16>(narrow))); // a damaged blob must not overflow
         break;
     case Narrow::Nanos32:
         put<double>(full, msFromNanos(get<quint32>(narrow)));
@@ -229,7 +229,7 @@ void widen(const Column &col, const char *narrow, qint64 startMs, qint64 base, c
         put<quint16>(full, quint8(narrow[0]));
         break;
     case Narrow::UuidTime16: {
-        const quint64 t = quint64(startMs + get<qint16>(narrow));
+        const quint64 t = quint64(startMs) + quint64(qint64(get<qint16>(narrow)));
         for (int b = 0; b < 6; ++b)
             full[b] = char(t >> (8 * (5 - b)));
         std::memcpy(full + 6, narrow + 2, 10);
