@@ -52,6 +52,23 @@ InvocationRecord fullRecord(int i)
     return r;
 }
 
+// A 128 MB no-op function's record as the load generator makes them, served by one of
+// four environments; the rest as each test needs.
+InvocationRecord loadRecord(int i, qint64 startMs)
+{
+    InvocationRecord r;
+    r.requestId = newRequestId();
+    r.function = QStringLiteral("fn");
+    r.version = QStringLiteral("$LATEST");
+    r.environmentId = QStringLiteral("env-%1").arg(i % 4);
+    r.trigger = TriggerKind::LoadGenerator;
+    r.startMs = startMs;
+    r.memorySizeMb = 128;
+    r.requestBytes = 2;
+    r.architecture = QStringLiteral("x86_64");
+    return r;
+}
+
 // billed and cost: the writer sets them from its cost model, so only for encoded blocks.
 void compareRecords(const InvocationRecord &a, const InvocationRecord &b, bool billing = true)
 {
@@ -242,44 +259,34 @@ private Q_SLOTS:
         QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
     }
 
-    // Blocks written with every column in every record (format 2: 92-byte records, a
-    // canonical UUID request id as 16 bytes with flag 4) still read.
-    void formatTwoBlocksStillRead()
+    // Blocks written with a canonical UUID request id as 16 bytes (flag 4) and every
+    // column at full width still read: format 2 (every column in every record, 92 bytes)
+    // and format 3 (a column the records share stored once).
+    void formatTwoAndThreeBlocksStillRead_data()
     {
-        const InvocationRecord r = fullRecord(2);
+        QTest::addColumn<int>("format");
+        QTest::newRow("format 2") << 2;
+        QTest::newRow("format 3") << 3;
+    }
+    void formatTwoAndThreeBlocksStillRead()
+    {
+        QFETCH(int, format);
+        const InvocationRecord r = fullRecord(4); // no alias, success
         const QStringList strings = {QString(), r.version, r.environmentId, triggerName(r.trigger),
                                      statusName(r.status), r.architecture};
         // request id unused (bytes); alias, errors empty
-        const QByteArray blob = legacyBlock(2, r, strings, {0, 1, 0, 2, 3, 4, 0, 0, 5}, 9, 0.5);
+        const QByteArray blob = legacyBlock(quint8(format), r, strings, {0, 1, 0, 2, 3, 4, 0, 0, 5}, 9 + format,
+                                            0.25 * format);
         auto block = BlockReader::parse(blob, QStringLiteral("fn"), 6);
         QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
         QCOMPARE(block->size(), 1);
         InvocationRecord expected = r;
-        expected.billedDurationMs = 9;
-        expected.costUsd = 0.5;
+        expected.billedDurationMs = 9 + format;
+        expected.costUsd = 0.25 * format;
         compareRecords(block->record(0), expected);
         QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
         QCOMPARE(block->startMs(0), r.startMs);
-        QCOMPARE(block->costUsd(0), 0.5);
-    }
-
-    // Blocks that store shared columns once and every other column at full width
-    // (format 3) still read.
-    void formatThreeBlocksStillRead()
-    {
-        const InvocationRecord r = fullRecord(4); // no alias, success
-        const QStringList strings = {QString(), r.version, r.environmentId, triggerName(r.trigger),
-                                     statusName(r.status), r.architecture};
-        const QByteArray blob = legacyBlock(3, r, strings, {0, 1, 0, 2, 3, 4, 0, 0, 5}, 11, 0.75);
-        auto block = BlockReader::parse(blob, QStringLiteral("fn"), 8);
-        QVERIFY2(block, qPrintable(block ? QString() : block.error().toString()));
-        QCOMPARE(block->size(), 1);
-        InvocationRecord expected = r;
-        expected.billedDurationMs = 11;
-        expected.costUsd = 0.75;
-        compareRecords(block->record(0), expected);
-        QVERIFY(block->hasRequestId(0, r.requestId.toUtf8()));
-        QCOMPARE(block->startMs(0), r.startMs);
+        QCOMPARE(block->costUsd(0), 0.25 * format);
     }
 
     // Columns stored per record take their narrow form when every value fits it: a
@@ -310,23 +317,14 @@ private Q_SLOTS:
         auto records = [&](int spoil) {
             std::vector<InvocationRecord> out;
             for (int i = 0; i < 300; ++i) {
-                InvocationRecord r;
-                r.requestId = newRequestId();
-                r.function = QStringLiteral("fn");
-                r.version = QStringLiteral("$LATEST");
-                r.environmentId = QStringLiteral("env-%1").arg(i % 4);
-                r.trigger = TriggerKind::LoadGenerator;
-                r.startMs = t0 + i * 6;
+                InvocationRecord r = loadRecord(i, t0 + i * 6);
                 r.durationMs = msFromNanos(40'000 + 7919 * qint64(i));
                 r.billedDurationMs = 1 + i % 2;
                 r.cold = i % 100 == 0;
                 r.initDurationMs = r.cold ? msFromNanos(81'234'567 + i) : 0;
-                r.memorySizeMb = 128;
                 r.maxMemoryUsedMb = 40 + i % 3;
-                r.requestBytes = 2;
                 r.responseBytes = i % 5;
                 r.costUsd = 2.1e-9 * double(r.billedDurationMs);
-                r.architecture = QStringLiteral("x86_64");
                 if (i == 299) {
                     switch (spoil) {
                     case 1: r.startMs = t0 + 65536; break;
@@ -396,23 +394,14 @@ private Q_SLOTS:
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
         std::vector<InvocationRecord> records;
         for (int i = 0; i < 200; ++i) {
-            InvocationRecord r;
-            r.requestId = newRequestId();
-            r.function = QStringLiteral("fn");
-            r.version = QStringLiteral("$LATEST");
-            r.environmentId = QStringLiteral("env-%1").arg(i % 4);
-            r.trigger = TriggerKind::LoadGenerator;
-            r.startMs = t0 + i / 3;
+            InvocationRecord r = loadRecord(i, t0 + i / 3);
             r.durationMs = 0.3 + i * 0.001;
             r.billedDurationMs = 1;
             r.cold = i == 50;
             r.initDurationMs = r.cold ? 80.5 : 0;
-            r.memorySizeMb = 128;
             r.maxMemoryUsedMb = 40;
-            r.requestBytes = 2;
             r.responseBytes = 4;
             r.costUsd = 2.1e-9;
-            r.architecture = QStringLiteral("x86_64");
             records.push_back(r);
         }
         for (const bool lastDiffers : {false, true}) {
