@@ -138,6 +138,13 @@ double msFromNanos(qint64 ns)
     return std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(ns)).count();
 }
 
+// The nanoseconds nearest a non-negative number of milliseconds (the narrow form checks
+// that they read back as the same double, so only their consistency matters here).
+qint64 nanosOf(double ms)
+{
+    return qint64(ms * 1e6 + 0.5);
+}
+
 quint64 uuidTime(const char *uuid) // the first 48 bits, big-endian
 {
     quint64 t = 0;
@@ -160,7 +167,7 @@ bool fitsNarrow(const Column &col, const char *full, qint64 startMs, qint64 base
         const double ms = get<double>(full);
         if (!(ms >= 0 && ms <= 4294.967295)) // u32 nanoseconds; NaN too
             return false;
-        const double back = msFromNanos(std::llround(ms * 1e6));
+        const double back = msFromNanos(nanosOf(ms));
         return std::memcmp(&back, &ms, sizeof ms) == 0; // bit for bit: -0.0 stays wide
     }
     case Narrow::U32:
@@ -189,7 +196,7 @@ void putNarrow(const Column &col, const char *full, qint64 startMs, qint64 base,
         put<quint16>(out, quint16(quint64(get<qint64>(full)) - quint64(base)));
         break;
     case Narrow::Nanos32:
-        put<quint32>(out, quint32(std::llround(get<double>(full) * 1e6)));
+        put<quint32>(out, quint32(nanosOf(get<double>(full))));
         break;
     case Narrow::U32:
         put<quint32>(out, quint32(get<qint64>(full)));
@@ -496,12 +503,24 @@ QByteArrayView BlockEncoder::encode(std::span<const InvocationRecord *const> rec
 
     // A column is constant when no record's bytes in it differ from the first record's:
     // OR together every record XOR the first, then look at each column's bytes.
+    // Eight bytes at a time (92 = 11 * 8 + 4): a byte at a time was a fifth of encoding.
+    static_assert(kRecordBytes % 4 == 0, "the record is whole 32-bit words");
+    constexpr int kWords = kRecordBytes / 8;
     std::array<unsigned char, kRecordBytes> differs{};
     const char *first = m_fixed.data();
-    for (size_t r = 1; r < records.size(); ++r) {
-        const char *rec = first + r * size_t(kRecordBytes);
-        for (int b = 0; b < kRecordBytes; ++b)
-            differs[size_t(b)] |= (unsigned char)(rec[b] ^ first[b]);
+    {
+        std::array<quint64, kWords> firstWords, words{};
+        std::memcpy(firstWords.data(), first, sizeof firstWords);
+        const quint32 firstTail = get<quint32>(first + 8 * kWords);
+        quint32 tail = 0;
+        for (size_t r = 1; r < records.size(); ++r) {
+            const char *rec = first + r * size_t(kRecordBytes);
+            for (int w = 0; w < kWords; ++w)
+                words[size_t(w)] |= get<quint64>(rec + 8 * w) ^ firstWords[size_t(w)];
+            tail |= get<quint32>(rec + 8 * kWords) ^ firstTail;
+        }
+        std::memcpy(differs.data(), words.data(), sizeof words);
+        put<quint32>(reinterpret_cast<char *>(differs.data()) + 8 * kWords, tail);
     }
     quint32 constant = 0;
     for (int c = 0; c < kColumnCount && !records.empty(); ++c) {

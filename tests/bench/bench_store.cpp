@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <random>
@@ -257,6 +258,44 @@ FUNCDESK_BENCHMARK("store ingest")
                  QStringLiteral("<= 100 (record + 3 log lines, all threads)"));
     reporter.add(QStringLiteral("store.enqueue_cpu_ns_per_record"), enqueueUs * 1000 / n, QStringLiteral("ns"),
                  QStringLiteral("<= 2000 (record + 3 log lines)"));
+}
+
+// What the writer spends encoding a block of 1,024 records of a no-op function (block
+// format 4), as the engine measures them: the machine's noise drowns a few percent of
+// the writer in the recording bench, so the encoder is timed on its own.
+FUNCDESK_BENCHMARK("store block encode")
+{
+    const qint64 base = QDateTime::currentMSecsSinceEpoch();
+    // The records of one environment share its id's data, as the engine's do.
+    std::vector<QString> environments;
+    for (int e = 0; e < 4; ++e)
+        environments.push_back(QStringLiteral("env%1").arg(e));
+    std::vector<InvocationRecord> records;
+    for (int i = 0; i < kBlockRows; ++i) {
+        InvocationRecord r = benchRecord(i * kFunctions, base + i / 20); // all of fn0
+        r.environmentId = environments[size_t(i % 4)];
+        r.durationMs = std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(40'000 + 7919 * i)).count();
+        r.billedDurationMs = 1;
+        r.costUsd = 2.1e-9;
+        r.requestBytes = 2;
+        r.responseBytes = 4;
+        records.push_back(r);
+    }
+    std::vector<const InvocationRecord *> ptrs;
+    for (const auto &r : records)
+        ptrs.push_back(&r);
+    BlockEncoder encoder;
+    qsizetype bytes = 0;
+    std::vector<double> nsPerRecord;
+    for (int round = 0; round < 15; ++round) {
+        const double c0 = threadCpuUs();
+        for (int i = 0; i < 200; ++i)
+            bytes = encoder.encode(ptrs).size();
+        nsPerRecord.push_back((threadCpuUs() - c0) * 1000 / (200.0 * kBlockRows));
+    }
+    reporter.add(QStringLiteral("store.block_encode_ns_per_record"), funcdesk::bench::percentile(nsPerRecord, 50),
+                 QStringLiteral("ns"), QStringLiteral("(median of 15 rounds, writer thread CPU)"));
+    reporter.add(QStringLiteral("store.block_bytes_per_record"), double(bytes) / kBlockRows, QStringLiteral("B"));
 }
 
 FUNCDESK_BENCHMARK("store queries over 10M invocations")
