@@ -260,6 +260,60 @@ FUNCDESK_BENCHMARK("store ingest")
                  QStringLiteral("<= 2000 (record + 3 log lines)"));
 }
 
+// The writer's CPU per record on its own, as recording a no-op function at full load
+// gives it work: batches of 8,000 records (40 k invocations/s, one commit per 200 ms)
+// from four environments, no log lines. Noise from the engine and the functions, which
+// share the cores in the recording bench, stays out.
+FUNCDESK_BENCHMARK("store writer alone")
+{
+    QTemporaryDir dir;
+    WriterOptions options;
+    options.databasePath = dir.filePath(QStringLiteral("writer.db"));
+    options.pruning = false;
+    auto writer = Writer::start(options);
+    if (!writer) {
+        qWarning("store writer alone: %s", qPrintable(writer.error().toString()));
+        return;
+    }
+    std::vector<QString> environments;
+    for (int e = 0; e < 4; ++e)
+        environments.push_back(QStringLiteral("env%1").arg(e));
+    const QString function = functionName(0); // shared by the records, as the engine's are
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 120'000;
+    constexpr int kBatch = 8000;
+    constexpr int kBatches = 40;
+    std::vector<double> usPerRecord;
+    qint64 cpuBefore = 0;
+    for (int b = 0; b < kBatches; ++b) {
+        std::vector<InvocationRecord> batch;
+        batch.reserve(kBatch);
+        for (int i = 0; i < kBatch; ++i) {
+            const int n = b * kBatch + i;
+            InvocationRecord r = benchRecord(n * kFunctions, base + n / 40); // all of fn0, 40 per ms
+            r.function = function;
+            r.environmentId = environments[size_t(n % 4)];
+            r.cold = i == 0; // an environment starting now and then, not one in a thousand
+            r.initDurationMs = r.cold ? 120 : 0;
+            // 40-80 us, as the engine measures a no-op; records arrive in the order they
+            // finish, which for these is the order they started.
+            r.durationMs = std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(40'000 + 79 * (n % 500))).count();
+            batch.push_back(std::move(r));
+        }
+        for (InvocationRecord &r : batch)
+            (*writer)->enqueue(std::move(r));
+        if (auto s = (*writer)->flush(); !s) {
+            qWarning("store writer alone: %s", qPrintable(s.error().toString()));
+            return;
+        }
+        const qint64 cpu = (*writer)->stats().writeCpuUs;
+        if (b > 0) // the first batch creates the tables' first pages
+            usPerRecord.push_back(double(cpu - cpuBefore) / kBatch);
+        cpuBefore = cpu;
+    }
+    reporter.add(QStringLiteral("store.writer_alone_cpu_us_per_record"), funcdesk::bench::percentile(usPerRecord, 50),
+                 QStringLiteral("us"), QStringLiteral("(median of 39 batches of 8,000)"));
+}
+
 // What the writer spends encoding a block of 1,024 records of a no-op function (block
 // format 4), as the engine measures them: the machine's noise drowns a few percent of
 // the writer in the recording bench, so the encoder is timed on its own.
