@@ -185,13 +185,19 @@ void ConcurrencyTracker::process(const std::vector<InvocationRecord> &batch, Rol
     for (auto &[versionKey, g] : m_groups) {
         Carried &carried = m_carried[g.function + QLatin1Char('\n') + g.version];
         // Records arrive as invocations finish, so in nearly ascending end: each goes in
-        // a few places from the back.
+        // a few places from the back, where the few that end later move up by one. (The
+        // deque's own insert took 70 % of the tracker when a cold start's long interval
+        // sat at the back: it moves even one element through its general path.)
+        auto &byEnd = carried.byEnd;
         for (const Interval &iv : g.fresh) {
             carried.latestStart = std::max(carried.latestStart, iv.start);
-            auto at = carried.byEnd.end();
-            while (at != carried.byEnd.begin() && std::prev(at)->end > iv.end)
+            byEnd.push_back(iv);
+            auto at = std::prev(byEnd.end());
+            while (at != byEnd.begin() && std::prev(at)->end > iv.end) {
+                *at = *std::prev(at);
                 --at;
-            carried.byEnd.insert(at, iv);
+            }
+            *at = iv;
         }
         // The level at millisecond m is the number of intervals [start, end) holding m; a
         // second's peak is the highest level of its milliseconds. Before the batch's first
