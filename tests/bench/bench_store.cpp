@@ -207,19 +207,52 @@ double medianMs(int runs, F &&fn)
     return funcdesk::bench::percentile(times, 50);
 }
 
+// A writer on a fresh database in `dir`, without pruning; null (with a warning) if it
+// cannot start.
+std::unique_ptr<Writer> startWriter(const QTemporaryDir &dir, const char *bench)
+{
+    WriterOptions options;
+    options.databasePath = dir.filePath(QStringLiteral("writer.db"));
+    options.pruning = false;
+    auto writer = Writer::start(options);
+    if (!writer) {
+        qWarning("%s: %s", bench, qPrintable(writer.error().toString()));
+        return nullptr;
+    }
+    return std::move(*writer);
+}
+
+// Records of one warm no-op function as the engine hands them to the writer: they share
+// the function's and its four environments' strings, and their durations (40-80 us) are
+// whole nanoseconds, as the engine measures them.
+class NoopRecords
+{
+public:
+    InvocationRecord make(int n, qint64 startMs) const
+    {
+        InvocationRecord r = benchRecord(n * kFunctions, startMs);
+        r.function = m_function;
+        r.environmentId = m_environments[size_t(n % 4)];
+        r.durationMs = std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(40'000 + 79 * (n % 500))).count();
+        r.cold = false;
+        r.initDurationMs = 0;
+        return r;
+    }
+
+private:
+    QString m_function = functionName(0);
+    std::vector<QString> m_environments = {QStringLiteral("env0"), QStringLiteral("env1"), QStringLiteral("env2"),
+                                           QStringLiteral("env3")};
+};
+
 } // namespace
 
 FUNCDESK_BENCHMARK("store ingest")
 {
     QTemporaryDir dir;
-    WriterOptions options;
-    options.databasePath = dir.filePath(QStringLiteral("ingest.db"));
-    options.pruning = false;
-    auto writer = Writer::start(options);
-    if (!writer) {
-        qWarning("store ingest: %s", qPrintable(writer.error().toString()));
+    const std::unique_ptr<Writer> writer = startWriter(dir, "store ingest");
+    if (!writer)
         return;
-    }
     const int n = 200'000;
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 60'000;
     // Build the values first so the enqueue timing measures only the hand-off.
@@ -243,11 +276,11 @@ FUNCDESK_BENCHMARK("store ingest")
     const double cpu0 = processCpuUs();
     const double e0 = threadCpuUs();
     for (int i = 0; i < n; ++i) {
-        (*writer)->enqueue(std::move(records[size_t(i)]));
-        (*writer)->enqueue(std::move(logs[size_t(i)]));
+        writer->enqueue(std::move(records[size_t(i)]));
+        writer->enqueue(std::move(logs[size_t(i)]));
     }
     const double enqueueUs = threadCpuUs() - e0;
-    const Status flushed = (*writer)->flush();
+    const Status flushed = writer->flush();
     const double seconds = (nowUs() - t0) / 1e6;
     const double cpuUs = processCpuUs() - cpu0;
     if (!flushed)
@@ -267,18 +300,10 @@ FUNCDESK_BENCHMARK("store ingest")
 FUNCDESK_BENCHMARK("store writer alone")
 {
     QTemporaryDir dir;
-    WriterOptions options;
-    options.databasePath = dir.filePath(QStringLiteral("writer.db"));
-    options.pruning = false;
-    auto writer = Writer::start(options);
-    if (!writer) {
-        qWarning("store writer alone: %s", qPrintable(writer.error().toString()));
+    const std::unique_ptr<Writer> writer = startWriter(dir, "store writer alone");
+    if (!writer)
         return;
-    }
-    std::vector<QString> environments;
-    for (int e = 0; e < 4; ++e)
-        environments.push_back(QStringLiteral("env%1").arg(e));
-    const QString function = functionName(0); // shared by the records, as the engine's are
+    const NoopRecords noop;
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 120'000;
     constexpr int kBatch = 8000;
     constexpr int kBatches = 40;
@@ -289,23 +314,20 @@ FUNCDESK_BENCHMARK("store writer alone")
         batch.reserve(kBatch);
         for (int i = 0; i < kBatch; ++i) {
             const int n = b * kBatch + i;
-            InvocationRecord r = benchRecord(n * kFunctions, base + n / 40); // all of fn0, 40 per ms
-            r.function = function;
-            r.environmentId = environments[size_t(n % 4)];
+            // 40 per ms, arriving in the order they finish, which for these is the order
+            // they started.
+            InvocationRecord r = noop.make(n, base + n / 40);
             r.cold = i == 0; // an environment starting now and then, not one in a thousand
             r.initDurationMs = r.cold ? 120 : 0;
-            // 40-80 us, as the engine measures a no-op; records arrive in the order they
-            // finish, which for these is the order they started.
-            r.durationMs = std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(40'000 + 79 * (n % 500))).count();
             batch.push_back(std::move(r));
         }
         for (InvocationRecord &r : batch)
-            (*writer)->enqueue(std::move(r));
-        if (auto s = (*writer)->flush(); !s) {
+            writer->enqueue(std::move(r));
+        if (auto s = writer->flush(); !s) {
             qWarning("store writer alone: %s", qPrintable(s.error().toString()));
             return;
         }
-        const qint64 cpu = (*writer)->stats().writeCpuUs;
+        const qint64 cpu = writer->stats().writeCpuUs;
         if (b > 0) // the first batch creates the tables' first pages
             usPerRecord.push_back(double(cpu - cpuBefore) / kBatch);
         cpuBefore = cpu;
@@ -320,19 +342,12 @@ FUNCDESK_BENCHMARK("store writer alone")
 FUNCDESK_BENCHMARK("store block encode")
 {
     const qint64 base = QDateTime::currentMSecsSinceEpoch();
-    // The records of one environment share its id's data, as the engine's do.
-    std::vector<QString> environments;
-    for (int e = 0; e < 4; ++e)
-        environments.push_back(QStringLiteral("env%1").arg(e));
+    const NoopRecords noop;
     std::vector<InvocationRecord> records;
     for (int i = 0; i < kBlockRows; ++i) {
-        InvocationRecord r = benchRecord(i * kFunctions, base + i / 20); // all of fn0
-        r.environmentId = environments[size_t(i % 4)];
-        r.durationMs = std::chrono::duration<double, std::milli>(std::chrono::nanoseconds(40'000 + 7919 * i)).count();
-        r.billedDurationMs = 1;
+        InvocationRecord r = noop.make(i, base + i / 20);
+        r.billedDurationMs = 1; // as the writer's cost model sets them before encoding
         r.costUsd = 2.1e-9;
-        r.requestBytes = 2;
-        r.responseBytes = 4;
         records.push_back(r);
     }
     std::vector<const InvocationRecord *> ptrs;
