@@ -5,6 +5,7 @@
 #   ./packaging/dev.sh test    runs the whole test suite with ctest
 #   ./packaging/dev.sh bench   runs the benchmarks, writes build/<preset>/bench-results.json
 #   ./packaging/dev.sh build   only builds
+#   ./packaging/dev.sh configure  only installs what is missing and configures (the fresh-root check)
 # PRESET=asan|dev|release selects the CMake preset (default dev). Extra arguments after
 # `run` go to funcdesk, after `test` to ctest.
 set -euo pipefail
@@ -19,10 +20,10 @@ export CCACHE_NOHASHDIR=1
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
-  libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libgit2-dev libsqlite3-dev libqscintilla2-qt6-dev libzip-dev libyaml-cpp-dev libhttp-parser-dev
-  python3 nodejs curl wrk xvfb xauth
+  python3 python3-boto3 nodejs curl wrk xvfb xauth
 )
 
 install_missing() {
@@ -38,10 +39,14 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-configure_and_build() {
+configure() {
   if [ ! -f "build/$preset/CMakeCache.txt" ]; then
     cmake --preset "$preset"
   fi
+}
+
+configure_and_build() {
+  configure
   cmake --build --preset "$preset" -j "$jobs"
 }
 
@@ -71,8 +76,12 @@ case "$cmd" in
     install_missing
     configure_and_build
     ;;
+  configure)
+    install_missing
+    configure
+    ;;
   *)
-    echo "usage: $0 run|test|bench|build [args...]" >&2
+    echo "usage: $0 run|test|bench|build|configure [args...]" >&2
     exit 2
     ;;
 esac

@@ -13,6 +13,7 @@
 #include <QSocketNotifier>
 
 #include <csignal>
+#include <cstdio>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,8 +53,24 @@ void quitOnTerminationSignals(QApplication &app)
 
 } // namespace
 
+QString missingDisplayReason(const QProcessEnvironment &env)
+{
+    if (!env.value(QStringLiteral("QT_QPA_PLATFORM")).isEmpty() || !env.value(QStringLiteral("DISPLAY")).isEmpty()
+        || !env.value(QStringLiteral("WAYLAND_DISPLAY")).isEmpty())
+        return {};
+    return QStringLiteral(
+        "funcdesk: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+        "  To run the engine and API without a window:  funcdesk serve\n"
+        "  then use the command line against it:         funcdesk list | invoke | deploy ...\n"
+        "  To open the window anyway, start a display (for example Xvfb) or set QT_QPA_PLATFORM.\n");
+}
+
 int runGui(int argc, char **argv)
 {
+    if (const QString reason = missingDisplayReason(QProcessEnvironment::systemEnvironment()); !reason.isEmpty()) {
+        std::fputs(reason.toLocal8Bit().constData(), stderr);
+        return 3;
+    }
     QApplication app(argc, argv);
     app.setApplicationDisplayName(QStringLiteral("Funcdesk"));
     app.setWindowIcon(appIcon());
