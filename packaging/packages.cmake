@@ -1,4 +1,4 @@
-# Installation layout and packages: `cmake --preset release && cmake --build --preset release
+# Installation layout and packages (named so as not to shadow the CPackConfig.cmake CPack writes): `cmake --preset release && cmake --build --preset release
 # && cpack --config build/release/CPackConfig.cmake` gives a .deb and a .tar.gz.
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
