@@ -1,5 +1,5 @@
 #pragma once
-// The data directory (DESIGN.md "Storage"): --data-dir, else FUNCDESK_DATA_DIR, else
+// The data directory: --data-dir, else FUNCDESK_DATA_DIR, else
 // QStandardPaths::AppDataLocation. Layout inside it is fixed here so every library agrees.
 
 #include <QString>

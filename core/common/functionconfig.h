@@ -52,6 +52,9 @@ struct FunctionConfig
     // Not part of the manifest: filled in by whoever hands the function to the engine.
     QString codeDir;
     QString version = QStringLiteral("$LATEST");
+    // CPU in proportion to memory (1,769 MB = one vCPU) for this version's environments;
+    // unset: the engine's setting. Experiments that need it (power tuning) set it.
+    std::optional<bool> scaleCpu;
 
     // Identity of one runnable unit: environments are never shared across these.
     QString versionKey() const { return name + QLatin1Char(':') + version; }

@@ -1,5 +1,5 @@
 #pragma once
-// One row per request (DESIGN.md "Invocation record"). Produced by the engine on its
+// One record per request (stored packed in blocks, see store/blocks.h). Produced by the engine on its
 // thread, handed by value to the store's writer, metrics and the GUI.
 
 #include <QByteArray>

@@ -1,6 +1,8 @@
 #pragma once
-// Errors as values (STYLE.md habit 2). Result<T> holds either a T or an Error;
-// no exception crosses a thread or a signal.
+// Errors as values. Result<T> holds either a T or an Error; no exception crosses a
+// thread or a signal. Error types come from one vocabulary, common/errors.h.
+
+#include "common/errors.h"
 
 #include <QString>
 
@@ -10,9 +12,8 @@
 
 namespace funcdesk {
 
-// An error with a machine-readable type (Lambda's errorType / exception name where one
-// applies, e.g. "InvalidParameterValueException", "Runtime.ImportModuleError") and a
-// human message.
+// An error with a machine-readable type (one of errc::, or a function's own errorType
+// such as "Runtime.ImportModuleError" passed through) and a human message.
 struct Error
 {
     QString type;

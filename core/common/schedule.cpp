@@ -10,7 +10,7 @@ namespace {
 
 Error invalid(const QString &message)
 {
-    return makeError(QStringLiteral("ValidationException"), message);
+    return makeError(errc::Validation, message);
 }
 
 const char *const kMonthNames[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",

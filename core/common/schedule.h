@@ -1,5 +1,5 @@
 #pragma once
-// Schedule expressions as EventBridge writes them (DESIGN.md "Triggers"):
+// Schedule expressions as EventBridge writes them:
 //   rate(1 minute) / rate(5 minutes) / rate(1 hour) / rate(2 days)
 //   cron(Minutes Hours Day-of-month Month Day-of-week Year)
 // All times are UTC. Plain value type: parse once on any thread, copy freely, and ask

@@ -1,5 +1,5 @@
 #pragma once
-// Live aggregation for the charts (DESIGN.md "metrics"): per-second buckets in a ring
+// Live aggregation for the charts: per-second buckets in a ring
 // buffer covering the last few minutes, per function and for all functions together.
 // Charts read snapshots on a timer; they never hear about single invocations.
 //

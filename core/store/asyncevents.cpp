@@ -68,7 +68,7 @@ Status update(Connection &conn, const char *sql, qint64 id, const QString &error
     if (auto s = stmt->run(); !s)
         return s;
     if (conn.changes() == 0)
-        return makeError(QLatin1String(kStoreError), QStringLiteral("no async event %1").arg(id));
+        return makeError(errc::StoreError, QStringLiteral("no async event %1").arg(id));
     return {};
 }
 

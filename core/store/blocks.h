@@ -1,7 +1,7 @@
 #pragma once
 // Invocation records, stored packed: many to a row.
 //
-// Recording must not slow the engine (DESIGN.md budget: throughput with recording >= 95 %
+// Recording must not slow the engine (budget: throughput with recording >= 95 %
 // of without). With one SQLite row per invocation, the row and its three index entries
 // (request id, start, function + start) cost about 3.5 us of the writer's CPU per record,
 // most of the 4-5 us it spent, and on two busy cores that came straight out of the

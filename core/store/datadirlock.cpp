@@ -30,24 +30,24 @@ QString describeHolder(int fd)
 Result<DataDirLock> DataDirLock::acquire(const DataDir &dir)
 {
     if (!QDir().mkpath(dir.root))
-        return makeError(QStringLiteral("StoreError"), QStringLiteral("cannot create data dir %1").arg(dir.root));
+        return makeError(errc::StoreError, QStringLiteral("cannot create data dir %1").arg(dir.root));
     const QString path = dir.lockFile();
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
-        return makeError(QStringLiteral("StoreError"),
+        return makeError(errc::StoreError,
                          QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno))));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
         const QString holder = err == EWOULDBLOCK ? describeHolder(fd) : QString::fromLocal8Bit(strerror(err));
         ::close(fd);
-        return makeError(QLatin1String(kDataDirInUse),
+        return makeError(errc::DataDirInUse,
                          QStringLiteral("data dir %1 is in use by %2").arg(dir.root, holder));
     }
     const QByteArray pid = QByteArray::number(qint64(::getpid())) + '\n';
     if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.constData(), size_t(pid.size()), 0) != pid.size()) {
         const QString msg = QString::fromLocal8Bit(strerror(errno));
         ::close(fd);
-        return makeError(QStringLiteral("StoreError"), QStringLiteral("cannot write %1: %2").arg(path, msg));
+        return makeError(errc::StoreError, QStringLiteral("cannot write %1: %2").arg(path, msg));
     }
     return DataDirLock(fd, path);
 }

@@ -12,8 +12,6 @@
 
 namespace funcdesk::store {
 
-inline constexpr const char *kDataDirInUse = "DataDirInUse";
-
 class DataDirLock
 {
 public:

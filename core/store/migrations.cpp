@@ -303,8 +303,27 @@ DELETE FROM invocation_tops;
     return conn.exec("DROP TABLE invocations;");
 }
 
+// Experiments (store/experiments.h): recorded runs (load, power tuning, replay, scenario)
+// with their parameters and result summary as JSON. ended_ms stays NULL while a run is
+// going (and for a run a crash cut short).
+Status step5(Connection &conn)
+{
+    return conn.exec(R"sql(
+CREATE TABLE experiments(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  function TEXT NOT NULL,
+  label TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  ended_ms INTEGER,
+  summary TEXT);
+CREATE INDEX experiments_started ON experiments(started_ms);
+)sql");
+}
+
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5};
 
 } // namespace
 
@@ -322,7 +341,7 @@ Status migrate(Connection &conn, int target)
     if (!current)
         return current.error();
     if (*current > kSchemaVersion)
-        return makeError(QLatin1String(kStoreError),
+        return makeError(errc::StoreError,
                          QStringLiteral("%1 has schema version %2, newer than this Funcdesk knows (%3)")
                              .arg(conn.path())
                              .arg(*current)

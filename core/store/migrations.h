@@ -14,6 +14,7 @@
 //    invocation rows on read), existing copies deleted; async_events.trigger.
 // 4: invocation records packed into invocation_blocks (see blocks.h) with
 //    invocation_request_ids and invocation_count; the invocations table goes.
+// 5: experiments (recorded load, power tuning, replay and scenario runs).
 
 #include "common/result.h"
 
@@ -21,7 +22,7 @@ namespace funcdesk::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Brings the schema from its current version up to `target` (default: latest). A newer
 // schema than this build knows is an error (the file is left alone).

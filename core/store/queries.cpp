@@ -244,7 +244,7 @@ Result<QList<SeriesPoint>> timeSeries(Connection &conn, const SeriesQuery &q)
     const qint64 last = (q.toMs - 1) / 1000 / res * res;
     const qint64 buckets = (last - first) / res + 1;
     if (buckets > 10'000'000)
-        return makeError(QLatin1String(kStoreError), QStringLiteral("time series too large: %1 points").arg(buckets));
+        return makeError(errc::StoreError, QStringLiteral("time series too large: %1 points").arg(buckets));
     QList<SeriesPoint> points(buckets);
     for (qint64 i = 0; i < buckets; ++i)
         points[i].timestampMs = (first + i * res) * 1000;

@@ -17,12 +17,12 @@ QString errorType(int code)
     switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return QLatin1String(kStoreBusy);
+        return errc::StoreBusy;
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-        return QLatin1String(kStoreCorrupt);
+        return errc::StoreCorrupt;
     default:
-        return QLatin1String(kStoreError);
+        return errc::StoreError;
     }
 }
 
@@ -322,7 +322,7 @@ Transaction::~Transaction()
 Status Transaction::commit()
 {
     if (!m_conn)
-        return makeError(QLatin1String(kStoreError), QStringLiteral("commit: transaction already finished"));
+        return makeError(errc::StoreError, QStringLiteral("commit: transaction already finished"));
     Status s = m_conn->run(Connection::Control::Commit);
     if (s)
         m_conn = nullptr;

@@ -1,5 +1,5 @@
 #pragma once
-// Thin RAII layer over the sqlite3 C API (STYLE.md habit 3).
+// Thin RAII layer over the sqlite3 C API: every handle has an owner.
 //
 // Threading: one Connection per thread. A Connection and the Statements prepared on it
 // belong to the thread that opened it and must not be used from another thread (SQLite
@@ -24,10 +24,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace funcdesk::store {
-
-inline constexpr const char *kStoreError = "StoreError";
-inline constexpr const char *kStoreBusy = "StoreBusy";
-inline constexpr const char *kStoreCorrupt = "StoreCorrupt";
 
 struct OpenOptions
 {

@@ -9,7 +9,6 @@
 
 namespace funcdesk::aliases {
 namespace {
-const QString kInvalid = QStringLiteral("InvalidParameterValueException");
 
 bool isVersionNumber(const QString &v)
 {
@@ -23,7 +22,7 @@ Status validateName(const QString &alias)
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-]{1,128}$"));
     static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
     if (!re.match(alias).hasMatch() || digits.match(alias).hasMatch())
-        return makeError(kInvalid, QStringLiteral("alias name \"%1\": must be 1-128 letters, digits, '-' or '_', not only digits").arg(alias));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("alias name \"%1\": must be 1-128 letters, digits, '-' or '_', not only digits").arg(alias));
     return {};
 }
 
@@ -32,17 +31,17 @@ Status validate(const AliasConfig &a)
     if (Status s = validateName(a.name); !s.ok())
         return s;
     if (a.functionVersion != QLatin1String("$LATEST") && !isVersionNumber(a.functionVersion))
-        return makeError(kInvalid, QStringLiteral("functionVersion: must be a version number or $LATEST, got \"%1\"").arg(a.functionVersion));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("functionVersion: must be a version number or $LATEST, got \"%1\"").arg(a.functionVersion));
     if (!(a.additionalWeight >= 0.0 && a.additionalWeight <= 1.0))
-        return makeError(kInvalid, QStringLiteral("additionalWeight: must be between 0 and 1, got %1").arg(a.additionalWeight));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("additionalWeight: must be between 0 and 1, got %1").arg(a.additionalWeight));
     if (a.additionalVersion.isEmpty())
         return {};
     if (!isVersionNumber(a.additionalVersion))
-        return makeError(kInvalid, QStringLiteral("additionalVersion: must be a version number, got \"%1\"").arg(a.additionalVersion));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("additionalVersion: must be a version number, got \"%1\"").arg(a.additionalVersion));
     if (a.functionVersion == QLatin1String("$LATEST"))
-        return makeError(kInvalid, QStringLiteral("additionalVersion: weighted routing needs a published functionVersion, not $LATEST"));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("additionalVersion: weighted routing needs a published functionVersion, not $LATEST"));
     if (a.additionalVersion == a.functionVersion)
-        return makeError(kInvalid, QStringLiteral("additionalVersion: must differ from functionVersion (%1)").arg(a.functionVersion));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("additionalVersion: must differ from functionVersion (%1)").arg(a.functionVersion));
     return {};
 }
 
@@ -53,11 +52,11 @@ Result<QList<AliasConfig>> load(const QString &file)
     if (!f.exists())
         return out;
     if (!f.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot read %1: %2").arg(file, f.errorString()));
+        return makeError(errc::IOError, QStringLiteral("cannot read %1: %2").arg(file, f.errorString()));
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
-        return makeError(QStringLiteral("IOError"), QStringLiteral("%1 is corrupt: %2").arg(file, pe.errorString()));
+        return makeError(errc::IOError, QStringLiteral("%1 is corrupt: %2").arg(file, pe.errorString()));
     const QJsonArray arr = doc.object().value(QLatin1String("aliases")).toArray();
     for (const QJsonValue &v : arr) {
         const QJsonObject o = v.toObject();
@@ -90,10 +89,10 @@ Status save(const QString &file, const QList<AliasConfig> &list)
     root.insert(QStringLiteral("aliases"), arr);
     QSaveFile f(file);
     if (!f.open(QIODevice::WriteOnly))
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot write %1: %2").arg(file, f.errorString()));
+        return makeError(errc::IOError, QStringLiteral("cannot write %1: %2").arg(file, f.errorString()));
     f.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!f.commit())
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot write %1: %2").arg(file, f.errorString()));
+        return makeError(errc::IOError, QStringLiteral("cannot write %1: %2").arg(file, f.errorString()));
     return {};
 }
 

@@ -17,7 +17,7 @@ Error lastError(const QString &what, int code)
     const git_error *e = git_error_last();
     const QString detail = (e && e->message) ? QString::fromUtf8(e->message)
                                              : QStringLiteral("libgit2 error %1").arg(code);
-    return makeError(QStringLiteral("GitError"), what + QStringLiteral(": ") + detail);
+    return makeError(errc::GitError, what + QStringLiteral(": ") + detail);
 }
 
 QString oidToString(const git_oid &oid)
@@ -32,7 +32,7 @@ Result<git_oid> oidFromString(const QString &hex)
     git_oid oid;
     const QByteArray h = hex.toLatin1();
     if (h.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, h.constData()) != 0)
-        return makeError(QStringLiteral("InvalidParameterValueException"),
+        return makeError(errc::InvalidParameterValue,
                          QStringLiteral("not a commit id: \"%1\"").arg(hex));
     return oid;
 }
@@ -66,7 +66,7 @@ Result<Commit> headCommit(git_repository *repo)
     Object obj;
     const int rc = git_revparse_single(obj.out(), repo, "HEAD^{commit}");
     if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
-        return makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("nothing has been deployed yet"));
+        return makeError(errc::ResourceNotFound, QStringLiteral("nothing has been deployed yet"));
     if (rc != 0)
         return lastError(QStringLiteral("reading HEAD"), rc);
     return Commit(reinterpret_cast<git_commit *>(obj.release()));
@@ -96,7 +96,7 @@ Result<Commit> resolveCommit(git_repository *repo, const QString &revision)
     const QByteArray spec = (revision + QStringLiteral("^{commit}")).toUtf8();
     const int rc = git_revparse_single(obj.out(), repo, spec.constData());
     if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
-        return makeError(QStringLiteral("ResourceNotFoundException"),
+        return makeError(errc::ResourceNotFound,
                          QStringLiteral("no revision \"%1\"").arg(revision));
     if (rc != 0)
         return lastError(QStringLiteral("resolving \"%1\"").arg(revision), rc);
@@ -109,11 +109,11 @@ Result<QByteArray> readBlob(git_repository *repo, git_tree *tree, const QString 
     TreeEntry entry;
     int rc = git_tree_entry_bypath(entry.out(), tree, path.toUtf8().constData());
     if (rc == GIT_ENOTFOUND)
-        return makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("%1 is missing").arg(path));
+        return makeError(errc::ResourceNotFound, QStringLiteral("%1 is missing").arg(path));
     if (rc != 0)
         return lastError(QStringLiteral("reading %1").arg(path), rc);
     if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB)
-        return makeError(QStringLiteral("InvalidParameterValueException"), QStringLiteral("%1 is not a file").arg(path));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("%1 is not a file").arg(path));
     Blob blob;
     rc = git_blob_lookup(blob.out(), repo, git_tree_entry_id(entry.get()));
     if (rc != 0)

@@ -19,8 +19,6 @@
 #include <memory>
 
 namespace funcdesk {
-using detail::verr;
-namespace E = VersioningError;
 
 namespace importer {
 namespace {
@@ -38,7 +36,7 @@ using ZipEntry = std::unique_ptr<zip_file_t, ZipFileClose>;
 
 Error zipError(const QString &zipPath, const QString &what, zip_t *z)
 {
-    return verr(E::InvalidParameter, QStringLiteral("%1: %2: %3").arg(QFileInfo(zipPath).fileName(), what,
+    return makeError(errc::InvalidParameterValue, QStringLiteral("%1: %2: %3").arg(QFileInfo(zipPath).fileName(), what,
                                                                     QString::fromUtf8(zip_strerror(z))));
 }
 
@@ -53,7 +51,7 @@ Result<SourceFiles> readZip(const QString &zipPath)
         zip_error_init_with_code(&err, code);
         const QString msg = QString::fromUtf8(zip_error_strerror(&err));
         zip_error_fini(&err);
-        return verr(E::InvalidParameter, QStringLiteral("cannot open zip %1: %2").arg(zipPath, msg));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("cannot open zip %1: %2").arg(zipPath, msg));
     }
     SourceFiles files;
     qint64 total = 0;
@@ -83,7 +81,7 @@ Result<SourceFiles> readZip(const QString &zipPath)
         const mode_t mode = opsys == ZIP_OPSYS_UNIX ? mode_t(attributes >> 16) : 0;
         total += qint64(st.size);
         if (total > kMaxUnzippedBytes)
-            return verr(E::InvalidParameter, QStringLiteral("%1: unzipped size exceeds %2 bytes").arg(zipPath).arg(kMaxUnzippedBytes));
+            return makeError(errc::InvalidParameterValue, QStringLiteral("%1: unzipped size exceeds %2 bytes").arg(zipPath).arg(kMaxUnzippedBytes));
         QByteArray content(qsizetype(st.size), Qt::Uninitialized);
         ZipEntry f(zip_fopen_index(z.get(), zip_uint64_t(i), 0));
         if (!f)
@@ -92,7 +90,7 @@ Result<SourceFiles> readZip(const QString &zipPath)
         while (done < content.size()) {
             const zip_int64_t n = zip_fread(f.get(), content.data() + done, zip_uint64_t(content.size() - done));
             if (n <= 0)
-                return verr(E::InvalidParameter, QStringLiteral("%1: cannot read %2").arg(zipPath, what));
+                return makeError(errc::InvalidParameterValue, QStringLiteral("%1: cannot read %2").arg(zipPath, what));
             done += qsizetype(n);
         }
         SourceFile file;
@@ -115,12 +113,12 @@ Result<SourceFiles> readGit(const QString &pathOrFileUrl, const QString &refName
     const bool isFileUrl = url.scheme() == QLatin1String("file");
     const QString local = isFileUrl ? url.toLocalFile() : pathOrFileUrl;
     if (pathOrFileUrl.isEmpty() || (!isFileUrl && pathOrFileUrl.contains(QLatin1String("://"))))
-        return verr(E::InvalidParameter, QStringLiteral("git source \"%1\": only local paths and file:// URLs are supported").arg(pathOrFileUrl));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("git source \"%1\": only local paths and file:// URLs are supported").arg(pathOrFileUrl));
     if (!QFileInfo::exists(local))
-        return verr(E::NotFound, QStringLiteral("git source \"%1\": no such repository").arg(pathOrFileUrl));
+        return makeError(errc::ResourceNotFound, QStringLiteral("git source \"%1\": no such repository").arg(pathOrFileUrl));
     QTemporaryDir tmp;
     if (!tmp.isValid())
-        return verr(E::IO, QStringLiteral("cannot create a temporary folder: %1").arg(tmp.errorString()));
+        return makeError(errc::IOError, QStringLiteral("cannot create a temporary folder: %1").arg(tmp.errorString()));
     git::ensureInitialized();
     git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
     opts.bare = 1;
@@ -138,11 +136,11 @@ Result<SourceFiles> readGit(const QString &pathOrFileUrl, const QString &refName
                                         QStringLiteral("refs/heads/") + refName, refName};
         for (const QString &c : candidates) {
             commit = git::resolveCommit(repo.get(), c);
-            if (commit.ok() || commit.error().type != QLatin1String(E::NotFound))
+            if (commit.ok() || commit.error().type != errc::ResourceNotFound)
                 break;
         }
-        if (!commit.ok() && commit.error().type == QLatin1String(E::NotFound))
-            return verr(E::NotFound, QStringLiteral("git source \"%1\": no branch, tag or commit \"%2\"").arg(pathOrFileUrl, refName));
+        if (!commit.ok() && commit.error().type == errc::ResourceNotFound)
+            return makeError(errc::ResourceNotFound, QStringLiteral("git source \"%1\": no branch, tag or commit \"%2\"").arg(pathOrFileUrl, refName));
     }
     if (!commit.ok())
         return commit.error();
@@ -164,7 +162,7 @@ Result<QByteArray> guessManifest(const SourceFiles &files, const QString &functi
     } else if (files.contains(QStringLiteral("bootstrap"))) {
         c.runtime = Runtime::Provided;
     } else {
-        return verr(E::InvalidParameter, QStringLiteral("function.json: missing, and no lambda_function.py, index.js, "
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: missing, and no lambda_function.py, index.js, "
                                                         "index.mjs or bootstrap to tell the runtime from"));
     }
     c.handler = manifest::defaultHandler(c.runtime);
@@ -178,9 +176,9 @@ namespace {
 Status checkNewName(const DataDir &dataDir, const QString &name)
 {
     if (!isValidFunctionName(name))
-        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
     if (QFileInfo::exists(dataDir.functionRepo(name)))
-        return verr(E::Conflict, QStringLiteral("Function already exists: %1").arg(name));
+        return makeError(errc::ResourceConflict, QStringLiteral("Function already exists: %1").arg(name));
     return {};
 }
 
@@ -240,7 +238,7 @@ Result<QString> VersionStore::updateCodeFromZip(const QString &name, const QStri
     if (!files->contains(m)) {
         QFile draft(repoPath(name) + QLatin1Char('/') + m);
         if (!draft.open(QIODevice::ReadOnly))
-            return verr(E::InvalidParameter, QStringLiteral("function.json: missing from both the zip and the draft"));
+            return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: missing from both the zip and the draft"));
         files->insert(m, SourceFile(draft.readAll()));
     }
     // Check before replacing the draft, so a bad zip changes nothing.
@@ -253,7 +251,7 @@ Result<QString> VersionStore::updateCodeFromZip(const QString &name, const QStri
     Result<QString> commit = detail::commitWorkdir(repo->get(), repoPath(name),
                                                    QStringLiteral("Update code from %1").arg(QFileInfo(zipPath).fileName()),
                                                    m_authorName, m_authorEmail);
-    if (!commit.ok() && commit.error().type == QLatin1String(E::NothingToDeploy)) {
+    if (!commit.ok() && commit.error().type == errc::NothingToDeploy) {
         Result<git::Commit> head = git::headCommit(repo->get());
         if (!head.ok())
             return head.error();

@@ -14,7 +14,6 @@
 namespace funcdesk::manifest {
 namespace {
 
-const QString kInvalid = QStringLiteral("InvalidParameterValueException");
 
 QString quoted(const QString &s) { return QLatin1Char('"') + s + QLatin1Char('"'); }
 
@@ -220,10 +219,10 @@ QString defaultHandler(Runtime runtime)
 Status validateHandler(const QString &handler, Runtime runtime)
 {
     const auto bad = [&](const QString &why) {
-        return makeError(kInvalid, QStringLiteral("handler: %1, got %2").arg(why, quoted(handler)));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("handler: %1, got %2").arg(why, quoted(handler)));
     };
     if (handler.isEmpty())
-        return makeError(kInvalid, QStringLiteral("handler: must not be empty"));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("handler: must not be empty"));
     if (handler.size() > 128)
         return bad(QStringLiteral("must be at most 128 characters"));
     static const QRegularExpression space(QStringLiteral("\\s"));
@@ -251,7 +250,7 @@ Status validate(const FunctionConfig &config)
     QStringList problems;
     collectProblems(config, problems);
     if (!problems.isEmpty())
-        return makeError(kInvalid, problems.join(QStringLiteral("; ")));
+        return makeError(errc::InvalidParameterValue, problems.join(QStringLiteral("; ")));
     return {};
 }
 
@@ -260,9 +259,9 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError)
-        return makeError(kInvalid, QStringLiteral("function.json: not valid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: not valid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()));
     if (!doc.isObject())
-        return makeError(kInvalid, QStringLiteral("function.json: must be a JSON object"));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: must be a JSON object"));
     const QJsonObject o = doc.object();
 
     static const QStringList known = {
@@ -322,7 +321,7 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
     collectProblems(c, problems);
     problems.removeDuplicates();
     if (!problems.isEmpty())
-        return makeError(kInvalid, problems.join(QStringLiteral("; ")));
+        return makeError(errc::InvalidParameterValue, problems.join(QStringLiteral("; ")));
     return c;
 }
 

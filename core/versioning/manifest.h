@@ -1,5 +1,5 @@
 #pragma once
-// The manifest: function.json at the root of a function's code (DESIGN.md "Words").
+// The manifest: function.json at the root of a function's code, the source of truth for a version.
 // Parses into FunctionConfig and writes it back; validation errors name the field,
 // e.g. "memorySize: must be between 128 and 10240 MB, got 64".
 //

@@ -13,9 +13,8 @@
 namespace funcdesk::treefiles {
 namespace {
 
-const QString kInvalid = QStringLiteral("InvalidParameterValueException");
 
-Error ioError(const QString &what) { return makeError(QStringLiteral("IOError"), what); }
+Error ioError(const QString &what) { return makeError(errc::IOError, what); }
 
 constexpr QFile::Permissions kReadOnlyFile = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther;
 constexpr QFile::Permissions kExec = QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther;
@@ -75,7 +74,7 @@ int walkCallback(const char *root, const git_tree_entry *entry, void *payload)
 
 Status checkRelativePath(const QString &path, const QString &what)
 {
-    const auto bad = [&](const QString &why) { return makeError(kInvalid, QStringLiteral("%1: %2").arg(what, why)); };
+    const auto bad = [&](const QString &why) { return makeError(errc::InvalidParameterValue, QStringLiteral("%1: %2").arg(what, why)); };
     if (path.isEmpty())
         return bad(QStringLiteral("empty path"));
     if (path.startsWith(QLatin1Char('/')) || (path.size() > 1 && path.at(1) == QLatin1Char(':')))
@@ -97,11 +96,11 @@ Status checkRelativePath(const QString &path, const QString &what)
 Status checkSymlinkTarget(const QString &linkPath, const QString &target, const QString &what)
 {
     if (target.isEmpty() || target.startsWith(QLatin1Char('/')))
-        return makeError(kInvalid, QStringLiteral("%1: symlink to \"%2\" points outside the function directory").arg(what, target));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("%1: symlink to \"%2\" points outside the function directory").arg(what, target));
     const QString dir = QFileInfo(linkPath).path(); // "." for a top-level link
     const QString resolved = QDir::cleanPath(dir + QLatin1Char('/') + target);
     if (resolved == QLatin1String("..") || resolved.startsWith(QLatin1String("../")) || resolved.startsWith(QLatin1Char('/')))
-        return makeError(kInvalid, QStringLiteral("%1: symlink to \"%2\" points outside the function directory").arg(what, target));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("%1: symlink to \"%2\" points outside the function directory").arg(what, target));
     return {};
 }
 
@@ -144,7 +143,7 @@ Status writeFiles(const QString &dir, const SourceFiles &files)
             continue;
         const QString resolved = QFileInfo(root.filePath(it.key())).canonicalFilePath();
         if (!resolved.isEmpty() && resolved != canonicalRoot && !resolved.startsWith(canonicalRoot + QLatin1Char('/')))
-            return makeError(kInvalid, QStringLiteral("file \"%1\": symlink to \"%2\" points outside the function directory")
+            return makeError(errc::InvalidParameterValue, QStringLiteral("file \"%1\": symlink to \"%2\" points outside the function directory")
                                            .arg(it.key(), it->symlinkTarget));
     }
     return {};
@@ -162,7 +161,7 @@ Result<SourceFiles> readTree(git_repository *repo, git_tree *tree, const QString
         git::TreeEntry entry;
         int rc = git_tree_entry_bypath(entry.out(), tree, clean.toUtf8().constData());
         if (rc == GIT_ENOTFOUND || (rc == 0 && git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE))
-            return makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("subdirectory \"%1\": no such folder").arg(subdirectory));
+            return makeError(errc::ResourceNotFound, QStringLiteral("subdirectory \"%1\": no such folder").arg(subdirectory));
         if (rc != 0)
             return git::lastError(QStringLiteral("subdirectory \"%1\"").arg(subdirectory), rc);
         rc = git_tree_lookup(sub.out(), repo, git_tree_entry_id(entry.get()));

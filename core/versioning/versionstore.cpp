@@ -11,18 +11,16 @@
 #include <QUuid>
 
 namespace funcdesk {
-using detail::verr;
-namespace E = VersioningError;
 
 namespace detail {
 
 Result<git::Repository> openFunction(const DataDir &dataDir, const QString &name)
 {
     if (!isValidFunctionName(name))
-        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
     const QString path = dataDir.functionRepo(name);
     if (!QFileInfo::exists(path + QStringLiteral("/.git")))
-        return verr(E::NotFound, QStringLiteral("Function not found: %1").arg(name));
+        return makeError(errc::ResourceNotFound, QStringLiteral("Function not found: %1").arg(name));
     return git::open(path);
 }
 
@@ -37,8 +35,8 @@ Result<git::Commit> resolveRef(git_repository *repo, const QString &ref)
     const int n = number.toInt(&isNumber);
     if (isNumber && n > 0) {
         Result<git::Commit> c = git::resolveCommit(repo, QStringLiteral("refs/tags/v%1").arg(n));
-        if (!c.ok() && c.error().type == QLatin1String(E::NotFound))
-            return verr(E::NotFound, QStringLiteral("version %1 does not exist").arg(n));
+        if (!c.ok() && c.error().type == errc::ResourceNotFound)
+            return makeError(errc::ResourceNotFound, QStringLiteral("version %1 does not exist").arg(n));
         return c;
     }
     return git::resolveCommit(repo, ref);
@@ -92,7 +90,7 @@ Result<QString> commitWorkdir(git_repository *repo, const QString &workdir, cons
 {
     QFile mf(workdir + QLatin1Char('/') + QString::fromLatin1(manifest::kFileName));
     if (!mf.open(QIODevice::ReadOnly))
-        return verr(E::InvalidParameter, QStringLiteral("function.json: missing from the draft"));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: missing from the draft"));
     const QString name = QFileInfo(workdir).fileName();
     if (Result<FunctionConfig> m = manifest::parse(mf.readAll(), name); !m.ok())
         return m.error();
@@ -101,10 +99,10 @@ Result<QString> commitWorkdir(git_repository *repo, const QString &workdir, cons
     if (!tree.ok())
         return tree.error();
     Result<git::Commit> head = git::headCommit(repo);
-    if (!head.ok() && head.error().type != QLatin1String(E::NotFound))
+    if (!head.ok() && head.error().type != errc::ResourceNotFound)
         return head.error();
     if (head.ok() && git_oid_equal(git_commit_tree_id(head->get()), &*tree))
-        return verr(E::NothingToDeploy, QStringLiteral("nothing to deploy: the draft of %1 equals the deployed code").arg(name));
+        return makeError(errc::NothingToDeploy, QStringLiteral("nothing to deploy: the draft of %1 equals the deployed code").arg(name));
 
     git::Tree treeObj;
     int rc = git_tree_lookup(treeObj.out(), repo, &*tree);
@@ -157,9 +155,9 @@ bool VersionStore::exists(const QString &name) const
 Status VersionStore::checkFunction(const QString &name) const
 {
     if (!isValidFunctionName(name))
-        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
     if (!exists(name))
-        return verr(E::NotFound, QStringLiteral("Function not found: %1").arg(name));
+        return makeError(errc::ResourceNotFound, QStringLiteral("Function not found: %1").arg(name));
     return {};
 }
 
@@ -180,10 +178,10 @@ Result<QString> VersionStore::create(const QString &name, Runtime runtime, const
 Result<QString> VersionStore::createFromFiles(const QString &name, SourceFiles files, const QString &message)
 {
     if (!isValidFunctionName(name))
-        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(name));
     const QString target = m_dataDir.functionRepo(name);
     if (QFileInfo::exists(target))
-        return verr(E::Conflict, QStringLiteral("Function already exists: %1").arg(name));
+        return makeError(errc::ResourceConflict, QStringLiteral("Function already exists: %1").arg(name));
     for (auto it = files.begin(); it != files.end(); ++it) {
         if (it.key() == QLatin1String("bootstrap") && it->symlinkTarget.isEmpty())
             it->executable = true; // the provided runtime executes it
@@ -202,7 +200,7 @@ Result<QString> VersionStore::createFromFiles(const QString &name, SourceFiles f
         return detail::commitWorkdir(repo->get(), staging, message, m_authorName, m_authorEmail);
     }();
     if (commit.ok() && !QDir().rename(staging, target))
-        commit = verr(E::IO, QStringLiteral("cannot move the new repository to %1").arg(target));
+        commit = makeError(errc::IOError, QStringLiteral("cannot move the new repository to %1").arg(target));
     (void)treefiles::removeTree(stagingRoot);
     return commit;
 }
@@ -225,7 +223,7 @@ Result<bool> VersionStore::hasDraftChanges(const QString &name) const
         return tree.error();
     Result<git::Commit> head = git::headCommit(repo->get());
     if (!head.ok())
-        return head.error().type == QLatin1String(E::NotFound) ? Result<bool>(true) : Result<bool>(head.error());
+        return head.error().type == errc::ResourceNotFound ? Result<bool>(true) : Result<bool>(head.error());
     return !git_oid_equal(git_commit_tree_id(head->get()), &*tree);
 }
 
@@ -235,7 +233,7 @@ Result<FunctionConfig> VersionStore::draftConfig(const QString &name) const
         return s.error();
     QFile f(repoPath(name) + QLatin1Char('/') + QString::fromLatin1(manifest::kFileName));
     if (!f.open(QIODevice::ReadOnly))
-        return verr(E::InvalidParameter, QStringLiteral("function.json: missing from the draft of %1").arg(name));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: missing from the draft of %1").arg(name));
     Result<FunctionConfig> c = manifest::parse(f.readAll(), name);
     if (c.ok())
         c->codeDir = repoPath(name);
@@ -279,7 +277,7 @@ Result<FunctionConfig> VersionStore::latestRunnable(const QString &name)
     const QString target = exportsDir + QLatin1Char('/') + dirName;
     if (!QFileInfo::exists(target)) {
         if (!QDir().mkpath(exportsDir))
-            return verr(E::IO, QStringLiteral("cannot create %1").arg(exportsDir));
+            return makeError(errc::IOError, QStringLiteral("cannot create %1").arg(exportsDir));
         if (Status s = treefiles::exportReadOnly(repo->get(), tree->get(), target); !s.ok())
             return s.error();
         // Older $LATEST exports are stale now (the engine retires their environments when

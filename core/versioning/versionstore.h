@@ -1,6 +1,6 @@
 #pragma once
 // Function repositories: one git repository per function under DataDir::functionRepo(name),
-// whose working tree is the `$LATEST` draft (DESIGN.md "Words"). Deploy commits the draft;
+// whose working tree is the `$LATEST` draft. Deploy commits the draft;
 // publish tags the deployed commit as version N (tag "vN") and exports its tree read-only;
 // deleting a version moves its tag to refs/funcdesk/deleted-versions/vN (numbers stay taken).
 // The engine only ever runs exports, never the draft:
@@ -9,8 +9,9 @@
 // Both exports are read-only (a-w) and written complete-or-not-at-all (staging + rename).
 // Aliases are kept in <repo>/.git/funcdesk-aliases.json (see aliases.h).
 //
-// Errors: Error::type is one of the VersioningError names below (Lambda's exception
-// names where the API exposes them); messages name the function, field or path at fault.
+// Errors: Error::type is one of errc:: (InvalidParameterValue, ResourceNotFound,
+// ResourceConflict, NothingToDeploy, NothingToPublish, DraftHasChanges, GitError,
+// IOError); messages name the function, field or path at fault.
 //
 // Threading: a VersionStore holds nothing but paths; construct one anywhere and copy it
 // freely. Every call does disk and git I/O, so never call it on the GUI thread. Calls for
@@ -29,17 +30,6 @@
 #include <QStringList>
 
 namespace funcdesk {
-
-namespace VersioningError {
-inline constexpr const char InvalidParameter[] = "InvalidParameterValueException"; // bad name, manifest, path, zip entry
-inline constexpr const char NotFound[] = "ResourceNotFoundException";              // function, version, alias, ref
-inline constexpr const char Conflict[] = "ResourceConflictException";              // already exists
-inline constexpr const char NothingToDeploy[] = "NothingToDeploy";                 // draft equals the deployed commit
-inline constexpr const char NothingToPublish[] = "NothingToPublish";               // deployed commit already is the last version
-inline constexpr const char DraftHasChanges[] = "DraftHasChanges";                 // restore would discard undeployed edits
-inline constexpr const char Git[] = "GitError";                                    // libgit2 failure (message from git_error_last)
-inline constexpr const char IO[] = "IOError";                                      // filesystem failure
-} // namespace VersioningError
 
 struct DeployInfo
 {

@@ -6,8 +6,6 @@
 #include <QHash>
 
 namespace funcdesk {
-using detail::verr;
-namespace E = VersioningError;
 
 namespace {
 
@@ -177,7 +175,7 @@ Status VersionStore::restore(const QString &name, const QString &ref, RestoreMod
         if (!changed.ok())
             return changed.error();
         if (*changed)
-            return verr(E::DraftHasChanges, QStringLiteral("the draft of %1 has undeployed changes: deploy them or discard them to restore %2")
+            return makeError(errc::DraftHasChanges, QStringLiteral("the draft of %1 has undeployed changes: deploy them or discard them to restore %2")
                                                 .arg(name, ref));
     }
     if (Status s = treefiles::clearWorkdir(repoPath(name)); !s.ok())

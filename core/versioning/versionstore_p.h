@@ -7,8 +7,6 @@
 
 namespace funcdesk::detail {
 
-inline Error verr(const char *type, QString message) { return makeError(QString::fromLatin1(type), std::move(message)); }
-
 // Validates the name and opens the function's repository (NotFound when there is none).
 Result<git::Repository> openFunction(const DataDir &dataDir, const QString &name);
 

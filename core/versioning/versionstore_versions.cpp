@@ -12,8 +12,6 @@
 #include <algorithm>
 
 namespace funcdesk {
-using detail::verr;
-namespace E = VersioningError;
 
 namespace {
 
@@ -70,7 +68,7 @@ Result<FunctionConfig> exportVersion(const DataDir &dataDir, git_repository *rep
     const QString target = exportsDir + QLatin1Char('/') + QString::number(n);
     if (!QFileInfo::exists(target)) {
         if (!QDir().mkpath(exportsDir))
-            return verr(E::IO, QStringLiteral("cannot create %1").arg(exportsDir));
+            return makeError(errc::IOError, QStringLiteral("cannot create %1").arg(exportsDir));
         if (Status s = treefiles::exportReadOnly(repo, tree->get(), target); !s.ok())
             return s.error();
     }
@@ -128,7 +126,7 @@ Result<VersionInfo> VersionStore::publish(const QString &name, const QString &de
         return existing.error();
     const QString headId = git::oidToString(*git_commit_id(head->get()));
     if (!existing->isEmpty() && existing->last().commitId == headId)
-        return verr(E::NothingToPublish, QStringLiteral("nothing to publish: version %1 of %2 already is the deployed code")
+        return makeError(errc::NothingToPublish, QStringLiteral("nothing to publish: version %1 of %2 already is the deployed code")
                                              .arg(existing->last().number).arg(name));
     const Result<int> highest = highestVersionEver(repo->get(), *existing);
     if (!highest.ok())
@@ -171,13 +169,13 @@ Status VersionStore::deleteVersion(const QString &name, int version)
     if (!repo.ok())
         return repo.error();
     if (version <= 0)
-        return verr(E::InvalidParameter, QStringLiteral("version: must be a positive number, got %1").arg(version));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("version: must be a positive number, got %1").arg(version));
     const QString number = QString::number(version);
     Result<QList<VersionInfo>> existing = listVersions(repo->get());
     if (!existing.ok())
         return existing.error();
     if (!versionExists(*existing, number).isEmpty())
-        return verr(E::NotFound, QStringLiteral("Function not found: %1:%2").arg(name, number));
+        return makeError(errc::ResourceNotFound, QStringLiteral("Function not found: %1:%2").arg(name, number));
     // Aliases never point at a missing version: refuse, as Lambda does, naming them.
     Result<QList<AliasConfig>> aliases = aliasList(name);
     if (!aliases.ok())
@@ -188,7 +186,7 @@ Status VersionStore::deleteVersion(const QString &name, int version)
             users.append(a.name);
     }
     if (!users.isEmpty())
-        return verr(E::Conflict, QStringLiteral("Unable to delete version because the following aliases reference it: [%1]")
+        return makeError(errc::ResourceConflict, QStringLiteral("Unable to delete version because the following aliases reference it: [%1]")
                                      .arg(users.join(QStringLiteral(", "))));
 
     const QByteArray tagRef = QStringLiteral("refs/tags/v%1").arg(version).toUtf8();
@@ -216,7 +214,7 @@ Result<FunctionConfig> VersionStore::versionConfig(const QString &name, int vers
     if (!repo.ok())
         return repo.error();
     if (version <= 0)
-        return verr(E::InvalidParameter, QStringLiteral("version: must be a positive number, got %1").arg(version));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("version: must be a positive number, got %1").arg(version));
     return exportVersion(m_dataDir, repo->get(), name, version);
 }
 
@@ -227,7 +225,7 @@ Result<AliasConfig> VersionStore::createAlias(const QString &name, const AliasCo
         return list.error();
     for (const AliasConfig &a : std::as_const(*list)) {
         if (a.name == alias.name)
-            return verr(E::Conflict, QStringLiteral("Alias already exists: %1:%2").arg(name, alias.name));
+            return makeError(errc::ResourceConflict, QStringLiteral("Alias already exists: %1:%2").arg(name, alias.name));
     }
     if (Status s = aliases::validate(alias); !s.ok())
         return s.error();
@@ -236,7 +234,7 @@ Result<AliasConfig> VersionStore::createAlias(const QString &name, const AliasCo
         return versions.error();
     for (const QString &v : {alias.functionVersion, alias.additionalVersion}) {
         if (const QString missing = v.isEmpty() ? QString() : versionExists(*versions, v); !missing.isEmpty())
-            return verr(E::NotFound, QStringLiteral("alias %1: %2").arg(alias.name, missing));
+            return makeError(errc::ResourceNotFound, QStringLiteral("alias %1: %2").arg(alias.name, missing));
     }
     AliasConfig stored = alias;
     stored.revisionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -253,7 +251,7 @@ Result<AliasConfig> VersionStore::updateAlias(const QString &name, const AliasCo
         return list.error();
     const auto it = std::find_if(list->begin(), list->end(), [&](const AliasConfig &a) { return a.name == alias.name; });
     if (it == list->end())
-        return verr(E::NotFound, QStringLiteral("Alias not found: %1:%2").arg(name, alias.name));
+        return makeError(errc::ResourceNotFound, QStringLiteral("Alias not found: %1:%2").arg(name, alias.name));
     if (Status s = aliases::validate(alias); !s.ok())
         return s.error();
     Result<QList<VersionInfo>> versions = this->versions(name);
@@ -261,7 +259,7 @@ Result<AliasConfig> VersionStore::updateAlias(const QString &name, const AliasCo
         return versions.error();
     for (const QString &v : {alias.functionVersion, alias.additionalVersion}) {
         if (const QString missing = v.isEmpty() ? QString() : versionExists(*versions, v); !missing.isEmpty())
-            return verr(E::NotFound, QStringLiteral("alias %1: %2").arg(alias.name, missing));
+            return makeError(errc::ResourceNotFound, QStringLiteral("alias %1: %2").arg(alias.name, missing));
     }
     *it = alias;
     it->revisionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -278,7 +276,7 @@ Status VersionStore::deleteAlias(const QString &name, const QString &alias)
         return list.error();
     const auto removed = list->removeIf([&](const AliasConfig &a) { return a.name == alias; });
     if (removed == 0)
-        return verr(E::NotFound, QStringLiteral("Alias not found: %1:%2").arg(name, alias));
+        return makeError(errc::ResourceNotFound, QStringLiteral("Alias not found: %1:%2").arg(name, alias));
     return aliases::save(detail::aliasFile(repoPath(name)), *list);
 }
 
@@ -291,7 +289,7 @@ Result<AliasConfig> VersionStore::alias(const QString &name, const QString &alia
         if (a.name == alias)
             return a;
     }
-    return verr(E::NotFound, QStringLiteral("Alias not found: %1:%2").arg(name, alias));
+    return makeError(errc::ResourceNotFound, QStringLiteral("Alias not found: %1:%2").arg(name, alias));
 }
 
 Result<QList<AliasConfig>> VersionStore::aliasList(const QString &name) const
@@ -314,12 +312,12 @@ Result<ResolvedQualifier> VersionStore::resolveQualifier(const QString &name, co
         if (!versions.ok())
             return versions.error();
         if (n <= 0 || !versionExists(*versions, qualifier).isEmpty())
-            return verr(E::NotFound, QStringLiteral("Function not found: %1:%2").arg(name, qualifier));
+            return makeError(errc::ResourceNotFound, QStringLiteral("Function not found: %1:%2").arg(name, qualifier));
         return ResolvedQualifier{QString::number(n), QString()};
     }
     Result<AliasConfig> a = alias(name, qualifier);
     if (!a.ok())
-        return verr(E::NotFound, QStringLiteral("Function not found: %1:%2").arg(name, qualifier));
+        return makeError(errc::ResourceNotFound, QStringLiteral("Function not found: %1:%2").arg(name, qualifier));
     return ResolvedQualifier{aliases::pick(*a, random01), a->name};
 }
 
@@ -338,18 +336,18 @@ Status VersionStore::renameFunction(const QString &name, const QString &newName)
     if (Status s = checkFunction(name); !s.ok())
         return s;
     if (!isValidFunctionName(newName))
-        return verr(E::InvalidParameter, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(newName));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("function name \"%1\": must be 1-64 letters, digits, '-' or '_'").arg(newName));
     if (QFileInfo::exists(repoPath(newName)))
-        return verr(E::Conflict, QStringLiteral("Function already exists: %1").arg(newName));
+        return makeError(errc::ResourceConflict, QStringLiteral("Function already exists: %1").arg(newName));
     const QString oldExports = m_dataDir.versions() + QLatin1Char('/') + name;
     const QString newExports = m_dataDir.versions() + QLatin1Char('/') + newName;
     if (QFileInfo::exists(newExports) && !treefiles::removeTree(newExports).ok()) // stale leftovers only: no repo owns them
-        return verr(E::IO, QStringLiteral("cannot remove stale exports %1").arg(newExports));
+        return makeError(errc::IOError, QStringLiteral("cannot remove stale exports %1").arg(newExports));
     if (!QDir().rename(repoPath(name), repoPath(newName)))
-        return verr(E::IO, QStringLiteral("cannot rename %1 to %2").arg(name, newName));
+        return makeError(errc::IOError, QStringLiteral("cannot rename %1 to %2").arg(name, newName));
     if (QFileInfo::exists(oldExports) && !QDir().rename(oldExports, newExports)) {
         QDir().rename(repoPath(newName), repoPath(name)); // all or nothing
-        return verr(E::IO, QStringLiteral("cannot rename the exports of %1").arg(name));
+        return makeError(errc::IOError, QStringLiteral("cannot rename the exports of %1").arg(name));
     }
     return {};
 }

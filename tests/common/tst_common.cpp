@@ -1,3 +1,4 @@
+#include "common/datadir.h"
 #include "common/functionconfig.h"
 #include "common/ids.h"
 #include "common/reportline.h"
@@ -7,6 +8,7 @@
 #include <QUuid>
 #include <QSet>
 #include <QDateTime>
+#include <QDir>
 #include <QTest>
 
 using namespace funcdesk;
@@ -15,6 +17,16 @@ class TestCommon : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // A relative --data-dir becomes absolute: environments change directory, and a
+    // relative code path then pointed nowhere (every function failed to import).
+    void dataDirIsAbsolute()
+    {
+        const DataDir relative = DataDir::resolve(QStringLiteral("some/data"));
+        QVERIFY(QDir::isAbsolutePath(relative.root));
+        QCOMPARE(relative.root, QDir::current().absoluteFilePath(QStringLiteral("some/data")));
+        QVERIFY(QDir::isAbsolutePath(relative.database()));
+    }
+
     void resultCarriesValueOrError()
     {
         Result<int> good = 42;

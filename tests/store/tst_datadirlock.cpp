@@ -44,7 +44,7 @@ private Q_SLOTS:
 
         auto second = DataDirLock::acquire(dir.dataDir());
         QVERIFY(!second);
-        QCOMPARE(second.error().type, QLatin1String(kDataDirInUse));
+        QCOMPARE(second.error().type, errc::DataDirInUse);
         const QString msg = second.error().message;
         QVERIFY2(msg.contains(QStringLiteral("process %1 ").arg(pid)), qPrintable(msg));
         QVERIFY2(msg.contains(QFileInfo(QStringLiteral(STORE_HELPER)).canonicalFilePath()), qPrintable(msg));

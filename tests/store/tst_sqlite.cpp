@@ -139,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(conn);
         auto bad = conn->prepare("SELECT * FROM no_such_table");
         QVERIFY(!bad);
-        QCOMPARE(bad.error().type, QLatin1String(kStoreError));
+        QCOMPARE(bad.error().type, errc::StoreError);
         QVERIFY2(bad.error().message.contains(QLatin1String("no such table: no_such_table")),
                  qPrintable(bad.error().message));
         QVERIFY(conn->exec("CREATE TABLE u(x UNIQUE)"));
@@ -168,7 +168,7 @@ private Q_SLOTS:
         QVERIFY(db.writeFile(bytes));
         auto conn = Connection::open(db.path());
         QVERIFY(!conn);
-        QCOMPARE(conn.error().type, QLatin1String(kStoreCorrupt));
+        QCOMPARE(conn.error().type, errc::StoreCorrupt);
         QVERIFY2(conn.error().message.contains(db.path()), qPrintable(conn.error().message));
         QFile f(db.path());
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -196,7 +196,7 @@ private Q_SLOTS:
         QVERIFY(conn); // the header and schema page are intact
         auto n = conn->queryInt("SELECT count(*) FROM t WHERE x LIKE 'row%'");
         QVERIFY(!n);
-        QCOMPARE(n.error().type, QLatin1String(kStoreCorrupt));
+        QCOMPARE(n.error().type, errc::StoreCorrupt);
         QVERIFY2(n.error().message.contains(QLatin1String("malformed")), qPrintable(n.error().message));
     }
 
@@ -211,7 +211,7 @@ private Q_SLOTS:
         QVERIFY(other); // reading works under WAL
         auto tx2 = Transaction::begin(*other);
         QVERIFY(!tx2);
-        QCOMPARE(tx2.error().type, QLatin1String(kStoreBusy));
+        QCOMPARE(tx2.error().type, errc::StoreBusy);
         QVERIFY2(tx2.error().message.contains(QLatin1String("locked")), qPrintable(tx2.error().message));
     }
 
@@ -223,7 +223,7 @@ private Q_SLOTS:
         QVERIFY(holder->exec("BEGIN EXCLUSIVE; CREATE TABLE x(y);"));
         auto other = Connection::open(db.path(), {.busyTimeoutMs = 50});
         QVERIFY(!other);
-        QCOMPARE(other.error().type, QLatin1String(kStoreBusy));
+        QCOMPARE(other.error().type, errc::StoreBusy);
     }
 
     void readOnlyConnectionRefusesWrites()

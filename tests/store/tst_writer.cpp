@@ -475,7 +475,7 @@ private Q_SLOTS:
         o.databasePath = db.path();
         auto writer = Writer::start(o);
         QVERIFY(!writer);
-        QCOMPARE(writer.error().type, QLatin1String(kStoreCorrupt));
+        QCOMPARE(writer.error().type, errc::StoreCorrupt);
     }
 
     void survivesSigkillMidWrite()
