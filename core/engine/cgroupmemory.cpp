@@ -1,6 +1,7 @@
 #include "cgroupmemory.h"
 
 #include "common/logging.h"
+#include "engine/cgroupcpu.h"
 
 #include <QDir>
 #include <QFile>
@@ -65,6 +66,12 @@ QString &baseDir()
     return dir;
 }
 
+bool &cpuDelegated()
+{
+    static bool delegated = false;
+    return delegated;
+}
+
 bool probe()
 {
     const QString base = ownCgroupDir();
@@ -82,8 +89,12 @@ bool probe()
     const bool ok = writeFile(test + QStringLiteral("/memory.max"), "134217728")
         && QFileInfo(test + QStringLiteral("/cgroup.procs")).isWritable();
     ::rmdir(QFile::encodeName(test).constData());
-    if (ok)
+    if (ok) {
         baseDir() = base;
+        // The cpu controller is optional: CPU scaling (cgroupcpu.h) uses it where it exists.
+        cpuDelegated() = readFile(base + QStringLiteral("/cgroup.subtree_control")).contains("cpu")
+            || (controllers.contains("cpu") && writeFile(base + QStringLiteral("/cgroup.subtree_control"), "+cpu"));
+    }
     return ok;
 }
 
@@ -100,21 +111,34 @@ bool CgroupMemory::available()
     return result;
 }
 
+bool CgroupMemory::cpuAvailable()
+{
+    return available() && cpuDelegated();
+}
+
+bool CgroupMemory::setCpuMax(double vcpus) const
+{
+    if (m_path.isEmpty() || !cpuAvailable())
+        return false;
+    return writeFile(m_path + QStringLiteral("/cpu.max"),
+                     QByteArray::number(cpuQuotaUs(vcpus)) + ' ' + QByteArray::number(kCpuPeriodUs));
+}
+
 Result<CgroupMemory> CgroupMemory::create(const QString &name, qint64 limitBytes)
 {
     if (!available())
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cgroup v2 memory controller unavailable"));
+        return makeError(errc::Service, QStringLiteral("cgroup v2 memory controller unavailable"));
     CgroupMemory cg;
     const QString path = baseDir() + QStringLiteral("/funcdesk-") + name;
     if (!QDir().mkdir(path))
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cannot create ") + path);
+        return makeError(errc::Service, QStringLiteral("cannot create ") + path);
     cg.m_path = path;
     if (!writeFile(path + QStringLiteral("/memory.max"), QByteArray::number(limitBytes)))
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cannot set memory.max in ") + path);
+        return makeError(errc::Service, QStringLiteral("cannot set memory.max in ") + path);
     writeFile(path + QStringLiteral("/memory.swap.max"), "0"); // Lambda has no swap
     const int fd = ::open(QFile::encodeName(path + QStringLiteral("/cgroup.procs")).constData(), O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("cannot open cgroup.procs in ") + path);
+        return makeError(errc::Service, QStringLiteral("cannot open cgroup.procs in ") + path);
     cg.m_procs.reset(fd);
     return cg;
 }

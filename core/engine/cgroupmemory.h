@@ -26,6 +26,8 @@ public:
     ~CgroupMemory();
 
     static bool available();
+    // Whether the cpu controller is delegated too, so setCpuMax() works (cgroupcpu.h).
+    static bool cpuAvailable();
     static Result<CgroupMemory> create(const QString &name, qint64 limitBytes);
 
     bool valid() const { return !m_path.isEmpty(); }
@@ -34,6 +36,7 @@ public:
     qint64 peakKb() const;      // memory.peak (memory.current on kernels without it)
     bool oomKilled() const;     // memory.events: oom_kill > 0
     void killAll() const;       // cgroup.kill
+    bool setCpuMax(double vcpus) const; // cpu.max; false where the cpu controller is not delegated
 
 private:
     QString m_path;

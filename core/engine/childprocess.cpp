@@ -31,7 +31,7 @@ Result<Pipe> Pipe::create(bool nonBlockingRead, int sizeBytes)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("pipe2: ") + QString::fromLocal8Bit(std::strerror(errno)));
+        return makeError(errc::Service, QStringLiteral("pipe2: ") + QString::fromLocal8Bit(std::strerror(errno)));
     Pipe p{UniqueFd(fds[0]), UniqueFd(fds[1])};
     if (nonBlockingRead)
         ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
@@ -90,6 +90,8 @@ PreparedSpawn prepare(const SpawnSpec &spec)
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     }
     if (spec.cgroupProcsFd >= 0 && ::write(spec.cgroupProcsFd, "0", 1) != 1)
+        childFail(errFd, errno);
+    if (spec.cpuCgroupProcsFd >= 0 && ::write(spec.cpuCgroupProcsFd, "0", 1) != 1)
         childFail(errFd, errno);
     // Handlers first (the engine's must never run here), then unblock what the parent
     // blocked around vfork().
@@ -191,17 +193,17 @@ ChildProcess::~ChildProcess()
 Result<ChildProcess> ChildProcess::spawn(const SpawnSpec &spec)
 {
     if (spec.fds.size() > 16)
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("too many fds to map"));
+        return makeError(errc::Service, QStringLiteral("too many fds to map"));
     const PreparedSpawn prepared = prepare(spec);
     int errPipe[2];
     if (::pipe2(errPipe, O_CLOEXEC) != 0)
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("pipe2 failed"));
+        return makeError(errc::Service, QStringLiteral("pipe2 failed"));
     // Keep the error pipe's write end above every fd number the child maps.
     const int errWrite = ::fcntl(errPipe[1], F_DUPFD_CLOEXEC, 64);
     ::close(errPipe[1]);
     UniqueFd errRead(errPipe[0]);
     if (errWrite < 0)
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("fcntl failed"));
+        return makeError(errc::Service, QStringLiteral("fcntl failed"));
 
     // vfork: no page-table copy of the engine's process (a large GUI process pays several
     // ms per fork()), the parent thread waits until exec. All signals are blocked around it
@@ -214,7 +216,7 @@ Result<ChildProcess> ChildProcess::spawn(const SpawnSpec &spec)
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (pid < 0) {
         ::close(errWrite);
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("vfork: ") + QString::fromLocal8Bit(std::strerror(forkErrno)));
+        return makeError(errc::Service, QStringLiteral("vfork: ") + QString::fromLocal8Bit(std::strerror(forkErrno)));
     }
 
     ::close(errWrite);
@@ -231,7 +233,7 @@ Result<ChildProcess> ChildProcess::spawn(const SpawnSpec &spec)
     } while (n < 0 && errno == EINTR);
     if (n == sizeof childErrno) {
         child.reap(true);
-        return makeError(QStringLiteral("Runtime.InvalidEntrypoint"),
+        return makeError(errc::RuntimeInvalidEntrypoint,
                          QStringLiteral("cannot execute ") + spec.program + QStringLiteral(": ")
                              + QString::fromLocal8Bit(std::strerror(childErrno)));
     }
@@ -321,7 +323,7 @@ Result<QByteArray> runAndCapture(const QString &program, const QStringList &argu
         const qint64 left = timeoutMs - clock.elapsed();
         if (left <= 0) {
             child->killAndReap();
-            return makeError(QStringLiteral("ServiceException"), program + QStringLiteral(" timed out"));
+            return makeError(errc::Service, program + QStringLiteral(" timed out"));
         }
         pollfd pfd{pipe->read.get(), POLLIN, 0};
         ::poll(&pfd, 1, int(left));
@@ -335,7 +337,7 @@ Result<QByteArray> runAndCapture(const QString &program, const QStringList &argu
     }
     child->reap(true);
     if (!WIFEXITED(child->waitStatus()) || WEXITSTATUS(child->waitStatus()) != 0)
-        return makeError(QStringLiteral("ServiceException"), program + QStringLiteral(" failed: ") + child->exitDescription());
+        return makeError(errc::Service, program + QStringLiteral(" failed: ") + child->exitDescription());
     return out.trimmed();
 }
 

@@ -70,6 +70,7 @@ struct SpawnSpec
     long maxProcesses = 0;                 // RLIMIT_NPROC, 0: unchanged
     bool noCoreDumps = true;               // RLIMIT_CORE 0
     int cgroupProcsFd = -1;                // cgroup.procs to join before exec (CgroupMemory), -1: none
+    int cpuCgroupProcsFd = -1;             // the same in cgroup v1's cpu hierarchy (CgroupCpu), -1: none
 };
 
 class ChildProcess

@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "common/ids.h"
+#include "engine/cgroupcpu.h"
 #include "engine/enginecore.h"
 #include "engine/errordocs.h"
 #include "engine/interpreters.h"
@@ -111,9 +112,9 @@ Engine::~Engine()
 
 Status Engine::registerFunction(const FunctionConfig &config)
 {
-    const auto invalid = [](const QString &m) { return makeError(QStringLiteral("InvalidParameterValueException"), m); };
+    const auto invalid = [](const QString &m) { return makeError(errc::InvalidParameterValue, m); };
     if (d->stopped)
-        return makeError(QStringLiteral("ServiceException"), QStringLiteral("The engine is stopped."));
+        return makeError(errc::Service, QStringLiteral("The engine is stopped."));
     if (!isValidFunctionName(config.name))
         return invalid(QStringLiteral("Invalid function name: ") + config.name);
     if (config.version.isEmpty())
@@ -143,7 +144,7 @@ Status Engine::registerFunction(const FunctionConfig &config)
         const QString shim = d->options.shimDir
             + (python ? QStringLiteral("/python/bootstrap.py") : QStringLiteral("/node/bootstrap.js"));
         if (!QFileInfo::exists(shim))
-            return makeError(QStringLiteral("ServiceException"), QStringLiteral("Runtime shim not found: ") + shim);
+            return makeError(errc::Service, QStringLiteral("Runtime shim not found: ") + shim);
         launch.program = interp->path;
         if (python) {
             launch.arguments = {shim};
@@ -192,7 +193,7 @@ QList<FunctionConfig> Engine::functions() const
 void Engine::invoke(InvokeRequest request, std::function<void(InvokeResult)> done)
 {
     if (d->stopped) {
-        InvokeResult r = EngineCore::rejected(request, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("ServiceException"),
+        InvokeResult r = EngineCore::rejected(request, QDateTime::currentMSecsSinceEpoch(), errc::Service,
                                               QStringLiteral("The engine is stopped."), InvocationStatus::Error);
         r.response = serviceErrorDocument(r.record.errorMessage);
         if (done)
@@ -209,7 +210,7 @@ void Engine::invoke(InvokeRequest request, std::function<void(InvokeResult)> don
 InvokeResult Engine::invokeAndWait(InvokeRequest request)
 {
     if (QThread::currentThread() == &d->thread) {
-        InvokeResult r = EngineCore::rejected(request, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("ServiceException"),
+        InvokeResult r = EngineCore::rejected(request, QDateTime::currentMSecsSinceEpoch(), errc::Service,
                                               QStringLiteral("invokeAndWait() called on the engine thread"), InvocationStatus::Error);
         r.response = serviceErrorDocument(r.record.errorMessage);
         return r;
@@ -244,6 +245,12 @@ QString Engine::resolvedInterpreter(Runtime runtime) const
         return {};
     auto interp = d->interpreter(runtime);
     return interp ? interp->path : QString();
+}
+
+QString Engine::cpuScalingMethod()
+{
+    const CpuScaling method = engine::cpuScalingMethod();
+    return method == CpuScaling::None ? QString() : cpuScalingName(method);
 }
 
 const EngineOptions &Engine::options() const

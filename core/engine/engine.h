@@ -2,9 +2,12 @@
 // The execution engine's public face, shared by the API server, the CLI and the GUI.
 //
 // Threading: Engine is a QObject that lives on its own thread (it creates and owns that
-// thread; construct it from any thread). Every public method is thread-safe and never
-// blocks on a running invocation, except invokeAndWait(), which must not be called on
-// the GUI thread. Callbacks and signals are emitted on the engine thread: receivers on
+// thread; construct it from any thread). Every public method is thread-safe. Methods
+// marked BLOCKING run on the engine thread while the caller waits: they never wait for a
+// running invocation, but they do wait behind everything the engine thread has queued,
+// which under load is milliseconds. Never call a BLOCKING method, nor invokeAndWait(),
+// on the GUI thread (the GUI goes through ui/Studio, which keeps its own snapshot).
+// Callbacks and signals are emitted on the engine thread: receivers on
 // other threads get them queued (AutoConnection) or must be thread-safe (DirectConnection).
 // The Engine object itself has the affinity of the thread that created it; its private
 // implementation (EngineCore, enginecore.h) lives on the engine thread.
@@ -53,6 +56,7 @@ struct EngineOptions
     qint64 maxSyncPayloadBytes = 6 * 1024 * 1024;
     qint64 maxResponseBytes = 6 * 1024 * 1024;
     int maxProcessesPerEnvironment = 1024; // RLIMIT_NPROC
+    bool scaleCpuWithMemory = false; // CPU quota of memory/1769 vCPU per environment (cgroupcpu.h)
 };
 // python3Path / nodePath, when set, are executed as given (e.g. a test's fake runtime);
 // when empty the command on PATH is asked once for its real executable (sys.executable,
@@ -67,7 +71,7 @@ struct InvokeRequest
     TriggerKind trigger = TriggerKind::Manual;
     QByteArray clientContext;     // JSON, optional (Lambda-Runtime-Client-Context)
     QString requestId;            // empty: the engine makes one
-    bool isAsync = false;         // payload limit 256 KB... (1 MB here, see DESIGN.md) instead of 6 MB
+    bool isAsync = false;         // payload limit 1 MB (Lambda's async limit) instead of 6 MB
 };
 
 struct InvokeResult
@@ -95,6 +99,7 @@ struct EnvironmentInfo
     qint64 stateSinceMs = 0;
     int invocations = 0;
     int maxMemoryUsedMb = 0;
+    double cpuLimitVcpus = 0;     // the CPU quota in effect; 0: the machine's full speed
 };
 
 class EnginePrivate;
@@ -110,30 +115,35 @@ public:
     // Add or replace one runnable version (config.name + config.version). Replacing a
     // version retires its environments ("code updated"); the next invocation is cold.
     // Validates what the engine needs (runtime found, code dir exists, limits in range).
+    // BLOCKING.
     Status registerFunction(const FunctionConfig &config);
-    void unregisterFunction(const QString &name, const QString &version = {}); // empty version: all
-    QList<FunctionConfig> functions() const;
+    void unregisterFunction(const QString &name, const QString &version = {}); // empty version: all. BLOCKING.
+    QList<FunctionConfig> functions() const; // BLOCKING
 
     // Asynchronous: `done` runs on the engine thread exactly once.
     void invoke(InvokeRequest request, std::function<void(InvokeResult)> done);
     // Convenience for CLI, tests and worker threads. Never call from the GUI thread.
     InvokeResult invokeAndWait(InvokeRequest request);
 
-    QList<EnvironmentInfo> environments() const;
+    QList<EnvironmentInfo> environments() const; // BLOCKING
     // The interpreter actually executed for a runtime (after resolving version-manager shims).
     QString resolvedInterpreter(Runtime runtime) const;
+    // How this machine scales CPU with memory ("cgroup v1 cpu.cfs_quota_us", ...), or
+    // empty where it cannot (then scaled functions run at full speed and say so).
+    static QString cpuScalingMethod();
     const EngineOptions &options() const;
 
     // Channel for `provided` runtimes (the Lambda Runtime API over HTTP, from core/api).
     // Set once before registering provided functions; without it they fail to register.
+    // BLOCKING.
     void setProvidedChannelFactory(RuntimeChannelFactory factory);
 
     // Every finished invocation's record and every log line also go to `sink` (nullptr:
     // none), on the engine thread, before the signals below. When this returns the
-    // engine no longer calls a sink it replaced.
+    // engine no longer calls a sink it replaced. BLOCKING.
     void setRecordSink(RecordSink *sink);
 
-    void stop(); // retire everything; further invokes fail with ServiceException
+    void stop(); // retire everything; further invokes fail with ServiceException. BLOCKING.
 
 Q_SIGNALS:
     void environmentChanged(const funcdesk::engine::EnvironmentInfo &info);

@@ -172,7 +172,7 @@ void EngineCore::invoke(PendingInvocation inv)
         req.requestId = newRequestId();
     inv.startMs = nowMs();
     if (m_stopped) {
-        InvokeResult r = rejected(req, inv.startMs, QStringLiteral("ServiceException"), QStringLiteral("The engine is stopped."),
+        InvokeResult r = rejected(req, inv.startMs, errc::Service, QStringLiteral("The engine is stopped."),
                                   InvocationStatus::Error);
         r.response = serviceErrorDocument(r.record.errorMessage);
         if (inv.done)
@@ -182,7 +182,7 @@ void EngineCore::invoke(PendingInvocation inv)
     auto it = m_versions.find(req.function + QLatin1Char(':') + req.version);
     if (it == m_versions.end()) {
         const QString msg = QStringLiteral("Function not found: ") + functionArn(req.function, req.version);
-        InvokeResult r = rejected(req, inv.startMs, QStringLiteral("ResourceNotFoundException"), msg, InvocationStatus::Error);
+        InvokeResult r = rejected(req, inv.startMs, errc::ResourceNotFound, msg, InvocationStatus::Error);
         r.response = serviceErrorDocument(msg);
         if (inv.done)
             inv.done(std::move(r));
@@ -194,7 +194,7 @@ void EngineCore::invoke(PendingInvocation inv)
     if (req.payload.size() > limit) {
         const QString msg = QStringLiteral("Request must be smaller than ") + QString::number(limit)
             + QStringLiteral(" bytes for the InvokeFunction operation");
-        InvokeResult r = rejected(req, inv.startMs, QStringLiteral("RequestTooLargeException"), msg, InvocationStatus::Error);
+        InvokeResult r = rejected(req, inv.startMs, errc::RequestTooLarge, msg, InvocationStatus::Error);
         r.record.memorySizeMb = cfg.memoryMb;
         r.response = serviceErrorDocument(msg);
         complete(std::move(inv), std::move(r));
@@ -224,7 +224,7 @@ void EngineCore::invoke(PendingInvocation inv)
         }
         throttleReason = QStringLiteral("ConcurrentInvocationLimitExceeded");
     }
-    InvokeResult r = rejected(req, inv.startMs, QStringLiteral("TooManyRequestsException"), QStringLiteral("Rate Exceeded."),
+    InvokeResult r = rejected(req, inv.startMs, errc::TooManyRequests, QStringLiteral("Rate Exceeded."),
                               InvocationStatus::Throttled);
     r.record.memorySizeMb = cfg.memoryMb;
     r.record.architecture = cfg.architecture;

@@ -92,7 +92,7 @@ Status Environment::start(std::optional<PendingInvocation> &first)
     if (cfg.runtime == Runtime::Provided) {
         m_channel = m_host->makeProvidedChannel(m_info.id);
         if (!m_channel)
-            return makeError(QStringLiteral("ServiceException"), QStringLiteral("no channel for the provided runtime"));
+            return makeError(errc::Service, QStringLiteral("no channel for the provided runtime"));
     } else {
         auto pipe = PipeChannel::create(std::max(opts.maxResponseBytes, opts.maxSyncPayloadBytes) + kChannelSlackBytes);
         if (!pipe)
@@ -134,6 +134,8 @@ Status Environment::start(std::optional<PendingInvocation> &first)
             qCWarning(lcEngine) << "memory cgroup:" << cg.error().message << "- using the RSS watchdog";
         }
     }
+    if (cfg.scaleCpu.value_or(opts.scaleCpuWithMemory))
+        limitCpu(cfg, spawn);
 
     m_spawnAt = Clock::now();
     auto child = ChildProcess::spawn(spawn);
@@ -164,6 +166,28 @@ Status Environment::start(std::optional<PendingInvocation> &first)
     m_deadline->start(kInitLimitMs);
     m_host->environmentStateChanged(this);
     return {};
+}
+
+// CPU in proportion to memory (cgroupcpu.h): in the memory cgroup on v2, in a cgroup of
+// its own on v1. Where neither works the environment runs at full speed, and its info says
+// so (cpuLimitVcpus stays 0) for the results that depend on it.
+void Environment::limitCpu(const FunctionConfig &cfg, SpawnSpec &spawn)
+{
+    const double vcpus = vcpusForMemory(cfg.memoryMb);
+    if (m_cgroup.valid() && m_cgroup.setCpuMax(vcpus)) {
+        m_info.cpuLimitVcpus = vcpus;
+        return;
+    }
+    if (!CgroupCpu::v1Available())
+        return;
+    auto cg = CgroupCpu::create(m_info.id, vcpus);
+    if (!cg) {
+        qCWarning(lcEngine) << "cpu cgroup:" << cg.error().message << "- CPU not scaled";
+        return;
+    }
+    m_cpuCgroup = std::move(*cg);
+    spawn.cpuCgroupProcsFd = m_cpuCgroup.procsFd();
+    m_info.cpuLimitVcpus = vcpus;
 }
 
 void Environment::setState(EnvironmentState s)
@@ -310,7 +334,7 @@ void Environment::onProcessExited()
                QStringLiteral("Runtime.OutOfMemory"), msg, true, QStringLiteral("oom"));
         return;
     }
-    finish(InvocationStatus::Crash, errorDocument(QStringLiteral("Runtime.ExitError"), msg),
+    finish(InvocationStatus::Crash, errorDocument(errc::RuntimeExitError, msg),
            QStringLiteral("Runtime.ExitError"), msg, true, QStringLiteral("crash"));
 }
 
@@ -538,6 +562,7 @@ void Environment::retire(const QString &reason)
     if (m_process.running())
         m_process.killAndReap();
     m_cgroup = CgroupMemory(); // kills stragglers, removes the cgroup
+    m_cpuCgroup = CgroupCpu();
     readLogs();
     m_logFd.reset();
     if (m_channel) {
@@ -567,7 +592,7 @@ void Environment::retire(const QString &reason)
         r.record.startMs = orphan->startMs;
         r.record.memorySizeMb = m_spec.config->memoryMb;
         r.record.status = InvocationStatus::Error;
-        r.record.errorType = QStringLiteral("ServiceException");
+        r.record.errorType = errc::Service;
         r.record.errorMessage = msg;
         r.record.requestBytes = orphan->request.payload.size();
         r.response = errorDocument(r.record.errorType, msg);

@@ -11,6 +11,7 @@
 //
 // Threading: engine thread only. Ownership: created and deleted (deleteLater) by EngineCore.
 
+#include "engine/cgroupcpu.h"
 #include "engine/cgroupmemory.h"
 #include "engine/childprocess.h"
 #include "engine/engine.h"
@@ -100,6 +101,7 @@ private:
     void flushPartialLog();
     void sendActive();
     void refreshPeak(bool withPeak);
+    void limitCpu(const FunctionConfig &cfg, SpawnSpec &spawn);
     // Completes the active request. `retireReason` non-empty: the environment retires first.
     void finish(InvocationStatus status, QByteArray response, const QString &errorType, const QString &errorMessage,
                 bool functionError, const QString &retireReason);
@@ -111,6 +113,7 @@ private:
     QString m_versionKey;         // config().versionKey(), computed once
     QString m_unqualifiedArn;     // invokedFunctionArn for $LATEST without an alias
     CgroupMemory m_cgroup;   // kernel-enforced memory limit where cgroup v2 allows it
+    CgroupCpu m_cpuCgroup;   // CPU quota in cgroup v1's cpu hierarchy, when scaled there
     ChildProcess m_process;
     std::unique_ptr<RuntimeChannel> m_channel;
     PipeChannel *m_pipe = nullptr; // m_channel when it is the built-in pipe channel

@@ -1,5 +1,6 @@
 #include "interpreters.h"
 
+#include "common/resources.h"
 #include "engine/childprocess.h"
 
 #include <QCoreApplication>
@@ -13,14 +14,14 @@ Result<Interpreter> resolveInterpreter(Runtime runtime, const QString &configure
     if (!configured.isEmpty()) {
         const QFileInfo fi(configured);
         if (!fi.isExecutable())
-            return makeError(QStringLiteral("InvalidParameterValueException"), configured + QStringLiteral(" is not executable"));
+            return makeError(errc::InvalidParameterValue, configured + QStringLiteral(" is not executable"));
         return Interpreter{fi.absoluteFilePath(), {}};
     }
     const bool python = runtime == Runtime::Python3;
     const QString command = python ? QStringLiteral("python3") : QStringLiteral("node");
     const QString found = QStandardPaths::findExecutable(command);
     if (found.isEmpty())
-        return makeError(QStringLiteral("InvalidParameterValueException"), command + QStringLiteral(" was not found on PATH"));
+        return makeError(errc::InvalidParameterValue, command + QStringLiteral(" was not found on PATH"));
     const QStringList probe = python
         ? QStringList{QStringLiteral("-c"), QStringLiteral("import sys;print(sys.executable);print('%d.%d'%sys.version_info[:2])")}
         : QStringList{QStringLiteral("-p"), QStringLiteral("process.execPath+'\\n'+process.versions.node.split('.')[0]")};
@@ -39,17 +40,11 @@ QString findShimDir(const QString &configured)
 {
     if (!configured.isEmpty())
         return configured;
-    QStringList candidates;
-    if (QCoreApplication::instance()) {
-        const QString app = QCoreApplication::applicationDirPath();
-        candidates << app + QStringLiteral("/../share/funcdesk/runtimes") << app + QStringLiteral("/runtimes");
-    }
-    candidates << QStringLiteral(FUNCDESK_ENGINE_SOURCE_RUNTIMES);
-    for (const QString &c : std::as_const(candidates)) {
-        if (QFileInfo::exists(c + QStringLiteral("/python/bootstrap.py")))
-            return QFileInfo(c).canonicalFilePath();
-    }
-    return QStringLiteral(FUNCDESK_ENGINE_SOURCE_RUNTIMES);
+    // The same lookup as every other resource ($FUNCDESK_RESOURCES, the installed share
+    // dir, the source tree), so one variable redirects templates and shims alike.
+    const QString dir = resourcePath(QStringLiteral("runtimes"));
+    const QString canonical = QFileInfo(dir).canonicalFilePath();
+    return canonical.isEmpty() ? dir : canonical;
 }
 
 } // namespace funcdesk::engine

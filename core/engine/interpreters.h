@@ -20,8 +20,8 @@ struct Interpreter
 // Otherwise the runtime's command is found on PATH and asked for its real executable.
 Result<Interpreter> resolveInterpreter(Runtime runtime, const QString &configured);
 
-// The folder with python/bootstrap.py and node/bootstrap.js: `configured`, else next to the
-// binary (../share/funcdesk/runtimes), else the source tree's resources/runtimes.
+// The folder with python/bootstrap.py and node/bootstrap.js: `configured`, else
+// resourcePath("runtimes") (common/resources.h: $FUNCDESK_RESOURCES, installed, source tree).
 QString findShimDir(const QString &configured);
 
 } // namespace funcdesk::engine

@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the engine tests: function fixtures in temporary dirs, concurrent
-// invocations, fd and child-process counts.
+// invocations, fd and child-process counts, and the runtime tests' engine and functions.
 
 #include "engine/engine.h"
 
@@ -8,11 +8,15 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QMutex>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <dirent.h>
+
+#include <functional>
+#include <memory>
 
 namespace enginetest {
 
@@ -87,5 +91,53 @@ inline InvokeRequest request(const QString &function, const QByteArray &payload 
     r.payload = payload;
     return r;
 }
+
+// A function name of the current data row's own, for a data-driven test whose rows each
+// register their own code (a name is registered once).
+inline QString rowFunctionName(const QString &prefix)
+{
+    return prefix + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+}
+
+// What the runtime tests (tst_runtime_python, tst_runtime_node) share, inherited after
+// QObject: an engine running one real interpreter, with its run dir and every function's
+// code in one temporary dir that outlives it.
+class RuntimeFixture
+{
+protected:
+    explicit RuntimeFixture(Runtime runtime) : m_runtime(runtime) {}
+
+    // From initTestCase, once m_dir is known to be valid.
+    void startEngine()
+    {
+        EngineOptions o;
+        o.runDir = m_dir.path() + QStringLiteral("/run");
+        m_engine = std::make_unique<Engine>(o);
+    }
+
+    // A function whose code is `files` (path in its code dir -> content), written to a dir
+    // of its own, and registered for the fixture's runtime; `tweak` adjusts its config
+    // before that.
+    Status add(const QString &name, const QMap<QString, QByteArray> &files, const QString &handler,
+               const std::function<void(FunctionConfig &)> &tweak = {})
+    {
+        FunctionConfig c;
+        c.name = name;
+        c.runtime = m_runtime;
+        c.handler = handler;
+        c.codeDir = m_dir.path() + QStringLiteral("/code/") + name;
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            writeFile(c.codeDir + QLatin1Char('/') + it.key(), it.value());
+        if (tweak)
+            tweak(c);
+        return m_engine->registerFunction(c);
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Engine> m_engine; // declared after m_dir: stopped before the dir goes
+
+private:
+    Runtime m_runtime;
+};
 
 } // namespace enginetest

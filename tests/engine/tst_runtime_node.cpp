@@ -7,35 +7,18 @@
 
 using namespace enginetest;
 
-class TestRuntimeNode : public QObject
+class TestRuntimeNode : public QObject, protected RuntimeFixture
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Engine> m_engine;
-
-    Status add(const QString &name, const QMap<QString, QByteArray> &files, const QString &handler,
-               std::function<void(FunctionConfig &)> tweak = {})
-    {
-        FunctionConfig c;
-        c.name = name;
-        c.runtime = Runtime::NodeJs;
-        c.handler = handler;
-        c.codeDir = m_dir.path() + QStringLiteral("/code/") + name;
-        for (auto it = files.cbegin(); it != files.cend(); ++it)
-            writeFile(c.codeDir + QLatin1Char('/') + it.key(), it.value());
-        if (tweak)
-            tweak(c);
-        return m_engine->registerFunction(c);
-    }
+public:
+    TestRuntimeNode() : RuntimeFixture(Runtime::NodeJs) {}
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        EngineOptions o;
-        o.runDir = m_dir.path() + QStringLiteral("/run");
-        m_engine = std::make_unique<Engine>(o);
+        startEngine();
         for (const char *example : {"nodejs-hello", "nodejs-esm"}) {
             FunctionConfig c;
             c.name = QString::fromLatin1(example);
@@ -95,7 +78,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, code);
         QFETCH(QByteArray, response);
         QFETCH(bool, error);
-        const QString name = QStringLiteral("cb") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        const QString name = rowFunctionName(QStringLiteral("cb"));
         QVERIFY(add(name, {{QStringLiteral("index.js"), code}}, QStringLiteral("index.h")).ok());
         const InvokeResult r = m_engine->invokeAndWait(request(name, "{\"v\":3}"));
         QCOMPARE(r.functionError, error);
@@ -141,7 +124,7 @@ private Q_SLOTS:
             "exports.err = (e, c, cb) => { if (e.check) return check(cb); later({}); cb(new Error('early')); };\n"
             "exports.asy = async (e) => e.check ? new Promise((r) => check((_, v) => r(v))) : later({ timer: 'pending' });\n"
             "exports.succeed = (e, c, cb) => e.check ? check(cb) : c.succeed(later({ timer: 'pending' }));\n";
-        const QString name = QStringLiteral("waits") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        const QString name = rowFunctionName(QStringLiteral("waits"));
         QVERIFY(add(name, {{QStringLiteral("index.js"), code}}, handler).ok());
         auto timerLogged = [](const InvokeResult &r) {
             for (const LogLine &l : r.logs) {
@@ -214,7 +197,7 @@ private Q_SLOTS:
         QFETCH(QString, handler);
         QFETCH(QString, errorType);
         QFETCH(QString, message);
-        const QString name = QStringLiteral("init") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        const QString name = rowFunctionName(QStringLiteral("init"));
         QVERIFY(add(name, {{QStringLiteral("index.js"), code}}, handler).ok());
         const InvokeResult r = m_engine->invokeAndWait(request(name));
         QCOMPARE(r.record.errorType, errorType);

@@ -9,36 +9,18 @@ using namespace enginetest;
 
 Q_DECLARE_METATYPE(funcdesk::InvocationStatus)
 
-class TestRuntimePython : public QObject
+class TestRuntimePython : public QObject, protected RuntimeFixture
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Engine> m_engine;
-
-    // A function whose code is `files` (name -> content) in its own dir.
-    Status add(const QString &name, const QMap<QString, QByteArray> &files, const QString &handler,
-               std::function<void(FunctionConfig &)> tweak = {})
-    {
-        FunctionConfig c;
-        c.name = name;
-        c.runtime = Runtime::Python3;
-        c.handler = handler;
-        c.codeDir = m_dir.path() + QStringLiteral("/code/") + name;
-        for (auto it = files.cbegin(); it != files.cend(); ++it)
-            writeFile(c.codeDir + QLatin1Char('/') + it.key(), it.value());
-        if (tweak)
-            tweak(c);
-        return m_engine->registerFunction(c);
-    }
+public:
+    TestRuntimePython() : RuntimeFixture(Runtime::Python3) {}
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        EngineOptions o;
-        o.runDir = m_dir.path() + QStringLiteral("/run");
-        m_engine = std::make_unique<Engine>(o);
+        startEngine();
         FunctionConfig hello;
         hello.name = QStringLiteral("hello");
         hello.codeDir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/python3-hello");
@@ -156,7 +138,7 @@ def handler(event, context):
         QFETCH(QString, handler);
         QFETCH(QString, errorType);
         QFETCH(QString, message);
-        const QString name = QStringLiteral("init") + QString::number(qHash(QString::fromLatin1(QTest::currentDataTag())));
+        const QString name = rowFunctionName(QStringLiteral("init"));
         QVERIFY(add(name, {{QStringLiteral("mod.py"), code}}, handler).ok());
         const InvokeResult r = m_engine->invokeAndWait(request(name));
         QCOMPARE(r.record.status, InvocationStatus::Error);
