@@ -4,6 +4,7 @@
 #include "api/functioncatalog.h"
 #include "api/functionurl.h"
 #include "api/lambdawire.h"
+#include "api/requestguard.h"
 #include "common/ids.h"
 #include "common/logging.h"
 #include "engine/engine.h"
@@ -72,6 +73,9 @@ ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject
     : QObject(parent), m_catalog(catalog), m_options(std::move(options)), m_server(this),
       m_inbox(AnswerInbox::create(this))
 {
+    m_guard.bindAddress = m_options.address;
+    m_guard.tokens = {m_options.token, m_options.localToken};
+    m_guard.allowedOrigins = m_options.allowedOrigins;
     m_server.setMaxBodyBytes(m_options.maxRequestBytes);
     m_server.setHandler([this](HttpRequest &&request, HttpResponder responder) {
         route(std::move(request), std::move(responder));
@@ -87,14 +91,14 @@ Status ApiServer::start()
 {
     const bool loopback = isLoopbackAddress(m_options.address);
     if (!loopback && m_options.token.isEmpty()) {
-        return makeError(QStringLiteral("InsecureBind"),
+        return makeError(errc::InsecureBind,
                          QStringLiteral("refusing to listen on %1: binding to anything but loopback requires a token "
                                         "(clients then send \"Authorization: Bearer <token>\")")
                              .arg(m_options.address));
     }
     QHostAddress address(m_options.address == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : m_options.address);
     if (address.isNull())
-        return makeError(QStringLiteral("ListenError"), QStringLiteral("not an IP address: %1").arg(m_options.address));
+        return makeError(errc::ListenError, QStringLiteral("not an IP address: %1").arg(m_options.address));
     return m_server.listen(address, m_options.port);
 }
 
@@ -122,21 +126,35 @@ void ApiServer::setAsyncSink(AsyncSink sink)
 
 void ApiServer::route(HttpRequest &&request, HttpResponder responder)
 {
+    // Who may ask (requestguard.h): the Host for everything, then the token when one is
+    // configured (for everything, function URLs included), else for Lambda's API an
+    // Origin-free request with a signature or the data dir's token.
+    if (Status host = checkHost(request, m_guard); !host) {
+        responder.respond(errorResponse(host.error().type, host.error().message, 403));
+        return;
+    }
     if (!m_options.token.isEmpty()) {
         const QByteArray expected = QByteArrayLiteral("Bearer ") + m_options.token.toUtf8();
         if (!constantTimeEquals(request.header("authorization"), expected)) {
-            responder.respond(errorResponse(QLatin1String(errors::Unrecognized),
+            responder.respond(errorResponse(errc::Unrecognized,
                                             QStringLiteral("The security token included in the request is invalid."), 403));
             return;
         }
     }
     if (request.bodyTooLarge) {
-        responder.respond(errorResponse(QLatin1String(errors::RequestTooLarge),
+        responder.respond(errorResponse(errc::RequestTooLarge,
                                         QStringLiteral("Request must be smaller than %1 bytes for this operation").arg(m_options.maxRequestBytes)));
         return;
     }
     if (request.path.startsWith(kFunctionUrlPrefix) || request.path == QByteArray(kFunctionUrlPrefix).chopped(1)) {
         functionUrl(request, std::move(responder));
+        return;
+    }
+    Status allowed = checkOrigin(request, m_guard);
+    if (allowed && m_options.token.isEmpty())
+        allowed = checkCredentials(request, m_guard);
+    if (!allowed) {
+        responder.respond(errorResponse(allowed.error().type, allowed.error().message, 403));
         return;
     }
     QList<QString> segments;
@@ -148,7 +166,7 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
     if (segments.size() == 4 && segments[0] == QLatin1String("2015-03-31") && segments[1] == QLatin1String("functions")
         && segments[3] == QLatin1String("invocations")) {
         if (request.method != "POST") {
-            responder.respond(errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404));
+            responder.respond(errorResponse(errc::UnknownOperation, QStringLiteral("Unknown operation"), 404));
             return;
         }
         invoke(request, segments[2], std::move(responder));
@@ -171,21 +189,21 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     const QByteArray type = request.hasHeader("x-amz-invocation-type") ? request.header("x-amz-invocation-type")
                                                                         : QByteArrayLiteral("RequestResponse");
     if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
-        return answer(errorResponse(QLatin1String(errors::InvalidParameterValue),
+        return answer(errorResponse(errc::InvalidParameterValue,
                                   QStringLiteral("1 validation error detected: Value '%1' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
                                       .arg(QString::fromLatin1(type))));
     }
     const bool isEvent = type == "Event";
     const qint64 limit = isEvent ? m_options.maxAsyncPayloadBytes : m_options.maxSyncPayloadBytes;
     if (request.body.size() > limit) {
-        return answer(errorResponse(QLatin1String(errors::RequestTooLarge),
+        return answer(errorResponse(errc::RequestTooLarge,
                                   QStringLiteral("Request must be smaller than %1 bytes for the InvokeFunction operation").arg(limit)));
     }
     const QByteArray payload = request.body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : request.body;
     QJsonParseError perr{};
     QJsonDocument::fromJson(QByteArrayLiteral("[") + payload + QByteArrayLiteral("]"), &perr);
     if (perr.error != QJsonParseError::NoError) {
-        return answer(errorResponse(QLatin1String(errors::InvalidRequestContent),
+        return answer(errorResponse(errc::InvalidRequestContent,
                                   QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
                                       .arg(perr.errorString())));
     }
@@ -203,7 +221,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
         if (m_asyncSink) {
             const Status s = m_asyncSink(event);
             if (!s.ok())
-                return answer(errorResponse(QLatin1String(errors::Service), s.error().toString()));
+                return answer(errorResponse(errc::Service, s.error().toString()));
         } else {
             engine::InvokeRequest req;
             req.function = ref->name;
@@ -320,43 +338,59 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
 
 WireResponse ApiServer::manage(const HttpRequest &request, const QList<QString> &s)
 {
-    const QByteArray &m = request.method;
-    const auto is = [&s](int i, const char *text) { return s.size() > i && s[i] == QLatin1String(text); };
-    WireResponse r = errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
-    if (s.size() >= 2 && is(1, "functions")) {
-        if (is(0, "2015-03-31")) {
-            if (s.size() == 2 && m == "GET")
-                r = listFunctions(request);
-            else if (s.size() == 2 && m == "POST")
-                r = createFunction(request);
-            else if (s.size() == 3 && m == "GET")
-                r = getFunction(request, s[2], false);
-            else if (s.size() == 3 && m == "DELETE")
-                r = deleteFunction(request, s[2]);
-            else if (s.size() == 4 && is(3, "configuration") && m == "GET")
-                r = getFunction(request, s[2], true);
-            else if (s.size() == 4 && is(3, "configuration") && m == "PUT")
-                r = updateConfiguration(request, s[2]);
-            else if (s.size() == 4 && is(3, "code") && m == "PUT")
-                r = updateCode(request, s[2]);
-            else if (s.size() == 4 && is(3, "versions") && m == "POST")
-                r = publishVersion(request, s[2]);
-            else if (s.size() == 4 && is(3, "versions") && m == "GET")
-                r = listVersions(request, s[2]);
-            else if (s.size() == 4 && is(3, "aliases") && m == "POST")
-                r = createAlias(request, s[2]);
-            else if (s.size() == 4 && is(3, "aliases") && m == "GET")
-                r = listAliases(s[2]);
-            else if (s.size() == 5 && is(3, "aliases"))
-                r = aliasOperation(request, s[2], s[4]);
-        } else if (is(0, "2017-10-31") && s.size() == 4 && is(3, "concurrency") && (m == "PUT" || m == "DELETE")) {
-            r = putConcurrency(request, s[2], m == "DELETE");
-        } else if (is(0, "2019-09-30") && s.size() == 4 && is(3, "concurrency") && m == "GET") {
-            r = getConcurrency(s[2]);
-        } else if (is(0, "2019-09-25") && s.size() == 4 && is(3, "event-invoke-config")) {
-            r = eventInvokeConfig(request, s[2]);
-        } else if (is(0, "2021-10-31") && s.size() == 4 && is(3, "url")) {
-            r = functionUrlConfig(request, s[2]);
+    // Lambda's management API at a glance: method (nullptr: any), path with {} for the
+    // function name and the alias, and the handler. The first matching row answers.
+    using Args = QList<QString>;
+    struct Route
+    {
+        const char *method;
+        const char *path;
+        WireResponse (*handle)(ApiServer &, const HttpRequest &, const Args &);
+    };
+    static const Route kRoutes[] = {
+        {"GET", "2015-03-31/functions", [](ApiServer &a, const HttpRequest &q, const Args &) { return a.listFunctions(q); }},
+        {"POST", "2015-03-31/functions", [](ApiServer &a, const HttpRequest &q, const Args &) { return a.createFunction(q); }},
+        {"GET", "2015-03-31/functions/{}", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.getFunction(q, p[0], false); }},
+        {"DELETE", "2015-03-31/functions/{}", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.deleteFunction(q, p[0]); }},
+        {"GET", "2015-03-31/functions/{}/configuration",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.getFunction(q, p[0], true); }},
+        {"PUT", "2015-03-31/functions/{}/configuration",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.updateConfiguration(q, p[0]); }},
+        {"PUT", "2015-03-31/functions/{}/code", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.updateCode(q, p[0]); }},
+        {"POST", "2015-03-31/functions/{}/versions",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.publishVersion(q, p[0]); }},
+        {"GET", "2015-03-31/functions/{}/versions", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.listVersions(q, p[0]); }},
+        {"POST", "2015-03-31/functions/{}/aliases", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.createAlias(q, p[0]); }},
+        {"GET", "2015-03-31/functions/{}/aliases", [](ApiServer &a, const HttpRequest &, const Args &p) { return a.listAliases(p[0]); }},
+        {nullptr, "2015-03-31/functions/{}/aliases/{}",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.aliasOperation(q, p[0], p[1]); }},
+        {"PUT", "2017-10-31/functions/{}/concurrency",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.putConcurrency(q, p[0], false); }},
+        {"DELETE", "2017-10-31/functions/{}/concurrency",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.putConcurrency(q, p[0], true); }},
+        {"GET", "2019-09-30/functions/{}/concurrency", [](ApiServer &a, const HttpRequest &, const Args &p) { return a.getConcurrency(p[0]); }},
+        {nullptr, "2019-09-25/functions/{}/event-invoke-config",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.eventInvokeConfig(q, p[0]); }},
+        {nullptr, "2021-10-31/functions/{}/url", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.functionUrlConfig(q, p[0]); }},
+    };
+    const auto match = [&s](const char *path, Args &args) {
+        const QList<QByteArray> parts = QByteArray(path).split('/');
+        if (parts.size() != s.size())
+            return false;
+        for (qsizetype i = 0; i < parts.size(); ++i) {
+            if (parts[i] == "{}")
+                args.append(s[i]);
+            else if (s[i] != QLatin1String(parts[i]))
+                return false;
+        }
+        return true;
+    };
+    WireResponse r = errorResponse(errc::UnknownOperation, QStringLiteral("Unknown operation"), 404);
+    for (const Route &route : kRoutes) {
+        Args args;
+        if ((route.method == nullptr || request.method == route.method) && match(route.path, args)) {
+            r = route.handle(*this, request, args);
+            break;
         }
     }
     if (r.header(QByteArrayLiteral("x-amzn-RequestId")).isEmpty())

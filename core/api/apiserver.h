@@ -26,6 +26,7 @@
 // it: the engine answers on its own thread and the answer hops back here.
 
 #include "api/httpserver.h"
+#include "api/requestguard.h"
 #include "common/invocationrecord.h"
 #include "common/result.h"
 
@@ -44,9 +45,11 @@ struct ApiServerOptions
 {
     QString address = QStringLiteral("127.0.0.1");
     quint16 port = 9001;                           // 0: any free port (tests)
-    QString token;                                 // required when address is not loopback
+    QString token;                                 // required when address is not loopback; then required for every request
+    QString localToken;                            // the data dir's token (the CLI sends it); see requestguard.h
+    QStringList allowedOrigins;                    // web origins allowed to call Lambda's API (none by default)
     qint64 maxSyncPayloadBytes = 6 * 1024 * 1024;  // Lambda: 6 MB
-    qint64 maxAsyncPayloadBytes = 1024 * 1024;     // DESIGN.md: 1 MB
+    qint64 maxAsyncPayloadBytes = 1024 * 1024;     // Lambda's async payload limit
     qint64 maxRequestBytes = 70 * 1024 * 1024;     // CreateFunction with a 50 MB zip in base64
 };
 
@@ -117,6 +120,7 @@ private:
 
     FunctionCatalog *m_catalog;
     ApiServerOptions m_options;
+    GuardOptions m_guard;
     HttpServer m_server;
     AsyncSink m_asyncSink;
     struct CodeFacts

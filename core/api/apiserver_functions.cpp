@@ -1,5 +1,6 @@
-// ApiServer: the management operations (functions, versions, aliases, concurrency,
-// event invoke config). All run on the API thread; they make git and disk calls.
+// ApiServer: the function operations (list, create, get, delete, configuration, code,
+// publish and list versions). All run on the API thread; they make git and disk calls.
+// Aliases, concurrency, event invoke config and URL config are in apiserver_settings.cpp.
 #include "apiserver.h"
 
 #include "api/functioncatalog.h"
@@ -29,13 +30,13 @@ Result<SourceFiles> filesFromZip(const QString &base64)
 {
     const QByteArray zip = QByteArray::fromBase64(base64.toLatin1());
     if (zip.isEmpty())
-        return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Code.ZipFile is empty or not base64"));
+        return makeError(errc::InvalidParameterValue, QStringLiteral("Code.ZipFile is empty or not base64"));
     QTemporaryFile file;
     if (!file.open() || file.write(zip) != zip.size() || !file.flush())
-        return makeError(QLatin1String(errors::Service), QStringLiteral("cannot write the zip to a temporary file"));
+        return makeError(errc::Service, QStringLiteral("cannot write the zip to a temporary file"));
     Result<SourceFiles> files = importer::readZip(file.fileName());
     if (!files.ok())
-        return makeError(QLatin1String(errors::InvalidParameterValue),
+        return makeError(errc::InvalidParameterValue,
                          QStringLiteral("Could not unzip uploaded file. Please check your file, then try to upload again. ") + files.error().message);
     return files;
 }
@@ -126,7 +127,7 @@ Status ApiServer::changeDraftConfig(const QString &name, const std::function<Sta
     if (Status s = store.setDraftConfig(name, *cfg); !s.ok())
         return s;
     const Result<QString> commit = store.deploy(name, message);
-    if (!commit.ok() && commit.error().type != QLatin1String(VersioningError::NothingToDeploy))
+    if (!commit.ok() && commit.error().type != errc::NothingToDeploy)
         return commit.error();
     const Status s = m_catalog->refresh(name);
     Q_EMIT functionChanged(name);
@@ -154,14 +155,14 @@ WireResponse ApiServer::createFunction(const HttpRequest &request)
     const QString name = body->value(QStringLiteral("FunctionName")).toString();
     const Result<FunctionRef> ref = parseFunctionName(name);
     if (!ref.ok() || !ref->qualifier.isEmpty())
-        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Invalid FunctionName: %1").arg(name));
+        return errorResponse(errc::InvalidParameterValue, QStringLiteral("Invalid FunctionName: %1").arg(name));
     if (m_catalog->exists(ref->name) || m_catalog->store().exists(ref->name))
-        return errorResponse(QLatin1String(errors::ResourceConflict), QStringLiteral("Function already exist: %1").arg(ref->name));
+        return errorResponse(errc::ResourceConflict, QStringLiteral("Function already exist: %1").arg(ref->name));
     if (!body->contains(QStringLiteral("Runtime")))
-        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Runtime is required for .zip deployment packages."));
+        return errorResponse(errc::InvalidParameterValue, QStringLiteral("Runtime is required for .zip deployment packages."));
     const QString zip = body->value(QStringLiteral("Code")).toObject().value(QStringLiteral("ZipFile")).toString();
     if (zip.isEmpty())
-        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Code.ZipFile is required (S3 code locations are not supported locally)."));
+        return errorResponse(errc::InvalidParameterValue, QStringLiteral("Code.ZipFile is required (S3 code locations are not supported locally)."));
     Result<SourceFiles> files = filesFromZip(zip);
     if (!files.ok())
         return errorResponse(files.error());
@@ -259,13 +260,13 @@ WireResponse ApiServer::deleteFunction(const HttpRequest &request, const QString
 WireResponse ApiServer::deleteVersion(const QString &name, const QString &qualifier)
 {
     if (qualifier == QLatin1String("$LATEST")) {
-        return errorResponse(QLatin1String(errors::InvalidParameterValue),
+        return errorResponse(errc::InvalidParameterValue,
                              QStringLiteral("$LATEST version cannot be deleted without deleting the function."));
     }
     if (!isVersionNumber(qualifier))
-        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Deletion of aliases is not currently supported."));
+        return errorResponse(errc::InvalidParameterValue, QStringLiteral("Deletion of aliases is not currently supported."));
     const Status s = m_catalog->deleteVersion(name, qualifier.toInt());
-    if (!s.ok() && s.error().type != QLatin1String(errors::ResourceNotFound))
+    if (!s.ok() && s.error().type != errc::ResourceNotFound)
         return fromError(s.error());
     if (s.ok())
         Q_EMIT functionChanged(name);
@@ -299,19 +300,19 @@ WireResponse ApiServer::updateCode(const HttpRequest &request, const QString &na
         return errorResponse(body.error());
     const QByteArray zip = QByteArray::fromBase64(body->value(QStringLiteral("ZipFile")).toString().toLatin1());
     if (zip.isEmpty())
-        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("ZipFile is required (S3 code locations are not supported locally)."));
+        return errorResponse(errc::InvalidParameterValue, QStringLiteral("ZipFile is required (S3 code locations are not supported locally)."));
     QTemporaryFile file;
     if (!file.open() || file.write(zip) != zip.size() || !file.flush())
-        return errorResponse(QLatin1String(errors::Service), QStringLiteral("cannot write the zip to a temporary file"));
+        return errorResponse(errc::Service, QStringLiteral("cannot write the zip to a temporary file"));
     const Result<QString> commit = m_catalog->store().updateCodeFromZip(*name, file.fileName());
-    if (!commit.ok() && commit.error().type != QLatin1String(VersioningError::NothingToDeploy))
+    if (!commit.ok() && commit.error().type != errc::NothingToDeploy)
         return fromError(commit.error());
     QString version = QStringLiteral("$LATEST");
     if (body->value(QStringLiteral("Publish")).toBool()) {
         const Result<VersionInfo> v = m_catalog->store().publish(*name);
         if (v.ok())
             version = QString::number(v->number);
-        else if (v.error().type != QLatin1String(VersioningError::NothingToPublish))
+        else if (v.error().type != errc::NothingToPublish)
             return fromError(v.error());
     }
     const Status s = m_catalog->refresh(*name);
@@ -333,7 +334,7 @@ WireResponse ApiServer::publishVersion(const HttpRequest &request, const QString
     const Result<VersionInfo> v = m_catalog->store().publish(*name, body->value(QStringLiteral("Description")).toString());
     if (v.ok()) {
         version = QString::number(v->number);
-    } else if (v.error().type == QLatin1String(VersioningError::NothingToPublish)) {
+    } else if (v.error().type == errc::NothingToPublish) {
         // Lambda answers with the existing version when $LATEST has not changed.
         const QList<int> versions = m_catalog->versions(*name);
         if (versions.isEmpty())

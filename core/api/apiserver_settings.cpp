@@ -1,4 +1,4 @@
-// ApiServer: aliases, concurrency and event invoke config. API thread only.
+// ApiServer: aliases, concurrency, event invoke config and function URL config. API thread only.
 #include "apiserver.h"
 
 #include "api/apiserver_p.h"
@@ -36,7 +36,7 @@ Result<QJsonObject> jsonBody(const HttpRequest &request)
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject())
-        return makeError(QLatin1String(errors::InvalidRequestContent),
+        return makeError(errc::InvalidRequestContent,
                          QStringLiteral("Could not parse request body into json: %1").arg(err.errorString()));
     return doc.object();
 }
@@ -45,13 +45,13 @@ Result<QJsonObject> jsonBody(const HttpRequest &request)
 WireResponse fromError(const Error &e)
 {
     const QString t = e.type;
-    if (t == QLatin1String(errors::InvalidParameterValue) || t == QLatin1String(errors::ResourceNotFound)
-        || t == QLatin1String(errors::ResourceConflict) || t == QLatin1String(errors::InvalidRequestContent)
-        || t == QLatin1String(errors::TooManyRequests))
+    if (t == errc::InvalidParameterValue || t == errc::ResourceNotFound
+        || t == errc::ResourceConflict || t == errc::InvalidRequestContent
+        || t == errc::TooManyRequests)
         return errorResponse(e);
-    if (t == QLatin1String(VersioningError::DraftHasChanges))
-        return errorResponse(QLatin1String(errors::ResourceConflict), e.message);
-    return errorResponse(QLatin1String(errors::Service), e.toString());
+    if (t == errc::DraftHasChanges)
+        return errorResponse(errc::ResourceConflict, e.message);
+    return errorResponse(errc::Service, e.toString());
 }
 
 } // namespace detail
@@ -90,7 +90,7 @@ Status applyAliasJson(const QJsonObject &body, AliasConfig &a)
     if (body.contains(QStringLiteral("RoutingConfig"))) {
         const QJsonObject weights = body.value(QStringLiteral("RoutingConfig")).toObject().value(QStringLiteral("AdditionalVersionWeights")).toObject();
         if (weights.size() > 1)
-            return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("Only one additional version can be routed to."));
+            return makeError(errc::InvalidParameterValue, QStringLiteral("Only one additional version can be routed to."));
         a.additionalVersion = weights.isEmpty() ? QString() : weights.begin().key();
         a.additionalWeight = weights.isEmpty() ? 0 : weights.begin().value().toDouble();
     }
@@ -169,7 +169,7 @@ WireResponse ApiServer::aliasOperation(const HttpRequest &request, const QString
         Q_EMIT functionChanged(*name);
         return jsonResponse(aliasConfigurationJson(aliasDescription(*name, *updated)));
     }
-    return errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
+    return errorResponse(errc::UnknownOperation, QStringLiteral("Unknown operation"), 404);
 }
 
 WireResponse ApiServer::putConcurrency(const HttpRequest &request, const QString &nameParam, bool remove)
@@ -182,7 +182,7 @@ WireResponse ApiServer::putConcurrency(const HttpRequest &request, const QString
         return errorResponse(body.error());
     const int n = body->value(QStringLiteral("ReservedConcurrentExecutions")).toInt(-1);
     if (!remove && (n < 0 || n > 1000))
-        return errorResponse(QLatin1String(errors::InvalidParameterValue), QStringLiteral("ReservedConcurrentExecutions must be between 0 and 1000."));
+        return errorResponse(errc::InvalidParameterValue, QStringLiteral("ReservedConcurrentExecutions must be between 0 and 1000."));
     const Status s = changeDraftConfig(*name, [remove, n](FunctionConfig &c) {
         c.reservedConcurrency = remove ? std::nullopt : std::optional<int>(n);
         return Status();
@@ -224,12 +224,12 @@ WireResponse ApiServer::eventInvokeConfig(const HttpRequest &request, const QStr
             if (body->contains(QStringLiteral("MaximumRetryAttempts"))) {
                 a.maximumRetryAttempts = body->value(QStringLiteral("MaximumRetryAttempts")).toInt(-1);
                 if (a.maximumRetryAttempts < 0 || a.maximumRetryAttempts > 2)
-                    return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("MaximumRetryAttempts must be between 0 and 2."));
+                    return makeError(errc::InvalidParameterValue, QStringLiteral("MaximumRetryAttempts must be between 0 and 2."));
             }
             if (body->contains(QStringLiteral("MaximumEventAgeInSeconds"))) {
                 a.maximumEventAgeSeconds = body->value(QStringLiteral("MaximumEventAgeInSeconds")).toInt(-1);
                 if (a.maximumEventAgeSeconds < 60 || a.maximumEventAgeSeconds > 21600)
-                    return makeError(QLatin1String(errors::InvalidParameterValue), QStringLiteral("MaximumEventAgeInSeconds must be between 60 and 21600."));
+                    return makeError(errc::InvalidParameterValue, QStringLiteral("MaximumEventAgeInSeconds must be between 60 and 21600."));
             }
             if (body->contains(QStringLiteral("DestinationConfig"))) {
                 const QJsonObject d = body->value(QStringLiteral("DestinationConfig")).toObject();
@@ -242,7 +242,7 @@ WireResponse ApiServer::eventInvokeConfig(const HttpRequest &request, const QStr
         if (!s.ok())
             return fromError(s.error());
     } else if (request.method != "GET") {
-        return errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
+        return errorResponse(errc::UnknownOperation, QStringLiteral("Unknown operation"), 404);
     }
     const AsyncConfig a = m_catalog->latest(*name).async;
     QJsonObject destinations;
@@ -273,9 +273,9 @@ WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QStr
     };
     const QByteArray &m = request.method;
     if (m == "POST" && enabled())
-        return errorResponse(QLatin1String(errors::ResourceConflict), QStringLiteral("Failed to create function url config for [functionArn = %1]. Error message:  FunctionUrlConfig exists for this Lambda function").arg(functionArn(*name)));
+        return errorResponse(errc::ResourceConflict, QStringLiteral("Failed to create function url config for [functionArn = %1]. Error message:  FunctionUrlConfig exists for this Lambda function").arg(functionArn(*name)));
     if ((m == "GET" || m == "PUT" || m == "DELETE") && !enabled())
-        return errorResponse(QLatin1String(errors::ResourceNotFound), QStringLiteral("The resource you requested does not exist."));
+        return errorResponse(errc::ResourceNotFound, QStringLiteral("The resource you requested does not exist."));
     if (m == "POST" || m == "DELETE") {
         const bool on = m == "POST";
         const Status s = changeDraftConfig(*name, [on](FunctionConfig &c) {
@@ -297,7 +297,7 @@ WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QStr
             return r;
         }
     } else if (m != "GET" && m != "PUT") {
-        return errorResponse(QLatin1String(errors::UnknownOperation), QStringLiteral("Unknown operation"), 404);
+        return errorResponse(errc::UnknownOperation, QStringLiteral("Unknown operation"), 404);
     }
     const QString address = baseUrl().mid(int(qstrlen("http://")));
     const QString now = lambdaTimestamp(QDateTime::currentMSecsSinceEpoch());

@@ -24,7 +24,7 @@ bool sameRunnable(const FunctionConfig &a, const FunctionConfig &b)
 
 Error functionNotFound(const QString &name, const QString &qualifier)
 {
-    return makeError(QLatin1String(errors::ResourceNotFound),
+    return makeError(errc::ResourceNotFound,
                      QStringLiteral("Function not found: ") + functionArn(name, qualifier));
 }
 
@@ -43,7 +43,7 @@ Status FunctionCatalog::loadAll()
             problems.append(name + QStringLiteral(": ") + s.error().message);
     }
     if (!problems.isEmpty())
-        return makeError(QLatin1String(errors::Service), problems.join(QStringLiteral("; ")));
+        return makeError(errc::Service, problems.join(QStringLiteral("; ")));
     return {};
 }
 

@@ -60,7 +60,7 @@ qint64 HttpServer::maxBodyBytes() const
 Status HttpServer::listen(const QHostAddress &address, quint16 port)
 {
     if (!m_listener->listen(address, port)) {
-        return makeError(QStringLiteral("ListenError"),
+        return makeError(errc::ListenError,
                          QStringLiteral("cannot listen on %1:%2: %3")
                              .arg(address.toString())
                              .arg(port)

@@ -14,29 +14,30 @@ namespace {
 
 struct ErrorStatus
 {
-    const char *type;
+    QLatin1String type;
     int status;
 };
 
 constexpr ErrorStatus kStatuses[] = {
-    {errors::InvalidParameterValue, 400},
-    {errors::InvalidRequestContent, 400},
-    {errors::ResourceNotFound, 404},
-    {errors::UnknownOperation, 404},
-    {errors::Unrecognized, 403},
-    {errors::ResourceConflict, 409},
-    {errors::RequestTooLarge, 413},
-    {errors::UnsupportedMediaType, 415},
-    {errors::TooManyRequests, 429},
-    {errors::Service, 500},
-    {errors::InvalidRuntime, 502},
-    {"ResourceNotReadyException", 502},
-    {"EC2UnexpectedException", 502},
+    {errc::InvalidParameterValue, 400},
+    {errc::InvalidRequestContent, 400},
+    {errc::ResourceNotFound, 404},
+    {errc::UnknownOperation, 404},
+    {errc::Unrecognized, 403},
+    {errc::AccessDenied, 403},
+    {errc::ResourceConflict, 409},
+    {errc::RequestTooLarge, 413},
+    {errc::UnsupportedMediaType, 415},
+    {errc::TooManyRequests, 429},
+    {errc::Service, 500},
+    {errc::InvalidRuntime, 502},
+    {QLatin1String("ResourceNotReadyException"), 502},
+    {QLatin1String("EC2UnexpectedException"), 502},
 };
 
 Error invalid(const QString &message)
 {
-    return makeError(QLatin1String(errors::InvalidParameterValue), message);
+    return makeError(errc::InvalidParameterValue, message);
 }
 
 } // namespace
@@ -44,7 +45,7 @@ Error invalid(const QString &message)
 int statusForErrorType(const QString &type)
 {
     for (const ErrorStatus &e : kStatuses) {
-        if (type == QLatin1String(e.type))
+        if (type == e.type)
             return e.status;
     }
     return 500;
@@ -88,13 +89,13 @@ WireResponse errorResponse(const QString &type, const QString &message, int stat
 
 WireResponse errorResponse(const Error &error, int status)
 {
-    const QString type = error.type.isEmpty() ? QLatin1String(errors::Service) : error.type;
+    const QString type = error.type.isEmpty() ? errc::Service : error.type;
     return errorResponse(type, error.message, status);
 }
 
 WireResponse throttleResponse(const QString &reason)
 {
-    WireResponse r = errorResponse(QLatin1String(errors::TooManyRequests), QStringLiteral("Rate Exceeded."));
+    WireResponse r = errorResponse(errc::TooManyRequests, QStringLiteral("Rate Exceeded."));
     QJsonObject body{{QStringLiteral("Type"), QStringLiteral("User")},
                      {QStringLiteral("Message"), QStringLiteral("Rate Exceeded.")},
                      {QStringLiteral("Reason"), reason}};

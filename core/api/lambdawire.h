@@ -14,21 +14,6 @@
 
 namespace funcdesk::api {
 
-// Lambda's exception names, each with its HTTP status.
-namespace errors {
-inline constexpr const char *InvalidParameterValue = "InvalidParameterValueException";     // 400
-inline constexpr const char *InvalidRequestContent = "InvalidRequestContentException";     // 400
-inline constexpr const char *ResourceNotFound = "ResourceNotFoundException";               // 404
-inline constexpr const char *ResourceConflict = "ResourceConflictException";               // 409
-inline constexpr const char *RequestTooLarge = "RequestTooLargeException";                 // 413
-inline constexpr const char *UnsupportedMediaType = "UnsupportedMediaTypeException";       // 415
-inline constexpr const char *TooManyRequests = "TooManyRequestsException";                 // 429
-inline constexpr const char *Service = "ServiceException";                                 // 500
-inline constexpr const char *InvalidRuntime = "InvalidRuntimeException";                   // 502
-inline constexpr const char *Unrecognized = "UnrecognizedClientException";                 // 403
-inline constexpr const char *UnknownOperation = "UnknownOperationException";               // 404
-} // namespace errors
-
 // The HTTP status Lambda answers for an exception name (500 when unknown).
 int statusForErrorType(const QString &type);
 // "User" for 4xx, "Service" for 5xx (the body's "Type" field).

@@ -1,5 +1,7 @@
 #include "runtimeapichannel.h"
 
+#include "api/requestguard.h"
+
 #include "common/logging.h"
 
 #include <QJsonDocument>
@@ -92,6 +94,15 @@ void RuntimeApiChannel::deliver()
 
 void RuntimeApiChannel::handle(HttpRequest &&request, HttpResponder responder)
 {
+    // Runtime clients never sign, but a web page must not reach the environment either.
+    static const GuardOptions guard;
+    Status allowed = checkHost(request, guard);
+    if (allowed)
+        allowed = checkOrigin(request, guard);
+    if (!allowed) {
+        responder.respond(runtimeStatus(403, "AccessDenied", allowed.error().message));
+        return;
+    }
     if (!request.path.startsWith(kPrefix)) {
         responder.respond(runtimeStatus(404, "NotFound", QStringLiteral("unknown path")));
         return;

@@ -1,6 +1,7 @@
 #include "service.h"
 
 #include "api/functioncatalog.h"
+#include "api/requestguard.h"
 #include "api/runtimeapichannel.h"
 #include "api/schedulerunner.h"
 #include "common/logging.h"
@@ -78,6 +79,12 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
     d.lock = std::move(*lock);
     QDir().mkpath(dataDir.functions());
     QDir().mkpath(dataDir.run());
+    if (options.startApi && options.api.localToken.isEmpty()) {
+        auto token = readOrCreateLocalToken(dataDir); // what the command line sends (requestguard.h)
+        if (!token)
+            return token.error();
+        options.api.localToken = *token;
+    }
 
     store::WriterOptions wo;
     wo.databasePath = dataDir.database();
@@ -210,7 +217,7 @@ void Service::refreshFunction(const QString &name)
     QPointer<Service> self(this);
     post([self, name](FunctionCatalog &catalog) {
         const Status s = catalog.refresh(name);
-        if (!s.ok() && s.error().type == QLatin1String(errors::ResourceNotFound))
+        if (!s.ok() && s.error().type == errc::ResourceNotFound)
             catalog.forget(name);
         if (self)
             QMetaObject::invokeMethod(self.data(), [self, name] { if (self) Q_EMIT self->functionChanged(name); }, Qt::QueuedConnection);

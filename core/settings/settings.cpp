@@ -14,10 +14,12 @@ const QHash<QString, QVariant> &defaults()
         {QStringLiteral("runtimes/node"), QString()},
         {QStringLiteral("engine/keepAliveSeconds"), 300},
         {QStringLiteral("engine/freezeIdle"), false},
+        {QStringLiteral("engine/scaleCpuWithMemory"), false},
         {QStringLiteral("engine/globalConcurrency"), 64},
         {QStringLiteral("api/port"), 9001},
         {QStringLiteral("api/bindAddress"), QStringLiteral("127.0.0.1")},
         {QStringLiteral("api/token"), QString()},
+        {QStringLiteral("api/allowedOrigins"), QStringList()},
         {QStringLiteral("pricing/perMillionRequests"), 0.20},
         {QStringLiteral("pricing/perGbSecondX86"), 0.0000166667},
         {QStringLiteral("pricing/perGbSecondArm"), 0.0000133334},
@@ -71,10 +73,12 @@ FUNCDESK_SETTING(QString, python3Path, setPython3Path, "runtimes/python3", toStr
 FUNCDESK_SETTING(QString, nodePath, setNodePath, "runtimes/node", toString)
 FUNCDESK_SETTING_POD(int, keepAliveSeconds, setKeepAliveSeconds, "engine/keepAliveSeconds", toInt)
 FUNCDESK_SETTING_POD(bool, freezeIdle, setFreezeIdle, "engine/freezeIdle", toBool)
+FUNCDESK_SETTING_POD(bool, scaleCpuWithMemory, setScaleCpuWithMemory, "engine/scaleCpuWithMemory", toBool)
 FUNCDESK_SETTING_POD(int, globalConcurrency, setGlobalConcurrency, "engine/globalConcurrency", toInt)
 FUNCDESK_SETTING_POD(int, apiPort, setApiPort, "api/port", toInt)
 FUNCDESK_SETTING(QString, bindAddress, setBindAddress, "api/bindAddress", toString)
 FUNCDESK_SETTING(QString, apiToken, setApiToken, "api/token", toString)
+FUNCDESK_SETTING(QStringList, allowedOrigins, setAllowedOrigins, "api/allowedOrigins", toStringList)
 FUNCDESK_SETTING_POD(double, pricePerMillionRequests, setPricePerMillionRequests, "pricing/perMillionRequests", toDouble)
 FUNCDESK_SETTING_POD(double, pricePerGbSecondX86, setPricePerGbSecondX86, "pricing/perGbSecondX86", toDouble)
 FUNCDESK_SETTING_POD(double, pricePerGbSecondArm, setPricePerGbSecondArm, "pricing/perGbSecondArm", toDouble)

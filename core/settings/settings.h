@@ -1,5 +1,5 @@
 #pragma once
-// The one typed facade over QSettings (STYLE.md habit 10). Widgets and the CLI never
+// The one typed facade over QSettings. Widgets and the CLI never
 // build QSettings themselves; they read and write here and listen to changed().
 //
 // Threading: create and use on one thread (the GUI thread in the app). Values are
@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <memory>
@@ -35,6 +36,10 @@ public:
     void setKeepAliveSeconds(int v);
     bool freezeIdle() const;                  // false
     void setFreezeIdle(bool v);
+    // CPU in proportion to memory (1,769 MB = one vCPU) for everyday invocations; power
+    // tuning and the scenarios that need it always scale. Off: full machine speed.
+    bool scaleCpuWithMemory() const;          // false
+    void setScaleCpuWithMemory(bool v);
     int globalConcurrency() const;            // 64
     void setGlobalConcurrency(int v);
     int apiPort() const;                      // 9001
@@ -43,6 +48,10 @@ public:
     void setBindAddress(const QString &v);
     QString apiToken() const;                 // "" (required for non-loopback binds)
     void setApiToken(const QString &v);
+    // Web origins allowed to call Lambda's API (e.g. "http://localhost:3000"); none by
+    // default, so no web page can drive the engine (api/requestguard.h).
+    QStringList allowedOrigins() const;       // {}
+    void setAllowedOrigins(const QStringList &v);
     double pricePerMillionRequests() const;   // 0.20
     void setPricePerMillionRequests(double v);
     double pricePerGbSecondX86() const;       // 0.0000166667

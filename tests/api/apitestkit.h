@@ -38,15 +38,26 @@ struct Reply
     QString errorType() const { return QString::fromLatin1(header("x-amzn-ErrorType")); }
 };
 
+// An Authorization header shaped like the AWS SDKs' (any well-formed one passes on loopback).
+inline const QByteArray kSigV4 = QByteArrayLiteral(
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261206/us-east-1/lambda/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
+
 class Client
 {
 public:
-    explicit Client(QString base) : m_base(std::move(base)) {}
+    // Signs like an SDK unless `authorization` says otherwise (empty: no header at all).
+    explicit Client(QString base, QByteArray authorization = kSigV4)
+        : m_base(std::move(base)), m_authorization(std::move(authorization))
+    {
+    }
     Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                const QList<QPair<QByteArray, QByteArray>> &headers = {})
     {
         QNetworkRequest req(QUrl(m_base + path));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        if (!m_authorization.isEmpty())
+            req.setRawHeader("Authorization", m_authorization);
         for (const auto &h : headers)
             req.setRawHeader(h.first, h.second);
         QNetworkReply *r = m_nam.sendCustomRequest(req, method, body);
@@ -63,6 +74,7 @@ public:
 
 private:
     QString m_base;
+    QByteArray m_authorization;
     QNetworkAccessManager m_nam;
 };
 

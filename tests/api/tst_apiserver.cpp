@@ -483,6 +483,7 @@ private Q_SLOTS:
         QProcess curl;
         curl.start(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-i"), QStringLiteral("-X"), QStringLiteral("POST"),
                                             QStringLiteral("-H"), QStringLiteral("X-Amz-Log-Type: Tail"),
+                                            QStringLiteral("-H"), QStringLiteral("Authorization: ") + QString::fromLatin1(apitest::kSigV4),
                                             QStringLiteral("--data"), QStringLiteral("{\"from\":\"curl\"}"),
                                             stack.server->baseUrl() + QStringLiteral("/2015-03-31/functions/echo/invocations")});
         QTRY_COMPARE_WITH_TIMEOUT(curl.state(), QProcess::NotRunning, 20000); // the server needs this thread's loop
@@ -491,6 +492,55 @@ private Q_SLOTS:
         QVERIFY(out.contains("X-Amz-Executed-Version: $LATEST"));
         QVERIFY(out.contains("X-Amz-Log-Result: "));
         QVERIFY(out.contains("{\"echo\": {\"from\": \"curl\"}") || out.contains("\"from\":\"curl\"") || out.contains("\"from\": \"curl\""));
+    }
+
+    // What a web page can send without a CORS preflight (POST, text/plain, its Origin), and
+    // what DNS rebinding sends (a foreign Host): refused with 403 and a reason, whether the
+    // page's request carries an Origin or not; the same calls with an SDK's signature work.
+    void driveByRequestsAreRefused_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QStringList>("headers");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("errorType");
+        const QString create = QStringLiteral("/2015-03-31/functions");
+        const QString invoke = QStringLiteral("/2015-03-31/functions/echo/invocations");
+        const QString sig = QStringLiteral("Authorization: ") + QString::fromLatin1(apitest::kSigV4);
+        const QString evil = QStringLiteral("Origin: http://evil.example");
+        const QString text = QStringLiteral("Content-Type: text/plain");
+        QTest::newRow("create, cross-origin simple request") << create << QStringList{text, evil} << 403 << QStringLiteral("AccessDeniedException");
+        QTest::newRow("invoke, cross-origin simple request") << invoke << QStringList{text, evil} << 403 << QStringLiteral("AccessDeniedException");
+        QTest::newRow("invoke, no origin, no credentials") << invoke << QStringList{text} << 403 << QStringLiteral("UnrecognizedClientException");
+        QTest::newRow("invoke, signed but from a page") << invoke << QStringList{sig, evil} << 403 << QStringLiteral("AccessDeniedException");
+        QTest::newRow("invoke, rebinding host") << invoke << QStringList{sig, QStringLiteral("Host: attacker.example")} << 403 << QStringLiteral("AccessDeniedException");
+        QTest::newRow("invoke, rebinding host with port") << invoke << QStringList{sig, QStringLiteral("Host: attacker.example:9001")} << 403 << QStringLiteral("AccessDeniedException");
+        QTest::newRow("invoke, wrong token") << invoke << QStringList{QStringLiteral("Authorization: Bearer nope")} << 403 << QStringLiteral("UnrecognizedClientException");
+        QTest::newRow("invoke, signature in the query") << invoke + QStringLiteral("?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00")
+                                                        << QStringList{text} << 403 << QStringLiteral("UnrecognizedClientException");
+        QTest::newRow("url, rebinding host") << QStringLiteral("/url/web/") << QStringList{QStringLiteral("Host: attacker.example")} << 403 << QStringLiteral("AccessDeniedException");
+        QTest::newRow("invoke, signed") << invoke << QStringList{sig, text} << 200 << QString();
+        QTest::newRow("invoke, signed, localhost by name") << invoke << QStringList{sig, QStringLiteral("Host: localhost:1")} << 200 << QString();
+        QTest::newRow("url, from a page (AuthType NONE)") << QStringLiteral("/url/web/") << QStringList{evil} << 200 << QString();
+    }
+    void driveByRequestsAreRefused()
+    {
+        QFETCH(QString, path);
+        QFETCH(QStringList, headers);
+        QFETCH(int, status);
+        QFETCH(QString, errorType);
+        QStringList args{QStringLiteral("-sS"), QStringLiteral("-i"), QStringLiteral("-X"), QStringLiteral("POST"),
+                         QStringLiteral("--data"), QStringLiteral("{\"Code\":{\"ZipFile\":\"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\"}}")};
+        for (const QString &h : headers)
+            args << QStringLiteral("-H") << h;
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), args << stack.server->baseUrl() + path);
+        QTRY_COMPARE_WITH_TIMEOUT(curl.state(), QProcess::NotRunning, 20000); // the server needs this thread's loop
+        const QByteArray out = curl.readAllStandardOutput();
+        QVERIFY2(out.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))), out.constData());
+        if (!errorType.isEmpty()) {
+            QVERIFY2(out.toLower().contains(QByteArray("x-amzn-errortype: " + errorType.toLower().toLatin1())), out.constData());
+            QVERIFY2(out.contains("\"Message\""), out.constData()); // says why
+        }
     }
 
     void awsSdkConversation()

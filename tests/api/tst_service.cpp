@@ -3,6 +3,7 @@
 #include "apitestkit.h"
 #include "invocationtable.h"
 
+#include "api/requestguard.h"
 #include "api/schedulerunner.h"
 #include "api/service.h"
 #include "store/asyncevents.h"
@@ -99,7 +100,7 @@ private Q_SLOTS:
 
         auto second = Service::start(dataDir(), options());
         QVERIFY(!second.ok());
-        QCOMPARE(second.error().type, QStringLiteral("DataDirInUse"));
+        QCOMPARE(second.error().type, errc::DataDirInUse);
 
         QVERIFY(!addRecorder(**service, QStringLiteral("rec")).isEmpty());
         apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
@@ -315,6 +316,22 @@ private Q_SLOTS:
         r = client.call("GET", QStringLiteral("/2015-03-31/functions"), {}, {{"Authorization", "Bearer wrong!"}});
         QCOMPARE(r.status, 403);
         r = client.call("GET", QStringLiteral("/2015-03-31/functions"), {}, {{"Authorization", "Bearer s3cret"}});
+        QCOMPARE(r.status, 200);
+    }
+
+    // On loopback the data dir's token file (what the command line sends) is accepted;
+    // nothing is without some credential.
+    void localTokenFileIsAccepted()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        const QString token = readLocalToken(dataDir());
+        QCOMPARE(token.size(), 64);
+        apitest::Client anonymous(QStringLiteral("http://") + (*service)->apiAddress(), QByteArray());
+        apitest::Reply r = anonymous.call("GET", QStringLiteral("/2015-03-31/functions"));
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.errorType(), QStringLiteral("UnrecognizedClientException"));
+        r = anonymous.call("GET", QStringLiteral("/2015-03-31/functions"), {}, {{"Authorization", "Bearer " + token.toLatin1()}});
         QCOMPARE(r.status, 200);
     }
 

@@ -24,6 +24,7 @@ private Q_SLOTS:
         QCOMPARE(s.retentionDays(), 7);
         QCOMPARE(s.retentionRows(), 5000000);
         QCOMPARE(s.theme(), Theme::System);
+        QVERIFY(!s.scaleCpuWithMemory()); // everyday runs keep the machine's full speed
     }
 
     void valuesPersistAcrossInstances()
@@ -34,6 +35,7 @@ private Q_SLOTS:
             Settings s(file);
             s.setApiPort(9100);
             s.setTheme(Theme::Dark);
+            s.setScaleCpuWithMemory(true);
             s.setPython3Path(QStringLiteral("/opt/py/bin/python3"));
             s.setWindowState(QStringLiteral("main"), QByteArrayLiteral("\x01\x02"));
             s.sync();
@@ -41,6 +43,7 @@ private Q_SLOTS:
         Settings again(file);
         QCOMPARE(again.apiPort(), 9100);
         QCOMPARE(again.theme(), Theme::Dark);
+        QVERIFY(again.scaleCpuWithMemory());
         QCOMPARE(again.python3Path(), QStringLiteral("/opt/py/bin/python3"));
         QCOMPARE(again.windowState(QStringLiteral("main")), QByteArrayLiteral("\x01\x02"));
     }
