@@ -24,7 +24,7 @@ Result<ApiReply> ApiClient::request(const QByteArray &method, const QString &pat
                                     const QList<QPair<QByteArray, QByteArray>> &headers) const
 {
     if (!m_endpoint.isValid() || m_endpoint.host().isEmpty())
-        return makeError(QStringLiteral("Usage"), QStringLiteral("invalid endpoint URL '") + m_endpoint.toString()
+        return makeError(errc::Usage, QStringLiteral("invalid endpoint URL '") + m_endpoint.toString()
                                                       + QLatin1Char('\''));
     QUrl url = m_endpoint;
     QString basePath = url.path();
@@ -97,7 +97,7 @@ Error ApiClient::errorOf(const ApiReply &reply)
         message = QStringLiteral("HTTP ") + QString::number(reply.status) + QLatin1Char(' ')
             + QString::fromUtf8(reply.body.left(200));
     if (type.isEmpty())
-        type = reply.status == 404 ? QStringLiteral("ResourceNotFoundException") : QStringLiteral("ServiceException");
+        type = reply.status == 404 ? errc::ResourceNotFound : errc::Service;
     return makeError(type, message);
 }
 

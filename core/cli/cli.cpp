@@ -23,6 +23,9 @@ const Command kCommands[] = {
     {"publish", "Publish the deployed code of a function as a new version.", runPublish},
     {"logs", "Print a function's log lines (--follow to keep watching).", runLogs},
     {"export", "Export a function as an AWS SAM template or a Knative Service.", runExport},
+    {"load", "Run an open-loop load test (rate, shape, duration) and print its latency summary.", runLoad},
+    {"tune", "Power-tune a function: duration and cost at several memory sizes.", runTune},
+    {"learn", "Guided scenarios: run real experiments with a self-check (list, run, reset).", runLearn},
 };
 
 QString mainHelp()

@@ -1,6 +1,6 @@
 #pragma once
-// The `funcdesk` command line (DESIGN.md "CLI"): serve, list, invoke, deploy, publish,
-// logs, export. run() creates its own QCoreApplication and returns the process exit code:
+// The `funcdesk` command line: serve, list, invoke, deploy, publish, logs, export,
+// load, tune, learn. run() creates its own QCoreApplication and returns the process exit code:
 //   0 ok, 2 usage error, 3 function not found, 4 function error (the handler failed),
 //   5 engine/API unreachable or any other failure.
 //

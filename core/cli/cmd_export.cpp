@@ -14,13 +14,10 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
-#ifdef HAVE_FUNCDESK_VERSIONING
 #include "versioning/versionstore.h"
-#endif
 
 namespace funcdesk::cli {
 
-#ifdef HAVE_FUNCDESK_VERSIONING
 namespace {
 
 bool isVersionNumber(const QString &q)
@@ -34,7 +31,7 @@ bool isVersionNumber(const QString &q)
 Result<ExportInput> exportInputFor(VersionStore &store, const QString &name, const QString &qualifier)
 {
     if (!store.exists(name))
-        return makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("Function not found: ") + name);
+        return makeError(errc::ResourceNotFound, QStringLiteral("Function not found: ") + name);
     ExportInput input;
     QString version = qualifier;
     if (!qualifier.isEmpty() && qualifier != QLatin1String("$LATEST") && !isVersionNumber(qualifier)) {
@@ -55,7 +52,6 @@ Result<ExportInput> exportInputFor(VersionStore &store, const QString &name, con
 }
 
 } // namespace
-#endif
 
 int runExport(const QStringList &args)
 {
@@ -86,7 +82,6 @@ int runExport(const QStringList &args)
         ? cl.value(QStringLiteral("out"))
         : QDir::current().filePath(name + QLatin1Char('-') + cl.value(QStringLiteral("format")));
 
-#ifdef HAVE_FUNCDESK_VERSIONING
     VersionStore store(DataDir::resolve(cl.dataDir()));
     auto input = exportInputFor(store, name, cl.value(QStringLiteral("qualifier")));
     if (!input)
@@ -108,10 +103,6 @@ int runExport(const QStringList &args)
             printOut(QStringLiteral("  ") + f);
     }
     return ExitOk;
-#else
-    Q_UNUSED(outDir)
-    return reportError(makeError(QStringLiteral("Unsupported"), QStringLiteral("built without versioning")));
-#endif
 }
 
 } // namespace funcdesk::cli

@@ -18,9 +18,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
-#ifdef HAVE_FUNCDESK_VERSIONING
 #include "versioning/versionstore.h"
-#endif
 
 namespace funcdesk::cli {
 namespace {
@@ -34,7 +32,6 @@ QString functionPath(const QString &name, const QString &suffix = {})
 
 ApiClient clientFor(const CommandLine &cl) { return ApiClient(cl.endpoint(), cl.token()); }
 
-#ifdef HAVE_FUNCDESK_VERSIONING
 Result<QJsonArray> listDirect(const DataDir &dir)
 {
     VersionStore store(dir);
@@ -59,7 +56,6 @@ Result<QJsonArray> listDirect(const DataDir &dir)
     }
     return out;
 }
-#endif
 
 Result<QJsonArray> listViaApi(const CommandLine &cl)
 {
@@ -107,11 +103,7 @@ int runList(const QStringList &args)
     if (!access)
         return reportError(access.error());
     Result<QJsonArray> functions = QJsonArray();
-#ifdef HAVE_FUNCDESK_VERSIONING
     functions = access->viaApi ? listViaApi(cl) : listDirect(access->dir);
-#else
-    functions = listViaApi(cl);
-#endif
     if (!functions)
         return reportError(functions.error());
     if (cl.json()) {
@@ -198,15 +190,13 @@ int runPublish(const QStringList &args)
             return reportError(reply.error());
         version = QJsonDocument::fromJson(reply->body).object().value(QStringLiteral("Version")).toString();
     } else {
-#ifdef HAVE_FUNCDESK_VERSIONING
         VersionStore store(access->dir);
         if (!store.exists(name))
-            return reportError(makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("Function not found: ") + name));
+            return reportError(makeError(errc::ResourceNotFound, QStringLiteral("Function not found: ") + name));
         auto published = store.publish(name, description);
         if (!published)
             return reportError(published.error());
         version = QString::number(published->number);
-#endif
     }
     if (cl.json())
         printJson(QJsonObject{{QStringLiteral("FunctionName"), name}, {QStringLiteral("Version"), version},

@@ -22,7 +22,7 @@ Result<QByteArray> payloadFrom(const QString &spec)
     if (spec.startsWith(QLatin1Char('@'))) {
         QFile f(spec.mid(1));
         if (!f.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("Usage"), QStringLiteral("cannot read payload file ") + spec.mid(1)
+            return makeError(errc::Usage, QStringLiteral("cannot read payload file ") + spec.mid(1)
                                                           + QStringLiteral(": ") + f.errorString());
         payload = f.readAll();
     }
@@ -34,7 +34,7 @@ Result<QByteArray> payloadFrom(const QString &spec)
         QJsonParseError scalarError{};
         QJsonDocument::fromJson(wrapped, &scalarError);
         if (scalarError.error != QJsonParseError::NoError)
-            return makeError(QStringLiteral("Usage"),
+            return makeError(errc::Usage,
                              QStringLiteral("the payload is not valid JSON: ") + error.errorString());
     }
     return payload;

@@ -19,18 +19,13 @@
 #include <QRegularExpression>
 #include <QTimer>
 
-#ifdef HAVE_FUNCDESK_STORE
 #include "store/queries.h"
 #include "store/sqlite.h"
-#endif
-#ifdef HAVE_FUNCDESK_VERSIONING
 #include "versioning/versionstore.h"
-#endif
 
 #include <algorithm>
 
 namespace funcdesk::cli {
-#if defined(HAVE_FUNCDESK_STORE) && defined(HAVE_FUNCDESK_VERSIONING)
 namespace {
 
 // "90s", "10m", "2h", "1d" -> milliseconds; -1 when malformed.
@@ -61,7 +56,6 @@ QString lineText(const LogLine &l)
 }
 
 } // namespace
-#endif
 
 int runLogs(const QStringList &args)
 {
@@ -87,11 +81,10 @@ int runLogs(const QStringList &args)
     if (!limitOk || limit < 1)
         return cl.usageError(QStringLiteral("--limit takes a positive number"));
 
-#if defined(HAVE_FUNCDESK_STORE) && defined(HAVE_FUNCDESK_VERSIONING)
     const qint64 since = parseSince(sinceText);
     const DataDir dir = DataDir::resolve(cl.dataDir());
     if (!VersionStore(dir).exists(name))
-        return reportError(makeError(QStringLiteral("ResourceNotFoundException"), QStringLiteral("Function not found: ") + name));
+        return reportError(makeError(errc::ResourceNotFound, QStringLiteral("Function not found: ") + name));
     const bool follow = cl.isSet(QStringLiteral("follow"));
     qint64 fromMs = QDateTime::currentMSecsSinceEpoch() - since;
     QList<LogLine> seenAtFrom; // lines at exactly fromMs already printed (the next query starts there again)
@@ -159,11 +152,6 @@ int runLogs(const QStringList &args)
     timer.start();
     loop.exec(); // ends with the process (SIGINT)
     return exitCode;
-#else
-    Q_UNUSED(name)
-    Q_UNUSED(limit)
-    return reportError(makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no store library")));
-#endif
 }
 
 } // namespace funcdesk::cli

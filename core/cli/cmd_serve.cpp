@@ -18,10 +18,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
-#if defined(HAVE_FUNCDESK_API) && defined(HAVE_FUNCDESK_STORE) && defined(HAVE_FUNCDESK_VERSIONING)
-#define FUNCDESK_CLI_SERVE 1
 #include "api/service.h"
-#endif
 
 namespace funcdesk::cli {
 
@@ -30,12 +27,18 @@ int runServe(const QStringList &args)
     CommandLine cl(QStringLiteral("serve"),
                    QStringLiteral("Run the engine and its HTTP API (Lambda's API and function URLs) headless until\n"
                                   "SIGINT/SIGTERM. Binding to anything but loopback requires --token (clients send\n"
-                                  "it as 'Authorization: Bearer <token>'). Port 0 picks a free port; the URL is\n"
-                                  "printed and written to <data dir>/funcdesk.endpoint for the other commands."));
+                                  "it as 'Authorization: Bearer <token>'). On loopback, Lambda's API takes an AWS\n"
+                                  "signature (SDKs and the AWS CLI sign) or the token in <data dir>/funcdesk.token;\n"
+                                  "requests from web pages (an Origin header) and for foreign Host names are refused.\n"
+                                  "Port 0 picks a free port; the URL is printed and written to\n"
+                                  "<data dir>/funcdesk.endpoint for the other commands."));
     cl.addOption(QCommandLineOption(QStringLiteral("port"), QStringLiteral("TCP port (default 9001; 0: any free port)."),
                                     QStringLiteral("N"), QStringLiteral("9001")));
     cl.addOption(QCommandLineOption(QStringLiteral("bind"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
                                     QStringLiteral("ADDR"), QStringLiteral("127.0.0.1")));
+    cl.addOption(QCommandLineOption(QStringLiteral("allow-origin"),
+                                    QStringLiteral("A web origin allowed to call Lambda's API (repeatable; none by default)."),
+                                    QStringLiteral("ORIGIN")));
     if (auto exit = cl.parse(args))
         return *exit;
     bool portOk = false;
@@ -43,17 +46,19 @@ int runServe(const QStringList &args)
     if (!portOk || port < 0 || port > 65535)
         return cl.usageError(QStringLiteral("--port takes a number from 0 to 65535"));
 
-#ifdef FUNCDESK_CLI_SERVE
     const DataDir dir = DataDir::resolve(cl.dataDir());
     api::ServiceOptions options;
     options.api.address = cl.value(QStringLiteral("bind"));
     options.api.port = quint16(port);
-    options.api.token = cl.token();
+    options.api.token = cl.parser().isSet(QStringLiteral("token")) || !qEnvironmentVariableIsEmpty("FUNCDESK_TOKEN")
+        ? cl.token()
+        : QString(); // the data dir's own token file is accepted anyway (api/requestguard.h)
+    options.api.allowedOrigins = cl.parser().values(QStringLiteral("allow-origin"));
     auto service = api::Service::start(dir, options);
     if (!service)
         return reportError(service.error());
     if (!(*service)->apiError().isEmpty())
-        return reportError(makeError(QStringLiteral("ListenError"), (*service)->apiError()));
+        return reportError(makeError(errc::ListenError, (*service)->apiError()));
 
     const QString address = (*service)->apiAddress();
     QString host = address.section(QLatin1Char(':'), 0, -2);
@@ -88,9 +93,6 @@ int runServe(const QStringList &args)
     if (!cl.json())
         printOut(QStringLiteral("Stopped (signal ") + QString::number(received) + QStringLiteral(")."));
     return ExitOk;
-#else
-    return reportError(makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no API service")));
-#endif
 }
 
 } // namespace funcdesk::cli

@@ -22,7 +22,7 @@ using ZipHandle = std::unique_ptr<zip_t, ZipDiscard>;
 
 Error zipError(const QString &what, zip_t *z)
 {
-    return makeError(QStringLiteral("IOError"), what + QStringLiteral(": ") + QString::fromLocal8Bit(zip_strerror(z)));
+    return makeError(errc::IOError, what + QStringLiteral(": ") + QString::fromLocal8Bit(zip_strerror(z)));
 }
 
 } // namespace
@@ -34,7 +34,7 @@ Result<QStringList> writeCodeZip(const QString &codeDirIn, const QString &zipPat
     const QString zipPath = QFileInfo(zipPathIn).absoluteFilePath();
     const QDir root(codeDir);
     if (codeDir.isEmpty() || !root.exists())
-        return makeError(QStringLiteral("IOError"), QStringLiteral("code directory not found: ") + codeDir);
+        return makeError(errc::IOError, QStringLiteral("code directory not found: ") + codeDir);
 
     QStringList files;
     QDirIterator it(codeDir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
@@ -55,7 +55,7 @@ Result<QStringList> writeCodeZip(const QString &codeDirIn, const QString &zipPat
         zip_error_init_with_code(&error, errorCode);
         const QString message = QString::fromLocal8Bit(zip_error_strerror(&error));
         zip_error_fini(&error);
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot create ") + zipPath + QStringLiteral(": ") + message);
+        return makeError(errc::IOError, QStringLiteral("cannot create ") + zipPath + QStringLiteral(": ") + message);
     }
     for (const QString &rel : files) {
         const QString abs = root.filePath(rel);
@@ -82,7 +82,7 @@ Result<QStringList> zipEntries(const QString &zipPath)
     int errorCode = 0;
     ZipHandle zip(zip_open(QFile::encodeName(zipPath).constData(), ZIP_RDONLY, &errorCode));
     if (!zip)
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot open ") + zipPath);
+        return makeError(errc::IOError, QStringLiteral("cannot open ") + zipPath);
     QStringList names;
     const zip_int64_t count = zip_get_num_entries(zip.get(), 0);
     for (zip_int64_t i = 0; i < count; ++i)

@@ -1,5 +1,6 @@
 #include "cli/commandline.h"
 
+#include "api/requestguard.h"
 #include "cli/cli.h"
 
 #include <QCoreApplication>
@@ -76,7 +77,11 @@ QString CommandLine::token() const
 {
     if (m_parser.isSet(QStringLiteral("token")))
         return m_parser.value(QStringLiteral("token"));
-    return QProcessEnvironment::systemEnvironment().value(QStringLiteral("FUNCDESK_TOKEN"));
+    const QString fromEnvironment = QProcessEnvironment::systemEnvironment().value(QStringLiteral("FUNCDESK_TOKEN"));
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    // The engine on this data dir accepts its token file (api/requestguard.h).
+    return api::readLocalToken(DataDir::resolve(dataDir()));
 }
 
 QString endpointFile(const DataDir &dir)

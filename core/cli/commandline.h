@@ -43,7 +43,7 @@ public:
     // --endpoint, else FUNCDESK_ENDPOINT, else what a running `funcdesk serve` wrote into
     // the data dir (endpointFile()), else http://127.0.0.1:9001
     QString endpoint() const;
-    QString token() const; // --token, else FUNCDESK_TOKEN
+    QString token() const; // --token, else FUNCDESK_TOKEN, else the data dir's funcdesk.token
 
     int usageError(const QString &message) const; // prints message + hint, returns 2
 

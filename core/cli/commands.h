@@ -15,5 +15,8 @@ int runDeploy(const QStringList &args);
 int runPublish(const QStringList &args);
 int runLogs(const QStringList &args);
 int runExport(const QStringList &args);
+int runLoad(const QStringList &args);
+int runTune(const QStringList &args);
+int runLearn(const QStringList &args);
 
 } // namespace funcdesk::cli

@@ -1,8 +1,6 @@
 #include "cli/dataaccess.h"
 
-#ifdef HAVE_FUNCDESK_STORE
 #include "store/datadirlock.h"
-#endif
 
 namespace funcdesk::cli {
 
@@ -14,17 +12,15 @@ Result<DataAccess> openDataAccess(const CommandLine &cl, bool allowDirect)
         access.viaApi = true;
         return access;
     }
-#ifdef HAVE_FUNCDESK_STORE
     auto lock = store::DataDirLock::acquire(access.dir);
     if (!lock) {
-        if (lock.error().type == QLatin1String(store::kDataDirInUse)) {
+        if (lock.error().type == errc::DataDirInUse) {
             access.viaApi = true;
             return access;
         }
         return lock.error();
     }
     access.lock = std::make_shared<store::DataDirLock>(std::move(*lock));
-#endif
     return access;
 }
 

@@ -9,12 +9,10 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
-#ifdef HAVE_FUNCDESK_VERSIONING
 #include "versioning/importer.h"
 #include "versioning/manifest.h"
 #include "versioning/treefiles.h"
 #include "versioning/versionstore.h"
-#endif
 
 namespace funcdesk::cli {
 namespace {
@@ -23,7 +21,6 @@ const char kManifest[] = "function.json";
 
 } // namespace
 
-#ifdef HAVE_FUNCDESK_VERSIONING
 namespace {
 
 Result<SourceFiles> readFolder(const QString &root)
@@ -38,7 +35,7 @@ Result<SourceFiles> readFolder(const QString &root)
             continue;
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("IOError"), QStringLiteral("cannot read ") + path + QStringLiteral(": ") + f.errorString());
+            return makeError(errc::IOError, QStringLiteral("cannot read ") + path + QStringLiteral(": ") + f.errorString());
         files.insert(rel, SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
     }
     return files;
@@ -102,7 +99,7 @@ Result<DeployOutcome> deployDirect(const DataDir &dataDir, const DeployRequest &
         return st.error();
     auto commit = store.deploy(request.name, request.message);
     if (!commit) {
-        if (commit.error().type == QLatin1String(VersioningError::NothingToDeploy)) {
+        if (commit.error().type == errc::NothingToDeploy) {
             outcome.changed = false;
             return outcome;
         }
@@ -111,31 +108,18 @@ Result<DeployOutcome> deployDirect(const DataDir &dataDir, const DeployRequest &
     outcome.commitId = *commit;
     return outcome;
 }
-#else
-namespace {
-Result<FunctionConfig> manifestOf(const DeployRequest &)
-{
-    return makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no versioning library"));
-}
-} // namespace
-
-Result<DeployOutcome> deployDirect(const DataDir &, const DeployRequest &)
-{
-    return makeError(QStringLiteral("Unsupported"), QStringLiteral("this build has no versioning library"));
-}
-#endif
 
 Result<DeployOutcome> deployViaApi(const ApiClient &client, const DeployRequest &request)
 {
     QTemporaryDir tmp;
     if (!tmp.isValid())
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot create a temporary folder"));
+        return makeError(errc::IOError, QStringLiteral("cannot create a temporary folder"));
     const QString zipPath = tmp.filePath(QStringLiteral("code.zip"));
     if (auto zipped = writeCodeZip(request.dir, zipPath); !zipped)
         return zipped.error();
     QFile zip(zipPath);
     if (!zip.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("IOError"), zip.errorString());
+        return makeError(errc::IOError, zip.errorString());
     const QString zipBase64 = QString::fromLatin1(zip.readAll().toBase64());
     const QString path = QStringLiteral("/2015-03-31/functions/") + QString::fromUtf8(QUrl::toPercentEncoding(request.name));
 

@@ -71,7 +71,7 @@ Status writeFile(const QString &path, const QByteArray &data)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot write ") + path + QStringLiteral(": ") + file.errorString());
+        return makeError(errc::IOError, QStringLiteral("cannot write ") + path + QStringLiteral(": ") + file.errorString());
     return {};
 }
 
@@ -294,7 +294,7 @@ QByteArray knativeService(const ExportInput &input)
 Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format, const QString &outDir)
 {
     if (!QDir().mkpath(outDir))
-        return makeError(QStringLiteral("IOError"), QStringLiteral("cannot create ") + outDir);
+        return makeError(errc::IOError, QStringLiteral("cannot create ") + outDir);
     const QDir dir(outDir);
     if (format == ExportFormat::Knative) {
         const QString path = dir.filePath(QStringLiteral("service.yaml"));

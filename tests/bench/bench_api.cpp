@@ -3,6 +3,7 @@
 // handlers, through the full Service (engine, recording, API thread); and a soak at
 // that load (FUNCDESK_SOAK_MINUTES per runtime, default 2) to show it stays flat.
 #include "bench.h"
+#include "wrk.h"
 
 #include "api/service.h"
 #include "store/queries.h"
@@ -113,28 +114,17 @@ bool addFunction(api::Service &service, const QString &name, Runtime runtime)
 // wrk against the invoke URL; returns requests/s (0 when wrk is missing or failed).
 double runWrk(const QString &scriptDir, quint16 port, double *non2xxOut, int seconds = 10)
 {
-    const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
-    if (wrk.isEmpty())
-        return 0;
-    const QString script = scriptDir + QStringLiteral("/post.lua");
-    QFile lua(script);
-    lua.open(QIODevice::WriteOnly);
-    lua.write("wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
-    lua.close();
     QProcess proc;
-    proc.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c16"), QStringLiteral("-d%1s").arg(seconds), QStringLiteral("-s"), script,
-                     QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/noop/invocations").arg(port)});
+    bench::WrkOptions options;
+    options.url = QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/noop/invocations").arg(port);
+    options.seconds = seconds;
+    if (!bench::startWrk(proc, scriptDir, options))
+        return 0;
     // wrk runs in its own process; this thread only waits (the API has its own thread).
     proc.waitForFinished(seconds * 1000 + 60000);
-    const QString out = QString::fromUtf8(proc.readAllStandardOutput());
-    const QRegularExpressionMatch rps = QRegularExpression(QStringLiteral("Requests/sec:\\s+([0-9.]+)")).match(out);
-    const QRegularExpressionMatch non2xx = QRegularExpression(QStringLiteral("Non-2xx or 3xx responses:\\s+([0-9]+)")).match(out);
-    if (!rps.hasMatch()) {
-        QTextStream(stderr) << "bench_api: wrk said: " << out << proc.readAllStandardError() << Qt::endl;
-        return 0;
-    }
-    *non2xxOut = non2xx.hasMatch() ? non2xx.captured(1).toDouble() : 0;
-    return rps.captured(1).toDouble();
+    const bench::WrkFigures figures = bench::wrkFigures(proc);
+    *non2xxOut = figures.non2xx;
+    return figures.requestsPerSecond;
 }
 
 void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runtime, bool record)
@@ -156,7 +146,8 @@ void benchRuntime(bench::Reporter &reporter, const QString &label, Runtime runti
     }
     const quint16 port = (*service)->apiPort();
     const QByteArray request = QByteArrayLiteral("POST /2015-03-31/functions/noop/invocations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+                                                 "Content-Type: application/json\r\nContent-Length: 2\r\n")
+        + "Authorization: " + bench::kSigV4 + "\r\n\r\n{}";
 
     if (record) {
         // Latency: one keep-alive connection, warm environment.

@@ -1,11 +1,8 @@
 // funcdesk_bench [--out FILE] [--filter SUBSTRING] [--list]
 #include "bench.h"
 
-#include <QCommandLineParser>
-#include <QCoreApplication>
-#ifdef FUNCDESK_BENCH_GUI
 #include <QApplication>
-#endif
+#include <QCommandLineParser>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -22,13 +19,9 @@ std::vector<Registration> &registry()
 int main(int argc, char **argv)
 {
     using namespace funcdesk::bench;
-#ifdef FUNCDESK_BENCH_GUI
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-#else
-    QCoreApplication app(argc, argv);
-#endif
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOption({QStringLiteral("out"), QStringLiteral("Write figures as JSON to <file>."), QStringLiteral("file"),

@@ -1,4 +1,4 @@
-// Recording cost (DESIGN.md budget: throughput with recording >= 95 % of without).
+// Recording cost (budget: throughput with recording >= 95 % of without).
 // The same no-op python3 function is driven with 4 invocations in flight, in short
 // rounds, alternately with the store's writer as the engine's record sink (every
 // record and log line written to SQLite in batches, rollups included) and without.

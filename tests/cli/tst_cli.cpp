@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "store/sqlite.h"
 #include "store/writer.h"
 #include "versioning/versionstore.h"
 
@@ -147,6 +148,89 @@ private Q_SLOTS:
         const Run r = runFuncdesk(args);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    // Without a display the window cannot open: a clear message that names the headless
+    // command and exit code 3, instead of Qt's platform plugin abort (SIGABRT).
+    void noDisplayNamesServeInsteadOfAborting()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "FUNCDESK_DATA_DIR"})
+            env.remove(QString::fromLatin1(var));
+        QTemporaryDir data;
+        p.setProcessEnvironment(env);
+        p.start(kBinary, {QStringLiteral("--data-dir"), data.path()});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 3);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(QLatin1String("no display")), qPrintable(err));
+        QVERIFY2(err.contains(QLatin1String("funcdesk serve")), qPrintable(err));
+        QVERIFY2(!err.contains(QLatin1String("platform plugin")), qPrintable(err));
+    }
+
+    // The experiment commands on a data dir: an open-loop load's summary (and its
+    // experiment row), power tuning's table, the scenarios' list and one scenario's run,
+    // and the clear refusal when another Funcdesk holds the data dir.
+    void experimentCommands()
+    {
+        QTemporaryDir tmp;
+        const QString data = tmp.filePath(QStringLiteral("data"));
+        const QString fn = tmp.filePath(QStringLiteral("src/noop"));
+        writeFile(fn + QStringLiteral("/lambda_function.py"), "def lambda_handler(event, context):\n    return 1\n");
+        const QStringList dd{QStringLiteral("--data-dir"), data};
+        Run r = runFuncdesk(QStringList{QStringLiteral("deploy"), fn} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        r = runFuncdesk(QStringList{QStringLiteral("load"), QStringLiteral("noop"), QStringLiteral("--rate"), QStringLiteral("40"),
+                                    QStringLiteral("--duration"), QStringLiteral("1s"), QStringLiteral("--json")}
+                        + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject load = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(load.value(QStringLiteral("sent")).toInt(), 40);
+        QCOMPARE(load.value(QStringLiteral("ok")).toInt(), 40);
+        // One environment keeps up with 40/s once warm; a request that comes while the first
+        // cold start is still running needs a second one.
+        QVERIFY(load.value(QStringLiteral("coldStarts")).toInt() >= 1 && load.value(QStringLiteral("coldStarts")).toInt() <= 2);
+        QVERIFY(load.value(QStringLiteral("latencyMs")).toObject().value(QStringLiteral("p99")).toDouble() > 0);
+        {
+            auto conn = funcdesk::store::Connection::open(funcdesk::DataDir{data}.database());
+            QVERIFY(conn);
+            QCOMPARE(*conn->queryInt("SELECT count(*) FROM experiments WHERE kind = 'load' AND ended_ms IS NOT NULL"), 1);
+        }
+
+        r = runFuncdesk(QStringList{QStringLiteral("load"), QStringLiteral("noop"), QStringLiteral("--shape"),
+                                    QStringLiteral("ramp:10..")} + dd);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("ramp")), qPrintable(r.err));
+
+        r = runFuncdesk(QStringList{QStringLiteral("tune"), QStringLiteral("noop"), QStringLiteral("--memory"),
+                                    QStringLiteral("128,1024"), QStringLiteral("-n"), QStringLiteral("3")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("MEMORY MB")) && r.out.contains(QStringLiteral("1024")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("Strategy balanced")), qPrintable(r.out));
+
+        r = runFuncdesk(QStringList{QStringLiteral("learn"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QJsonDocument::fromJson(r.out.toUtf8()).array().size() >= 7);
+
+        r = runFuncdesk(QStringList{QStringLiteral("learn"), QStringLiteral("run"), QStringLiteral("burst")} + dd);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.startsWith(QStringLiteral("PASSED  burst")), qPrintable(r.out));
+
+        r = runFuncdesk(QStringList{QStringLiteral("learn"), QStringLiteral("run"), QStringLiteral("no-such")} + dd);
+        QCOMPARE(r.exitCode, 2);
+
+        // Another Funcdesk holds the data dir: refused, saying why and what to do.
+        QProcess serve;
+        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} + dd);
+        QVERIFY(serve.waitForReadyRead(30000));
+        r = runFuncdesk(QStringList{QStringLiteral("learn"), QStringLiteral("run"), QStringLiteral("burst")} + dd);
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("Learn page")), qPrintable(r.err));
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(30000));
     }
 
     void unreachableEngineExitsFive()

@@ -1,0 +1,63 @@
+#pragma once
+// What an experiment needs from its surroundings: functions it creates and deploys, the
+// engine to invoke them on, the store to record the run in, and somewhere to report
+// progress. ServiceLabHost implements it over a running api::Service (the GUI's and the
+// command line's); tests may implement it directly.
+//
+// Threading: every method may block (git, SQLite, waiting for the engine to register a
+// deploy). Call them from one worker thread, never the GUI thread.
+
+#include "common/functionconfig.h"
+#include "common/result.h"
+#include "store/experiments.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace funcdesk::engine {
+class Engine;
+}
+
+namespace funcdesk::lab {
+
+// A function an experiment deploys: from a template (resources/templates/functions/
+// <runtime>/<templateId>) or from files, with manifest changes applied before the deploy.
+struct FunctionSpec
+{
+    QString name;
+    Runtime runtime = Runtime::Python3;
+    QString templateId;                       // empty: `files` only
+    QMap<QString, QByteArray> files;          // added to (or replacing) the template's files
+    std::function<void(FunctionConfig &)> configure; // e.g. memory, timeout, concurrency
+};
+
+class LabHost
+{
+public:
+    virtual ~LabHost() = default;
+
+    // Creates the function afresh (an existing one of that name is deleted first, so its
+    // environments retire and the next invocation is cold), deploys it, and returns once
+    // the engine runs the deployed configuration (as $LATEST).
+    virtual Result<FunctionConfig> deployFunction(const FunctionSpec &spec) = 0;
+    virtual Status deleteFunction(const QString &name) = 0;
+    virtual QStringList functionNames() = 0;
+
+    // Invocations go straight to the engine (Engine::invoke is thread-safe); experiments
+    // that need a variant of a function (power tuning's memory sizes) register one as a
+    // temporary version there, which never touches the function's history.
+    virtual engine::Engine *engine() = 0;
+
+    virtual Result<qint64> beginExperiment(const store::Experiment &experiment) = 0;
+    virtual Status finishExperiment(qint64 id, const QJsonObject &summary) = 0;
+
+    virtual void progress(const QString &step) = 0;
+    virtual bool cancelled() const = 0;
+};
+
+} // namespace funcdesk::lab

@@ -1,0 +1,48 @@
+#pragma once
+// LabHost over a running api::Service: functions are created and deployed with a
+// VersionStore on the Service's data dir and registered through the Service (as any
+// deploy from the GUI or the API is), invocations go to the Service's engine, and
+// experiments are rows in the data dir's database.
+//
+// Threading: construct anywhere; call the LabHost methods on one worker thread while the
+// Service's thread runs its event loop (refreshes are posted to it). `progress` is called
+// on the worker thread.
+
+#include "common/datadir.h"
+#include "lab/labhost.h"
+
+#include <atomic>
+#include <functional>
+
+namespace funcdesk::api {
+class Service;
+}
+
+namespace funcdesk::lab {
+
+class ServiceLabHost final : public LabHost
+{
+public:
+    ServiceLabHost(api::Service *service, std::function<void(const QString &)> progress = {},
+                   const std::atomic<bool> *cancel = nullptr);
+
+    Result<FunctionConfig> deployFunction(const FunctionSpec &spec) override;
+    Status deleteFunction(const QString &name) override;
+    QStringList functionNames() override;
+    engine::Engine *engine() override;
+    Result<qint64> beginExperiment(const store::Experiment &experiment) override;
+    Status finishExperiment(qint64 id, const QJsonObject &summary) override;
+    void progress(const QString &step) override;
+    bool cancelled() const override;
+
+private:
+    void refresh(const QString &name);
+    bool engineRuns(const QString &name, const std::function<bool(const FunctionConfig &)> &matches);
+
+    api::Service *m_service;
+    DataDir m_dataDir;
+    std::function<void(const QString &)> m_progress;
+    const std::atomic<bool> *m_cancel;
+};
+
+} // namespace funcdesk::lab
