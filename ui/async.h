@@ -1,5 +1,5 @@
 #pragma once
-// Work off the GUI thread, results back by value (STYLE.md habit 4): `work` runs on
+// Work off the GUI thread, results back by value (threads talk in values): `work` runs on
 // `pool`; `done` runs on the GUI thread with its result, and only if `receiver` still
 // exists (results of a closed page are dropped, never delivered to a dangling object).
 

@@ -1,4 +1,5 @@
 #include "studio.h"
+#include "studio_p.h"
 
 #include "api/service.h"
 #include "common/logging.h"
@@ -21,26 +22,6 @@
 #include <mutex>
 
 namespace funcdesk::ui {
-
-struct Studio::Private
-{
-    DataDir dataDir;
-    Settings *settings = nullptr;
-    std::unique_ptr<api::Service> service; // engine, writer, API server, async, schedules
-    std::unique_ptr<VersionStore> versions;
-    metrics::LiveMetrics live{600};
-    store::CostModel costModel;
-    QThreadPool gitPool;
-    QThreadPool storePool;
-
-    // Written on the engine thread, read on the GUI thread; the mutex is held only to
-    // copy or append.
-    mutable std::mutex envMutex;
-    QHash<QString, engine::EnvironmentInfo> environments; // live (not retired)
-    QHash<QString, int> busyPerFunction;
-    QList<engine::EnvironmentInfo> pendingChanges;
-    QTimer drainTimer;
-};
 
 namespace {
 
@@ -76,6 +57,8 @@ Studio::Studio() : d(std::make_unique<Private>()) {}
 Studio::~Studio()
 {
     // Finish queued git and store work before the things they use go away.
+    d->labCancel = true; // an experiment stops at its next step
+    d->labPool.waitForDone();
     d->gitPool.waitForDone();
     d->storePool.waitForDone();
     d->service.reset(); // stops the API, the engine, then flushes the writer
@@ -94,7 +77,7 @@ Result<SourceFiles> readFolder(const QString &dir)
             continue;
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("IOError"), Studio::tr("cannot read %1").arg(path));
+            return makeError(errc::IOError, Studio::tr("cannot read %1").arg(path));
         files.insert(QDir(dir).relativeFilePath(path), SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
     }
     return files;
@@ -116,9 +99,11 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     options.engine.globalConcurrency = settings->globalConcurrency();
     options.engine.keepAliveSeconds = settings->keepAliveSeconds();
     options.engine.freezeIdle = settings->freezeIdle();
+    options.engine.scaleCpuWithMemory = settings->scaleCpuWithMemory();
     options.api.address = settings->bindAddress();
     options.api.port = quint16(settings->apiPort());
     options.api.token = settings->apiToken();
+    options.api.allowedOrigins = settings->allowedOrigins();
     auto service = api::Service::start(dataDir, options);
     if (!service.ok())
         return service.error();
@@ -176,6 +161,8 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     p.versions = std::make_unique<VersionStore>(dataDir);
     p.gitPool.setMaxThreadCount(1);
     p.storePool.setMaxThreadCount(2);
+    p.labPool.setMaxThreadCount(1);
+    p.labPool.setExpiryTimeout(-1); // keeps its SQLite connection (store::threadConnection)
 
     const QString marker = dataDir.root + QStringLiteral("/examples-added");
     if (seedExamples && !QFileInfo::exists(marker) && p.versions->functionNames().isEmpty()) {
@@ -218,7 +205,6 @@ QString Studio::functionUrl(const QString &function) const
         : apiAddress();
     return QStringLiteral("http://") + address + QStringLiteral("/url/") + function + QLatin1Char('/');
 }
-engine::Engine *Studio::engine() const { return d->service->engine(); }
 
 QList<engine::EnvironmentInfo> Studio::environments() const
 {
@@ -233,8 +219,8 @@ void Studio::drainEnvironmentChanges()
         std::lock_guard lock(d->envMutex);
         changes.swap(d->pendingChanges);
     }
-    for (const auto &info : std::as_const(changes))
-        Q_EMIT environmentChanged(info);
+    if (!changes.isEmpty())
+        Q_EMIT environmentsChanged(changes);
 }
 metrics::LiveMetrics *Studio::liveMetrics() const { return &d->live; }
 Settings *Studio::settings() const { return d->settings; }
@@ -324,12 +310,12 @@ void Studio::createFunction(const QString &name, Runtime runtime, const QString 
                      const QString path = it.next();
                      QFile f(path);
                      if (!f.open(QIODevice::ReadOnly))
-                         return makeError(QStringLiteral("IOError"), Studio::tr("cannot read template file %1").arg(path));
+                         return makeError(errc::IOError, Studio::tr("cannot read template file %1").arg(path));
                      files.insert(QDir(dir).relativeFilePath(path),
                                   SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
                  }
                  if (files.isEmpty())
-                     return makeError(QStringLiteral("ResourceNotFoundException"),
+                     return makeError(errc::ResourceNotFound,
                                       Studio::tr("no template “%1” for %2").arg(templateId, runtimeName(runtime)));
                  return versions->create(name, runtime, files, Studio::tr("Create %1 from the %2 template").arg(name, templateId));
              },

@@ -3,7 +3,7 @@
 // once; the work runs on a worker thread (git operations on one serial pool, store
 // reads on another, invocations on the engine's own thread) and the result comes back
 // by value on the GUI thread, only while the receiver lives (ui/async.h). The GUI
-// thread never waits on the engine, the store or git (DESIGN.md "GUI").
+// thread never waits on the engine, the store or git.
 //
 // Threading: create, use and destroy on the GUI thread.
 
@@ -11,7 +11,11 @@
 #include "common/functionconfig.h"
 #include "common/result.h"
 #include "engine/engine.h"
+#include "lab/loadrunner.h"
+#include "lab/scenario.h"
+#include "lab/tuningrun.h"
 #include "metrics/livemetrics.h"
+#include "store/experiments.h"
 #include "store/queries.h"
 #include "versioning/versionstore.h"
 
@@ -62,9 +66,9 @@ public:
     QString apiAddress() const;       // "127.0.0.1:9001", empty when the API did not start
     QString apiError() const;         // why it did not
     QString functionUrl(const QString &function) const;
-    engine::Engine *engine() const;
-    // The environments as last reported by the engine. Never waits on the engine thread
-    // (Engine::environments() does, which stalls the GUI while the engine is busy).
+    // The environments as last reported by the engine (live ones, not retired). Never
+    // waits on the engine thread. The Engine itself is not reachable from here: its
+    // BLOCKING methods would stall the GUI thread behind the engine's queue.
     QList<engine::EnvironmentInfo> environments() const;
     metrics::LiveMetrics *liveMetrics() const;
     Settings *settings() const;
@@ -114,6 +118,31 @@ public:
     void logsOf(const QString &requestId, QObject *receiver, Callback<QList<LogLine>> done);
     void totals(qint64 sinceMs, QObject *receiver, Callback<QList<store::FunctionTotals>> done);
 
+    // Experiments (the Learn page): one at a time on the lab thread, each for seconds.
+    // `progress` hears each step on the GUI thread. cancelExperiment() stops the running
+    // one at its next step (its result says "cancelled").
+    void runScenario(const QString &id, QObject *receiver, std::function<void(QString)> progress,
+                     std::function<void(lab::ScenarioResult)> done);
+    void resetScenarios(QObject *receiver, std::function<void(QString)> progress, Callback<bool> done);
+    void runPowerTuning(const lab::TuningOptions &options, QObject *receiver, std::function<void(QString)> progress,
+                        Callback<lab::TuningResult> done);
+    void cancelExperiment();
+    // Experiments overlapping [fromMs, toMs] (function empty: all), for charts and summaries.
+    void experiments(qint64 fromMs, qint64 toMs, const QString &function, QObject *receiver,
+                     Callback<QList<store::Experiment>> done);
+    // How CPU follows memory on this machine, or empty where it cannot.
+    QString cpuScalingMethod() const;
+
+    // The load generator (lab/loadrunner.h) on the engine, owned by `parent`. Its calls
+    // never wait: the runner paces requests on a thread of its own.
+    lab::LoadRunner *createLoadRunner(QObject *parent);
+    // The version a qualifier runs now ($LATEST, N, or an alias's pick), off the GUI thread.
+    void resolveQualifier(const QString &function, const QString &qualifier, QObject *receiver,
+                          Callback<ResolvedQualifier> done);
+    // Records an experiment's start, then its end with the summary; ids come back.
+    void beginExperiment(const store::Experiment &experiment, QObject *receiver, Callback<qint64> done);
+    void finishExperiment(qint64 id, const QJsonObject &summary);
+
     // Saved test events per function.
     void testEvents(const QString &function, QObject *receiver, Callback<QList<SavedTestEvent>> done);
     void saveTestEvent(const QString &function, const SavedTestEvent &event, QObject *receiver, Callback<bool> done);
@@ -121,9 +150,9 @@ public:
 
 Q_SIGNALS:
     void functionsChanged();                                   // created, deleted, deployed, config saved
-    // State changes, delivered in batches every 100 ms (a busy engine changes states
-    // thousands of times a second; one queued event each would flood the GUI thread).
-    void environmentChanged(const funcdesk::engine::EnvironmentInfo &info);
+    // State changes in the order they happened, one batch every 100 ms (a busy engine
+    // changes states thousands of times a second: one signal each would flood the GUI).
+    void environmentsChanged(const QList<funcdesk::engine::EnvironmentInfo> &changes);
 
 private:
     Studio();

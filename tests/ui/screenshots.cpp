@@ -1,8 +1,13 @@
-// funcdesk_screenshots OUTDIR: drives the real application offscreen on a scratch data
-// dir (real functions, real invocations) and grabs every page at 1280x800 into OUTDIR.
+// funcdesk_screenshots OUTDIR [WIDTHxHEIGHT] [light|dark] [extra]: drives the real application
+// offscreen on a scratch data dir (real functions, real invocations) and grabs every page
+// into OUTDIR, at 1280x800 in the light theme unless told otherwise (a second size and the
+// dark theme are for checking the layout; the packaged PNGs are 1280x800, light). "extra"
+// also grabs states the packaged set leaves out (the Functions mode before a selection).
 // packaging/screenshots.sh runs it; README and the AppStream metainfo use the PNGs.
 #include "settings/settings.h"
+#include "ui/dialogs/loaddialog.h"
 #include "ui/mainwindow.h"
+#include "ui/pages/learnpage.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/testpage.h"
 #include "ui/pages/versionspage.h"
@@ -11,7 +16,6 @@
 
 #include <QApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,12 +26,12 @@ namespace {
 
 void waitFor(const std::function<bool()> &done, int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < timeoutMs)
-        QTest::qWait(20);
+    if (!QTest::qWaitFor(done, timeoutMs))
+        qWarning("gave up waiting after %d ms: the screenshots may show less than intended", timeoutMs);
 }
 
+// Time itself, not a condition: the pages refresh on 1 s and 5 s timers, and the pictures
+// should show what a person sees after a moment on the page.
 void settle(int ms)
 {
     QTest::qWait(ms);
@@ -38,12 +42,17 @@ void settle(int ms)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("packaging/screenshots");
+    const QStringList args = app.arguments();
+    const QString out = args.value(1, QStringLiteral("packaging/screenshots"));
+    QSize size(1280, 800);
+    if (const QStringList wh = args.value(2).split(QLatin1Char('x')); wh.size() == 2)
+        size = QSize(wh.at(0).toInt(), wh.at(1).toInt()).expandedTo(QSize(800, 600));
+    const bool dark = args.contains(QStringLiteral("dark"));
     QDir().mkpath(out);
     QTemporaryDir dir;
     Settings settings(dir.filePath(QStringLiteral("settings.ini")));
     settings.setApiPort(0);
-    applyTheme(app, Theme::Light);
+    applyTheme(app, dark ? Theme::Dark : Theme::Light);
     auto opened = Studio::open(DataDir{dir.filePath(QStringLiteral("data"))}, &settings);
     if (!opened.ok()) {
         qCritical("cannot open studio: %s", qPrintable(opened.error().toString()));
@@ -51,7 +60,7 @@ int main(int argc, char **argv)
     }
     Studio *studio = opened->get();
     MainWindow window(studio);
-    window.resize(1280, 800);
+    window.resize(size);
     window.show();
 
     struct Fn
@@ -84,13 +93,13 @@ int main(int argc, char **argv)
                            TriggerKind::LoadGenerator, &window, [&pending](engine::InvokeResult) { --pending; });
         }
         waitFor([&] { return pending == 0; }, 30000);
-        settle(round % 10 == 0 ? 400 : 60);
+        settle(round % 10 == 0 ? 400 : 60); // traffic spread over seconds gives the charts a shape
     }
 
     window.selectFunction(QStringLiteral("hello"));
     VersionsPage *versions = window.versionsPage();
     versions->publish(QStringLiteral("First release"));
-    settle(1500);
+    waitFor([&] { return versions->versionCount() >= 1; }, 20000);
 
     auto grab = [&](const QString &name) {
         settle(1500); // let timers refresh the charts and tables
@@ -98,6 +107,14 @@ int main(int argc, char **argv)
         qInfo("wrote %s/%s.png", qPrintable(out), qPrintable(name));
     };
 
+    if (args.contains(QStringLiteral("extra"))) {
+        MainWindow fresh(studio); // nothing selected yet, as at a first start
+        fresh.resize(size);
+        fresh.show();
+        fresh.showPage(MainWindow::Page::Function);
+        settle(500);
+        fresh.grab().save(out + QStringLiteral("/functions-none-selected.png"));
+    }
     window.showPage(MainWindow::Page::Dashboard);
     grab(QStringLiteral("dashboard"));
     window.selectFunction(QStringLiteral("hello"));
@@ -122,5 +139,33 @@ int main(int argc, char **argv)
     grab(QStringLiteral("logs"));
     window.showPage(MainWindow::Page::Cost);
     grab(QStringLiteral("cost"));
+
+    // The load generator after an open-loop ramp on hello.
+    {
+        window.selectFunction(QStringLiteral("hello"));
+        LoadDialog load(studio, QStringLiteral("hello"), &window);
+        load.setOpenLoop(200, 4, QStringLiteral("ramp:20..200"));
+        load.show();
+        bool finished = false;
+        QObject::connect(&load, &LoadDialog::finished, &window, [&finished] { finished = true; });
+        load.start();
+        waitFor([&] { return finished; }, 60000);
+        settle(300);
+        load.grab().save(out + QStringLiteral("/load.png"));
+        qInfo("wrote %s/load.png", qPrintable(out));
+    }
+
+    // The Learn page after real scenario runs: a burst, then the two with curves.
+    window.showMode(QStringLiteral("learn"));
+    auto *learn = window.findChild<LearnPage *>();
+    for (const QString &id : {QStringLiteral("burst"), QStringLiteral("crossover"), QStringLiteral("memory-speed")}) {
+        learn->selectScenario(id);
+        bool finished = false;
+        const auto connection = QObject::connect(learn, &LearnPage::scenarioFinished, &window, [&finished] { finished = true; });
+        learn->runSelected();
+        waitFor([&] { return finished; }, 180000);
+        QObject::disconnect(connection);
+        grab(QStringLiteral("learn-") + id);
+    }
     return 0;
 }

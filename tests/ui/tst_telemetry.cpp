@@ -14,7 +14,9 @@ private Q_SLOTS:
     void resolution_data();
     void resolution();
     void rangesStayUnderPointBudget();
+    void everyPageListsTheOneRangeType();
     void liveToPoints();
+    void liveAxisStartsAtTheFirstActivity();
     void totals();
     void formats_data();
     void formats();
@@ -52,6 +54,27 @@ void TestTelemetry::rangesStayUnderPointBudget()
     }
     for (int points : {10, 100, 1000})
         QVERIFY(86'400'000LL / (resolutionFor(86'400'000LL, points) * 1000LL) + 1 <= points);
+}
+
+void TestTelemetry::everyPageListsTheOneRangeType()
+{
+    constexpr qint64 hour = 3600'000;
+    const qint64 now = 1'700'000'000'000;
+    const QList<RangePreset> stored = storedRanges();
+    QCOMPARE(stored.size(), 3);
+    for (const RangePreset &r : stored)
+        QVERIFY2(!r.live && r.spanMs > 0, qPrintable(r.label));
+    QCOMPARE(monitorRanges().mid(1).size(), stored.size()); // the Monitor: Live first, then the stored ones
+    QCOMPARE(monitorRanges().at(1).spanMs, hour);
+    const QList<RangePreset> totals = totalsRanges();
+    QCOMPARE(totals.size(), 4);
+    QCOMPARE(totals.last().spanMs, qint64(0)); // all retained
+    QCOMPARE(totals.last().startMs(now), qint64(0));
+    QCOMPARE(totals.first().startMs(now), now - hour);
+    const QList<RangePreset> logs = logRanges();
+    QCOMPARE(logs.size(), 4);
+    QCOMPARE(logs.first().spanMs, 15 * 60'000LL);
+    QCOMPARE(logs.at(3).spanMs, 7 * 24 * hour);
 }
 
 void TestTelemetry::liveToPoints()
@@ -97,6 +120,27 @@ void TestTelemetry::liveToPoints()
     QCOMPARE(seriesOf(QStringLiteral("init"), Qt::blue, p, [](const store::SeriesPoint &) { return 1.0; }, hasColdStarts)
                  .points.size(),
              1);
+}
+
+void TestTelemetry::liveAxisStartsAtTheFirstActivity()
+{
+    // Five minutes of seconds, oldest first, as LiveMetrics hands them (zeros where idle).
+    const qint64 first = 1'700'000'000'000;
+    QList<store::SeriesPoint> points(300);
+    for (int i = 0; i < points.size(); ++i)
+        points[i].timestampMs = first + i * 1000LL;
+    const qint64 to = first + 300'000;
+    QCOMPARE(liveStartMs(points, to), to - 30'000); // nothing yet: the last half minute
+    points[280].invocations = 3;                    // just started, 20 s ago
+    QCOMPARE(liveStartMs(points, to), to - 30'000); // still half a minute: 20 s would stretch across
+    points[250].invocations = 1;                    // 50 s ago
+    QCOMPARE(liveStartMs(points, to), first + 250'000);
+    points[100].throttles = 1;                      // 200 s ago
+    QCOMPARE(liveStartMs(points, to), first + 100'000);
+    points[0].peakConcurrency = 1;                  // busy for the whole window
+    QCOMPARE(liveStartMs(points, to), first);
+    QCOMPARE(liveStartMs(points.mid(285), to), first + 285'000); // never before the first point
+    QCOMPARE(liveStartMs({}, to, 5000), to - 5000);
 }
 
 void TestTelemetry::totals()

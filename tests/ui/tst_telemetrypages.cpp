@@ -11,7 +11,9 @@
 #include "ui/models/environmentmodel.h"
 #include "ui/models/functiontotalsmodel.h"
 #include "ui/models/logmodel.h"
+#include "ui/charts/labcharts.h"
 #include "ui/pages/costpage.h"
+#include "ui/pages/crossoverpanel.h"
 #include "ui/pages/dashboardpage.h"
 #include "ui/pages/environmentspage.h"
 #include "ui/pages/logspage.h"
@@ -21,10 +23,16 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFutureWatcher>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QDoubleSpinBox>
 #include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
 
 using namespace funcdesk;
 using namespace funcdesk::ui;
@@ -40,8 +48,16 @@ void screenshot(QWidget *page, const QString &name)
     if (dir.isEmpty())
         return;
     QDir().mkpath(dir);
-    QTest::qWait(250); // let layouts settle after the last text changes
+    QCoreApplication::sendPostedEvents(); // the layout requests of the last text changes
     QVERIFY(page->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+}
+
+// Every query `page` sent through Studio has been answered and its answer handled (the
+// answers come back through QFutureWatchers owned by the page).
+bool allAnswered(const QObject *page)
+{
+    const auto watchers = page->findChildren<QFutureWatcherBase *>();
+    return std::all_of(watchers.cbegin(), watchers.cend(), [](const QFutureWatcherBase *w) { return w->isFinished(); });
 }
 
 InvocationRecord record(const QString &function, qint64 startMs, int i)
@@ -139,7 +155,7 @@ void TestTelemetryPages::monitorStoredRange()
     QTRY_VERIFY(strip->value(QStringLiteral("p99")).endsWith(QLatin1String(" ms")));
     QVERIFY(strip->value(QStringLiteral("cost")).startsWith(QLatin1Char('$')));
     QVERIFY(strip->value(QStringLiteral("cost")) != QStringLiteral("$0"));
-    QTest::qWait(300); // let the slowest-invocations table fill for the screenshot
+    QTRY_VERIFY(page.slowestCount() > 0); // the slowest invocations, for the screenshot
     screenshot(&page, QStringLiteral("monitor-1h"));
 
     page.setRangeIndex(3); // 7 days: same invocations, coarser buckets
@@ -164,7 +180,7 @@ void TestTelemetryPages::monitorStoredRange()
     page.setFunction(QStringLiteral("never-invoked"));
     page.setFunction(QStringLiteral("api"));
     QTRY_COMPARE(strip->value(QStringLiteral("invocations")), QString::number(kApiRecords));
-    QTest::qWait(200);
+    QTRY_VERIFY(allAnswered(&page)); // the answer for "never-invoked" too: it was dropped
     QCOMPARE(strip->value(QStringLiteral("invocations")), QString::number(kApiRecords));
     QVERIFY(!page.showsEmptyState());
 }
@@ -192,6 +208,11 @@ void TestTelemetryPages::monitorEmptyAndLive()
     page.setFunction(QStringLiteral("live-fn"));
     QTRY_COMPARE(page.summaryStrip()->value(QStringLiteral("invocations")), QStringLiteral("1.5 k"));
     QVERIFY(!page.showsEmptyState());
+    // The time axis starts at the first invocation, 200 s ago, not 5 minutes back.
+    auto *counts = page.findChild<TimeSeriesChart *>();
+    QVERIFY(counts);
+    QVERIFY2(std::abs(counts->axisStartMs() - (now - 200'000)) < 2'000,
+             qPrintable(QString::number(now - counts->axisStartMs())));
     QCOMPARE(page.summaryStrip()->value(QStringLiteral("errorRate")), QStringLiteral("4 %")); // 60 / 1500
     screenshot(&page, QStringLiteral("monitor-live"));
 }
@@ -256,10 +277,10 @@ void TestTelemetryPages::environments()
     fake.version = QStringLiteral("$LATEST");
     fake.state = engine::EnvironmentState::Initializing;
     fake.createdMs = fake.stateSinceMs = QDateTime::currentMSecsSinceEpoch() - 60'000;
-    Q_EMIT m_studio->environmentChanged(fake);
+    Q_EMIT m_studio->environmentsChanged({fake});
     fake.state = engine::EnvironmentState::Idle;
     fake.stateSinceMs += 400;
-    Q_EMIT m_studio->environmentChanged(fake);
+    Q_EMIT m_studio->environmentsChanged({fake});
     QCOMPARE(page.timeline().lanes().size(), 1);
     QCOMPARE(page.timeline().lanes().first().segments.size(), 2);
 
@@ -268,7 +289,9 @@ void TestTelemetryPages::environments()
     const QModelIndex fn = page.model()->index(0, EnvironmentModel::FunctionColumn);
     QCOMPARE(fn.data().toString(), QStringLiteral("py"));
     QTRY_VERIFY(page.timeline().lanes().size() >= 2); // the real environment's changes arrived too
-    QTest::qWait(300);
+    // The swimlane spans back to its oldest state (a minute ago), in whole minutes, not 5 empty ones.
+    QTRY_VERIFY(page.swimlane()->laneCount() >= 2);
+    QVERIFY2(page.swimlane()->windowMs() <= 2 * 60'000, qPrintable(QString::number(page.swimlane()->windowMs())));
     screenshot(&page, QStringLiteral("environments"));
 }
 
@@ -333,14 +356,19 @@ void TestTelemetryPages::logs()
                          requestId = r.record.requestId;
                      });
     QTRY_VERIFY_WITH_TIMEOUT(invoked, 20000);
-    // (shown again until the writer's next batch, at most 200 ms away, has landed)
+    // The writer lands the lines in its next batch (at most 200 ms away): wait until the store
+    // has them, then come back to the page once.
+    auto landed = std::make_shared<bool>(false);
     QTRY_VERIFY_WITH_TIMEOUT(([&] {
-                                 page.hide();
-                                 page.show();
-                                 QTest::qWait(100);
-                                 return !page.model()->lines().isEmpty()
-                                     && page.model()->lines().last().requestId == requestId;
+                                 m_studio->logsOf(requestId, this, [landed](Result<QList<LogLine>> r) {
+                                     if (r && !r->isEmpty())
+                                         *landed = true;
+                                 });
+                                 return *landed;
                              }()),
+                             10000);
+    page.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!page.model()->lines().isEmpty() && page.model()->lines().last().requestId == requestId,
                              10000);
 }
 
@@ -356,6 +384,20 @@ void TestTelemetryPages::cost()
     m_settings->setPricePerMillionRequests(0.4);
     QVERIFY(page.pricingText().contains(QLatin1String("$0.40")));
     m_settings->setPricePerMillionRequests(0.2);
+
+    // Serverless against always-on for an invoked function, from its measured duration:
+    // the crossover is where both cost the same a month, and a cheaper server moves it down.
+    CrossoverPanel *crossover = page.crossover();
+    QTRY_VERIFY(!crossover->selectedFunction().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(crossover->explanation().contains(QStringLiteral("requests/s")), 10000);
+    const double rate = crossover->chart()->crossoverRate();
+    QVERIFY2(std::isfinite(rate) && rate > 0, qPrintable(crossover->explanation()));
+    QSignalSpy updated(crossover, &CrossoverPanel::updated);
+    auto *hourly = crossover->findChild<QDoubleSpinBox *>();
+    QVERIFY(hourly);
+    hourly->setValue(hourly->value() / 2);
+    QVERIFY(!updated.isEmpty());
+    QVERIFY(crossover->chart()->crossoverRate() < rate);
     screenshot(&page, QStringLiteral("cost"));
 }
 

@@ -56,14 +56,19 @@ void SwimlaneWidget::paintEvent(QPaintEvent *)
         return plotLeft + int(double(std::clamp(ms, from, m_nowMs) - from) / double(m_windowMs) * plotWidth);
     };
 
-    // Time grid: one line a minute, labelled "-4 min" ... "now".
-    p.setPen(palette().color(QPalette::Mid));
-    const int minutes = int(m_windowMs / 60000);
-    for (int m = 0; m <= minutes; ++m) {
-        const int x = xOf(m_nowMs - qint64(m) * 60000);
+    // Time grid: a line a minute, or every 30 s / 15 s over a short window so it still has
+    // a scale; labelled "-4 min" ... "now" ("now" right-aligned, so it is not cut off).
+    const qint64 step = m_windowMs <= 60'000 ? 15'000 : m_windowMs <= 180'000 ? 30'000 : 60'000;
+    for (qint64 back = 0; back <= m_windowMs; back += step) {
+        const int x = xOf(m_nowMs - back);
+        p.setPen(palette().color(QPalette::Mid));
         p.drawLine(x, kHeader - 4, x, height());
-        p.drawText(QRect(x - 40, 2, 80, kHeader - 6), Qt::AlignCenter,
-                   m == 0 ? tr("now") : tr("-%1 min").arg(m));
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        const QString label = back == 0     ? tr("now")
+                              : step < 60'000 ? tr("-%1 s").arg(back / 1000)
+                                              : tr("-%1 min").arg(back / 60'000);
+        const QRect box = back == 0 ? QRect(x - 80, 2, 78, kHeader - 6) : QRect(x - 40, 2, 80, kHeader - 6);
+        p.drawText(box, (back == 0 ? Qt::AlignRight : Qt::AlignHCenter) | Qt::AlignVCenter, label);
     }
 
     if (m_lanes.isEmpty()) {

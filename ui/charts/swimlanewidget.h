@@ -18,6 +18,8 @@ public:
 
     void setLanes(QList<Lane> lanes, qint64 nowMs, qint64 windowMs);
     QSize sizeHint() const override;
+    int laneCount() const { return int(m_lanes.size()); }
+    qint64 windowMs() const { return m_windowMs; }
     static QColor stateColor(engine::EnvironmentState state);
 
 protected:

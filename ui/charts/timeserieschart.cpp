@@ -1,5 +1,7 @@
 #include "timeserieschart.h"
 
+#include "ui/theme.h"
+
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -11,14 +13,29 @@
 
 namespace funcdesk::ui {
 
+namespace {
+constexpr int kMarkersUpTo = 2; // one lone point draws no line: show such points as dots
+
+QColor mix(const QColor &a, const QColor &b, qreal t)
+{
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t, a.greenF() + (b.greenF() - a.greenF()) * t,
+                            a.blueF() + (b.blueF() - a.blueF()) * t);
+}
+} // namespace
+
 TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWidget *parent)
-    : QChartView(parent), m_time(new QDateTimeAxis), m_values(new QValueAxis)
+    : QChartView(parent), m_time(new QDateTimeAxis), m_values(new QValueAxis), m_emptyText(tr("No data in this range"))
 {
     auto *chart = new QChart;
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setDropShadowEnabled(false);
+    chart->setBackgroundRoundness(4);
+    QFont titleFont = chart->titleFont();
+    titleFont.setWeight(QFont::DemiBold);
+    chart->setTitleFont(titleFont);
     // No format here: Qt 6.4's QDateTimeAxis lays out no labels (and no grid) until the
     // format changes after the axis is attached, so setSeries() must be the first to set it.
     m_time->setTickCount(5);
@@ -38,6 +55,29 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWid
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
+    followPalette(this, [this] { applyPalette(); });
+}
+
+void TimeSeriesChart::applyPalette()
+{
+    // QtCharts' themes know nothing of the application palette; set every colour from it.
+    const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::Text);
+    QChart *c = chart();
+    setBackgroundBrush(pal.color(QPalette::Window)); // around the chart's rounded corners
+    c->setBackgroundBrush(base);
+    c->setBackgroundPen(QPen(mix(base, text, isDark(pal) ? 0.22 : 0.14), 1));
+    c->setPlotAreaBackgroundVisible(false);
+    c->setTitleBrush(text);
+    c->legend()->setLabelColor(mix(base, text, 0.8));
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_time), static_cast<QAbstractAxis *>(m_values)}) {
+        axis->setLabelsColor(mix(base, text, 0.65));
+        axis->setTitleBrush(mix(base, text, 0.65));
+        axis->setGridLineColor(mix(base, text, isDark(pal) ? 0.16 : 0.1));
+        axis->setLinePenColor(mix(base, text, 0.3));
+    }
+    viewport()->update();
 }
 
 QXYSeries *TimeSeriesChart::seriesNamed(const ChartSeries &s)
@@ -47,8 +87,13 @@ QXYSeries *TimeSeriesChart::seriesNamed(const ChartSeries &s)
             return existing;
     auto *line = new QLineSeries;
     line->setName(s.name);
-    if (s.color.isValid())
-        line->setColor(s.color);
+    if (s.color.isValid()) {
+        QPen pen(s.color, 1.6);
+        pen.setCapStyle(Qt::RoundCap);
+        line->setPen(pen);
+        line->setBrush(s.color); // the markers
+    }
+    line->setMarkerSize(5);
     chart()->addSeries(line);
     line->attachAxis(m_time);
     line->attachAxis(m_values);
@@ -59,8 +104,13 @@ QXYSeries *TimeSeriesChart::seriesNamed(const ChartSeries &s)
 void TimeSeriesChart::setSeries(const QList<ChartSeries> &series, qint64 fromMs, qint64 toMs)
 {
     m_max = 0;
+    m_hasData = false;
+    m_everSet = true;
     for (const ChartSeries &s : series) {
-        seriesNamed(s)->replace(s.points);
+        QXYSeries *line = seriesNamed(s);
+        line->replace(s.points);
+        line->setPointsVisible(s.points.size() <= kMarkersUpTo);
+        m_hasData = m_hasData || !s.points.isEmpty();
         for (const QPointF &p : s.points)
             m_max = std::max(m_max, p.y());
     }
@@ -76,6 +126,35 @@ void TimeSeriesChart::setSeries(const QList<ChartSeries> &series, qint64 fromMs,
         top = std::ceil(m_max / magnitude * 1.1) * magnitude;
     }
     m_values->setRange(0, top);
+    viewport()->update(); // the empty text is painted in the foreground
+}
+
+void TimeSeriesChart::setEmptyText(const QString &text)
+{
+    m_emptyText = text;
+    viewport()->update();
+}
+
+bool TimeSeriesChart::showsEmptyText() const
+{
+    return m_everSet && !m_hasData && !m_emptyText.isEmpty();
+}
+
+qint64 TimeSeriesChart::axisStartMs() const
+{
+    return m_time->min().toMSecsSinceEpoch();
+}
+
+void TimeSeriesChart::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QChartView::drawForeground(painter, rect);
+    if (!showsEmptyText())
+        return;
+    painter->save();
+    painter->setPen(palette().color(QPalette::PlaceholderText));
+    painter->setFont(font());
+    painter->drawText(chart()->mapRectToScene(chart()->plotArea()), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
+    painter->restore();
 }
 
 int TimeSeriesChart::seriesCount() const

@@ -1,7 +1,11 @@
 #pragma once
 // A QtCharts view of several series over one time axis. Callers hand complete series
 // (plain points, x = ms since epoch) on their refresh timer; each series' data is
-// replaced in one call (STYLE.md habit 6: charts never hear about single invocations).
+// replaced in one call: charts never hear about single invocations, so a busy engine
+// costs the GUI nothing per request.
+// The chart takes its background, grid, axis and text colours from the widget's palette
+// (again on every palette change, e.g. the desktop turning dark), and says so in the plot
+// area when the last setSeries() had no point at all.
 // GUI thread only.
 
 #include <QChartView>
@@ -35,14 +39,25 @@ public:
     int seriesCount() const;
     int pointCount(const QString &series) const;
     double maxValue() const { return m_max; }
+    // What the plot area says when there is nothing to draw ("No cold starts in this range").
+    void setEmptyText(const QString &text);
+    bool showsEmptyText() const;
+    qint64 axisStartMs() const; // the time axis' left end
+
+protected:
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
     QXYSeries *seriesNamed(const ChartSeries &s);
+    void applyPalette();
 
     QDateTimeAxis *m_time;
     QValueAxis *m_values;
     QList<QXYSeries *> m_series;
     double m_max = 0;
+    bool m_hasData = false;
+    bool m_everSet = false; // until the first setSeries() the chart is loading, not empty
+    QString m_emptyText;
 };
 
 } // namespace funcdesk::ui

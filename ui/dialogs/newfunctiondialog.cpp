@@ -3,6 +3,7 @@
 #include "common/ids.h"
 #include "common/resources.h"
 #include "ui/widgets/icons.h"
+#include "ui/widgets/labels.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -67,7 +68,7 @@ NewFunctionDialog::NewFunctionDialog(QStringList existingNames, QWidget *parent)
     setObjectName(QStringLiteral("newFunctionDialog"));
     m_name->setPlaceholderText(tr("e.g. orders-api"));
     m_nameError->setObjectName(QStringLiteral("nameError"));
-    m_nameError->setStyleSheet(QStringLiteral("color: #c62828"));
+    makeErrorText(m_nameError);
     m_nameError->setWordWrap(true);
     for (Runtime r : {Runtime::Python3, Runtime::NodeJs, Runtime::Provided})
         m_runtime->addItem(runtimeIcon(r),

@@ -1,6 +1,8 @@
 #include "settingsdialog.h"
 
+#include "engine/engine.h"
 #include "settings/settings.h"
+#include "ui/widgets/labels.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,6 +13,7 @@
 #include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
+#include <QUrl>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -33,7 +36,32 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
 {
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
+    auto *left = new QVBoxLayout;
+    left->addWidget(buildRuntimes());
+    left->addWidget(buildEngine());
+    left->addWidget(buildApi());
+    left->addStretch();
+    auto *right = new QVBoxLayout;
+    right->addWidget(buildPricing());
+    right->addWidget(buildRetention());
+    right->addWidget(buildAppearance());
+    right->addStretch();
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left);
+    columns->addLayout(right);
+    auto *restartNote = new QLabel(tr("Runtime, engine and API settings take effect the next time Funcdesk starts; "
+                                      "pricing applies to new invocations after a restart too."), this);
+    restartNote->setWordWrap(true);
+    restartNote->setEnabled(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns);
+    layout->addWidget(restartNote);
+    layout->addWidget(buildButtons());
+    load();
+}
 
+QGroupBox *SettingsDialog::buildRuntimes()
+{
     auto *runtimes = new QGroupBox(tr("Runtimes"), this);
     auto *rf = new QFormLayout(runtimes);
     m_python3 = new QLineEdit(runtimes);
@@ -42,7 +70,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_node->setPlaceholderText(tr("node on PATH"));
     rf->addRow(tr("Python 3 interpreter:"), m_python3);
     rf->addRow(tr("Node.js interpreter:"), m_node);
+    return runtimes;
+}
 
+QGroupBox *SettingsDialog::buildEngine()
+{
     auto *engine = new QGroupBox(tr("Engine"), this);
     auto *ef = new QFormLayout(engine);
     m_keepAlive = new QSpinBox(engine);
@@ -51,10 +83,22 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_freeze = new QCheckBox(tr("Freeze idle environments (SIGSTOP), as Lambda does"), engine);
     m_concurrency = new QSpinBox(engine);
     m_concurrency->setRange(1, 10000);
+    m_scaleCpu = new QCheckBox(tr("Give CPU in proportion to memory, as Lambda does (1,769 MB = 1 vCPU)"), engine);
+    const QString method = engine::Engine::cpuScalingMethod();
+    m_scaleCpu->setToolTip(method.isEmpty() ? tr("Not possible on this machine (no writable cgroup cpu controller)")
+                                            : tr("On this machine through %1. Power tuning and the Learn scenarios "
+                                                 "that need it always scale; this applies it to every invocation.")
+                                                  .arg(method));
+    m_scaleCpu->setEnabled(!method.isEmpty());
     ef->addRow(tr("Keep idle environments for:"), m_keepAlive);
     ef->addRow(QString(), m_freeze);
+    ef->addRow(QString(), m_scaleCpu);
     ef->addRow(tr("Global concurrency limit:"), m_concurrency);
+    return engine;
+}
 
+QGroupBox *SettingsDialog::buildApi()
+{
     auto *api = new QGroupBox(tr("Local API"), this);
     auto *af = new QFormLayout(api);
     m_port = new QSpinBox(api);
@@ -63,16 +107,29 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_token = new QLineEdit(api);
     m_token->setEchoMode(QLineEdit::PasswordEchoOnEdit);
     m_token->setPlaceholderText(tr("required when binding beyond loopback"));
+    m_origins = new QLineEdit(api);
+    m_origins->setObjectName(QStringLiteral("allowedOrigins"));
+    m_origins->setPlaceholderText(tr("none: no web page may call the API"));
+    m_origins->setToolTip(tr("Web origins allowed to call Lambda's API, separated by spaces, e.g. "
+                             "http://localhost:3000. Any page you open could otherwise drive the engine."));
     m_bindError = new QLabel(api);
     m_bindError->setObjectName(QStringLiteral("bindError"));
-    m_bindError->setStyleSheet(QStringLiteral("color: #c62828"));
+    makeErrorText(m_bindError);
     m_bindError->setWordWrap(true);
     m_bindError->hide();
     af->addRow(tr("Port:"), m_port);
     af->addRow(tr("Bind address:"), m_bind);
     af->addRow(tr("Token:"), m_token);
+    af->addRow(tr("Allowed web origins:"), m_origins);
     af->addRow(QString(), m_bindError);
+    connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_token, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_origins, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    return api;
+}
 
+QGroupBox *SettingsDialog::buildPricing()
+{
     auto *pricing = new QGroupBox(tr("Pricing (Lambda us-east-1 by default)"), this);
     auto *pf = new QFormLayout(pricing);
     m_perMillion = priceBox(pricing, 4);
@@ -85,7 +142,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     pf->addRow(tr("Per GB-second (arm64):"), m_perGbsArm);
     pf->addRow(QString(), m_billInit);
     pf->addRow(QString(), m_freeTier);
+    return pricing;
+}
 
+QGroupBox *SettingsDialog::buildRetention()
+{
     auto *retention = new QGroupBox(tr("Retention of raw invocations and logs"), this);
     auto *tf = new QFormLayout(retention);
     m_retentionDays = new QSpinBox(retention);
@@ -97,7 +158,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_retentionRows->setSuffix(tr(" rows"));
     tf->addRow(tr("Keep for:"), m_retentionDays);
     tf->addRow(tr("At most:"), m_retentionRows);
+    return retention;
+}
 
+QGroupBox *SettingsDialog::buildAppearance()
+{
     auto *look = new QGroupBox(tr("Appearance"), this);
     auto *lf = new QFormLayout(look);
     m_theme = new QComboBox(look);
@@ -105,7 +170,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_theme->addItem(tr("Light"), themeName(Theme::Light));
     m_theme->addItem(tr("Dark"), themeName(Theme::Dark));
     lf->addRow(tr("Theme:"), m_theme);
+    return look;
+}
 
+QDialogButtonBox *SettingsDialog::buildButtons()
+{
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         if (apply())
@@ -113,32 +182,7 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { apply(); });
-
-    auto *left = new QVBoxLayout;
-    left->addWidget(runtimes);
-    left->addWidget(engine);
-    left->addWidget(api);
-    left->addStretch();
-    auto *right = new QVBoxLayout;
-    right->addWidget(pricing);
-    right->addWidget(retention);
-    right->addWidget(look);
-    right->addStretch();
-    auto *columns = new QHBoxLayout;
-    columns->addLayout(left);
-    columns->addLayout(right);
-    auto *restartNote = new QLabel(tr("Runtime, engine and API settings take effect the next time Funcdesk starts; "
-                                      "pricing applies to new invocations after a restart too."), this);
-    restartNote->setWordWrap(true);
-    restartNote->setEnabled(false);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(columns);
-    layout->addWidget(restartNote);
-    layout->addWidget(buttons);
-
-    connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
-    connect(m_token, &QLineEdit::textChanged, this, &SettingsDialog::validate);
-    load();
+    return buttons;
 }
 
 void SettingsDialog::load()
@@ -147,6 +191,8 @@ void SettingsDialog::load()
     m_node->setText(m_settings->nodePath());
     m_keepAlive->setValue(m_settings->keepAliveSeconds());
     m_freeze->setChecked(m_settings->freezeIdle());
+    m_scaleCpu->setChecked(m_settings->scaleCpuWithMemory());
+    m_origins->setText(m_settings->allowedOrigins().join(QLatin1Char(' ')));
     m_concurrency->setValue(m_settings->globalConcurrency());
     m_port->setValue(m_settings->apiPort());
     m_bind->setText(m_settings->bindAddress());
@@ -170,6 +216,12 @@ QString SettingsDialog::validationMessage() const
         return tr("Bind address: \"%1\" is not an IP address.").arg(bind);
     if (!address.isLoopback() && m_token->text().trimmed().size() < 16)
         return tr("Bind address: binding beyond loopback exposes your functions; set a token of at least 16 characters.");
+    const QStringList origins = m_origins->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &origin : origins) {
+        const QUrl url(origin);
+        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty() || !url.path().isEmpty())
+            return tr("Allowed web origins: \"%1\" is not an origin (scheme://host[:port], no path).").arg(origin);
+    }
     return {};
 }
 
@@ -189,6 +241,8 @@ bool SettingsDialog::apply()
     m_settings->setNodePath(m_node->text().trimmed());
     m_settings->setKeepAliveSeconds(m_keepAlive->value());
     m_settings->setFreezeIdle(m_freeze->isChecked());
+    m_settings->setScaleCpuWithMemory(m_scaleCpu->isChecked());
+    m_settings->setAllowedOrigins(m_origins->text().split(QLatin1Char(' '), Qt::SkipEmptyParts));
     m_settings->setGlobalConcurrency(m_concurrency->value());
     m_settings->setApiPort(m_port->value());
     m_settings->setBindAddress(m_bind->text().trimmed());

@@ -7,7 +7,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -29,6 +31,13 @@ public:
     QString validationMessage() const; // empty when valid
 
 private:
+    QGroupBox *buildRuntimes();
+    QGroupBox *buildEngine();
+    QGroupBox *buildApi();
+    QGroupBox *buildPricing();
+    QGroupBox *buildRetention();
+    QGroupBox *buildAppearance();
+    QDialogButtonBox *buildButtons();
     void load();
     void validate();
 
@@ -37,10 +46,12 @@ private:
     QLineEdit *m_node;
     QSpinBox *m_keepAlive;
     QCheckBox *m_freeze;
+    QCheckBox *m_scaleCpu;
     QSpinBox *m_concurrency;
     QSpinBox *m_port;
     QLineEdit *m_bind;
     QLineEdit *m_token;
+    QLineEdit *m_origins;
     QLabel *m_bindError;
     QDoubleSpinBox *m_perMillion;
     QDoubleSpinBox *m_perGbsX86;

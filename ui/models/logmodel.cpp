@@ -1,10 +1,12 @@
 #include "logmodel.h"
 
 #include "ui/pages/telemetry.h"
+#include "ui/theme.h"
 
 #include <QBrush>
 #include <QColor>
 #include <QFontDatabase>
+#include <QGuiApplication>
 
 namespace funcdesk::ui {
 
@@ -154,10 +156,11 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return QFontDatabase::systemFont(QFontDatabase::FixedFont);
         return {};
     case Qt::ForegroundRole:
+        // From the palette at paint time: readable in a dark theme too.
         if (index.column() == MessageColumn && isErrorLine(line.text))
-            return QBrush(QColor(0xc6, 0x28, 0x28));
+            return QBrush(errorColor(QGuiApplication::palette()));
         if (index.column() == MessageColumn && isFrameLine(line.text))
-            return QBrush(QColor(0x75, 0x75, 0x75));
+            return QGuiApplication::palette().brush(QPalette::PlaceholderText);
         return {};
     case TimestampRole: return line.timestampMs;
     case RequestIdRole: return line.requestId;

@@ -1,6 +1,7 @@
 #include "codepage.h"
 
 #include "ui/studio.h"
+#include "ui/theme.h"
 #include "ui/widgets/codeeditor.h"
 
 #include <QComboBox>
@@ -21,9 +22,15 @@
 
 namespace funcdesk::ui {
 
+namespace {
+constexpr int kTreeMinWidth = 140;
+constexpr int kTreeMaxWidth = 280;
+} // namespace
+
 CodePage::CodePage(Studio *studio, QWidget *parent)
     : QWidget(parent), m_studio(studio), m_versionBox(new QComboBox(this)), m_files(new QFileSystemModel(this)),
-      m_tree(new QTreeView(this)), m_tabs(new QTabBar(this)), m_editor(new CodeEditor(this)), m_banner(new QLabel(this))
+      m_tree(new QTreeView(this)), m_tabs(new QTabBar(this)), m_editor(new CodeEditor(this)), m_banner(new QLabel(this)),
+      m_split(new QSplitter(this))
 {
     setObjectName(QStringLiteral("codePage"));
     m_files->setReadOnly(true);
@@ -32,14 +39,46 @@ CodePage::CodePage(Studio *studio, QWidget *parent)
     m_tree->setHeaderHidden(true);
     for (int c = 1; c < m_files->columnCount(); ++c)
         m_tree->hideColumn(c);
+    m_tree->setMinimumWidth(100);
     m_versionBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
     m_tabs->setExpanding(false);
     m_banner->setObjectName(QStringLiteral("readOnlyBanner"));
-    m_banner->setStyleSheet(QStringLiteral("background: #fff3cd; color: #5c4400; padding: 4px;"));
+    m_banner->setWordWrap(true);
+    m_banner->setContentsMargins(6, 4, 6, 4);
+    m_banner->setAutoFillBackground(true);
+    followPalette(m_banner, [this] {
+        QPalette p = m_banner->palette();
+        p.setColor(QPalette::Window, noticeBackground(p));
+        p.setColor(QPalette::WindowText, isDark(p) ? QColor(0xf2, 0xd8, 0x8f) : QColor(0x5c, 0x44, 0x00));
+        m_banner->setPalette(p);
+    });
     m_banner->hide();
 
+    auto *editorSide = new QWidget(this);
+    auto *editorLayout = new QVBoxLayout(editorSide);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->setSpacing(0);
+    editorLayout->addWidget(m_banner);
+    editorLayout->addWidget(m_tabs);
+    editorLayout->addWidget(m_editor, 1);
+    m_split->addWidget(m_tree);
+    m_split->addWidget(editorSide);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
+    m_split->setSizes({kTreeMinWidth, 800});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(buildToolBar());
+    layout->addWidget(m_split, 1);
+    connectEditing();
+}
+
+QToolBar *CodePage::buildToolBar()
+{
     auto *bar = new QToolBar(this);
     bar->addWidget(new QLabel(tr("Showing: "), bar));
     bar->addWidget(m_versionBox);
@@ -67,33 +106,28 @@ CodePage::CodePage(Studio *studio, QWidget *parent)
     bar->addSeparator();
     bar->addAction(tr("Save"), this, &CodePage::save)->setToolTip(tr("Save (Ctrl+S)"));
     bar->addAction(tr("Deploy…"), this, &CodePage::promptDeploy)->setToolTip(tr("Deploy the draft (Ctrl+D)"));
+    connect(m_versionBox, &QComboBox::activated, this, [this] { showVersion(m_versionBox->currentData().toInt()); });
+    return bar;
+}
 
-    auto *editorSide = new QWidget(this);
-    auto *editorLayout = new QVBoxLayout(editorSide);
-    editorLayout->setContentsMargins(0, 0, 0, 0);
-    editorLayout->setSpacing(0);
-    editorLayout->addWidget(m_banner);
-    editorLayout->addWidget(m_tabs);
-    editorLayout->addWidget(m_editor, 1);
-
-    auto *split = new QSplitter(this);
-    split->addWidget(m_tree);
-    split->addWidget(editorSide);
-    split->setStretchFactor(1, 1);
-    split->setSizes({200, 800});
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(bar);
-    layout->addWidget(split, 1);
-
-    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &index) {
+void CodePage::connectEditing()
+{
+    auto openIndex = [this](const QModelIndex &index) {
         if (!m_files->isDir(index))
             openFile(QDir(rootDir()).relativeFilePath(m_files->filePath(index)));
-    });
-    connect(m_tree, &QTreeView::clicked, this, [this](const QModelIndex &index) {
-        if (!m_files->isDir(index))
-            openFile(QDir(rootDir()).relativeFilePath(m_files->filePath(index)));
+    };
+    connect(m_tree, &QTreeView::activated, this, openIndex);
+    connect(m_tree, &QTreeView::clicked, this, openIndex);
+    // The tree as wide as its names once the directory is read (a few short files need
+    // little room; the editor gets the rest).
+    connect(m_files, &QFileSystemModel::directoryLoaded, this, [this](const QString &path) {
+        if (path != rootDir())
+            return;
+        m_tree->resizeColumnToContents(0);
+        const int fit = std::clamp(m_tree->columnWidth(0) + 2 * m_tree->frameWidth() + 16, kTreeMinWidth, kTreeMaxWidth);
+        const QList<int> sizes = m_split->sizes();
+        if (sizes.size() == 2 && sizes.at(0) != fit)
+            m_split->setSizes({fit, sizes.at(0) + sizes.at(1) - fit});
     });
     connect(m_tabs, &QTabBar::currentChanged, this, [this](int i) {
         if (m_switching || i < 0 || i >= m_open.size())
@@ -127,7 +161,6 @@ CodePage::CodePage(Studio *studio, QWidget *parent)
             updateTabs();
         }
     });
-    connect(m_versionBox, &QComboBox::activated, this, [this] { showVersion(m_versionBox->currentData().toInt()); });
 }
 
 QString CodePage::rootDir() const
@@ -264,140 +297,6 @@ QString CodePage::currentFile() const
 bool CodePage::hasUnsavedChanges() const
 {
     return std::any_of(m_buffers.cbegin(), m_buffers.cend(), [](const Buffer &b) { return b.modified; });
-}
-
-bool CodePage::save()
-{
-    if (m_readOnly)
-        return false;
-    syncEditorToBuffer();
-    const QString path = currentFile();
-    if (path.isEmpty())
-        return true;
-    Buffer &b = m_buffers[path];
-    QSaveFile f(absolute(path)); // atomic: a crash never leaves half a file
-    if (!f.open(QIODevice::WriteOnly) || f.write(b.text.toUtf8()) < 0 || !f.commit()) {
-        Q_EMIT statusMessage(tr("Could not save %1: %2").arg(path, f.errorString()));
-        return false;
-    }
-    b.modified = false;
-    updateTabs();
-    Q_EMIT statusMessage(tr("Saved %1").arg(path));
-    Q_EMIT draftChanged(m_function);
-    return true;
-}
-
-bool CodePage::saveAll()
-{
-    if (m_readOnly)
-        return false;
-    syncEditorToBuffer();
-    const QString current = currentFile();
-    bool ok = true;
-    for (const QString &path : std::as_const(m_open)) {
-        Buffer &b = m_buffers[path];
-        if (!b.modified)
-            continue;
-        QSaveFile f(absolute(path));
-        if (f.open(QIODevice::WriteOnly) && f.write(b.text.toUtf8()) >= 0 && f.commit())
-            b.modified = false;
-        else
-            ok = false;
-    }
-    updateTabs();
-    if (!current.isEmpty())
-        m_tabs->setCurrentIndex(int(m_open.indexOf(current)));
-    Q_EMIT draftChanged(m_function);
-    return ok;
-}
-
-void CodePage::promptDeploy()
-{
-    if (m_function.isEmpty() || m_readOnly)
-        return;
-    bool ok = false;
-    const QString message = QInputDialog::getText(this, tr("Deploy %1").arg(m_function),
-                                                  tr("Deploy message (what changed):"), QLineEdit::Normal,
-                                                  tr("Update %1").arg(m_function), &ok);
-    if (ok)
-        deploy(message);
-}
-
-void CodePage::deploy(const QString &message)
-{
-    if (m_function.isEmpty() || m_readOnly)
-        return;
-    if (!saveAll())
-        return;
-    const QString function = m_function;
-    Q_EMIT statusMessage(tr("Deploying %1…").arg(function));
-    m_studio->deploy(function, message, this, [this, function](Result<QString> commit) {
-        if (!commit.ok()) {
-            Q_EMIT statusMessage(tr("Deploy failed: %1").arg(commit.error().message));
-            return;
-        }
-        Q_EMIT statusMessage(tr("Deployed %1 as %2; the next $LATEST invocation is a cold start.")
-                                 .arg(function, commit->left(8)));
-        Q_EMIT deployed(function, *commit);
-    });
-}
-
-bool CodePage::createFile(const QString &relativePath)
-{
-    if (m_readOnly || relativePath.contains(QStringLiteral("..")) || QDir::isAbsolutePath(relativePath)) {
-        Q_EMIT statusMessage(tr("“%1” must be a path inside the function.").arg(relativePath));
-        return false;
-    }
-    const QString path = absolute(relativePath);
-    if (QFileInfo::exists(path)) {
-        Q_EMIT statusMessage(tr("%1 already exists.").arg(relativePath));
-        return false;
-    }
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly)) {
-        Q_EMIT statusMessage(tr("Cannot create %1: %2").arg(relativePath, f.errorString()));
-        return false;
-    }
-    f.close();
-    Q_EMIT draftChanged(m_function);
-    return openFile(relativePath);
-}
-
-bool CodePage::renameFile(const QString &from, const QString &to)
-{
-    if (m_readOnly || to.contains(QStringLiteral("..")) || QDir::isAbsolutePath(to))
-        return false;
-    QDir().mkpath(QFileInfo(absolute(to)).absolutePath());
-    if (!QFile::rename(absolute(from), absolute(to))) {
-        Q_EMIT statusMessage(tr("Cannot rename %1 to %2.").arg(from, to));
-        return false;
-    }
-    if (m_buffers.contains(from)) {
-        m_buffers.insert(to, m_buffers.take(from));
-        m_open[m_open.indexOf(from)] = to;
-        updateTabs();
-    }
-    Q_EMIT draftChanged(m_function);
-    return true;
-}
-
-bool CodePage::deleteFile(const QString &relativePath)
-{
-    if (m_readOnly || !QFile::remove(absolute(relativePath)))
-        return false;
-    const qsizetype i = m_open.indexOf(relativePath);
-    if (i >= 0) {
-        m_open.removeAt(i);
-        m_buffers.remove(relativePath);
-        updateTabs();
-        if (!m_open.isEmpty())
-            showBuffer(m_open.first());
-        else
-            m_editor->clear();
-    }
-    Q_EMIT draftChanged(m_function);
-    return true;
 }
 
 } // namespace funcdesk::ui

@@ -11,7 +11,9 @@
 class QComboBox;
 class QFileSystemModel;
 class QLabel;
+class QSplitter;
 class QTabBar;
+class QToolBar;
 class QTreeView;
 
 namespace funcdesk::ui {
@@ -53,6 +55,8 @@ private:
         QString text;
         bool modified = false;
     };
+    QToolBar *buildToolBar();
+    void connectEditing();
     QString rootDir() const;
     QString absolute(const QString &relativePath) const;
     void syncEditorToBuffer();
@@ -71,6 +75,7 @@ private:
     QTabBar *m_tabs;
     CodeEditor *m_editor;
     QLabel *m_banner;
+    QSplitter *m_split;
     QStringList m_open;             // relative paths, tab order
     QHash<QString, Buffer> m_buffers;
 };

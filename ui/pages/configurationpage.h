@@ -11,6 +11,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
+class QLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -45,6 +47,12 @@ Q_SIGNALS:
     void saved(const QString &function, bool deployed);
 
 private:
+    QGroupBox *buildGeneral(QWidget *parent);
+    QGroupBox *buildEnvironment(QWidget *parent);
+    QGroupBox *buildConcurrency(QWidget *parent);
+    QGroupBox *buildAsync(QWidget *parent);
+    QGroupBox *buildTriggers(QWidget *parent);
+    QLayout *buildButtons(QWidget *parent);
     void validate();
     void refreshSchedules();
 

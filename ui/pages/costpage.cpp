@@ -1,36 +1,27 @@
 #include "costpage.h"
 
-#include "ui/widgets/labels.h"
-
 #include "settings/settings.h"
 #include "ui/charts/timeserieschart.h"
 #include "ui/models/functiontotalsmodel.h"
+#include "ui/pages/crossoverpanel.h"
+#include "ui/pages/pageheader.h"
 #include "ui/pages/summarystrip.h"
 #include "ui/pages/telemetry.h"
+#include "ui/pages/totalstable.h"
 #include "ui/studio.h"
+#include "ui/widgets/emptystate.h"
 
-#include <QComboBox>
 #include <QDateTime>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QSortFilterProxyModel>
-#include <QStackedWidget>
-#include <QTableView>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace funcdesk::ui {
 
 namespace {
 constexpr qint64 kMonthMs = 30LL * 24 * 3600 * 1000;
-
-QList<RangePreset> costRanges()
-{
-    QList<RangePreset> ranges = monitorRanges();
-    ranges.removeFirst(); // no live range: costs come from the store
-    return ranges;
-}
 
 QString price(double usd)
 {
@@ -43,118 +34,52 @@ QString price(double usd)
         s.append(QString(int(2 - decimals), QLatin1Char('0')));
     return QLatin1Char('$') + s;
 }
+
+QGroupBox *textBox(const QString &title, QLabel *text, QWidget *parent)
+{
+    auto *box = new QGroupBox(title, parent);
+    auto *layout = new QVBoxLayout(box);
+    text->setTextFormat(Qt::RichText);
+    text->setWordWrap(true);
+    layout->addWidget(text);
+    return box;
+}
 } // namespace
 
 CostPage::CostPage(Studio *studio, QWidget *parent)
-    : QWidget(parent),
+    : TelemetryPage(tr("Cost"), parent),
       m_studio(studio),
-      m_range(new QComboBox(this)),
-      m_status(new QLabel(this)),
-      m_strip(new SummaryStrip(this)),
-      m_chartStack(new QStackedWidget(this)),
       m_costChart(new TimeSeriesChart(tr("Cost over time"), tr("USD"))),
       m_computeChart(new TimeSeriesChart(tr("Compute over time"), tr("GB-s"))),
-      m_empty(new QLabel(this)),
-      m_table(new QTableView(this)),
-      m_model(new FunctionTotalsModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
+      m_table(new TotalsTable(tr("Cost per function"), this)),
       m_pricing(new QLabel(this))
 {
-    auto *title = new QLabel(tr("Cost"), this);
-    makePageTitle(title);
-    for (const RangePreset &r : costRanges())
-        m_range->addItem(r.label);
-    m_range->setCurrentIndex(1);
-    auto *rangeLabel = new QLabel(tr("&Range:"), this);
-    rangeLabel->setBuddy(m_range);
-    auto *top = new QHBoxLayout;
-    top->addWidget(title);
-    top->addStretch(1);
-    top->addWidget(m_status);
-    top->addSpacing(12);
-    top->addWidget(rangeLabel);
-    top->addWidget(m_range);
+    header()->setRanges(storedRanges(), 1, tr("&Range:")); // no live range: costs come from the store
+    SummaryStrip *strip = summaryStrip();
+    strip->addFigure(QStringLiteral("cost"), tr("Total cost"));
+    strip->addFigure(QStringLiteral("requests"), tr("Request charges"), tr("Invocations x price per 1 M requests"));
+    strip->addFigure(QStringLiteral("compute"), tr("Compute charges"), tr("Total cost minus request charges"));
+    strip->addFigure(QStringLiteral("gbs"), tr("Compute"), tr("Memory (GB) x billed duration (s)"));
+    strip->addFigure(QStringLiteral("per1m"), tr("Per 1 M invocations"));
+    strip->addFigure(QStringLiteral("month"), tr("Per 30 days at this rate"));
 
-    m_strip->addFigure(QStringLiteral("cost"), tr("Total cost"));
-    m_strip->addFigure(QStringLiteral("requests"), tr("Request charges"), tr("Invocations x price per 1 M requests"));
-    m_strip->addFigure(QStringLiteral("compute"), tr("Compute charges"), tr("Total cost minus request charges"));
-    m_strip->addFigure(QStringLiteral("gbs"), tr("Compute"), tr("Memory (GB) x billed duration (s)"));
-    m_strip->addFigure(QStringLiteral("per1m"), tr("Per 1 M invocations"));
-    m_strip->addFigure(QStringLiteral("month"), tr("Per 30 days at this rate"));
-
-    auto *charts = new QWidget;
-    auto *chartsLayout = new QHBoxLayout(charts);
-    chartsLayout->setContentsMargins(0, 0, 0, 0);
-    chartsLayout->addWidget(m_costChart);
-    chartsLayout->addWidget(m_computeChart);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setWordWrap(true);
-    QPalette muted = m_empty->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_empty->setPalette(muted);
-    m_status->setPalette(muted);
-    m_chartStack->addWidget(charts);
-    m_chartStack->addWidget(m_empty);
-
-    auto *pricingBox = new QGroupBox(tr("Pricing in effect"), this);
-    auto *pricingLayout = new QVBoxLayout(pricingBox);
-    m_pricing->setTextFormat(Qt::RichText);
-    m_pricing->setWordWrap(true);
-    pricingLayout->addWidget(m_pricing);
-    auto *howBox = new QGroupBox(tr("How Lambda bills"), this);
-    auto *howLayout = new QVBoxLayout(howBox);
-    auto *how = new QLabel(
-        tr("<p>Each invocation is billed twice: once per <b>request</b>, and for <b>compute</b>: the memory you "
-           "configure (in GB) multiplied by the duration, rounded up to the next <b>1 ms</b>. A 512 MB function "
-           "that runs 120.3 ms is billed 121 ms, i.e. 0.5 GB x 0.121 s = 0.0605 GB-s.</p>"
-           "<p>Since <b>August 2025</b> the <b>INIT</b> phase (the cold start's initialisation code) is billed "
-           "like the handler's duration, so fewer cold starts also means a smaller bill. arm64 compute costs "
-           "about 20 % less than x86_64. Throttled requests are not billed.</p>"),
-        howBox);
-    how->setTextFormat(Qt::RichText);
-    how->setWordWrap(true);
-    howLayout->addWidget(how);
-    auto *side = new QVBoxLayout;
-    side->addWidget(pricingBox);
-    side->addWidget(howBox);
-    side->addStretch(1);
-
-
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(FunctionTotalsModel::SortRole);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(FunctionTotalsModel::CostColumn, Qt::DescendingOrder);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    for (int c : {FunctionTotalsModel::ErrorsColumn, FunctionTotalsModel::ErrorRateColumn,
-                  FunctionTotalsModel::ThrottlesColumn})
-        m_table->setColumnHidden(c, true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(FunctionTotalsModel::FunctionColumn, QHeaderView::Stretch);
-    m_table->setAccessibleName(tr("Cost per function"));
-
+    m_table->sortBy(FunctionTotalsModel::CostColumn, Qt::DescendingOrder);
+    m_table->hideColumns({FunctionTotalsModel::ErrorsColumn, FunctionTotalsModel::ErrorRateColumn,
+                          FunctionTotalsModel::ThrottlesColumn});
     auto *perFunction = new QVBoxLayout;
     perFunction->addWidget(new QLabel(tr("Cost per function"), this));
     perFunction->addWidget(m_table, 1);
     auto *bottom = new QHBoxLayout;
-    bottom->addLayout(perFunction, 3);
-    bottom->addLayout(side, 2);
+    bottom->addLayout(perFunction, 2);
+    bottom->addWidget(buildExplanations(), 3);
+    body()->addWidget(buildCharts(), 3);
+    body()->addLayout(bottom, 2);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_strip);
-    layout->addWidget(m_chartStack, 3);
-    layout->addLayout(bottom, 2);
-
-    m_timer.setInterval(5000);
-    connect(&m_timer, &QTimer::timeout, this, &CostPage::refresh);
-    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
-        ++m_generation;
+    addRefreshTimer(5000, [this] { refresh(); });
+    connect(header(), &PageHeader::rangeChanged, this, [this] {
+        newGeneration();
         m_inFlight = false;
-        m_strip->clearValues();
+        summaryStrip()->clearValues();
         refresh();
     });
     if (Settings *settings = m_studio->settings()) {
@@ -166,17 +91,46 @@ CostPage::CostPage(Studio *studio, QWidget *parent)
     showPricing();
 }
 
-void CostPage::showEvent(QShowEvent *event)
+QWidget *CostPage::buildCharts()
 {
-    QWidget::showEvent(event);
-    m_timer.start();
-    refresh();
+    auto *charts = new QWidget(this);
+    auto *row = new QHBoxLayout(charts);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_costChart);
+    row->addWidget(m_computeChart);
+    m_charts = new EmptyState(charts, this);
+    return m_charts;
 }
 
-void CostPage::hideEvent(QHideEvent *event)
+QWidget *CostPage::buildExplanations()
 {
-    QWidget::hideEvent(event);
-    m_timer.stop();
+    // Serverless against always-on first: the question the figures above lead to.
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("costTabs"));
+    tabs->setDocumentMode(true);
+    m_crossover = new CrossoverPanel(m_studio, tabs);
+    tabs->addTab(m_crossover, tr("Serverless vs always-on"));
+    auto *side = new QWidget(tabs);
+    auto *layout = new QVBoxLayout(side);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(textBox(tr("Pricing in effect"), m_pricing, side));
+    auto *how = new QLabel(
+        tr("<p>Each invocation is billed twice: once per <b>request</b>, and for <b>compute</b>: the memory you "
+           "configure (in GB) multiplied by the duration, rounded up to the next <b>1 ms</b>. A 512 MB function "
+           "that runs 120.3 ms is billed 121 ms, i.e. 0.5 GB x 0.121 s = 0.0605 GB-s.</p>"
+           "<p>Since <b>August 2025</b> the <b>INIT</b> phase (the cold start's initialisation code) is billed "
+           "like the handler's duration, so fewer cold starts also means a smaller bill. arm64 compute costs "
+           "about 20 % less than x86_64. Throttled requests are not billed.</p>"),
+        side);
+    layout->addWidget(textBox(tr("How Lambda bills"), how, side));
+    layout->addStretch(1);
+    tabs->addTab(side, tr("Pricing"));
+    return tabs;
+}
+
+FunctionTotalsModel *CostPage::totalsModel() const
+{
+    return m_table->model();
 }
 
 QString CostPage::pricingText() const
@@ -209,57 +163,64 @@ void CostPage::refresh()
 {
     if (m_inFlight)
         return;
-    const QList<RangePreset> ranges = costRanges();
-    const RangePreset range = ranges.at(std::clamp(m_range->currentIndex(), 0, int(ranges.size()) - 1));
+    const RangePreset range = header()->range();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const int resolution = resolutionFor(range.spanMs);
     const qint64 bucketMs = resolution * 1000LL;
     const qint64 from = (now - range.spanMs) / bucketMs * bucketMs;
-    const quint64 generation = m_generation;
+    const quint64 asked = generation();
     m_inFlight = true;
     m_studio->series(store::SeriesQuery{QString(), QString(), from, now, resolution}, this,
-                     [this, generation, from, now](Result<QList<store::SeriesPoint>> r) {
-                         if (generation != m_generation)
+                     [this, asked, from, now](Result<QList<store::SeriesPoint>> r) {
+                         if (!isCurrent(asked))
                              return;
                          m_inFlight = false;
                          if (!r) {
-                             m_status->setText(tr("Could not read costs: %1").arg(r.error().toString()));
+                             header()->setStatus(tr("Could not read costs: %1").arg(r.error().toString()));
                              return;
                          }
-                         m_status->setText(tr("Updated %1").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
-                         const RangeTotals t = totalsOf(*r);
-                         const Settings *s = m_studio->settings();
-                         const double requests = s ? double(t.invocations) * s->pricePerMillionRequests() / 1e6 : 0;
-                         m_strip->setValue(QStringLiteral("cost"), formatUsd(t.costUsd));
-                         m_strip->setValue(QStringLiteral("requests"), formatUsd(requests));
-                         m_strip->setValue(QStringLiteral("compute"), formatUsd(std::max(0.0, t.costUsd - requests)));
-                         m_strip->setValue(QStringLiteral("gbs"), formatGbSeconds(t.gbSeconds));
-                         m_strip->setValue(QStringLiteral("per1m"),
-                                           t.invocations > 0 ? formatUsd(t.costUsd / double(t.invocations) * 1e6)
-                                                             : QString(QChar(0x2014)));
-                         m_strip->setValue(QStringLiteral("month"),
-                                           formatUsd(t.costUsd * double(kMonthMs) / double(std::max<qint64>(1, now - from))));
-                         if (t.empty()) {
-                             m_empty->setText(tr("No invocations in this range, so nothing was billed.\n"
-                                                 "Invoke a function from its Test tab to see what it costs."));
-                             m_chartStack->setCurrentWidget(m_empty);
-                             return;
-                         }
-                         m_chartStack->setCurrentIndex(0);
-                         using P = store::SeriesPoint;
-                         m_costChart->setSeries({seriesOf(tr("Cost (USD)"), palette::cost(), *r, [](const P &p) { return p.costUsd; })},
-                                                from, now);
-                         m_computeChart->setSeries({seriesOf(tr("Compute (GB-s)"), palette::concurrency(), *r,
-                                                             [](const P &p) { return p.gbSeconds; })},
-                                                   from, now);
+                         header()->setUpdatedNow();
+                         showSeries(*r, from, now);
                      });
-    m_studio->totals(from, this, [this, generation](Result<QList<store::FunctionTotals>> r) {
-        if (generation != m_generation || !r)
+    m_studio->totals(from, this, [this, asked, from, now](Result<QList<store::FunctionTotals>> r) {
+        if (!isCurrent(asked) || !r)
             return;
         QList<store::FunctionTotals> totals = std::move(*r);
         totals.removeIf([](const store::FunctionTotals &t) { return t.invocations == 0; });
-        m_model->setTotals(std::move(totals));
+        QStringList invoked;
+        for (const store::FunctionTotals &t : std::as_const(totals))
+            invoked << t.function;
+        m_crossover->setFunctions(invoked, from, now);
+        m_table->setTotals(std::move(totals), tr("Nothing was billed in this range."));
     });
+}
+
+void CostPage::showSeries(const QList<store::SeriesPoint> &points, qint64 fromMs, qint64 toMs)
+{
+    const RangeTotals t = totalsOf(points);
+    const Settings *s = m_studio->settings();
+    const double requests = s ? double(t.invocations) * s->pricePerMillionRequests() / 1e6 : 0;
+    SummaryStrip *strip = summaryStrip();
+    strip->setValue(QStringLiteral("cost"), formatUsd(t.costUsd));
+    strip->setValue(QStringLiteral("requests"), formatUsd(requests));
+    strip->setValue(QStringLiteral("compute"), formatUsd(std::max(0.0, t.costUsd - requests)));
+    strip->setValue(QStringLiteral("gbs"), formatGbSeconds(t.gbSeconds));
+    strip->setValue(QStringLiteral("per1m"), t.invocations > 0 ? formatUsd(t.costUsd / double(t.invocations) * 1e6)
+                                                               : QString(QChar(0x2014)));
+    strip->setValue(QStringLiteral("month"),
+                    formatUsd(t.costUsd * double(kMonthMs) / double(std::max<qint64>(1, toMs - fromMs))));
+    if (t.empty()) {
+        m_charts->showHint(tr("No invocations in this range, so nothing was billed.\n"
+                              "Invoke a function from its Test tab to see what it costs."));
+        return;
+    }
+    m_charts->showContent();
+    using P = store::SeriesPoint;
+    m_costChart->setSeries({seriesOf(tr("Cost (USD)"), palette::cost(), points, [](const P &p) { return p.costUsd; })},
+                           fromMs, toMs);
+    m_computeChart->setSeries({seriesOf(tr("Compute (GB-s)"), palette::concurrency(), points,
+                                        [](const P &p) { return p.gbSeconds; })},
+                              fromMs, toMs);
 }
 
 } // namespace funcdesk::ui

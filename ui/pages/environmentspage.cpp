@@ -1,9 +1,8 @@
 #include "environmentspage.h"
 
-#include "ui/widgets/labels.h"
-
 #include "ui/charts/swimlanewidget.h"
 #include "ui/models/environmentmodel.h"
+#include "ui/pages/pageheader.h"
 #include "ui/studio.h"
 #include "ui/widgets/icons.h"
 
@@ -16,6 +15,8 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace funcdesk::ui {
 
@@ -62,18 +63,12 @@ QWidget *legend(QWidget *parent)
 EnvironmentsPage::EnvironmentsPage(Studio *studio, QWidget *parent)
     : QWidget(parent),
       m_studio(studio),
-      m_counts(new QLabel(this)),
+      m_header(new PageHeader(tr("Execution environments"), this)),
       m_swimlane(new SwimlaneWidget),
       m_table(new QTableView),
       m_model(new EnvironmentModel(this)),
       m_proxy(new QSortFilterProxyModel(this))
 {
-    auto *title = new QLabel(tr("Execution environments"), this);
-    makePageTitle(title);
-    auto *top = new QHBoxLayout;
-    top->addWidget(title);
-    top->addStretch(1);
-    top->addWidget(m_counts);
 
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
@@ -101,17 +96,17 @@ EnvironmentsPage::EnvironmentsPage(Studio *studio, QWidget *parent)
     splitter->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
+    layout->addWidget(m_header);
     layout->addWidget(legend(this));
     layout->addWidget(splitter, 1);
 
     // Start from what exists now; later changes arrive as values from the engine.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QList<engine::EnvironmentInfo> current = m_studio->engine()->environments();
+    const QList<engine::EnvironmentInfo> current = m_studio->environments();
     for (const engine::EnvironmentInfo &info : current)
         m_timeline.apply(info, now);
     pollEnvironments();
-    connect(m_studio, &Studio::environmentChanged, this, &EnvironmentsPage::onEnvironmentChanged);
+    connect(m_studio, &Studio::environmentsChanged, this, &EnvironmentsPage::onEnvironmentsChanged);
 
     m_paintTimer.setInterval(250);
     m_pollTimer.setInterval(1000);
@@ -140,11 +135,12 @@ void EnvironmentsPage::refresh()
     repaintSwimlane();
 }
 
-void EnvironmentsPage::onEnvironmentChanged(const engine::EnvironmentInfo &info)
+void EnvironmentsPage::onEnvironmentsChanged(const QList<engine::EnvironmentInfo> &changes)
 {
     // Only the timeline hears each change; painting waits for the 250 ms timer.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_timeline.apply(info, now);
+    for (const engine::EnvironmentInfo &info : changes)
+        m_timeline.apply(info, now);
     if (now - m_lastPruneMs > 5000) {
         m_timeline.prune(now);
         m_lastPruneMs = now;
@@ -156,13 +152,26 @@ void EnvironmentsPage::repaintSwimlane()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_timeline.prune(now);
     m_lastPruneMs = now;
-    m_swimlane->setLanes(m_timeline.lanes(), now, kWindowMs);
+    QList<Lane> lanes = m_timeline.lanes();
+    const qint64 window = visibleWindowMs(lanes, now);
+    m_swimlane->setLanes(std::move(lanes), now, window);
+}
+
+qint64 EnvironmentsPage::visibleWindowMs(const QList<Lane> &lanes, qint64 nowMs)
+{
+    constexpr qint64 minute = 60'000;
+    qint64 oldest = nowMs;
+    for (const Lane &lane : lanes)
+        if (!lane.segments.isEmpty())
+            oldest = std::min(oldest, lane.segments.first().startMs);
+    const qint64 minutes = (nowMs - oldest + minute - 1) / minute;
+    return std::clamp<qint64>(minutes, 1, kWindowMs / minute) * minute;
 }
 
 void EnvironmentsPage::pollEnvironments()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QList<engine::EnvironmentInfo> current = m_studio->engine()->environments();
+    QList<engine::EnvironmentInfo> current = m_studio->environments();
     current.removeIf([](const engine::EnvironmentInfo &e) { return e.state == EnvironmentState::Retired; });
     int busy = 0;
     int provisioned = 0;
@@ -170,7 +179,7 @@ void EnvironmentsPage::pollEnvironments()
         busy += e.state == EnvironmentState::Busy ? 1 : 0;
         provisioned += e.provisioned ? 1 : 0;
     }
-    m_counts->setText(tr("%n environment(s)", nullptr, int(current.size())) + QStringLiteral(" \u00b7 ")
+    m_header->setStatus(tr("%n environment(s)", nullptr, int(current.size())) + QStringLiteral(" \u00b7 ")
                       + tr("%n busy", nullptr, busy) + QStringLiteral(" \u00b7 ") + tr("%n provisioned", nullptr, provisioned));
     m_model->setEnvironments(std::move(current), now);
 }

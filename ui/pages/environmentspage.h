@@ -13,13 +13,13 @@
 #include <QTimer>
 #include <QWidget>
 
-class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
 namespace funcdesk::ui {
 
 class EnvironmentModel;
+class PageHeader;
 class Studio;
 class SwimlaneWidget;
 
@@ -30,6 +30,10 @@ public:
     static constexpr qint64 kWindowMs = 5 * 60 * 1000;
 
     explicit EnvironmentsPage(Studio *studio, QWidget *parent = nullptr);
+
+    // The span the swimlane shows: back to the oldest state it has, in whole minutes (its
+    // grid), at least one and at most kWindowMs, so a fresh start is not five empty minutes.
+    static qint64 visibleWindowMs(const QList<Lane> &lanes, qint64 nowMs);
 
     EnvironmentModel *model() const { return m_model; }
     const EnvironmentTimeline &timeline() const { return m_timeline; }
@@ -43,7 +47,7 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
-    void onEnvironmentChanged(const engine::EnvironmentInfo &info);
+    void onEnvironmentsChanged(const QList<engine::EnvironmentInfo> &changes);
     void repaintSwimlane();
     void pollEnvironments();
 
@@ -53,7 +57,7 @@ private:
     QTimer m_paintTimer;
     QTimer m_pollTimer;
 
-    QLabel *m_counts;
+    PageHeader *m_header;
     SwimlaneWidget *m_swimlane;
     QTableView *m_table;
     EnvironmentModel *m_model;

@@ -1,9 +1,9 @@
 #include "logspage.h"
 
-#include "ui/widgets/labels.h"
-
 #include "ui/models/logmodel.h"
+#include "ui/pages/pageheader.h"
 #include "ui/studio.h"
+#include "ui/widgets/emptystate.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,7 +17,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -25,23 +24,14 @@ namespace funcdesk::ui {
 
 namespace {
 constexpr qint64 kMinute = 60 * 1000LL;
-constexpr int kCustomRange = 4;
-constexpr int kWeekRange = 3;
-
-qint64 rangeSpanMs(int index)
-{
-    switch (index) {
-    case 0: return 15 * kMinute;
-    case 1: return 60 * kMinute;
-    case 2: return 24 * 60 * kMinute;
-    default: return 7 * 24 * 60 * kMinute;
-    }
-}
+constexpr int kWeekRange = 3;   // in logRanges()
+constexpr int kCustomRange = 4; // after logRanges()
 } // namespace
 
 LogsPage::LogsPage(Studio *studio, QWidget *parent)
     : QWidget(parent),
       m_studio(studio),
+      m_header(new PageHeader(tr("Logs"), this)),
       m_function(new QComboBox(this)),
       m_requestId(new QLineEdit(this)),
       m_text(new QLineEdit(this)),
@@ -50,20 +40,32 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
       m_to(new QDateTimeEdit(this)),
       m_searchButton(new QPushButton(tr("&Search"), this)),
       m_live(new QCheckBox(tr("&Live tail"), this)),
-      m_status(new QLabel(this)),
-      m_stack(new QStackedWidget(this)),
       m_table(new QTableView(this)),
-      m_empty(new QLabel(this)),
       m_model(new LogModel(this))
 {
     m_model->setMaxRows(kTailCap);
+    m_stack = new EmptyState(buildTable(), this);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_header);
+    layout->addLayout(buildFilters());
+    layout->addWidget(m_stack, 1);
+    connectFilters();
+    updateRangeWidgets();
+    reloadFunctions();
+    search();
+}
+
+QLayout *LogsPage::buildFilters()
+{
     m_function->addItem(tr("All functions"), QString());
     m_function->setMinimumContentsLength(16);
     m_requestId->setPlaceholderText(tr("Request ID"));
     m_requestId->setClearButtonEnabled(true);
     m_text->setPlaceholderText(tr("Words in the message, e.g. ERROR timeout"));
     m_text->setClearButtonEnabled(true);
-    m_range->addItems({tr("Last 15 minutes"), tr("Last hour"), tr("Last 24 hours"), tr("Last 7 days"), tr("Custom")});
+    for (const RangePreset &r : logRanges())
+        m_range->addItem(r.label);
+    m_range->addItem(tr("Custom"));
     m_range->setCurrentIndex(1);
     const QDateTime now = QDateTime::currentDateTime();
     for (QDateTimeEdit *edit : {m_from, m_to}) {
@@ -90,7 +92,11 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
     grid->addWidget(m_searchButton, 1, 6);
     grid->addWidget(m_live, 1, 7);
     grid->setColumnStretch(2, 1);
+    return grid;
+}
 
+QWidget *LogsPage::buildTable()
+{
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -106,26 +112,11 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
     header->resizeSection(LogModel::RequestIdColumn, fontMetrics().horizontalAdvance(QStringLiteral("00000000-0000-0000-0000-000000000000")) + 16);
     m_table->setObjectName(QStringLiteral("logTable"));
     m_table->setAccessibleName(tr("Log lines"));
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setWordWrap(true);
-    QPalette muted = m_empty->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_empty->setPalette(muted);
-    m_stack->addWidget(m_table);
-    m_stack->addWidget(m_empty);
+    return m_table;
+}
 
-    auto *title = new QLabel(tr("Logs"), this);
-    makePageTitle(title);
-    auto *top = new QHBoxLayout;
-    top->addWidget(title);
-    top->addStretch(1);
-    top->addWidget(m_status);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addLayout(grid);
-    layout->addWidget(m_stack, 1);
-
+void LogsPage::connectFilters()
+{
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(400);
     m_tailTimer.setInterval(1000);
@@ -158,9 +149,6 @@ LogsPage::LogsPage(Studio *studio, QWidget *parent)
             Q_EMIT requestActivated(id);
     });
     connect(m_studio, &Studio::functionsChanged, this, &LogsPage::reloadFunctions);
-    updateRangeWidgets();
-    reloadFunctions();
-    search();
 }
 
 void LogsPage::showEvent(QShowEvent *event)
@@ -206,7 +194,7 @@ store::LogSearch LogsPage::currentSearch() const
         s.fromMs = m_from->dateTime().toMSecsSinceEpoch();
         s.toMs = m_to->dateTime().toMSecsSinceEpoch();
     } else {
-        s.fromMs = QDateTime::currentMSecsSinceEpoch() - rangeSpanMs(m_range->currentIndex());
+        s.fromMs = logRanges().value(m_range->currentIndex()).startMs(QDateTime::currentMSecsSinceEpoch());
         s.toMs = 0;
     }
     return s;
@@ -219,12 +207,12 @@ void LogsPage::search()
     m_tailInFlight = false;
     const store::LogSearch s = currentSearch();
     m_model->setShowDate(s.toMs > 0 ? s.toMs - s.fromMs > 24 * 60 * kMinute : m_range->currentIndex() >= 2);
-    m_status->setText(tr("Searching..."));
+    m_header->setStatus(tr("Searching..."));
     m_studio->searchLogs(s, this, [this, generation, s](Result<QList<LogLine>> r) {
         if (generation != m_generation)
             return;
         if (!r) {
-            m_status->setText(tr("Search failed: %1").arg(r.error().toString()));
+            m_header->setStatus(tr("Search failed: %1").arg(r.error().toString()));
             return;
         }
         const bool truncated = r->size() >= s.limit;
@@ -249,7 +237,7 @@ void LogsPage::tail()
             return;
         m_tailInFlight = false;
         if (!r) {
-            m_status->setText(tr("Live tail failed: %1").arg(r.error().toString()));
+            m_header->setStatus(tr("Live tail failed: %1").arg(r.error().toString()));
             return;
         }
         const QScrollBar *bar = m_table->verticalScrollBar();
@@ -271,17 +259,16 @@ void LogsPage::showCount(bool truncated)
         text += tr(" (the newest %1; narrow the filters to see older lines)").arg(kSearchLimit);
     if (m_live->isChecked())
         text += tr(" \u00b7 live tail on");
-    m_status->setText(text);
+    m_header->setStatus(text);
     if (rows > 0) {
-        m_stack->setCurrentWidget(m_table);
+        m_stack->showContent();
         return;
     }
     const store::LogSearch s = currentSearch();
     const bool filtered = !s.text.isEmpty() || !s.function.isEmpty() || !s.requestId.isEmpty();
-    m_empty->setText(filtered ? tr("No log lines match these filters.\nWiden the time range or clear a filter.")
-                              : tr("No log lines in this range.\nInvoke a function from its Test tab and what it "
-                                   "prints appears here."));
-    m_stack->setCurrentWidget(m_empty);
+    m_stack->showHint(filtered ? tr("No log lines match these filters.\nWiden the time range or clear a filter.")
+                               : tr("No log lines in this range.\nInvoke a function from its Test tab and what it "
+                                    "prints appears here."));
 }
 
 void LogsPage::showRequest(const QString &requestId)

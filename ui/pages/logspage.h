@@ -15,15 +15,16 @@
 class QCheckBox;
 class QComboBox;
 class QDateTimeEdit;
-class QLabel;
 class QLineEdit;
+class QLayout;
 class QPushButton;
-class QStackedWidget;
 class QTableView;
 
 namespace funcdesk::ui {
 
+class EmptyState;
 class LogModel;
+class PageHeader;
 class Studio;
 
 class LogsPage : public QWidget
@@ -56,6 +57,9 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
+    QLayout *buildFilters();
+    QWidget *buildTable();
+    void connectFilters();
     void reloadFunctions();
     void tail();
     void updateRangeWidgets();
@@ -67,6 +71,7 @@ private:
     QTimer m_tailTimer;
     QTimer m_debounce;
 
+    PageHeader *m_header;
     QComboBox *m_function;
     QLineEdit *m_requestId;
     QLineEdit *m_text;
@@ -75,11 +80,9 @@ private:
     QDateTimeEdit *m_to;
     QPushButton *m_searchButton;
     QCheckBox *m_live;
-    QLabel *m_status;
-    QStackedWidget *m_stack;
     QTableView *m_table;
-    QLabel *m_empty;
     LogModel *m_model;
+    EmptyState *m_stack;
 };
 
 } // namespace funcdesk::ui

@@ -1,20 +1,19 @@
 #include "monitorpage.h"
 
-#include "ui/widgets/labels.h"
-
 #include "ui/charts/timeserieschart.h"
+#include "ui/pages/pageheader.h"
 #include "ui/pages/summarystrip.h"
 #include "ui/pages/telemetry.h"
 #include "ui/studio.h"
+#include "ui/widgets/emptystate.h"
 
-#include <QComboBox>
 #include <QDateTime>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
-#include <QStackedWidget>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -22,9 +21,6 @@ namespace funcdesk::ui {
 
 namespace {
 constexpr int kLiveSeconds = 300;
-constexpr int kSlowestScanned = 500; // the slowest are picked among this many recent invocations
-constexpr int kSlowestShown = 10;
-enum SlowestColumn { StartedCol, DurationCol, InitCol, MemoryCol, StatusCol, TriggerCol, RequestCol, SlowestColumns };
 
 QString bucketText(int resolutionSeconds)
 {
@@ -37,14 +33,8 @@ QString bucketText(int resolutionSeconds)
 } // namespace
 
 MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
-    : QWidget(parent),
+    : TelemetryPage(tr("Monitor"), parent),
       m_studio(studio),
-      m_title(new QLabel(this)),
-      m_range(new QComboBox(this)),
-      m_status(mutedLabel({}, this)),
-      m_strip(new SummaryStrip(this)),
-      m_stack(new QStackedWidget(this)),
-      m_empty(mutedLabel({}, this)),
       m_counts(new TimeSeriesChart(tr("Invocations, errors, throttles"), tr("count"))),
       m_duration(new TimeSeriesChart(tr("Duration"), tr("ms"))),
       m_cold(new TimeSeriesChart(tr("Cold starts"), tr("count"))),
@@ -53,30 +43,36 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
       m_cost(new TimeSeriesChart(tr("Cost"), tr("USD"))),
       m_slowest(new QTreeWidget)
 {
-    makePageTitle(m_title);
-    for (const RangePreset &r : monitorRanges())
-        m_range->addItem(r.label);
-    m_range->setAccessibleName(tr("Time range"));
-    auto *rangeLabel = new QLabel(tr("&Range:"), this);
-    rangeLabel->setBuddy(m_range);
+    header()->setRanges(monitorRanges(), 0, tr("&Range:"));
+    m_init->setEmptyText(tr("No cold starts in this range"));
+    m_duration->setEmptyText(tr("No invocations in this range"));
+    SummaryStrip *strip = summaryStrip();
+    strip->addFigure(QStringLiteral("invocations"), tr("Invocations"));
+    strip->addFigure(QStringLiteral("errorRate"), tr("Error rate"), tr("Failed invocations (errors, timeouts, out of memory, crashes) / invocations"));
+    strip->addFigure(QStringLiteral("p50"), tr("p50 duration"));
+    strip->addFigure(QStringLiteral("p99"), tr("p99 duration"));
+    strip->addFigure(QStringLiteral("cold"), tr("Cold starts"), tr("Invocations that had to start an execution environment"));
+    strip->addFigure(QStringLiteral("throttles"), tr("Throttles"), tr("Requests refused because no environment could be had"));
+    strip->addFigure(QStringLiteral("gbs"), tr("Compute"), tr("Memory (GB) x billed duration (s)"));
+    strip->addFigure(QStringLiteral("cost"), tr("Cost"), tr("Requests + compute at the pricing in Settings"));
+    buildSlowest();
+    m_stack = new EmptyState(buildCharts(), this);
+    body()->addWidget(m_stack, 1);
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_title);
-    top->addStretch(1);
-    top->addWidget(m_status);
-    top->addSpacing(12);
-    top->addWidget(rangeLabel);
-    top->addWidget(m_range);
+    m_liveTimer = addRefreshTimer(1000, [this] { refreshLive(); });
+    m_storeTimer = addRefreshTimer(5000, [this] {
+        if (!isLive())
+            return refreshStored();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        requestLivePercentiles(now);
+        requestSlowest(now - kLiveSeconds * 1000LL);
+    });
+    connect(header(), &PageHeader::rangeChanged, this, &MonitorPage::rangeOrFunctionChanged);
+    setFunction({});
+}
 
-    m_strip->addFigure(QStringLiteral("invocations"), tr("Invocations"));
-    m_strip->addFigure(QStringLiteral("errorRate"), tr("Error rate"), tr("Failed invocations (errors, timeouts, out of memory, crashes) / invocations"));
-    m_strip->addFigure(QStringLiteral("p50"), tr("p50 duration"));
-    m_strip->addFigure(QStringLiteral("p99"), tr("p99 duration"));
-    m_strip->addFigure(QStringLiteral("cold"), tr("Cold starts"), tr("Invocations that had to start an execution environment"));
-    m_strip->addFigure(QStringLiteral("throttles"), tr("Throttles"), tr("Requests refused because no environment could be had"));
-    m_strip->addFigure(QStringLiteral("gbs"), tr("Compute"), tr("Memory (GB) x billed duration (s)"));
-    m_strip->addFigure(QStringLiteral("cost"), tr("Cost"), tr("Requests + compute at the pricing in Settings"));
-
+void MonitorPage::buildSlowest()
+{
     m_slowest->setColumnCount(SlowestColumns);
     m_slowest->setHeaderLabels({tr("Started"), tr("Duration"), tr("Init"), tr("Max memory"), tr("Status"),
                                 tr("Trigger"), tr("Request ID")});
@@ -91,7 +87,10 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
         if (!id.isEmpty())
             Q_EMIT requestActivated(id);
     });
+}
 
+QWidget *MonitorPage::buildCharts()
+{
     auto *content = new QWidget;
     auto *grid = new QGridLayout(content);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -108,48 +107,24 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(content);
-
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setWordWrap(true);
-    m_stack->addWidget(scroll);
-    m_stack->addWidget(m_empty);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_strip);
-    layout->addWidget(m_stack, 1);
-
-    m_liveTimer.setInterval(1000);
-    m_storeTimer.setInterval(5000);
-    connect(&m_liveTimer, &QTimer::timeout, this, &MonitorPage::refreshLive);
-    connect(&m_storeTimer, &QTimer::timeout, this, [this] {
-        if (m_range->currentIndex() > 0)
-            return refreshStored();
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        requestLivePercentiles(now);
-        requestSlowest(now - kLiveSeconds * 1000LL);
-    });
-    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
-        ++m_generation;
-        m_livePercentiles.clear();
-        m_strip->clearValues();
-        m_slowest->clear();
-        restartTimers();
-        refresh();
-    });
-    setFunction({});
-    setEmptyText(tr("Select a function in the explorer to see its invocations, durations, cold starts and cost."));
+    return scroll;
 }
 
 void MonitorPage::setFunction(const QString &name)
 {
-    if (name == m_function && m_generation > 0)
+    if (name == m_function && m_functionSet)
         return;
     m_function = name;
-    ++m_generation;
+    m_functionSet = true;
+    header()->setTitle(name.isEmpty() ? tr("Monitor") : tr("Monitor: %1").arg(name));
+    rangeOrFunctionChanged();
+}
+
+void MonitorPage::rangeOrFunctionChanged()
+{
+    newGeneration();
     m_livePercentiles.clear();
-    m_title->setText(name.isEmpty() ? tr("Monitor") : tr("Monitor: %1").arg(name));
-    m_strip->clearValues();
+    summaryStrip()->clearValues();
     m_slowest->clear();
     restartTimers();
     refresh();
@@ -157,52 +132,44 @@ void MonitorPage::setFunction(const QString &name)
 
 void MonitorPage::setRangeIndex(int index)
 {
-    m_range->setCurrentIndex(index);
+    header()->setRangeIndex(index);
 }
 
 int MonitorPage::rangeIndex() const
 {
-    return m_range->currentIndex();
+    return header()->rangeIndex();
+}
+
+bool MonitorPage::isLive() const
+{
+    return header()->range().live;
 }
 
 bool MonitorPage::showsEmptyState() const
 {
-    return m_stack->currentWidget() == m_empty;
+    return m_stack->showsHint();
 }
 
-void MonitorPage::showEvent(QShowEvent *event)
+int MonitorPage::slowestCount() const
 {
-    QWidget::showEvent(event);
-    restartTimers();
-    refresh();
+    return m_slowest->topLevelItemCount();
 }
 
-void MonitorPage::hideEvent(QHideEvent *event)
+bool MonitorPage::wantsTimer(const QTimer *timer) const
 {
-    QWidget::hideEvent(event);
-    m_liveTimer.stop();
-    m_storeTimer.stop();
-}
-
-void MonitorPage::restartTimers()
-{
-    m_liveTimer.stop();
-    m_storeTimer.stop();
-    if (!isVisible() || m_function.isEmpty())
-        return;
-    if (m_range->currentIndex() == 0)
-        m_liveTimer.start();
-    m_storeTimer.start();
+    if (m_function.isEmpty())
+        return false;
+    return timer != m_liveTimer || isLive();
 }
 
 void MonitorPage::refresh()
 {
     if (m_function.isEmpty()) {
-        m_status->clear();
+        header()->setStatus(QString());
         setEmptyText(tr("Select a function in the explorer to see its invocations, durations, cold starts and cost."));
         return;
     }
-    if (m_range->currentIndex() > 0)
+    if (!isLive())
         return refreshStored();
     refreshLive();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -212,41 +179,41 @@ void MonitorPage::refresh()
 
 void MonitorPage::refreshLive()
 {
-    if (m_function.isEmpty() || m_range->currentIndex() != 0)
+    if (m_function.isEmpty() || !isLive())
         return;
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     const qint64 nowSecond = nowMs / 1000;
-    const metrics::Series live = m_studio->liveMetrics()->snapshot(m_function, kLiveSeconds, nowSecond);
-    const qint64 from = live.points.empty() ? (nowSecond - kLiveSeconds + 1) * 1000 : live.firstSecond * 1000;
-    m_status->setText(tr("Live, 1-second buckets"));
-    showPoints(pointsFromLive(live), from, (nowSecond + 1) * 1000, true);
+    const QList<store::SeriesPoint> points =
+        pointsFromLive(m_studio->liveMetrics()->snapshot(m_function, kLiveSeconds, nowSecond));
+    const qint64 to = (nowSecond + 1) * 1000;
+    header()->setStatus(tr("Live, 1-second buckets"));
+    showPoints(points, liveStartMs(points, to), to, true);
 }
 
 void MonitorPage::refreshStored()
 {
-    const int index = m_range->currentIndex();
-    const QList<RangePreset> ranges = monitorRanges();
-    if (m_function.isEmpty() || index <= 0 || index >= ranges.size())
+    const RangePreset range = header()->range();
+    if (m_function.isEmpty() || range.live)
         return;
-    if (m_seriesInFlight == m_generation)
+    if (m_seriesInFlight == generation())
         return; // the last query for this function and range is still running
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const int resolution = resolutionFor(ranges.at(index).spanMs);
+    const int resolution = resolutionFor(range.spanMs);
     const qint64 bucketMs = resolution * 1000LL;
-    const qint64 from = (now - ranges.at(index).spanMs) / bucketMs * bucketMs;
+    const qint64 from = (now - range.spanMs) / bucketMs * bucketMs;
     const store::SeriesQuery query{m_function, {}, from, now, resolution};
-    const quint64 generation = m_generation;
-    m_seriesInFlight = generation;
-    m_studio->series(query, this, [this, generation, from, now, resolution](Result<QList<store::SeriesPoint>> r) {
-        if (m_seriesInFlight == generation)
+    const quint64 asked = generation();
+    m_seriesInFlight = asked;
+    m_studio->series(query, this, [this, asked, from, now, resolution](Result<QList<store::SeriesPoint>> r) {
+        if (m_seriesInFlight == asked)
             m_seriesInFlight = 0;
-        if (generation != m_generation)
+        if (!isCurrent(asked))
             return;
         if (!r) {
-            m_status->setText(tr("Could not read metrics: %1").arg(r.error().toString()));
+            header()->setStatus(tr("Could not read metrics: %1").arg(r.error().toString()));
             return;
         }
-        m_status->setText(tr("%1, updated %2")
+        header()->setStatus(tr("%1, updated %2")
                               .arg(bucketText(resolution), QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
         showPoints(*r, from, now, false);
     });
@@ -256,14 +223,14 @@ void MonitorPage::refreshStored()
 
 void MonitorPage::requestSummary(const store::SeriesQuery &query)
 {
-    const quint64 generation = m_generation;
-    m_studio->summary(query, this, [this, generation](Result<store::DurationSummary> r) {
-        if (generation != m_generation)
+    const quint64 asked = generation();
+    m_studio->summary(query, this, [this, asked](Result<store::DurationSummary> r) {
+        if (!isCurrent(asked))
             return;
         const bool any = r && r->count > 0;
         const QString none = QString(QChar(0x2014));
-        m_strip->setValue(QStringLiteral("p50"), any ? formatMs(r->p50Ms) : none);
-        m_strip->setValue(QStringLiteral("p99"), any ? formatMs(r->p99Ms) : none);
+        summaryStrip()->setValue(QStringLiteral("p50"), any ? formatMs(r->p50Ms) : none);
+        summaryStrip()->setValue(QStringLiteral("p99"), any ? formatMs(r->p99Ms) : none);
     });
 }
 
@@ -273,108 +240,21 @@ void MonitorPage::requestLivePercentiles(qint64 nowMs)
     // from the store's 1 s rollups of the same 5 minutes, refreshed every 5 s.
     const store::SeriesQuery query{m_function, {}, nowMs - kLiveSeconds * 1000LL, nowMs, 1};
     requestSummary(query);
-    const quint64 generation = m_generation;
-    m_studio->series(query, this, [this, generation](Result<QList<store::SeriesPoint>> r) {
-        if (generation == m_generation && r)
+    const quint64 asked = generation();
+    m_studio->series(query, this, [this, asked](Result<QList<store::SeriesPoint>> r) {
+        if (isCurrent(asked) && r)
             m_livePercentiles = std::move(*r);
     });
 }
 
 void MonitorPage::requestSlowest(qint64 fromMs)
 {
-    const quint64 generation = m_generation;
+    const quint64 asked = generation();
     m_studio->recentInvocations(m_function, fromMs, kSlowestScanned, this,
-                                [this, generation](Result<QList<InvocationRecord>> r) {
-                                    if (generation == m_generation && r)
+                                [this, asked](Result<QList<InvocationRecord>> r) {
+                                    if (isCurrent(asked) && r)
                                         showSlowest(std::move(*r));
                                 });
-}
-
-void MonitorPage::showPoints(const QList<store::SeriesPoint> &points, qint64 fromMs, qint64 toMs, bool live)
-{
-    const RangeTotals totals = totalsOf(points);
-    showTotals(totals);
-    if (totals.empty()) {
-        setEmptyText(live ? tr("No invocations in the last 5 minutes.\nInvoke the function from the Test tab, "
-                               "or pick a longer range.")
-                          : tr("No invocations in this range.\nInvoke the function from the Test tab."));
-        return;
-    }
-    m_stack->setCurrentIndex(0);
-    using P = store::SeriesPoint;
-    m_counts->setSeries({seriesOf(tr("Invocations"), palette::invocations(), points, [](const P &p) { return double(p.invocations); }),
-                         seriesOf(tr("Errors"), palette::errors(), points, [](const P &p) { return double(p.errors); }),
-                         seriesOf(tr("Throttles"), palette::throttles(), points, [](const P &p) { return double(p.throttles); })},
-                        fromMs, toMs);
-    // Percentiles are not kept live: live, p50 and p99 come from the store's last answer
-    // (up to 5 s behind the ring buffer's average and max).
-    const QList<P> &percentiles = live ? m_livePercentiles : points;
-    m_duration->setSeries({seriesOf(tr("Average"), palette::average(), points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
-                           seriesOf(tr("p50"), palette::p50(), percentiles, [](const P &p) { return p.p50Ms; }, hasInvocations),
-                           seriesOf(tr("p99"), palette::p99(), percentiles, [](const P &p) { return p.p99Ms; }, hasInvocations),
-                           seriesOf(tr("Max"), palette::errors().lighter(130), points, [](const P &p) { return p.maxDurationMs; }, hasInvocations)},
-                          fromMs, toMs);
-    m_cold->setSeries({seriesOf(tr("Cold starts"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); })},
-                      fromMs, toMs);
-    m_init->setSeries({seriesOf(tr("Init duration"), palette::cold().darker(130), points, [](const P &p) { return p.avgInitDurationMs; }, hasColdStarts)},
-                      fromMs, toMs);
-    m_concurrency->setSeries({seriesOf(tr("Peak concurrency"), palette::concurrency(), points,
-                                       [](const P &p) { return double(p.peakConcurrency); })},
-                             fromMs, toMs);
-    m_cost->setSeries({seriesOf(tr("Cost"), palette::cost(), points, [](const P &p) { return p.costUsd; })}, fromMs, toMs);
-}
-
-void MonitorPage::showTotals(const RangeTotals &t)
-{
-    m_strip->setValue(QStringLiteral("invocations"), formatCount(double(t.invocations)));
-    m_strip->setValue(QStringLiteral("errorRate"), formatPercent(t.errorRate()), t.errors > 0 ? palette::errors() : QColor());
-    m_strip->setValue(QStringLiteral("cold"),
-                      t.coldStarts > 0 ? tr("%1 (%2)").arg(formatCount(double(t.coldStarts)), formatPercent(t.coldShare()))
-                                       : QStringLiteral("0"));
-    m_strip->setValue(QStringLiteral("throttles"), formatCount(double(t.throttles)),
-                      t.throttles > 0 ? palette::throttles() : QColor());
-    m_strip->setValue(QStringLiteral("gbs"), formatGbSeconds(t.gbSeconds));
-    m_strip->setValue(QStringLiteral("cost"), formatUsd(t.costUsd));
-}
-
-void MonitorPage::showSlowest(QList<InvocationRecord> records)
-{
-    std::sort(records.begin(), records.end(),
-              [](const InvocationRecord &a, const InvocationRecord &b) { return a.durationMs > b.durationMs; });
-    if (records.size() > kSlowestShown)
-        records.resize(kSlowestShown);
-    m_slowest->clear();
-    QList<QTreeWidgetItem *> items;
-    for (const InvocationRecord &rec : std::as_const(records)) {
-        auto *item = new QTreeWidgetItem;
-        item->setText(StartedCol, formatTimestamp(rec.startMs, m_range->currentIndex() >= 2));
-        item->setText(DurationCol, formatMs(rec.durationMs));
-        item->setText(InitCol, rec.cold ? formatMs(rec.initDurationMs) : QString());
-        item->setText(MemoryCol, tr("%1 / %2").arg(formatMemoryMb(rec.maxMemoryUsedMb), formatMemoryMb(rec.memorySizeMb)));
-        item->setText(StatusCol, statusName(rec.status));
-        item->setText(TriggerCol, triggerName(rec.trigger));
-        item->setText(RequestCol, rec.requestId);
-        item->setData(RequestCol, Qt::UserRole, rec.requestId);
-        if (rec.status != InvocationStatus::Success)
-            item->setForeground(StatusCol, palette::errors());
-        for (int c : {DurationCol, InitCol, MemoryCol})
-            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
-        items.append(item);
-    }
-    m_slowest->addTopLevelItems(items);
-    m_slowest->setVisible(!items.isEmpty());
-    m_slowestLabel->setText(items.isEmpty()
-                                ? tr("No invocation records in this range yet.")
-                                : tr("Slowest of the latest %1 invocations in the range (double-click for logs)")
-                                      .arg(kSlowestScanned));
-    for (int c = StartedCol; c < RequestCol; ++c)
-        m_slowest->resizeColumnToContents(c);
-}
-
-void MonitorPage::setEmptyText(const QString &text)
-{
-    m_empty->setText(text);
-    m_stack->setCurrentWidget(m_empty);
 }
 
 } // namespace funcdesk::ui

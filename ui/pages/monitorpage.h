@@ -14,13 +14,9 @@
 // Threading: GUI thread only. Results arrive by Studio callbacks with `this` as receiver.
 
 #include "store/queries.h"
+#include "ui/pages/telemetrypage.h"
 
-#include <QTimer>
-#include <QWidget>
-
-class QComboBox;
 class QLabel;
-class QStackedWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -30,12 +26,12 @@ struct InvocationRecord;
 
 namespace funcdesk::ui {
 
+class EmptyState;
 class Studio;
-class SummaryStrip;
 class TimeSeriesChart;
 struct RangeTotals;
 
-class MonitorPage : public QWidget
+class MonitorPage : public TelemetryPage
 {
     Q_OBJECT
 public:
@@ -46,23 +42,30 @@ public:
     void setRangeIndex(int index);         // into monitorRanges(); 0 = live
     int rangeIndex() const;
 
-    // For tests and screenshots: what the charts and strip show now.
-    SummaryStrip *summaryStrip() const { return m_strip; }
+    // For tests and screenshots: what the page shows now.
     bool showsEmptyState() const;
+    int slowestCount() const; // rows in the slowest-invocations table
 
 public Q_SLOTS:
-    void refresh(); // one refresh now, of whatever the range needs
+    void refresh() override; // one refresh now, of whatever the range needs
 
 Q_SIGNALS:
     // A row of the slowest invocations was activated: show its logs.
     void requestActivated(const QString &requestId);
 
 protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
+    bool wantsTimer(const QTimer *timer) const override;
 
 private:
-    void restartTimers();
+    static constexpr int kSlowestScanned = 500; // the slowest are picked among this many recent invocations
+    static constexpr int kSlowestShown = 10;
+    enum SlowestColumn { StartedCol, DurationCol, InitCol, MemoryCol, StatusCol, TriggerCol, RequestCol, SlowestColumns };
+
+    // Building (monitorpage.cpp); showing what arrived (monitorpage_show.cpp).
+    QWidget *buildCharts();
+    void buildSlowest();
+    bool isLive() const;
+    void rangeOrFunctionChanged();
     void refreshLive();
     void refreshStored();
     void requestSummary(const store::SeriesQuery &query);
@@ -75,18 +78,13 @@ private:
 
     Studio *m_studio;
     QString m_function;
-    quint64 m_generation = 0;      // bumped on function/range change; stale results are dropped
+    bool m_functionSet = false;    // setFunction() ran once (even for "")
     quint64 m_seriesInFlight = 0;  // generation of the store query out, 0 = none
     QList<store::SeriesPoint> m_livePercentiles; // live range: the store's last 5 min at 1 s
-    QTimer m_liveTimer;
-    QTimer m_storeTimer;
+    QTimer *m_liveTimer;
+    QTimer *m_storeTimer;
 
-    QLabel *m_title;
-    QComboBox *m_range;
-    QLabel *m_status;
-    SummaryStrip *m_strip;
-    QStackedWidget *m_stack;
-    QLabel *m_empty;
+    EmptyState *m_stack;
     TimeSeriesChart *m_counts;
     TimeSeriesChart *m_duration;
     TimeSeriesChart *m_cold;

@@ -30,9 +30,7 @@ void SummaryStrip::addFigure(const QString &key, const QString &caption, const Q
     value->setFont(big);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *label = new QLabel(caption, tile);
-    QPalette muted = label->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    label->setPalette(muted);
+    label->setForegroundRole(QPalette::PlaceholderText); // a role: it follows theme changes
     v->addWidget(value);
     v->addWidget(label);
     value->setAccessibleName(caption);
@@ -46,8 +44,12 @@ void SummaryStrip::setValue(const QString &key, const QString &value, const QCol
     if (!label)
         return;
     label->setText(value);
+    if (!color.isValid()) {
+        label->setPalette(QPalette()); // no role of its own: the text colour of the theme in force
+        return;
+    }
     QPalette p = label->palette();
-    p.setColor(QPalette::WindowText, color.isValid() ? color : palette().color(QPalette::WindowText));
+    p.setColor(QPalette::WindowText, color);
     label->setPalette(p);
 }
 

@@ -28,14 +28,29 @@ QString trimmed(double v, int decimals)
 }
 } // namespace
 
+namespace {
+constexpr qint64 kMinuteMs = 60 * 1000LL;
+constexpr qint64 kHourMs = 60 * kMinuteMs;
+} // namespace
+
 QList<RangePreset> monitorRanges()
 {
-    return {
-        {tr("Live (5 min)"), 5 * 60 * 1000LL, true},
-        {tr("Last hour"), 3600 * 1000LL, false},
-        {tr("Last 24 hours"), 24 * 3600 * 1000LL, false},
-        {tr("Last 7 days"), 7 * 24 * 3600 * 1000LL, false},
-    };
+    return QList<RangePreset>{{tr("Live (5 min)"), 5 * kMinuteMs, true}} + storedRanges();
+}
+
+QList<RangePreset> storedRanges()
+{
+    return {{tr("Last hour"), kHourMs}, {tr("Last 24 hours"), 24 * kHourMs}, {tr("Last 7 days"), 7 * 24 * kHourMs}};
+}
+
+QList<RangePreset> totalsRanges()
+{
+    return storedRanges() << RangePreset{tr("All retained"), 0};
+}
+
+QList<RangePreset> logRanges()
+{
+    return QList<RangePreset>{{tr("Last 15 minutes"), 15 * kMinuteMs}} + storedRanges();
 }
 
 int resolutionFor(qint64 spanMs, int maxPoints)
@@ -75,6 +90,19 @@ QList<store::SeriesPoint> pointsFromLive(const metrics::Series &series)
         ++second;
     }
     return points;
+}
+
+qint64 liveStartMs(const QList<store::SeriesPoint> &points, qint64 toMs, qint64 minSpanMs)
+{
+    const auto active = std::find_if(points.cbegin(), points.cend(), [](const store::SeriesPoint &p) {
+        return p.invocations > 0 || p.throttles > 0 || p.peakConcurrency > 0;
+    });
+    qint64 start = toMs - minSpanMs;
+    if (active != points.cend())
+        start = std::min(start, active->timestampMs);
+    if (!points.isEmpty())
+        start = std::max(start, points.first().timestampMs);
+    return start;
 }
 
 RangeTotals totalsOf(const QList<store::SeriesPoint> &points)

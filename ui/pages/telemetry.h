@@ -15,15 +15,20 @@
 
 namespace funcdesk::ui {
 
-// A range the user picks in a combo box. Live ranges read LiveMetrics; the others read
-// the store's rollups.
+// A time range the user picks in a page header: the last `spanMs` up to now (0: all that
+// is retained). Live ranges read LiveMetrics' ring buffer; the others read the store.
+// The one range type of every page; each page offers one of the lists below.
 struct RangePreset
 {
     QString label;
     qint64 spanMs = 0;
     bool live = false;
+    qint64 startMs(qint64 nowMs) const { return spanMs > 0 ? nowMs - spanMs : 0; }
 };
-QList<RangePreset> monitorRanges(); // Live 5 min, 1 h, 24 h, 7 d
+QList<RangePreset> monitorRanges(); // Live (5 min), last hour, 24 hours, 7 days
+QList<RangePreset> storedRanges();  // last hour, 24 hours, 7 days
+QList<RangePreset> totalsRanges();  // last hour, 24 hours, 7 days, all retained
+QList<RangePreset> logRanges();     // last 15 minutes, hour, 24 hours, 7 days
 
 // Bucket width for a store series over `spanMs`: 1 s for spans up to `maxPoints` seconds,
 // else the smallest of 60 s, 2, 5, 10, 15, 30, 60 min, ... keeping points <= maxPoints.
@@ -32,6 +37,12 @@ int resolutionFor(qint64 spanMs, int maxPoints = 1500);
 // One point per live second, oldest first. Percentiles are not kept live: p50/p90/p99
 // stay 0 (the summary strip gets them from the store).
 QList<store::SeriesPoint> pointsFromLive(const metrics::Series &series);
+
+// Where a live chart's time axis starts: at the first second with any activity, so right
+// after start the chart is not five mostly empty minutes; it grows to the whole window as
+// time passes. At least `minSpanMs` before `toMs` (a few seconds would stretch across the
+// width and rescale every second), at most the first point given.
+qint64 liveStartMs(const QList<store::SeriesPoint> &points, qint64 toMs, qint64 minSpanMs = 30'000);
 
 struct RangeTotals
 {

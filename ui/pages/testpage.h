@@ -23,6 +23,7 @@ class QTableWidget;
 namespace funcdesk::ui {
 
 class CodeEditor;
+class EmptyState;
 class Studio;
 
 class TestPage : public QWidget
@@ -60,6 +61,13 @@ private:
         QString payload;
         engine::InvokeResult result;
     };
+    QWidget *buildSavedEvents();
+    QWidget *buildEventEditor();
+    QWidget *buildResult();
+    QWidget *buildHistory();
+    void askSaveEvent();
+    void askRenameEvent();
+    void askDeleteEvent();
     void showResult(const engine::InvokeResult &result);
     void reloadSavedEvents();
     void reloadQualifiers();
@@ -74,6 +82,8 @@ private:
     bool m_busy = false;
 
     QListWidget *m_saved;
+    EmptyState *m_savedPane = nullptr;  // the saved events, or a hint while there are none
+    EmptyState *m_resultPane = nullptr; // the last result, or what invoking will show
     QComboBox *m_templateBox;
     QGroupBox *m_fieldsBox;
     QFormLayout *m_fieldsForm;

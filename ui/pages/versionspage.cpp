@@ -2,6 +2,7 @@
 
 #include "ui/studio.h"
 #include "ui/widgets/codeeditor.h"
+#include "ui/widgets/emptystate.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -19,6 +20,14 @@
 
 namespace funcdesk::ui {
 
+namespace {
+QString pickHint()
+{
+    return VersionsPage::tr("Select a deploy above to see what changed from it to the draft,\n"
+                            "or two deploys (Ctrl+click) to compare them.");
+}
+} // namespace
+
 VersionsPage::VersionsPage(Studio *studio, QWidget *parent)
     : QWidget(parent), m_studio(studio), m_historyTable(new QTableWidget(0, 5, this)), m_diff(new CodeEditor(this)),
       m_diffTitle(new QLabel(this)), m_aliasTable(new QTableWidget(0, 4, this)), m_aliasName(new QLineEdit(this)),
@@ -26,16 +35,28 @@ VersionsPage::VersionsPage(Studio *studio, QWidget *parent)
       m_weightLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("versionsPage"));
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(buildHistory());
+    split->addWidget(buildDiff());
+    split->addWidget(buildAliases());
+    split->setChildrenCollapsible(false);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1); // the diff takes what the window gains
+    split->setStretchFactor(2, 0);
+    split->setSizes({180, 360, 190});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+}
+
+QWidget *VersionsPage::buildHistory()
+{
     m_historyTable->setHorizontalHeaderLabels({tr("Deployed"), tr("Message"), tr("Files"), tr("Versions"), tr("Commit")});
     m_historyTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_historyTable->verticalHeader()->hide();
     m_historyTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_historyTable->setToolTip(tr("Select one entry to compare it with the draft, or two to compare them."));
-    m_diff->setLanguageForFile(QStringLiteral("changes.diff"));
-    m_diff->setReadOnly(true);
-    m_diffTitle->setText(tr("Select deploys above to see what changed."));
-
     auto *publishButton = new QPushButton(tr("Publish version…"), this);
     publishButton->setToolTip(tr("Publish the deployed code as an immutable version (Ctrl+Shift+P)"));
     auto *diffButton = new QPushButton(tr("Compare"), this);
@@ -45,64 +66,11 @@ VersionsPage::VersionsPage(Studio *studio, QWidget *parent)
     buttons->addStretch();
     buttons->addWidget(diffButton);
     buttons->addWidget(restoreButton);
-
-    // Aliases.
-    m_aliasTable->setHorizontalHeaderLabels({tr("Alias"), tr("Version"), tr("Second version"), tr("Weight")});
-    m_aliasTable->horizontalHeader()->setStretchLastSection(true);
-    m_aliasTable->verticalHeader()->hide();
-    m_aliasTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_aliasTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_aliasName->setPlaceholderText(tr("e.g. prod"));
-    m_weight->setRange(0, 100);
-    m_weight->setObjectName(QStringLiteral("aliasWeight"));
-    auto *aliasBox = new QGroupBox(tr("Aliases and weighted routing"), this);
-    auto *aliasForm = new QFormLayout;
-    aliasForm->addRow(tr("Name:"), m_aliasName);
-    aliasForm->addRow(tr("Version:"), m_aliasVersion);
-    aliasForm->addRow(tr("Also route to:"), m_aliasSecond);
-    auto *weightRow = new QHBoxLayout;
-    weightRow->addWidget(m_weight, 1);
-    weightRow->addWidget(m_weightLabel);
-    aliasForm->addRow(tr("Its share:"), weightRow);
-    auto *saveAliasButton = new QPushButton(tr("Save alias"), aliasBox);
-    aliasForm->addRow(QString(), saveAliasButton);
-    auto *aliasLayout = new QHBoxLayout(aliasBox);
-    aliasLayout->addWidget(m_aliasTable, 3);
-    aliasLayout->addLayout(aliasForm, 2);
-
     auto *top = new QWidget(this);
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_historyTable, 1);
     topLayout->addLayout(buttons);
-    auto *diffSide = new QWidget(this);
-    auto *diffLayout = new QVBoxLayout(diffSide);
-    diffLayout->setContentsMargins(0, 0, 0, 0);
-    diffLayout->addWidget(m_diffTitle);
-    diffLayout->addWidget(m_diff, 1);
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(top);
-    split->addWidget(diffSide);
-    split->addWidget(aliasBox);
-    split->setSizes({220, 300, 180});
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
-
-    auto updateWeightLabel = [this] {
-        const bool second = !m_aliasSecond->currentData().toString().isEmpty();
-        m_weight->setEnabled(second);
-        m_weightLabel->setText(second ? tr("%1 % to version %2, %3 % to version %4")
-                                            .arg(m_weight->value())
-                                            .arg(m_aliasSecond->currentText())
-                                            .arg(100 - m_weight->value())
-                                            .arg(m_aliasVersion->currentText())
-                                      : tr("all traffic to one version"));
-    };
-    connect(m_weight, &QSlider::valueChanged, this, updateWeightLabel);
-    connect(m_aliasSecond, &QComboBox::currentIndexChanged, this, updateWeightLabel);
-    connect(m_aliasVersion, &QComboBox::currentIndexChanged, this, updateWeightLabel);
-    updateWeightLabel();
 
     connect(publishButton, &QPushButton::clicked, this, [this] {
         bool ok = false;
@@ -135,20 +103,23 @@ VersionsPage::VersionsPage(Studio *studio, QWidget *parent)
             == QMessageBox::Yes)
             restore(refs.at(0));
     });
-    connect(saveAliasButton, &QPushButton::clicked, this, [this] {
-        saveAlias(m_aliasName->text().trimmed(), m_aliasVersion->currentData().toString(),
-                  m_aliasSecond->currentData().toString(), m_weight->value() / 100.0);
-    });
-    connect(m_aliasTable, &QTableWidget::itemSelectionChanged, this, [this] {
-        const int row = m_aliasTable->currentRow();
-        if (row < 0 || row >= m_aliases.size())
-            return;
-        const AliasConfig &a = m_aliases.at(row);
-        m_aliasName->setText(a.name);
-        m_aliasVersion->setCurrentIndex(m_aliasVersion->findData(a.functionVersion));
-        m_aliasSecond->setCurrentIndex(std::max(0, m_aliasSecond->findData(a.additionalVersion)));
-        m_weight->setValue(int(a.additionalWeight * 100 + 0.5));
-    });
+    return top;
+}
+
+QWidget *VersionsPage::buildDiff()
+{
+    m_diff->setLanguageForFile(QStringLiteral("changes.diff"));
+    m_diff->setReadOnly(true);
+    auto *diffSide = new QWidget(this);
+    auto *diffLayout = new QVBoxLayout(diffSide);
+    diffLayout->setContentsMargins(0, 0, 0, 0);
+    diffLayout->addWidget(m_diffTitle);
+    diffLayout->addWidget(m_diff, 1);
+    // Until deploys are picked there is nothing to show: say how to get a diff.
+    m_diffPane = new EmptyState(diffSide, this);
+    m_diffPane->setObjectName(QStringLiteral("diffPane"));
+    m_diffPane->showHint(pickHint());
+    return m_diffPane;
 }
 
 void VersionsPage::setFunction(const QString &name)
@@ -158,6 +129,7 @@ void VersionsPage::setFunction(const QString &name)
     m_versions.clear();
     m_aliases.clear();
     m_diff->clear();
+    m_diffPane->showHint(pickHint());
     reload();
 }
 
@@ -217,21 +189,6 @@ void VersionsPage::fillHistory()
     m_historyTable->resizeColumnToContents(0);
 }
 
-void VersionsPage::fillAliases()
-{
-    m_aliasTable->setRowCount(int(m_aliases.size()));
-    for (int row = 0; row < m_aliases.size(); ++row) {
-        const AliasConfig &a = m_aliases.at(row);
-        const QStringList cells{a.name, a.functionVersion, a.additionalVersion.isEmpty() ? tr("—") : a.additionalVersion,
-                                a.additionalVersion.isEmpty() ? tr("100 %")
-                                                              : tr("%1 % / %2 %")
-                                                                    .arg(qRound((1 - a.additionalWeight) * 100))
-                                                                    .arg(qRound(a.additionalWeight * 100))};
-        for (int c = 0; c < cells.size(); ++c)
-            m_aliasTable->setItem(row, c, new QTableWidgetItem(cells.at(c)));
-    }
-}
-
 QStringList VersionsPage::selectedRefs() const
 {
     QStringList refs;
@@ -256,6 +213,7 @@ void VersionsPage::showDiff(const QString &fromRef, const QString &toRef)
     const QString function = m_function;
     m_diffTitle->setText(toRef.isEmpty() ? tr("Changes from %1 to the draft").arg(fromRef.left(10))
                                          : tr("Changes from %1 to %2").arg(fromRef.left(10), toRef.left(10)));
+    m_diffPane->showContent();
     m_studio->diff(function, fromRef, toRef, this, [this, function](Result<QList<FileDiff>> diff) {
         if (function != m_function)
             return;
@@ -275,6 +233,11 @@ QString VersionsPage::diffText() const
     return m_diff->text();
 }
 
+bool VersionsPage::showsDiffHint() const
+{
+    return m_diffPane->showsHint();
+}
+
 int VersionsPage::historyCount() const
 {
     return int(m_history.size());
@@ -285,7 +248,7 @@ void VersionsPage::publish(const QString &description)
     const QString function = m_function;
     m_studio->publish(function, description, this, [this, function](Result<VersionInfo> v) {
         if (!v.ok()) {
-            Q_EMIT statusMessage(v.error().type == QLatin1String(VersioningError::NothingToPublish)
+            Q_EMIT statusMessage(v.error().type == errc::NothingToPublish
                                      ? tr("Nothing to publish: the deployed code already is the newest version. Deploy a change first.")
                                      : tr("Publish failed: %1").arg(v.error().message));
             return;
@@ -304,30 +267,6 @@ void VersionsPage::restore(const QString &ref)
                                     : tr("Restore failed: %1").arg(r.error().message));
         if (r.ok())
             Q_EMIT draftChanged(function);
-    });
-}
-
-void VersionsPage::saveAlias(const QString &alias, const QString &version, const QString &additionalVersion,
-                             double weight)
-{
-    AliasConfig config;
-    config.name = alias;
-    config.functionVersion = version;
-    config.additionalVersion = additionalVersion;
-    config.additionalWeight = additionalVersion.isEmpty() ? 0 : weight;
-    const bool create = std::none_of(m_aliases.cbegin(), m_aliases.cend(),
-                                     [&](const AliasConfig &a) { return a.name == alias; });
-    const QString function = m_function;
-    m_studio->saveAlias(function, config, create, this, [this, function](Result<AliasConfig> saved) {
-        Q_EMIT statusMessage(saved.ok() ? tr("Alias %1 now routes to version %2%3.")
-                                              .arg(saved->name, saved->functionVersion,
-                                                   saved->additionalVersion.isEmpty()
-                                                       ? QString()
-                                                       : tr(" and %1 % to version %2")
-                                                             .arg(qRound(saved->additionalWeight * 100))
-                                                             .arg(saved->additionalVersion))
-                                        : tr("Alias not saved: %1").arg(saved.error().message));
-        reload();
     });
 }
 

@@ -17,6 +17,7 @@ class QTableWidget;
 namespace funcdesk::ui {
 
 class CodeEditor;
+class EmptyState;
 class Studio;
 
 class VersionsPage : public QWidget
@@ -36,6 +37,7 @@ public:
     int historyCount() const;
     int versionCount() const { return int(m_versions.size()); }
     QString diffText() const;
+    bool showsDiffHint() const; // no deploys picked yet
     QList<AliasConfig> aliasList() const { return m_aliases; }
 
 Q_SIGNALS:
@@ -44,6 +46,10 @@ Q_SIGNALS:
     void draftChanged(const QString &function);
 
 private:
+    QWidget *buildHistory();
+    QWidget *buildDiff();
+    QWidget *buildAliases();
+    void updateWeightLabel();
     void fillHistory();
     void fillAliases();
     QStringList selectedRefs() const;
@@ -57,6 +63,7 @@ private:
     QTableWidget *m_historyTable;
     CodeEditor *m_diff;
     QLabel *m_diffTitle;
+    EmptyState *m_diffPane = nullptr; // the diff, or how to get one
     QTableWidget *m_aliasTable;
     QLineEdit *m_aliasName;
     QComboBox *m_aliasVersion;

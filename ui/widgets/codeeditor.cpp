@@ -1,5 +1,7 @@
 #include "codeeditor.h"
 
+#include "ui/theme.h"
+
 #include <Qsci/qscilexerbash.h>
 #include <Qsci/qscilexerjavascript.h>
 #include <Qsci/qscilexerjson.h>
@@ -25,7 +27,11 @@ CodeEditor::CodeEditor(QWidget *parent) : QsciScintilla(parent)
     setMarginWidth(0, QStringLiteral("00000"));
     setFolding(QsciScintilla::BoxedTreeFoldStyle);
     setEolMode(QsciScintilla::EolUnix);
-    applyPalette();
+    // Scintilla's default scroll width is 2000 px, so even a few short lines get a
+    // horizontal scroll bar; size it to the longest line shown instead.
+    SendScintilla(SCI_SETSCROLLWIDTH, 1);
+    SendScintilla(SCI_SETSCROLLWIDTHTRACKING, true);
+    followPalette(this, [this] { applyPalette(); });
 }
 
 void CodeEditor::setLanguageForFile(const QString &fileName)
@@ -78,21 +84,26 @@ void CodeEditor::applyPalette()
     const QPalette pal = palette();
     const QColor base = pal.color(QPalette::Base);
     const QColor text = pal.color(QPalette::Text);
-    const bool dark = base.lightness() < 128;
+    const bool dark = isDark(pal);
     if (QsciLexer *lx = lexer()) {
         lx->setDefaultFont(mono);
         lx->setFont(mono);
         lx->setDefaultPaper(base);
         lx->setPaper(base);
-        if (dark) {
-            // The lexers' built-in colors assume a white paper; lift them for dark themes.
-            for (int style = 0; style < 128; ++style) {
-                const QColor c = lx->color(style);
-                if (c.lightness() < 110)
-                    lx->setColor(c.lighter(220), style);
-            }
-            lx->setDefaultColor(text);
+        // The lexers' built-in colours assume a white paper: lift the dark ones on a dark
+        // palette, from the defaults each time so switching themes back and forth is exact.
+        // Black and greys become the text colour (lighter() leaves black black); colours
+        // keep their hue at a lightness that reads on the dark paper.
+        for (int style = 0; style < 128; ++style) {
+            const QColor c = lx->defaultColor(style);
+            if (!dark || c.lightness() >= 110)
+                lx->setColor(c, style);
+            else if (c.hslSaturation() < 40)
+                lx->setColor(text, style);
+            else
+                lx->setColor(QColor::fromHsl(c.hslHue(), c.hslSaturation(), 170), style);
         }
+        lx->setDefaultColor(text);
     } else {
         setFont(mono);
         setPaper(base);
@@ -101,6 +112,18 @@ void CodeEditor::applyPalette()
     setMarginsFont(mono);
     setMarginsBackgroundColor(pal.color(QPalette::Window));
     setMarginsForegroundColor(pal.color(QPalette::PlaceholderText));
+    // QScintilla's own defaults for these are for white paper: a white fold margin and
+    // white boxes behind matched braces on a dark one.
+    setFoldMarginColors(pal.color(QPalette::Window), pal.color(QPalette::Window));
+    // The fold markers are Scintilla's own 25..31: QScintilla's marker colour setters skip
+    // markers it did not allocate, so talk to Scintilla directly.
+    for (unsigned long marker = SC_MARKNUM_FOLDEREND; marker <= SC_MARKNUM_FOLDEROPEN; ++marker) {
+        SendScintilla(SCI_MARKERSETFORE, marker, base);                                 // inside the boxes
+        SendScintilla(SCI_MARKERSETBACK, marker, pal.color(QPalette::PlaceholderText)); // outline, sign, lines
+    }
+    setMatchedBraceBackgroundColor(pal.color(QPalette::Highlight).lighter(dark ? 60 : 170));
+    setMatchedBraceForegroundColor(text);
+    setUnmatchedBraceForegroundColor(errorColor(pal));
     setCaretForegroundColor(text);
     setCaretLineBackgroundColor(dark ? base.lighter(130) : base.darker(106));
 }

@@ -101,7 +101,10 @@ FunctionExplorer::FunctionExplorer(FunctionListModel *model, QWidget *parent)
     connect(add, &QToolButton::clicked, this, &FunctionExplorer::newFunctionRequested);
     connect(m_search, &QLineEdit::textChanged, this, &FunctionExplorer::setFilterText);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
-        if (current.isValid())
+        // Only the user's choice is news: a selection restored after the list reloaded (a
+        // function created elsewhere, e.g. by a Learn scenario) must not pull the window
+        // away from the page it shows.
+        if (current.isValid() && !m_selectingProgrammatically)
             Q_EMIT functionSelected(current.data(FunctionListModel::NameRole).toString());
     });
     connect(m_view, &QListView::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -128,8 +131,11 @@ void FunctionExplorer::selectFunction(const QString &name)
     if (row < 0)
         return;
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row));
-    if (index.isValid() && index != m_view->currentIndex())
+    if (index.isValid() && index != m_view->currentIndex()) {
+        m_selectingProgrammatically = true;
         m_view->setCurrentIndex(index);
+        m_selectingProgrammatically = false;
+    }
 }
 
 void FunctionExplorer::focusSearch()

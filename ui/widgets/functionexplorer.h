@@ -36,6 +36,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QLineEdit *m_search;
     QListView *m_view;
+    bool m_selectingProgrammatically = false;
 };
 
 } // namespace funcdesk::ui

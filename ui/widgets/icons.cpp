@@ -1,8 +1,13 @@
 #include "icons.h"
 
+#include <QGuiApplication>
+#include <QIconEngine>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPalette>
 #include <QPixmap>
+
+#include <algorithm>
 
 namespace funcdesk::ui {
 
@@ -35,7 +40,123 @@ QIcon tileIcon(const QColor &bg, const QColor &fg, const QString &text, qreal fo
     return icon;
 }
 
+// One glyph's strokes on a 24 x 24 grid, about 3 units of air on each side.
+QPainterPath glyphPath(Glyph glyph)
+{
+    QPainterPath path;
+    switch (glyph) {
+    case Glyph::Functions: // λ
+        path.moveTo(5.5, 4);
+        path.lineTo(8.5, 4);
+        path.lineTo(17.5, 20);
+        path.lineTo(19.5, 20);
+        path.moveTo(12.3, 11.5);
+        path.lineTo(6.5, 20);
+        break;
+    case Glyph::Dashboard: // four tiles of a board
+        path.addRoundedRect(QRectF(4, 4, 7, 9), 1.5, 1.5);
+        path.addRoundedRect(QRectF(13, 4, 7, 5), 1.5, 1.5);
+        path.addRoundedRect(QRectF(13, 11, 7, 9), 1.5, 1.5);
+        path.addRoundedRect(QRectF(4, 15, 7, 5), 1.5, 1.5);
+        break;
+    case Glyph::Environments: // two servers, each with its light
+        path.addRoundedRect(QRectF(4, 4.5, 16, 6), 1.5, 1.5);
+        path.addRoundedRect(QRectF(4, 13.5, 16, 6), 1.5, 1.5);
+        path.moveTo(8, 7.5);
+        path.lineTo(8.01, 7.5);
+        path.moveTo(8, 16.5);
+        path.lineTo(8.01, 16.5);
+        path.moveTo(12, 7.5);
+        path.lineTo(16.5, 7.5);
+        path.moveTo(12, 16.5);
+        path.lineTo(16.5, 16.5);
+        break;
+    case Glyph::Logs: // a page of lines
+        path.addRoundedRect(QRectF(5, 3, 14, 18), 2, 2);
+        for (const double y : {8.0, 12.0}) {
+            path.moveTo(8.5, y);
+            path.lineTo(15.5, y);
+        }
+        path.moveTo(8.5, 16);
+        path.lineTo(12.5, 16);
+        break;
+    case Glyph::Cost: // a coin with a dollar sign
+        path.addEllipse(QPointF(12, 12), 8.5, 8.5);
+        path.moveTo(14.8, 9.6);
+        path.cubicTo(14.4, 8.4, 9.4, 7.9, 9.4, 10.3);
+        path.cubicTo(9.4, 12.4, 14.6, 11.6, 14.6, 13.9);
+        path.cubicTo(14.6, 16.3, 9.6, 16.1, 9.2, 14.6);
+        path.moveTo(12, 6.4);
+        path.lineTo(12, 8.2);
+        path.moveTo(12, 15.9);
+        path.lineTo(12, 17.6);
+        break;
+    case Glyph::Learn: // a flask: learning by experiment
+        path.moveTo(9.5, 4);
+        path.lineTo(14.5, 4);
+        path.moveTo(10.5, 4);
+        path.lineTo(10.5, 10);
+        path.lineTo(5.5, 18.5);
+        path.cubicTo(5, 19.5, 5.6, 20.5, 6.8, 20.5);
+        path.lineTo(17.2, 20.5);
+        path.cubicTo(18.4, 20.5, 19, 19.5, 18.5, 18.5);
+        path.lineTo(13.5, 10);
+        path.lineTo(13.5, 4);
+        path.moveTo(7.8, 15);
+        path.lineTo(16.2, 15);
+        break;
+    }
+    return path;
+}
+
+// Paints at the size asked for, in the colours of the palette at that moment.
+class GlyphEngine : public QIconEngine
+{
+public:
+    explicit GlyphEngine(Glyph glyph) : m_glyph(glyph) {}
+
+    void paint(QPainter *p, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        const QPalette pal = QGuiApplication::palette();
+        QColor color = state == QIcon::On ? pal.color(QPalette::Highlight) : pal.color(QPalette::WindowText);
+        if (mode == QIcon::Disabled)
+            color = pal.color(QPalette::Disabled, QPalette::WindowText);
+        else if (mode == QIcon::Selected)
+            color = pal.color(QPalette::HighlightedText);
+        const qreal side = std::min(rect.width(), rect.height());
+        p->save();
+        p->setRenderHint(QPainter::Antialiasing);
+        p->translate(rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2);
+        p->scale(side / 24.0, side / 24.0);
+        // Strokes scale with the icon, but never below 1.4 device pixels: thinner ones blur at 16 px.
+        p->setPen(QPen(color, std::max(1.7, 1.4 * 24.0 / side), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p->setBrush(Qt::NoBrush);
+        p->drawPath(glyphPath(m_glyph));
+        p->restore();
+    }
+
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        QPixmap pm(size);
+        pm.fill(Qt::transparent);
+        QPainter p(&pm);
+        paint(&p, QRect(QPoint(0, 0), size), mode, state);
+        return pm;
+    }
+
+    QIconEngine *clone() const override { return new GlyphEngine(m_glyph); }
+    QString key() const override { return QStringLiteral("funcdesk-glyph"); }
+
+private:
+    Glyph m_glyph;
+};
+
 } // namespace
+
+QIcon glyphIcon(Glyph glyph)
+{
+    return QIcon(new GlyphEngine(glyph));
+}
 
 QIcon runtimeIcon(Runtime runtime)
 {

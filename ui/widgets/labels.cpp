@@ -1,5 +1,7 @@
 #include "labels.h"
 
+#include "ui/theme.h"
+
 namespace funcdesk::ui {
 
 void makePageTitle(QLabel *label)
@@ -13,10 +15,18 @@ void makePageTitle(QLabel *label)
 QLabel *mutedLabel(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);
-    QPalette p = label->palette();
-    p.setColor(QPalette::WindowText, p.color(QPalette::PlaceholderText));
-    label->setPalette(p);
+    // A role, not a colour copied from today's palette: it follows a theme change.
+    label->setForegroundRole(QPalette::PlaceholderText);
     return label;
+}
+
+void makeErrorText(QLabel *label)
+{
+    followPalette(label, [label] {
+        QPalette p = label->palette();
+        p.setColor(QPalette::WindowText, errorColor(p));
+        label->setPalette(p);
+    });
 }
 
 } // namespace funcdesk::ui

@@ -9,5 +9,8 @@ namespace funcdesk::ui {
 void makePageTitle(QLabel *label);
 // Secondary text in the palette's placeholder color (hints, "updated at ...").
 QLabel *mutedLabel(const QString &text, QWidget *parent);
+// Red text for what is wrong with an input, readable on light and dark palettes alike
+// (and after switching between them).
+void makeErrorText(QLabel *label);
 
 } // namespace funcdesk::ui
