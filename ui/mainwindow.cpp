@@ -42,12 +42,18 @@ QString functionsMode() { return QStringLiteral("functions"); }
 QString modeOf(MainWindow::Page page)
 {
     switch (page) {
-    case MainWindow::Page::Dashboard: return QStringLiteral("dashboard");
-    case MainWindow::Page::Environments: return QStringLiteral("environments");
-    case MainWindow::Page::Logs: return QStringLiteral("logs");
-    case MainWindow::Page::Cost: return QStringLiteral("cost");
-    case MainWindow::Page::Function: return functionsMode();
-    case MainWindow::Page::Other: break;
+    case MainWindow::Page::Dashboard:
+        return QStringLiteral("dashboard");
+    case MainWindow::Page::Environments:
+        return QStringLiteral("environments");
+    case MainWindow::Page::Logs:
+        return QStringLiteral("logs");
+    case MainWindow::Page::Cost:
+        return QStringLiteral("cost");
+    case MainWindow::Page::Function:
+        return functionsMode();
+    case MainWindow::Page::Other:
+        break;
     }
     return {};
 }

@@ -53,8 +53,17 @@ class MainWindow : public QMainWindow
 public:
     // The modes that existed when this enum was written; Other is any mode added since
     // (see currentMode()). Function is the Functions mode.
-    enum class Page { Dashboard, Environments, Logs, Cost, Function, Other };
-    enum class FunctionTab { Code, Test, Monitor, Versions, Configuration };
+    enum class Page { Dashboard,
+                      Environments,
+                      Logs,
+                      Cost,
+                      Function,
+                      Other };
+    enum class FunctionTab { Code,
+                             Test,
+                             Monitor,
+                             Versions,
+                             Configuration };
 
     explicit MainWindow(Studio *studio, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -126,7 +135,7 @@ private:
     QStackedWidget *m_modes = nullptr;     // one page per mode, in bar order
     QSplitter *m_functionsSplit = nullptr; // explorer | the function's tabs
     FunctionExplorer *m_explorer = nullptr;
-    EmptyState *m_functionArea = nullptr;  // the tabs, or a hint while no function is selected
+    EmptyState *m_functionArea = nullptr; // the tabs, or a hint while no function is selected
     QTabWidget *m_tabs = nullptr;
     CodePage *m_code = nullptr;
     TestPage *m_test = nullptr;
@@ -140,8 +149,8 @@ private:
     LearnPage *m_learn = nullptr;
     CommandPalette *m_palette = nullptr;
     QMenu *m_viewMenu = nullptr;
-    QAction *m_modeActionsEnd = nullptr;  // mode entries go in the View menu before this
-    QList<QAction *> m_modeActions;       // in bar order
+    QAction *m_modeActionsEnd = nullptr; // mode entries go in the View menu before this
+    QList<QAction *> m_modeActions;      // in bar order
     QLabel *m_engineStatus = nullptr;
     QLabel *m_apiStatus = nullptr;
     QLabel *m_rateStatus = nullptr;

@@ -113,39 +113,41 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     metrics::LiveMetrics *live = &p.live;
     const store::CostModel cost = p.costModel;
     engine::Engine *eng = p.service->engine();
-    connect(eng, &engine::Engine::invocationFinished, eng,
-            [live, cost](const InvocationRecord &r) {
-                InvocationRecord priced = r;
-                priced.costUsd = cost.cost(r);
-                live->record(priced);
-            },
-            Qt::DirectConnection);
+    connect(
+        eng, &engine::Engine::invocationFinished, eng,
+        [live, cost](const InvocationRecord &r) {
+            InvocationRecord priced = r;
+            priced.costUsd = cost.cost(r);
+            live->record(priced);
+        },
+        Qt::DirectConnection);
     Private *priv = &p;
-    connect(eng, &engine::Engine::environmentChanged, eng,
-            [priv](const engine::EnvironmentInfo &info) {
-                std::lock_guard lock(priv->envMutex);
-                // Busy environments per function are its concurrency: sample it for the
-                // live charts whenever an environment enters or leaves Busy.
-                const auto previous = priv->environments.constFind(info.id);
-                const bool wasBusy = previous != priv->environments.constEnd()
-                    && previous->state == engine::EnvironmentState::Busy;
-                const bool isBusy = info.state == engine::EnvironmentState::Busy;
-                if (wasBusy != isBusy) {
-                    const qint64 second = QDateTime::currentSecsSinceEpoch();
-                    for (const QString &key : {info.function, QString()}) { // "" = all functions
-                        int &busy = priv->busyPerFunction[key];
-                        busy = std::max(0, busy + (isBusy ? 1 : -1));
-                        priv->live.sampleConcurrency(key, busy, second);
-                    }
+    connect(
+        eng, &engine::Engine::environmentChanged, eng,
+        [priv](const engine::EnvironmentInfo &info) {
+            std::lock_guard lock(priv->envMutex);
+            // Busy environments per function are its concurrency: sample it for the
+            // live charts whenever an environment enters or leaves Busy.
+            const auto previous = priv->environments.constFind(info.id);
+            const bool wasBusy = previous != priv->environments.constEnd()
+                && previous->state == engine::EnvironmentState::Busy;
+            const bool isBusy = info.state == engine::EnvironmentState::Busy;
+            if (wasBusy != isBusy) {
+                const qint64 second = QDateTime::currentSecsSinceEpoch();
+                for (const QString &key : {info.function, QString()}) { // "" = all functions
+                    int &busy = priv->busyPerFunction[key];
+                    busy = std::max(0, busy + (isBusy ? 1 : -1));
+                    priv->live.sampleConcurrency(key, busy, second);
                 }
-                if (info.state == engine::EnvironmentState::Retired)
-                    priv->environments.remove(info.id);
-                else
-                    priv->environments.insert(info.id, info);
-                if (priv->pendingChanges.size() < 20000) // a stalled GUI must not grow this forever
-                    priv->pendingChanges.append(info);
-            },
-            Qt::DirectConnection);
+            }
+            if (info.state == engine::EnvironmentState::Retired)
+                priv->environments.remove(info.id);
+            else
+                priv->environments.insert(info.id, info);
+            if (priv->pendingChanges.size() < 20000) // a stalled GUI must not grow this forever
+                priv->pendingChanges.append(info);
+        },
+        Qt::DirectConnection);
     const auto existing = eng->environments(); // the ones that already exist (provisioned)
     {
         std::lock_guard lock(p.envMutex);
@@ -167,30 +169,31 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     const QString marker = dataDir.root + QStringLiteral("/examples-added");
     if (seedExamples && !QFileInfo::exists(marker) && p.versions->functionNames().isEmpty()) {
         VersionStore *versions = p.versions.get();
-        runAsync(&p.gitPool, self,
-                 [versions, marker]() -> QStringList {
-                     QStringList added;
-                     const QDir examples(resourcePath(QStringLiteral("examples")));
-                     for (const QString &name : examples.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-                         auto files = readFolder(examples.filePath(name));
-                         if (!files.ok())
-                             continue;
-                         const auto runtime = runtimeFromName(
-                             QJsonDocument::fromJson(files->value(QStringLiteral("function.json")).content)
-                                 .object()
-                                 .value(QStringLiteral("runtime"))
-                                 .toString());
-                         if (runtime && versions->create(name, *runtime, *files, Studio::tr("Add the %1 example").arg(name)).ok())
-                             added.append(name);
-                     }
-                     QFile(marker).open(QIODevice::WriteOnly); // once per data dir, even if the user deletes them
-                     return added;
-                 },
-                 [self](QStringList added) {
-                     for (const QString &name : added)
-                         self->d->service->refreshFunction(name);
-                     Q_EMIT self->functionsChanged();
-                 });
+        runAsync(
+            &p.gitPool, self,
+            [versions, marker]() -> QStringList {
+                QStringList added;
+                const QDir examples(resourcePath(QStringLiteral("examples")));
+                for (const QString &name : examples.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                    auto files = readFolder(examples.filePath(name));
+                    if (!files.ok())
+                        continue;
+                    const auto runtime = runtimeFromName(
+                        QJsonDocument::fromJson(files->value(QStringLiteral("function.json")).content)
+                            .object()
+                            .value(QStringLiteral("runtime"))
+                            .toString());
+                    if (runtime && versions->create(name, *runtime, *files, Studio::tr("Add the %1 example").arg(name)).ok())
+                        added.append(name);
+                }
+                QFile(marker).open(QIODevice::WriteOnly); // once per data dir, even if the user deletes them
+                return added;
+            },
+            [self](QStringList added) {
+                for (const QString &name : added)
+                    self->d->service->refreshFunction(name);
+                Q_EMIT self->functionsChanged();
+            });
     }
     return s;
 }
@@ -238,35 +241,36 @@ void Studio::listFunctions(QObject *receiver, Callback<QList<FunctionSummary>> d
     const auto environments = this->environments(); // a snapshot that never waits on the engine
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QHash<QString, int> recentErrors;
-    runAsync(&d->gitPool, receiver,
-             [versions, environments]() -> Result<QList<FunctionSummary>> {
-                 QList<FunctionSummary> out;
-                 for (const QString &name : versions->functionNames()) {
-                     FunctionSummary f;
-                     f.name = name;
-                     auto config = versions->draftConfig(name);
-                     if (config.ok())
-                         f.config = *config;
-                     f.config.name = name;
-                     auto changed = versions->hasDraftChanges(name);
-                     f.draftChanged = changed.ok() && *changed;
-                     for (const auto &e : environments) {
-                         if (e.function != name || e.state == engine::EnvironmentState::Retired)
-                             continue;
-                         ++f.warmEnvironments;
-                         f.provisionedEnvironments += e.provisioned ? 1 : 0;
-                     }
-                     out.append(f);
-                 }
-                 return out;
-             },
-             [this, done, now](Result<QList<FunctionSummary>> result) {
-                 if (result.ok())
-                     for (FunctionSummary &f : *result)
-                         for (const auto &b : d->live.snapshot(f.name, 300, now).points)
-                             f.recentErrors += b.errors;
-                 done(std::move(result));
-             });
+    runAsync(
+        &d->gitPool, receiver,
+        [versions, environments]() -> Result<QList<FunctionSummary>> {
+            QList<FunctionSummary> out;
+            for (const QString &name : versions->functionNames()) {
+                FunctionSummary f;
+                f.name = name;
+                auto config = versions->draftConfig(name);
+                if (config.ok())
+                    f.config = *config;
+                f.config.name = name;
+                auto changed = versions->hasDraftChanges(name);
+                f.draftChanged = changed.ok() && *changed;
+                for (const auto &e : environments) {
+                    if (e.function != name || e.state == engine::EnvironmentState::Retired)
+                        continue;
+                    ++f.warmEnvironments;
+                    f.provisionedEnvironments += e.provisioned ? 1 : 0;
+                }
+                out.append(f);
+            }
+            return out;
+        },
+        [this, done, now](Result<QList<FunctionSummary>> result) {
+            if (result.ok())
+                for (FunctionSummary &f : *result)
+                    for (const auto &b : d->live.snapshot(f.name, 300, now).points)
+                        f.recentErrors += b.errors;
+            done(std::move(result));
+        });
 }
 
 namespace {
@@ -302,73 +306,80 @@ void Studio::createFunction(const QString &name, Runtime runtime, const QString 
 {
     VersionStore *versions = d->versions.get();
     const QString dir = resourcePath(QStringLiteral("templates/functions/") + runtimeName(runtime) + QLatin1Char('/') + templateId);
-    gitChange<QString>(this, d->service.get(), {name}, receiver,
-             [=]() -> Result<QString> {
-                 SourceFiles files;
-                 QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
-                 while (it.hasNext()) {
-                     const QString path = it.next();
-                     QFile f(path);
-                     if (!f.open(QIODevice::ReadOnly))
-                         return makeError(errc::IOError, Studio::tr("cannot read template file %1").arg(path));
-                     files.insert(QDir(dir).relativeFilePath(path),
-                                  SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
-                 }
-                 if (files.isEmpty())
-                     return makeError(errc::ResourceNotFound,
-                                      Studio::tr("no template “%1” for %2").arg(templateId, runtimeName(runtime)));
-                 return versions->create(name, runtime, files, Studio::tr("Create %1 from the %2 template").arg(name, templateId));
-             },
-             std::move(done));
+    gitChange<QString>(
+        this, d->service.get(), {name}, receiver,
+        [=]() -> Result<QString> {
+            SourceFiles files;
+            QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString path = it.next();
+                QFile f(path);
+                if (!f.open(QIODevice::ReadOnly))
+                    return makeError(errc::IOError, Studio::tr("cannot read template file %1").arg(path));
+                files.insert(QDir(dir).relativeFilePath(path),
+                             SourceFile(f.readAll(), QFileInfo(path).isExecutable()));
+            }
+            if (files.isEmpty())
+                return makeError(errc::ResourceNotFound,
+                                 Studio::tr("no template “%1” for %2").arg(templateId, runtimeName(runtime)));
+            return versions->create(name, runtime, files, Studio::tr("Create %1 from the %2 template").arg(name, templateId));
+        },
+        std::move(done));
 }
 
 void Studio::deleteFunction(const QString &name, QObject *receiver, Callback<bool> done)
 {
     VersionStore *versions = d->versions.get();
     // Telemetry stays for the record.
-    gitChange<bool>(this, d->service.get(), {name}, receiver, [=] { return toBool(versions->deleteFunction(name)); },
-                    std::move(done));
+    gitChange<bool>(
+        this, d->service.get(), {name}, receiver, [=] { return toBool(versions->deleteFunction(name)); },
+        std::move(done));
 }
 
 void Studio::renameFunction(const QString &name, const QString &newName, QObject *receiver, Callback<bool> done)
 {
     VersionStore *versions = d->versions.get();
-    gitChange<bool>(this, d->service.get(), {name, newName}, receiver,
-                    [=] { return toBool(versions->renameFunction(name, newName)); }, std::move(done));
+    gitChange<bool>(
+        this, d->service.get(), {name, newName}, receiver,
+        [=] { return toBool(versions->renameFunction(name, newName)); }, std::move(done));
 }
 
 void Studio::importZip(const QString &name, const QString &zipPath, QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
-    gitChange<QString>(this, d->service.get(), {name}, receiver, [=] { return versions->importFromZip(name, zipPath); },
-                       std::move(done));
+    gitChange<QString>(
+        this, d->service.get(), {name}, receiver, [=] { return versions->importFromZip(name, zipPath); },
+        std::move(done));
 }
 
 void Studio::importGit(const QString &name, const QString &url, const QString &ref, const QString &subdirectory,
                        QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
-    gitChange<QString>(this, d->service.get(), {name}, receiver,
-                       [=] { return versions->importFromGit(name, url, ref, subdirectory); }, std::move(done));
+    gitChange<QString>(
+        this, d->service.get(), {name}, receiver,
+        [=] { return versions->importFromGit(name, url, ref, subdirectory); }, std::move(done));
 }
 
 void Studio::deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done)
 {
     VersionStore *versions = d->versions.get();
-    gitChange<QString>(this, d->service.get(), {name}, receiver, [=] { return versions->deploy(name, message); },
-                       std::move(done));
+    gitChange<QString>(
+        this, d->service.get(), {name}, receiver, [=] { return versions->deploy(name, message); },
+        std::move(done));
 }
 
 void Studio::saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver,
-             [=]() -> Result<bool> {
-                 if (Status s = versions->setDraftConfig(config.name, config); !s.ok())
-                     return s.error();
-                 return true;
-             },
-             std::move(done));
+    runAsync(
+        &d->gitPool, receiver,
+        [=]() -> Result<bool> {
+            if (Status s = versions->setDraftConfig(config.name, config); !s.ok())
+                return s.error();
+            return true;
+        },
+        std::move(done));
 }
 
 void Studio::invoke(const QString &name, const QString &qualifier, const QByteArray &payload, TriggerKind trigger,
@@ -390,66 +401,73 @@ void Studio::invoke(const QString &name, const QString &qualifier, const QByteAr
 void Studio::history(const QString &name, QObject *receiver, Callback<QList<DeployInfo>> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->history(name); }, std::move(done));
+    runAsync(
+        &d->gitPool, receiver, [=] { return versions->history(name); }, std::move(done));
 }
 
 void Studio::versions(const QString &name, QObject *receiver, Callback<QList<VersionInfo>> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->versions(name); }, std::move(done));
+    runAsync(
+        &d->gitPool, receiver, [=] { return versions->versions(name); }, std::move(done));
 }
 
 void Studio::publish(const QString &name, const QString &description, QObject *receiver, Callback<VersionInfo> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->publish(name, description); },
-             [this, name, done](Result<VersionInfo> r) {
-                 if (r.ok())
-                     d->service->refreshFunction(name);
-                 done(std::move(r));
-             });
+    runAsync(
+        &d->gitPool, receiver, [=] { return versions->publish(name, description); },
+        [this, name, done](Result<VersionInfo> r) {
+            if (r.ok())
+                d->service->refreshFunction(name);
+            done(std::move(r));
+        });
 }
 
 void Studio::aliases(const QString &name, QObject *receiver, Callback<QList<AliasConfig>> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->aliasList(name); }, std::move(done));
+    runAsync(
+        &d->gitPool, receiver, [=] { return versions->aliasList(name); }, std::move(done));
 }
 
 void Studio::saveAlias(const QString &name, const AliasConfig &alias, bool create, QObject *receiver,
                        Callback<AliasConfig> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver,
-             [=] { return create ? versions->createAlias(name, alias) : versions->updateAlias(name, alias); },
-             [this, name, done](Result<AliasConfig> r) {
-                 if (r.ok())
-                     d->service->refreshFunction(name);
-                 done(std::move(r));
-             });
+    runAsync(
+        &d->gitPool, receiver,
+        [=] { return create ? versions->createAlias(name, alias) : versions->updateAlias(name, alias); },
+        [this, name, done](Result<AliasConfig> r) {
+            if (r.ok())
+                d->service->refreshFunction(name);
+            done(std::move(r));
+        });
 }
 
 void Studio::diff(const QString &name, const QString &fromRef, const QString &toRef, QObject *receiver,
                   Callback<QList<FileDiff>> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver, [=] { return versions->diff(name, fromRef, toRef); }, std::move(done));
+    runAsync(
+        &d->gitPool, receiver, [=] { return versions->diff(name, fromRef, toRef); }, std::move(done));
 }
 
 void Studio::restore(const QString &name, const QString &ref, QObject *receiver, Callback<bool> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver,
-             [=]() -> Result<bool> {
-                 // The user confirmed in the dialog; undeployed edits are replaced.
-                 if (Status s = versions->restore(name, ref, RestoreMode::DiscardDraftChanges); !s.ok())
-                     return s.error();
-                 return true;
-             },
-             [this, done](Result<bool> r) {
-                 done(std::move(r));
-                 Q_EMIT functionsChanged();
-             });
+    runAsync(
+        &d->gitPool, receiver,
+        [=]() -> Result<bool> {
+            // The user confirmed in the dialog; undeployed edits are replaced.
+            if (Status s = versions->restore(name, ref, RestoreMode::DiscardDraftChanges); !s.ok())
+                return s.error();
+            return true;
+        },
+        [this, done](Result<bool> r) {
+            done(std::move(r));
+            Q_EMIT functionsChanged();
+        });
 }
 
 namespace {
@@ -457,31 +475,34 @@ template<typename T, typename Query>
 void storeQuery(QThreadPool *pool, const QString &db, QObject *receiver, Query query, Studio::Callback<T> done,
                 bool readOnly = true)
 {
-    runAsync(pool, receiver,
-             [db, query, readOnly]() -> Result<T> {
-                 store::OpenOptions options;
-                 options.readOnly = readOnly;
-                 auto conn = store::threadConnection(db, options);
-                 if (!conn.ok())
-                     return conn.error();
-                 return query(**conn);
-             },
-             std::move(done));
+    runAsync(
+        pool, receiver,
+        [db, query, readOnly]() -> Result<T> {
+            store::OpenOptions options;
+            options.readOnly = readOnly;
+            auto conn = store::threadConnection(db, options);
+            if (!conn.ok())
+                return conn.error();
+            return query(**conn);
+        },
+        std::move(done));
 }
 } // namespace
 
 void Studio::series(const store::SeriesQuery &query, QObject *receiver, Callback<QList<store::SeriesPoint>> done)
 {
-    storeQuery<QList<store::SeriesPoint>>(&d->storePool, d->dataDir.database(), receiver,
-                                          [query](store::Connection &c) { return store::timeSeries(c, query); },
-                                          std::move(done));
+    storeQuery<QList<store::SeriesPoint>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [query](store::Connection &c) { return store::timeSeries(c, query); },
+        std::move(done));
 }
 
 void Studio::summary(const store::SeriesQuery &query, QObject *receiver, Callback<store::DurationSummary> done)
 {
-    storeQuery<store::DurationSummary>(&d->storePool, d->dataDir.database(), receiver,
-                                       [query](store::Connection &c) { return store::durationSummary(c, query); },
-                                       std::move(done));
+    storeQuery<store::DurationSummary>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [query](store::Connection &c) { return store::durationSummary(c, query); },
+        std::move(done));
 }
 
 void Studio::recentInvocations(const QString &function, qint64 fromMs, int limit, QObject *receiver,
@@ -495,59 +516,65 @@ void Studio::recentInvocations(const QString &function, qint64 fromMs, int limit
 
 void Studio::searchLogs(const store::LogSearch &search, QObject *receiver, Callback<QList<LogLine>> done)
 {
-    storeQuery<QList<LogLine>>(&d->storePool, d->dataDir.database(), receiver,
-                               [search](store::Connection &c) { return store::searchLogs(c, search); }, std::move(done));
+    storeQuery<QList<LogLine>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [search](store::Connection &c) { return store::searchLogs(c, search); }, std::move(done));
 }
 
 void Studio::logsOf(const QString &requestId, QObject *receiver, Callback<QList<LogLine>> done)
 {
-    storeQuery<QList<LogLine>>(&d->storePool, d->dataDir.database(), receiver,
-                               [requestId](store::Connection &c) { return store::logLinesOf(c, requestId); },
-                               std::move(done));
+    storeQuery<QList<LogLine>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [requestId](store::Connection &c) { return store::logLinesOf(c, requestId); },
+        std::move(done));
 }
 
 void Studio::totals(qint64 sinceMs, QObject *receiver, Callback<QList<store::FunctionTotals>> done)
 {
-    storeQuery<QList<store::FunctionTotals>>(&d->storePool, d->dataDir.database(), receiver,
-                                             [sinceMs](store::Connection &c) { return store::functionTotals(c, sinceMs); },
-                                             std::move(done));
+    storeQuery<QList<store::FunctionTotals>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [sinceMs](store::Connection &c) { return store::functionTotals(c, sinceMs); },
+        std::move(done));
 }
 
 void Studio::testEvents(const QString &function, QObject *receiver, Callback<QList<SavedTestEvent>> done)
 {
-    storeQuery<QList<SavedTestEvent>>(&d->storePool, d->dataDir.database(), receiver,
-                                      [function](store::Connection &c) -> Result<QList<SavedTestEvent>> {
-                                          auto events = store::listTestEvents(c, function);
-                                          if (!events.ok())
-                                              return events.error();
-                                          QList<SavedTestEvent> out;
-                                          for (const auto &e : *events)
-                                              out.append(SavedTestEvent{e.name, e.json});
-                                          return out;
-                                      },
-                                      std::move(done));
+    storeQuery<QList<SavedTestEvent>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [function](store::Connection &c) -> Result<QList<SavedTestEvent>> {
+            auto events = store::listTestEvents(c, function);
+            if (!events.ok())
+                return events.error();
+            QList<SavedTestEvent> out;
+            for (const auto &e : *events)
+                out.append(SavedTestEvent{e.name, e.json});
+            return out;
+        },
+        std::move(done));
 }
 
 void Studio::saveTestEvent(const QString &function, const SavedTestEvent &event, QObject *receiver, Callback<bool> done)
 {
-    storeQuery<bool>(&d->storePool, d->dataDir.database(), receiver,
-                     [function, event](store::Connection &c) -> Result<bool> {
-                         if (Status s = store::saveTestEvent(c, store::TestEvent{function, event.name, event.json}); !s.ok())
-                             return s.error();
-                         return true;
-                     },
-                     std::move(done), false);
+    storeQuery<bool>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [function, event](store::Connection &c) -> Result<bool> {
+            if (Status s = store::saveTestEvent(c, store::TestEvent{function, event.name, event.json}); !s.ok())
+                return s.error();
+            return true;
+        },
+        std::move(done), false);
 }
 
 void Studio::deleteTestEvent(const QString &function, const QString &name, QObject *receiver, Callback<bool> done)
 {
-    storeQuery<bool>(&d->storePool, d->dataDir.database(), receiver,
-                     [function, name](store::Connection &c) -> Result<bool> {
-                         if (Status s = store::deleteTestEvent(c, function, name); !s.ok())
-                             return s.error();
-                         return true;
-                     },
-                     std::move(done), false);
+    storeQuery<bool>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [function, name](store::Connection &c) -> Result<bool> {
+            if (Status s = store::deleteTestEvent(c, function, name); !s.ok())
+                return s.error();
+            return true;
+        },
+        std::move(done), false);
 }
 
 } // namespace funcdesk::ui

@@ -37,12 +37,12 @@ namespace funcdesk::ui {
 struct FunctionSummary
 {
     QString name;
-    FunctionConfig config;         // the draft's manifest
-    bool draftChanged = false;     // undeployed edits
+    FunctionConfig config;     // the draft's manifest
+    bool draftChanged = false; // undeployed edits
     int warmEnvironments = 0;
     int provisionedEnvironments = 0;
-    int recentErrors = 0;          // last 5 minutes
-    qint64 invocations = 0;        // retained total
+    int recentErrors = 0;   // last 5 minutes
+    qint64 invocations = 0; // retained total
 };
 
 struct SavedTestEvent
@@ -63,8 +63,8 @@ public:
     ~Studio() override;
 
     const DataDir &dataDir() const;
-    QString apiAddress() const;       // "127.0.0.1:9001", empty when the API did not start
-    QString apiError() const;         // why it did not
+    QString apiAddress() const; // "127.0.0.1:9001", empty when the API did not start
+    QString apiError() const;   // why it did not
     QString functionUrl(const QString &function) const;
     // The environments as last reported by the engine (live ones, not retired). Never
     // waits on the engine thread. The Engine itself is not reachable from here: its
@@ -91,7 +91,7 @@ public:
                    QObject *receiver, Callback<QString> done);
     void deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done);
     void saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done); // into the draft
-    QString draftDir(const QString &name) const; // the working tree (edit files here)
+    QString draftDir(const QString &name) const;                                           // the working tree (edit files here)
     QString versionDir(const QString &name, int version) const;
 
     // Invocations.
@@ -149,7 +149,7 @@ public:
     void deleteTestEvent(const QString &function, const QString &name, QObject *receiver, Callback<bool> done);
 
 Q_SIGNALS:
-    void functionsChanged();                                   // created, deleted, deployed, config saved
+    void functionsChanged(); // created, deleted, deployed, config saved
     // State changes in the order they happened, one batch every 100 ms (a busy engine
     // changes states thousands of times a second: one signal each would flood the GUI).
     void environmentsChanged(const QList<funcdesk::engine::EnvironmentInfo> &changes);

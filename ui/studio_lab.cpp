@@ -36,26 +36,28 @@ void Studio::runScenario(const QString &id, QObject *receiver, std::function<voi
     api::Service *service = d->service.get();
     const std::atomic<bool> *cancel = &d->labCancel;
     auto report = progressTo(receiver, std::move(progress));
-    runAsync(&d->labPool, receiver,
-             [service, cancel, report, id] {
-                 lab::ServiceLabHost host(service, report, cancel);
-                 return lab::runScenario(id, host);
-             },
-             std::move(done));
+    runAsync(
+        &d->labPool, receiver,
+        [service, cancel, report, id] {
+            lab::ServiceLabHost host(service, report, cancel);
+            return lab::runScenario(id, host);
+        },
+        std::move(done));
 }
 
 void Studio::resetScenarios(QObject *receiver, std::function<void(QString)> progress, Callback<bool> done)
 {
     api::Service *service = d->service.get();
     auto report = progressTo(receiver, std::move(progress));
-    runAsync(&d->labPool, receiver,
-             [service, report]() -> Result<bool> {
-                 lab::ServiceLabHost host(service, report);
-                 if (Status s = lab::resetScenarios(host); !s)
-                     return s.error();
-                 return true;
-             },
-             std::move(done));
+    runAsync(
+        &d->labPool, receiver,
+        [service, report]() -> Result<bool> {
+            lab::ServiceLabHost host(service, report);
+            if (Status s = lab::resetScenarios(host); !s)
+                return s.error();
+            return true;
+        },
+        std::move(done));
 }
 
 void Studio::runPowerTuning(const lab::TuningOptions &options, QObject *receiver, std::function<void(QString)> progress,
@@ -65,12 +67,13 @@ void Studio::runPowerTuning(const lab::TuningOptions &options, QObject *receiver
     api::Service *service = d->service.get();
     const std::atomic<bool> *cancel = &d->labCancel;
     auto report = progressTo(receiver, std::move(progress));
-    runAsync(&d->labPool, receiver,
-             [service, cancel, report, options] {
-                 lab::ServiceLabHost host(service, report, cancel);
-                 return lab::runPowerTuning(host, options);
-             },
-             std::move(done));
+    runAsync(
+        &d->labPool, receiver,
+        [service, cancel, report, options] {
+            lab::ServiceLabHost host(service, report, cancel);
+            return lab::runPowerTuning(host, options);
+        },
+        std::move(done));
 }
 
 void Studio::cancelExperiment()
@@ -82,16 +85,17 @@ void Studio::experiments(qint64 fromMs, qint64 toMs, const QString &function, QO
                          Callback<QList<store::Experiment>> done)
 {
     const QString path = d->dataDir.database();
-    runAsync(&d->storePool, receiver,
-             [path, fromMs, toMs, function]() -> Result<QList<store::Experiment>> {
-                 store::OpenOptions readOnly;
-                 readOnly.readOnly = true;
-                 auto conn = store::threadConnection(path, readOnly);
-                 if (!conn)
-                     return conn.error();
-                 return store::experiments(**conn, fromMs, toMs, function);
-             },
-             std::move(done));
+    runAsync(
+        &d->storePool, receiver,
+        [path, fromMs, toMs, function]() -> Result<QList<store::Experiment>> {
+            store::OpenOptions readOnly;
+            readOnly.readOnly = true;
+            auto conn = store::threadConnection(path, readOnly);
+            if (!conn)
+                return conn.error();
+            return store::experiments(**conn, fromMs, toMs, function);
+        },
+        std::move(done));
 }
 
 QString Studio::cpuScalingMethod() const
@@ -108,11 +112,12 @@ void Studio::resolveQualifier(const QString &function, const QString &qualifier,
                               Callback<ResolvedQualifier> done)
 {
     VersionStore *versions = d->versions.get();
-    runAsync(&d->gitPool, receiver,
-             [versions, function, qualifier] {
-                 return versions->resolveQualifier(function, qualifier, QRandomGenerator::global()->generateDouble());
-             },
-             std::move(done));
+    runAsync(
+        &d->gitPool, receiver,
+        [versions, function, qualifier] {
+            return versions->resolveQualifier(function, qualifier, QRandomGenerator::global()->generateDouble());
+        },
+        std::move(done));
 }
 
 // Experiment rows: two short writes on the store pool (each thread has its own write
@@ -120,14 +125,15 @@ void Studio::resolveQualifier(const QString &function, const QString &qualifier,
 void Studio::beginExperiment(const store::Experiment &experiment, QObject *receiver, Callback<qint64> done)
 {
     const QString path = d->dataDir.database();
-    runAsync(&d->storePool, receiver,
-             [path, experiment]() -> Result<qint64> {
-                 auto conn = store::threadConnection(path);
-                 if (!conn)
-                     return conn.error();
-                 return store::beginExperiment(**conn, experiment);
-             },
-             std::move(done));
+    runAsync(
+        &d->storePool, receiver,
+        [path, experiment]() -> Result<qint64> {
+            auto conn = store::threadConnection(path);
+            if (!conn)
+                return conn.error();
+            return store::beginExperiment(**conn, experiment);
+        },
+        std::move(done));
 }
 
 void Studio::finishExperiment(qint64 id, const QJsonObject &summary)

@@ -27,8 +27,8 @@ struct Studio::Private
     store::CostModel costModel;
     QThreadPool gitPool;
     QThreadPool storePool;
-    QThreadPool labPool;                   // experiments: one at a time, each for seconds
-    std::atomic<bool> labCancel{false};    // read on the lab thread
+    QThreadPool labPool;                // experiments: one at a time, each for seconds
+    std::atomic<bool> labCancel{false}; // read on the lab thread
 
     // Written on the engine thread, read on the GUI thread; the mutex is held only to
     // copy or append.

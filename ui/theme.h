@@ -26,8 +26,8 @@ void applyTheme(QApplication &app, Theme theme);
 bool isDark(const QPalette &palette);
 
 // Colours with a meaning, readable on the palette's window and base.
-QColor errorColor(const QPalette &palette);   // red text: invalid input, failures
-QColor successColor(const QPalette &palette); // green text: success
+QColor errorColor(const QPalette &palette);       // red text: invalid input, failures
+QColor successColor(const QPalette &palette);     // green text: success
 QColor noticeBackground(const QPalette &palette); // amber banner ("read-only version")
 
 // Runs `apply` now and again whenever `widget`'s palette changes (a theme switch, or the

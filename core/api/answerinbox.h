@@ -34,7 +34,8 @@ public:
             return;
         m_scheduled = true;
         // Posting under the lock: detach() cannot complete while the target is used here.
-        QMetaObject::invokeMethod(m_target, [self = shared_from_this()] { self->drain(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_target, [self = shared_from_this()] { self->drain(); }, Qt::QueuedConnection);
     }
 
     void detach()

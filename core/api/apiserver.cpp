@@ -187,25 +187,25 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     if (!ref.ok())
         return answer(errorResponse(ref.error()));
     const QByteArray type = request.hasHeader("x-amz-invocation-type") ? request.header("x-amz-invocation-type")
-                                                                        : QByteArrayLiteral("RequestResponse");
+                                                                       : QByteArrayLiteral("RequestResponse");
     if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
         return answer(errorResponse(errc::InvalidParameterValue,
-                                  QStringLiteral("1 validation error detected: Value '%1' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
-                                      .arg(QString::fromLatin1(type))));
+                                    QStringLiteral("1 validation error detected: Value '%1' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+                                        .arg(QString::fromLatin1(type))));
     }
     const bool isEvent = type == "Event";
     const qint64 limit = isEvent ? m_options.maxAsyncPayloadBytes : m_options.maxSyncPayloadBytes;
     if (request.body.size() > limit) {
         return answer(errorResponse(errc::RequestTooLarge,
-                                  QStringLiteral("Request must be smaller than %1 bytes for the InvokeFunction operation").arg(limit)));
+                                    QStringLiteral("Request must be smaller than %1 bytes for the InvokeFunction operation").arg(limit)));
     }
     const QByteArray payload = request.body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : request.body;
     QJsonParseError perr{};
     QJsonDocument::fromJson(QByteArrayLiteral("[") + payload + QByteArrayLiteral("]"), &perr);
     if (perr.error != QJsonParseError::NoError) {
         return answer(errorResponse(errc::InvalidRequestContent,
-                                  QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
-                                      .arg(perr.errorString())));
+                                    QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
+                                        .arg(perr.errorString())));
     }
     const Result<ResolvedQualifier> resolved = m_catalog->resolve(ref->name, ref->qualifier);
     if (!resolved.ok())

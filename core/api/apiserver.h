@@ -44,13 +44,13 @@ class FunctionCatalog;
 struct ApiServerOptions
 {
     QString address = QStringLiteral("127.0.0.1");
-    quint16 port = 9001;                           // 0: any free port (tests)
-    QString token;                                 // required when address is not loopback; then required for every request
-    QString localToken;                            // the data dir's token (the CLI sends it); see requestguard.h
-    QStringList allowedOrigins;                    // web origins allowed to call Lambda's API (none by default)
-    qint64 maxSyncPayloadBytes = 6 * 1024 * 1024;  // Lambda: 6 MB
-    qint64 maxAsyncPayloadBytes = 1024 * 1024;     // Lambda's async payload limit
-    qint64 maxRequestBytes = 70 * 1024 * 1024;     // CreateFunction with a 50 MB zip in base64
+    quint16 port = 9001;                          // 0: any free port (tests)
+    QString token;                                // required when address is not loopback; then required for every request
+    QString localToken;                           // the data dir's token (the CLI sends it); see requestguard.h
+    QStringList allowedOrigins;                   // web origins allowed to call Lambda's API (none by default)
+    qint64 maxSyncPayloadBytes = 6 * 1024 * 1024; // Lambda: 6 MB
+    qint64 maxAsyncPayloadBytes = 1024 * 1024;    // Lambda's async payload limit
+    qint64 maxRequestBytes = 70 * 1024 * 1024;    // CreateFunction with a 50 MB zip in base64
 };
 
 // An Event invocation to persist before 202 is answered.
@@ -58,7 +58,7 @@ struct AsyncInvocation
 {
     QString requestId;
     QString function;
-    QString qualifier;      // as the caller gave it (resolved when dispatched)
+    QString qualifier; // as the caller gave it (resolved when dispatched)
     QByteArray payload;
     TriggerKind trigger = TriggerKind::Async; // what the invocation records say started it (Schedule for schedules)
 };

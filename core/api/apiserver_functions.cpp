@@ -224,8 +224,7 @@ WireResponse ApiServer::getFunction(const HttpRequest &request, const QString &n
         return jsonResponse(configuration);
     QJsonObject body{
         {QStringLiteral("Configuration"), configuration},
-        {QStringLiteral("Code"), QJsonObject{{QStringLiteral("RepositoryType"), QStringLiteral("Git")},
-                                             {QStringLiteral("Location"), QUrl::fromLocalFile(m_catalog->store().repoPath(ref->name)).toString()}}},
+        {QStringLiteral("Code"), QJsonObject{{QStringLiteral("RepositoryType"), QStringLiteral("Git")}, {QStringLiteral("Location"), QUrl::fromLocalFile(m_catalog->store().repoPath(ref->name)).toString()}}},
         {QStringLiteral("Tags"), QJsonObject()},
     };
     const auto reserved = m_catalog->latest(ref->name).reservedConcurrency;
@@ -283,8 +282,9 @@ WireResponse ApiServer::updateConfiguration(const HttpRequest &request, const QS
     const Result<QJsonObject> body = jsonBody(request);
     if (!body.ok())
         return errorResponse(body.error());
-    const Status s = changeDraftConfig(*name, [&body](FunctionConfig &c) { return applyConfigurationJson(*body, c); },
-                                       QStringLiteral("UpdateFunctionConfiguration"));
+    const Status s = changeDraftConfig(
+        *name, [&body](FunctionConfig &c) { return applyConfigurationJson(*body, c); },
+        QStringLiteral("UpdateFunctionConfiguration"));
     if (!s.ok())
         return fromError(s.error());
     return jsonResponse(describe(*name, QStringLiteral("$LATEST")));

@@ -183,10 +183,12 @@ WireResponse ApiServer::putConcurrency(const HttpRequest &request, const QString
     const int n = body->value(QStringLiteral("ReservedConcurrentExecutions")).toInt(-1);
     if (!remove && (n < 0 || n > 1000))
         return errorResponse(errc::InvalidParameterValue, QStringLiteral("ReservedConcurrentExecutions must be between 0 and 1000."));
-    const Status s = changeDraftConfig(*name, [remove, n](FunctionConfig &c) {
-        c.reservedConcurrency = remove ? std::nullopt : std::optional<int>(n);
-        return Status();
-    }, remove ? QStringLiteral("DeleteFunctionConcurrency") : QStringLiteral("PutFunctionConcurrency"));
+    const Status s = changeDraftConfig(
+        *name, [remove, n](FunctionConfig &c) {
+            c.reservedConcurrency = remove ? std::nullopt : std::optional<int>(n);
+            return Status();
+        },
+        remove ? QStringLiteral("DeleteFunctionConcurrency") : QStringLiteral("PutFunctionConcurrency"));
     if (!s.ok())
         return fromError(s.error());
     if (remove) {
@@ -219,26 +221,28 @@ WireResponse ApiServer::eventInvokeConfig(const HttpRequest &request, const QStr
         if (!body.ok())
             return errorResponse(body.error());
         const bool replace = request.method == "PUT"; // PUT replaces, POST (Update...) merges
-        const Status s = changeDraftConfig(*name, [&body, replace](FunctionConfig &c) -> Status {
-            AsyncConfig a = replace ? AsyncConfig{} : c.async;
-            if (body->contains(QStringLiteral("MaximumRetryAttempts"))) {
-                a.maximumRetryAttempts = body->value(QStringLiteral("MaximumRetryAttempts")).toInt(-1);
-                if (a.maximumRetryAttempts < 0 || a.maximumRetryAttempts > 2)
-                    return makeError(errc::InvalidParameterValue, QStringLiteral("MaximumRetryAttempts must be between 0 and 2."));
-            }
-            if (body->contains(QStringLiteral("MaximumEventAgeInSeconds"))) {
-                a.maximumEventAgeSeconds = body->value(QStringLiteral("MaximumEventAgeInSeconds")).toInt(-1);
-                if (a.maximumEventAgeSeconds < 60 || a.maximumEventAgeSeconds > 21600)
-                    return makeError(errc::InvalidParameterValue, QStringLiteral("MaximumEventAgeInSeconds must be between 60 and 21600."));
-            }
-            if (body->contains(QStringLiteral("DestinationConfig"))) {
-                const QJsonObject d = body->value(QStringLiteral("DestinationConfig")).toObject();
-                a.onSuccess = destinationName(d, "OnSuccess");
-                a.onFailure = destinationName(d, "OnFailure");
-            }
-            c.async = a;
-            return {};
-        }, QStringLiteral("PutFunctionEventInvokeConfig"));
+        const Status s = changeDraftConfig(
+            *name, [&body, replace](FunctionConfig &c) -> Status {
+                AsyncConfig a = replace ? AsyncConfig{} : c.async;
+                if (body->contains(QStringLiteral("MaximumRetryAttempts"))) {
+                    a.maximumRetryAttempts = body->value(QStringLiteral("MaximumRetryAttempts")).toInt(-1);
+                    if (a.maximumRetryAttempts < 0 || a.maximumRetryAttempts > 2)
+                        return makeError(errc::InvalidParameterValue, QStringLiteral("MaximumRetryAttempts must be between 0 and 2."));
+                }
+                if (body->contains(QStringLiteral("MaximumEventAgeInSeconds"))) {
+                    a.maximumEventAgeSeconds = body->value(QStringLiteral("MaximumEventAgeInSeconds")).toInt(-1);
+                    if (a.maximumEventAgeSeconds < 60 || a.maximumEventAgeSeconds > 21600)
+                        return makeError(errc::InvalidParameterValue, QStringLiteral("MaximumEventAgeInSeconds must be between 60 and 21600."));
+                }
+                if (body->contains(QStringLiteral("DestinationConfig"))) {
+                    const QJsonObject d = body->value(QStringLiteral("DestinationConfig")).toObject();
+                    a.onSuccess = destinationName(d, "OnSuccess");
+                    a.onFailure = destinationName(d, "OnFailure");
+                }
+                c.async = a;
+                return {};
+            },
+            QStringLiteral("PutFunctionEventInvokeConfig"));
         if (!s.ok())
             return fromError(s.error());
     } else if (request.method != "GET") {
@@ -278,17 +282,19 @@ WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QStr
         return errorResponse(errc::ResourceNotFound, QStringLiteral("The resource you requested does not exist."));
     if (m == "POST" || m == "DELETE") {
         const bool on = m == "POST";
-        const Status s = changeDraftConfig(*name, [on](FunctionConfig &c) {
-            QList<Trigger> kept;
-            for (const Trigger &t : std::as_const(c.triggers)) {
-                if (t.kind != Trigger::Kind::FunctionUrl)
-                    kept.append(t);
-            }
-            if (on)
-                kept.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true});
-            c.triggers = kept;
-            return Status();
-        }, on ? QStringLiteral("CreateFunctionUrlConfig") : QStringLiteral("DeleteFunctionUrlConfig"));
+        const Status s = changeDraftConfig(
+            *name, [on](FunctionConfig &c) {
+                QList<Trigger> kept;
+                for (const Trigger &t : std::as_const(c.triggers)) {
+                    if (t.kind != Trigger::Kind::FunctionUrl)
+                        kept.append(t);
+                }
+                if (on)
+                    kept.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true});
+                c.triggers = kept;
+                return Status();
+            },
+            on ? QStringLiteral("CreateFunctionUrlConfig") : QStringLiteral("DeleteFunctionUrlConfig"));
         if (!s.ok())
             return fromError(s.error());
         if (!on) {
@@ -302,13 +308,14 @@ WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QStr
     const QString address = baseUrl().mid(int(qstrlen("http://")));
     const QString now = lambdaTimestamp(QDateTime::currentMSecsSinceEpoch());
     return jsonResponse(QJsonObject{
-        {QStringLiteral("FunctionUrl"), functionUrlFor(address, *name)},
-        {QStringLiteral("FunctionArn"), functionArn(*name)},
-        {QStringLiteral("AuthType"), QStringLiteral("NONE")},
-        {QStringLiteral("InvokeMode"), QStringLiteral("BUFFERED")},
-        {QStringLiteral("CreationTime"), now},
-        {QStringLiteral("LastModifiedTime"), now},
-    }, m == "POST" ? 201 : 200);
+                            {QStringLiteral("FunctionUrl"), functionUrlFor(address, *name)},
+                            {QStringLiteral("FunctionArn"), functionArn(*name)},
+                            {QStringLiteral("AuthType"), QStringLiteral("NONE")},
+                            {QStringLiteral("InvokeMode"), QStringLiteral("BUFFERED")},
+                            {QStringLiteral("CreationTime"), now},
+                            {QStringLiteral("LastModifiedTime"), now},
+                        },
+                        m == "POST" ? 201 : 200);
 }
 
 } // namespace funcdesk::api

@@ -213,8 +213,7 @@ void AsyncDispatcher::finish(const store::AsyncEvent &event, bool success, const
     const AsyncConfig cfg = m_catalog->latest(event.function).async;
     const QString destination = success ? cfg.onSuccess : cfg.onFailure;
     if (!destination.isEmpty() && destination != QLatin1String("dlq")) {
-        sendToDestination(destination, invocationRecord(event.requestId, event.function, executedVersion, condition,
-                                                        event.attempts, event.payload, response, functionError));
+        sendToDestination(destination, invocationRecord(event.requestId, event.function, executedVersion, condition, event.attempts, event.payload, response, functionError));
     }
     Q_EMIT eventFinished(event.requestId, event.function, success ? QStringLiteral("done") : QStringLiteral("dead"), condition);
 }

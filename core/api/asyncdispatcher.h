@@ -37,7 +37,7 @@ struct AsyncDispatcherOptions
     QList<int> retryDelaysMs{60'000, 120'000}; // after the 1st and 2nd function error
     int throttleBackoffMinMs = 1'000;
     int throttleBackoffMaxMs = 300'000;
-    int pollIntervalMs = 1'000;                // safety net; enqueue() wakes at once
+    int pollIntervalMs = 1'000; // safety net; enqueue() wakes at once
     int maxInFlight = 64;
 };
 
@@ -81,7 +81,7 @@ private:
     QTimer m_timer;
     bool m_running = false;
     int m_inFlight = 0;
-    QHash<qint64, int> m_throttles; // per event: attempts that were throttles (not function errors)
+    QHash<qint64, int> m_throttles;       // per event: attempts that were throttles (not function errors)
     std::shared_ptr<AnswerInbox> m_inbox; // engine answers -> this thread
 };
 

@@ -140,8 +140,7 @@ QByteArray functionUrlEvent(const HttpRequest &request, const FunctionUrlTarget 
         event.insert(QStringLiteral("queryStringParameters"), query);
     if (!request.body.isEmpty()) {
         const bool text = isTextContentType(request.header("content-type"));
-        event.insert(QStringLiteral("body"), text ? QString::fromUtf8(request.body)
-                                                  : QString::fromLatin1(request.body.toBase64()));
+        event.insert(QStringLiteral("body"), text ? QString::fromUtf8(request.body) : QString::fromLatin1(request.body.toBase64()));
         event.insert(QStringLiteral("isBase64Encoded"), !text);
     }
     return QJsonDocument(event).toJson(QJsonDocument::Compact);
@@ -177,7 +176,9 @@ WireResponse functionUrlResponse(const QByteArray &result, bool functionError)
     const QJsonObject headers = o.value(QStringLiteral("headers")).toObject();
     for (auto it = headers.begin(); it != headers.end(); ++it) {
         const QJsonValue v = it.value();
-        const QString value = v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toDouble()) : v.isBool() ? (v.toBool() ? QStringLiteral("true") : QStringLiteral("false")) : QString();
+        const QString value = v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toDouble())
+            : v.isBool()                                                 ? (v.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
+                                                                         : QString();
         r.headers.append({it.key().toLatin1(), value.toUtf8()});
     }
     const QJsonArray cookies = o.value(QStringLiteral("cookies")).toArray();
@@ -186,9 +187,9 @@ WireResponse functionUrlResponse(const QByteArray &result, bool functionError)
     if (r.header(QByteArrayLiteral("content-type")).isEmpty())
         r.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
     const QJsonValue body = o.value(QStringLiteral("body"));
-    const QByteArray text = body.isString() ? body.toString().toUtf8()
+    const QByteArray text = body.isString()   ? body.toString().toUtf8()
         : (body.isObject() || body.isArray()) ? QJsonDocument::fromVariant(body.toVariant()).toJson(QJsonDocument::Compact)
-        : QByteArray();
+                                              : QByteArray();
     r.body = o.value(QStringLiteral("isBase64Encoded")).toBool() ? QByteArray::fromBase64(text) : text;
     return r;
 }

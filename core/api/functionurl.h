@@ -22,8 +22,8 @@ QString functionUrlFor(const QString &apiAddress, const QString &function, const
 struct FunctionUrlTarget
 {
     QString function;
-    QString qualifier;            // empty: $LATEST
-    QByteArray rawPath;           // what the function sees, always starting with '/'
+    QString qualifier;  // empty: $LATEST
+    QByteArray rawPath; // what the function sees, always starting with '/'
 };
 
 // Splits a request path under the prefix. `isAlias(function, segment)` decides whether the
@@ -36,7 +36,7 @@ struct FunctionUrlContext
 {
     QString requestId;
     qint64 timeEpochMs = 0;
-    QString urlId;                // the domain prefix, e.g. the function name
+    QString urlId; // the domain prefix, e.g. the function name
 };
 
 // Whether Lambda passes a body with this Content-Type as text (else base64).

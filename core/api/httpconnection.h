@@ -38,7 +38,7 @@ private:
     {
         bool answered = false;
         bool keepAlive = true;
-        bool head = false;        // HEAD: headers only (Content-Length of the body it would have)
+        bool head = false; // HEAD: headers only (Content-Length of the body it would have)
         QByteArray bytes;
         std::function<void()> abandoned;
     };

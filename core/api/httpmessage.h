@@ -10,14 +10,14 @@ namespace funcdesk::api {
 
 struct HttpRequest
 {
-    QByteArray method;            // "GET", "POST", ...
-    QByteArray path;              // raw (percent-encoded) path, no query
-    QByteArray query;             // raw query string, no '?'
+    QByteArray method;                            // "GET", "POST", ...
+    QByteArray path;                              // raw (percent-encoded) path, no query
+    QByteArray query;                             // raw query string, no '?'
     QList<QPair<QByteArray, QByteArray>> headers; // in arrival order, names as sent
     QByteArray body;
-    QByteArray peerAddress;       // "127.0.0.1"
+    QByteArray peerAddress; // "127.0.0.1"
     QByteArray protocol = QByteArrayLiteral("HTTP/1.1");
-    bool bodyTooLarge = false;    // the body passed the server's limit and was dropped
+    bool bodyTooLarge = false; // the body passed the server's limit and was dropped
 
     // Case-insensitive; repeated headers joined with ",".
     QByteArray header(const QByteArray &name) const

@@ -177,9 +177,12 @@ Result<FunctionRef> parseFunctionName(const QString &functionName, const QString
 QString lambdaRuntimeIdentifier(Runtime runtime)
 {
     switch (runtime) {
-    case Runtime::Python3: return QStringLiteral("python3.12");
-    case Runtime::NodeJs: return QStringLiteral("nodejs20.x");
-    case Runtime::Provided: return QStringLiteral("provided.al2023");
+    case Runtime::Python3:
+        return QStringLiteral("python3.12");
+    case Runtime::NodeJs:
+        return QStringLiteral("nodejs20.x");
+    case Runtime::Provided:
+        return QStringLiteral("provided.al2023");
     }
     return {};
 }

@@ -58,11 +58,11 @@ bool isValidAliasName(const QString &alias);
 // What FunctionConfiguration shows beyond FunctionConfig: facts from versioning.
 struct FunctionDescription
 {
-    FunctionConfig config;        // config.version: "$LATEST" or a version number
-    QString lastModified;         // Lambda's format: 2024-01-31T12:34:56.789+0000
-    QString codeSha256;           // base64 of the SHA-256 of the deployment package
+    FunctionConfig config; // config.version: "$LATEST" or a version number
+    QString lastModified;  // Lambda's format: 2024-01-31T12:34:56.789+0000
+    QString codeSha256;    // base64 of the SHA-256 of the deployment package
     qint64 codeSize = 0;
-    QString revisionId;           // e.g. the commit id
+    QString revisionId; // e.g. the commit id
 };
 
 // Lambda's name for a runtime ("python3.12", "nodejs20.x", "provided.al2023").
@@ -80,8 +80,8 @@ struct AliasDescription
     QString name;
     QString functionVersion;
     QString description;
-    QString additionalVersion;    // empty: no routing
-    double additionalWeight = 0;  // 0..1
+    QString additionalVersion;   // empty: no routing
+    double additionalWeight = 0; // 0..1
     QString revisionId;
 };
 QJsonObject aliasConfigurationJson(const AliasDescription &a);

@@ -45,8 +45,8 @@ private:
 
     QString m_environmentId;
     HttpServer m_server;
-    bool m_initialised = false;      // the runtime asked for /next at least once
-    HttpResponder m_waiting;         // a /next long poll waiting for an invocation
+    bool m_initialised = false; // the runtime asked for /next at least once
+    HttpResponder m_waiting;    // a /next long poll waiting for an invocation
     QQueue<engine::ChannelInvocation> m_queue;
     QSet<QString> m_inFlight;        // delivered, not yet answered
     QSet<QString> m_finished;        // recently answered (a second answer is a wrong state)

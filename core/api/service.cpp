@@ -147,7 +147,8 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
             }
             if (runSchedules)
                 worker->schedules.reload();
-            QMetaObject::invokeMethod(self, [self, problems] { Q_EMIT self->ready(problems); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self, [self, problems] { Q_EMIT self->ready(problems); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
     if (!started.ok())
@@ -220,10 +221,12 @@ void Service::refreshFunction(const QString &name)
         if (!s.ok() && s.error().type == errc::ResourceNotFound)
             catalog.forget(name);
         if (self)
-            QMetaObject::invokeMethod(self.data(), [self, name] { if (self) Q_EMIT self->functionChanged(name); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self.data(), [self, name] { if (self) Q_EMIT self->functionChanged(name); }, Qt::QueuedConnection);
     });
     ServiceWorker *worker = d->worker;
-    QMetaObject::invokeMethod(worker, [worker] { worker->schedules.reload(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker] { worker->schedules.reload(); }, Qt::QueuedConnection);
 }
 
 void Service::fireSchedules(const QDateTime &now, std::function<void(int)> done)
@@ -235,7 +238,8 @@ void Service::fireSchedules(const QDateTime &now, std::function<void(int)> done)
         [worker, self, now, done = std::move(done)] {
             const int fired = worker->schedules.fireDue(now);
             if (done && self)
-                QMetaObject::invokeMethod(self.data(), [done, fired] { done(fired); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    self.data(), [done, fired] { done(fired); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }
@@ -243,7 +247,8 @@ void Service::fireSchedules(const QDateTime &now, std::function<void(int)> done)
 void Service::post(std::function<void(FunctionCatalog &)> fn)
 {
     ServiceWorker *worker = d->worker;
-    QMetaObject::invokeMethod(worker, [worker, fn = std::move(fn)] { fn(worker->catalog); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, fn = std::move(fn)] { fn(worker->catalog); }, Qt::QueuedConnection);
 }
 
 void Service::invoke(engine::InvokeRequest request, const QString &qualifier, std::function<void(engine::InvokeResult)> done)
@@ -280,7 +285,8 @@ void Service::invokeAsync(const QString &function, const QString &qualifier, con
             else
                 s = worker->dispatcher.enqueue(AsyncInvocation{newRequestId(), function, qualifier, payload});
             if (done && self)
-                QMetaObject::invokeMethod(self.data(), [done, s] { done(s); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    self.data(), [done, s] { done(s); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

@@ -34,12 +34,12 @@ class ServiceWorker;
 
 struct ServiceOptions
 {
-    engine::EngineOptions engine;          // runDir defaults to DataDir::run()
+    engine::EngineOptions engine; // runDir defaults to DataDir::run()
     ApiServerOptions api;
-    bool startApi = true;                  // when it cannot listen, the Service still runs: see apiError()
+    bool startApi = true; // when it cannot listen, the Service still runs: see apiError()
     AsyncDispatcherOptions async;
     bool runSchedules = true;
-    bool record = true;                    // invocation records and log lines to the store's writer
+    bool record = true; // invocation records and log lines to the store's writer
 };
 
 class Service : public QObject

@@ -24,8 +24,7 @@ Result<ApiReply> ApiClient::request(const QByteArray &method, const QString &pat
                                     const QList<QPair<QByteArray, QByteArray>> &headers) const
 {
     if (!m_endpoint.isValid() || m_endpoint.host().isEmpty())
-        return makeError(errc::Usage, QStringLiteral("invalid endpoint URL '") + m_endpoint.toString()
-                                                      + QLatin1Char('\''));
+        return makeError(errc::Usage, QStringLiteral("invalid endpoint URL '") + m_endpoint.toString() + QLatin1Char('\''));
     QUrl url = m_endpoint;
     QString basePath = url.path();
     if (basePath.endsWith(QLatin1Char('/')))

@@ -40,7 +40,7 @@ Result<ExportInput> exportInputFor(VersionStore &store, const QString &name, con
             return alias.error();
         input.alias = ExportAlias{alias->name, alias->functionVersion, alias->additionalVersion, alias->additionalWeight};
         version = alias->additionalVersion.isEmpty() || alias->additionalWeight <= 0 ? alias->functionVersion
-                                                                                      : alias->additionalVersion;
+                                                                                     : alias->additionalVersion;
     }
     Result<FunctionConfig> config = (version.isEmpty() || version == QLatin1String("$LATEST"))
         ? store.latestRunnable(name)

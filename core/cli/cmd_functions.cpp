@@ -199,8 +199,7 @@ int runPublish(const QStringList &args)
         version = QString::number(published->number);
     }
     if (cl.json())
-        printJson(QJsonObject{{QStringLiteral("FunctionName"), name}, {QStringLiteral("Version"), version},
-                              {QStringLiteral("Description"), description}});
+        printJson(QJsonObject{{QStringLiteral("FunctionName"), name}, {QStringLiteral("Version"), version}, {QStringLiteral("Description"), description}});
     else
         printOut(QStringLiteral("Published ") + name + QStringLiteral(" version ") + version);
     return ExitOk;

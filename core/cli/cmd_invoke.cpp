@@ -14,33 +14,6 @@
 #include <QJsonParseError>
 
 namespace funcdesk::cli {
-namespace {
-
-Result<QByteArray> payloadFrom(const QString &spec)
-{
-    QByteArray payload = spec.toUtf8();
-    if (spec.startsWith(QLatin1Char('@'))) {
-        QFile f(spec.mid(1));
-        if (!f.open(QIODevice::ReadOnly))
-            return makeError(errc::Usage, QStringLiteral("cannot read payload file ") + spec.mid(1)
-                                                          + QStringLiteral(": ") + f.errorString());
-        payload = f.readAll();
-    }
-    QJsonParseError error{};
-    QJsonDocument::fromJson(payload, &error);
-    if (error.error != QJsonParseError::NoError) {
-        // Scalars are valid Lambda payloads too; QJsonDocument only takes objects/arrays.
-        const QByteArray wrapped = '[' + payload + ']';
-        QJsonParseError scalarError{};
-        QJsonDocument::fromJson(wrapped, &scalarError);
-        if (scalarError.error != QJsonParseError::NoError)
-            return makeError(errc::Usage,
-                             QStringLiteral("the payload is not valid JSON: ") + error.errorString());
-    }
-    return payload;
-}
-
-} // namespace
 
 int runInvoke(const QStringList &args)
 {
@@ -59,7 +32,7 @@ int runInvoke(const QStringList &args)
     if (auto exit = cl.parse(args, 1, 1))
         return *exit;
     const QString name = cl.positional().at(0);
-    auto payload = payloadFrom(cl.isSet(QStringLiteral("payload")) ? cl.value(QStringLiteral("payload")) : QStringLiteral("{}"));
+    auto payload = readPayload(cl.isSet(QStringLiteral("payload")) ? cl.value(QStringLiteral("payload")) : QStringLiteral("{}"));
     if (!payload)
         return cl.usageError(payload.error().message);
     const bool async = cl.isSet(QStringLiteral("async"));

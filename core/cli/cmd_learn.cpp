@@ -152,14 +152,10 @@ int runTune(const QStringList &args)
     if (!ok || options.balancedWeight < 0 || options.balancedWeight > 1)
         return cl.usageError(QStringLiteral("--weight takes a number from 0 to 1"));
     if (cl.isSet(QStringLiteral("payload"))) {
-        const QString spec = cl.value(QStringLiteral("payload"));
-        options.payload = spec.toUtf8();
-        if (spec.startsWith(QLatin1Char('@'))) {
-            QFile f(spec.mid(1));
-            if (!f.open(QIODevice::ReadOnly))
-                return cl.usageError(QStringLiteral("cannot read %1: %2").arg(spec.mid(1), f.errorString()));
-            options.payload = f.readAll();
-        }
+        auto payload = readPayload(cl.value(QStringLiteral("payload")));
+        if (!payload)
+            return cl.usageError(payload.error().message);
+        options.payload = *payload;
     }
     options.parallel = cl.isSet(QStringLiteral("parallel"));
     options.coldOnly = cl.isSet(QStringLiteral("cold"));

@@ -68,14 +68,10 @@ int runLoad(const QStringList &args)
             return cl.usageError(QStringLiteral("--concurrency takes a number from 1 to 1024"));
     }
     if (cl.isSet(QStringLiteral("payload"))) {
-        const QString spec = cl.value(QStringLiteral("payload"));
-        options.payload = spec.toUtf8();
-        if (spec.startsWith(QLatin1Char('@'))) {
-            QFile f(spec.mid(1));
-            if (!f.open(QIODevice::ReadOnly))
-                return cl.usageError(QStringLiteral("cannot read %1: %2").arg(spec.mid(1), f.errorString()));
-            options.payload = f.readAll();
-        }
+        auto payload = readPayload(cl.value(QStringLiteral("payload")));
+        if (!payload)
+            return cl.usageError(payload.error().message);
+        options.payload = *payload;
     }
 
     auto service = startLabService(cl);

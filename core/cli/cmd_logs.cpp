@@ -37,7 +37,9 @@ qint64 parseSince(const QString &text)
         return -1;
     const qint64 n = m.captured(1).toLongLong();
     const QChar unit = m.captured(2).at(0);
-    const qint64 factor = unit == QLatin1Char('s') ? 1000 : unit == QLatin1Char('m') ? 60000 : unit == QLatin1Char('h') ? 3600000 : 86400000;
+    const qint64 factor = unit == QLatin1Char('s') ? 1000 : unit == QLatin1Char('m') ? 60000
+        : unit == QLatin1Char('h')                                                   ? 3600000
+                                                                                     : 86400000;
     return n * factor;
 }
 

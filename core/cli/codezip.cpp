@@ -67,7 +67,9 @@ Result<QStringList> writeCodeZip(const QString &codeDirIn, const QString &zipPat
             zip_source_free(source); // still ours when adding failed
             return zipError(QStringLiteral("cannot add ") + rel, zip.get());
         }
-        struct stat st {};
+        struct stat st
+        {
+        };
         const zip_uint32_t mode = ::stat(QFile::encodeName(abs).constData(), &st) == 0 ? st.st_mode : (S_IFREG | 0644);
         zip_file_set_external_attributes(zip.get(), zip_uint64_t(index), 0, ZIP_OPSYS_UNIX, mode << 16);
     }

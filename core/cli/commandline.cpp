@@ -84,6 +84,29 @@ QString CommandLine::token() const
     return api::readLocalToken(DataDir::resolve(dataDir()));
 }
 
+Result<QByteArray> readPayload(const QString &spec)
+{
+    QByteArray payload = spec.toUtf8();
+    if (spec.startsWith(QLatin1Char('@'))) {
+        QFile f(spec.mid(1));
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(errc::Usage, QStringLiteral("cannot read payload file ") + spec.mid(1) + QStringLiteral(": ") + f.errorString());
+        payload = f.readAll();
+    }
+    QJsonParseError error{};
+    QJsonDocument::fromJson(payload, &error);
+    if (error.error != QJsonParseError::NoError) {
+        // Scalars are valid Lambda payloads too; QJsonDocument only takes objects/arrays.
+        const QByteArray wrapped = '[' + payload + ']';
+        QJsonParseError scalarError{};
+        QJsonDocument::fromJson(wrapped, &scalarError);
+        if (scalarError.error != QJsonParseError::NoError)
+            return makeError(errc::Usage,
+                             QStringLiteral("the payload is not valid JSON: ") + error.errorString());
+    }
+    return payload;
+}
+
 QString endpointFile(const DataDir &dir)
 {
     return dir.root + QStringLiteral("/funcdesk.endpoint");

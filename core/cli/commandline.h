@@ -52,6 +52,10 @@ private:
     QCommandLineParser m_parser;
 };
 
+// An event for a function: JSON given inline, or @file to read it from a file; scalars
+// are valid too, as in Lambda. Errors are usage errors naming what is wrong.
+Result<QByteArray> readPayload(const QString &spec);
+
 // <data dir>/funcdesk.endpoint: the base URL `funcdesk serve` listens on, written while it
 // runs (removed on clean shutdown), so other commands find an engine on a non-default port.
 QString endpointFile(const DataDir &dir);

@@ -19,15 +19,15 @@ namespace funcdesk::cli {
 struct DeployRequest
 {
     QString name;
-    QString dir;       // absolute
+    QString dir; // absolute
     QString message;
 };
 
 struct DeployOutcome
 {
     bool created = false;
-    bool changed = true;   // false: the folder equals the deployed code
-    QString commitId;      // direct deploys only
+    bool changed = true; // false: the folder equals the deployed code
+    QString commitId;    // direct deploys only
 };
 
 Result<DeployOutcome> deployDirect(const DataDir &dataDir, const DeployRequest &request);

@@ -23,7 +23,7 @@ void quoted(YAML::Emitter &out, const char *key, const QString &value)
 QString versionTag(const QString &version)
 {
     return version == QLatin1String("$LATEST") || version.isEmpty() ? QStringLiteral("latest")
-                                                                      : QStringLiteral("v") + version;
+                                                                    : QStringLiteral("v") + version;
 }
 
 QString revisionName(const QString &service, const QString &version)
@@ -89,9 +89,12 @@ std::optional<ExportFormat> exportFormatFromName(const QString &name)
 QString cloudRuntime(Runtime runtime)
 {
     switch (runtime) {
-    case Runtime::Python3: return QStringLiteral("python3.12");
-    case Runtime::NodeJs: return QStringLiteral("nodejs20.x");
-    case Runtime::Provided: return QStringLiteral("provided.al2023");
+    case Runtime::Python3:
+        return QStringLiteral("python3.12");
+    case Runtime::NodeJs:
+        return QStringLiteral("nodejs20.x");
+    case Runtime::Provided:
+        return QStringLiteral("provided.al2023");
     }
     return {};
 }
@@ -201,9 +204,9 @@ QByteArray samTemplate(const ExportInput &input, const QString &codeUri)
         out << YAML::EndMap;
     }
     emitSamEvents(out, c);
-    out << YAML::EndMap;  // Properties
-    out << YAML::EndMap;  // function
-    out << YAML::EndMap;  // Resources
+    out << YAML::EndMap; // Properties
+    out << YAML::EndMap; // function
+    out << YAML::EndMap; // Resources
     out << YAML::EndMap;
     return QByteArray(out.c_str()) + '\n';
 }
@@ -259,10 +262,10 @@ QByteArray knativeService(const ExportInput &input)
         << YAML::EndMap;
     out << YAML::Key << "requests" << YAML::Value << YAML::BeginMap << YAML::Key << "memory" << YAML::Value << memory
         << YAML::EndMap;
-    out << YAML::EndMap; // resources
+    out << YAML::EndMap;                 // resources
     out << YAML::EndMap << YAML::EndSeq; // container, containers
-    out << YAML::EndMap; // template.spec
-    out << YAML::EndMap; // template
+    out << YAML::EndMap;                 // template.spec
+    out << YAML::EndMap;                 // template
 
     out << YAML::Key << "traffic" << YAML::Value << YAML::BeginSeq;
     if (input.alias) {

@@ -32,7 +32,8 @@
 
 namespace funcdesk::cli {
 
-enum class ExportFormat { Sam, Knative };
+enum class ExportFormat { Sam,
+                          Knative };
 std::optional<ExportFormat> exportFormatFromName(const QString &name); // "sam", "knative"
 
 struct ExportAlias
@@ -45,9 +46,9 @@ struct ExportAlias
 
 struct ExportInput
 {
-    FunctionConfig config;       // config.codeDir: what goes into the zip; config.version: exported version
+    FunctionConfig config; // config.codeDir: what goes into the zip; config.version: exported version
     std::optional<ExportAlias> alias;
-    QString image;               // knative container image; empty: localhost:5000/funcdesk/<name>:<tag>
+    QString image; // knative container image; empty: localhost:5000/funcdesk/<name>:<tag>
 };
 
 // Lambda runtime identifiers for the cloud: python3.12, nodejs20.x, provided.al2023.

@@ -10,8 +10,12 @@ namespace funcdesk::cli {
 namespace {
 
 int g_pipe[2] = {-1, -1};
-struct sigaction g_oldInt {};
-struct sigaction g_oldTerm {};
+struct sigaction g_oldInt
+{
+};
+struct sigaction g_oldTerm
+{
+};
 
 void onSignal(int signal)
 {
@@ -25,7 +29,9 @@ SignalWatcher::SignalWatcher(QObject *parent) : QObject(parent)
 {
     if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
         return;
-    struct sigaction sa {};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;

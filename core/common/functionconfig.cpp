@@ -5,9 +5,12 @@ namespace funcdesk {
 QString runtimeName(Runtime r)
 {
     switch (r) {
-    case Runtime::Python3: return QStringLiteral("python3");
-    case Runtime::NodeJs: return QStringLiteral("nodejs");
-    case Runtime::Provided: return QStringLiteral("provided");
+    case Runtime::Python3:
+        return QStringLiteral("python3");
+    case Runtime::NodeJs:
+        return QStringLiteral("nodejs");
+    case Runtime::Provided:
+        return QStringLiteral("provided");
     }
     return {};
 }

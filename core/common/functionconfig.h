@@ -11,7 +11,9 @@
 
 namespace funcdesk {
 
-enum class Runtime { Python3, NodeJs, Provided };
+enum class Runtime { Python3,
+                     NodeJs,
+                     Provided };
 
 QString runtimeName(Runtime r); // "python3", "nodejs", "provided"
 // Accepts local names and Lambda identifiers (python3.12, nodejs20.x, provided.al2023, ...).
@@ -19,15 +21,16 @@ std::optional<Runtime> runtimeFromName(const QString &name);
 
 struct AsyncConfig
 {
-    int maximumRetryAttempts = 2;          // 0..2, Lambda's default 2
-    int maximumEventAgeSeconds = 21600;    // 60..21600, 6 h default
-    QString onSuccess;                     // destination function name, or "dlq"
+    int maximumRetryAttempts = 2;       // 0..2, Lambda's default 2
+    int maximumEventAgeSeconds = 21600; // 60..21600, 6 h default
+    QString onSuccess;                  // destination function name, or "dlq"
     QString onFailure;
 };
 
 struct Trigger
 {
-    enum class Kind { FunctionUrl, Schedule };
+    enum class Kind { FunctionUrl,
+                      Schedule };
     Kind kind = Kind::FunctionUrl;
     QString expression; // schedule: "rate(5 minutes)" / "cron(0 12 * * ? *)"
     bool enabled = true;
@@ -38,8 +41,8 @@ struct FunctionConfig
     QString name;
     Runtime runtime = Runtime::Python3;
     QString handler = QStringLiteral("lambda_function.lambda_handler");
-    int memoryMb = 128;          // 128..10240
-    int timeoutSeconds = 3;      // 1..900
+    int memoryMb = 128;     // 128..10240
+    int timeoutSeconds = 3; // 1..900
     QMap<QString, QString> environment;
     std::optional<int> reservedConcurrency; // none: shares the global pool
     int provisionedConcurrency = 0;

@@ -21,8 +21,8 @@ QString newRequestId()
     const quint64 ms = quint64(QDateTime::currentMSecsSinceEpoch());
     const quint64 a = random();
     const quint64 b = random();
-    const quint64 hi = (ms << 16) | 0x7000 | (a & 0x0fff);       // time, version 7, rand_a
-    const quint64 lo = 0x8000000000000000ULL | (b >> 2);         // variant 10, rand_b
+    const quint64 hi = (ms << 16) | 0x7000 | (a & 0x0fff); // time, version 7, rand_a
+    const quint64 lo = 0x8000000000000000ULL | (b >> 2);   // variant 10, rand_b
     char out[36];
     static constexpr char hex[] = "0123456789abcdef";
     int p = 0;

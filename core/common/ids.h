@@ -14,10 +14,10 @@ inline constexpr const char *kRegion = "us-east-1";
 // with time are appended to the store's request id index instead of landing on a random
 // page of it, which halved what recording an invocation costs.
 QString newRequestId();
-QString newEnvironmentId();       // short hex id, unique per process lifetime
+QString newEnvironmentId();                    // short hex id, unique per process lifetime
 bool isValidFunctionName(const QString &name); // [A-Za-z0-9_-]{1,64}, Lambda's rule
 QString functionArn(const QString &name, const QString &qualifier = {});
-QString logGroupName(const QString &function);  // /aws/lambda/<name>
+QString logGroupName(const QString &function);                               // /aws/lambda/<name>
 QString logStreamName(const QString &version, const QString &environmentId); // YYYY/MM/DD/[ver]id
 
 } // namespace funcdesk

@@ -9,11 +9,22 @@
 
 namespace funcdesk {
 
-enum class InvocationStatus { Success, Error, Timeout, OutOfMemory, Crash, Throttled };
+enum class InvocationStatus { Success,
+                              Error,
+                              Timeout,
+                              OutOfMemory,
+                              Crash,
+                              Throttled };
 QString statusName(InvocationStatus s); // "success", "error", "timeout", "oom", "crash", "throttled"
 InvocationStatus statusFromName(const QString &name);
 
-enum class TriggerKind { Manual, Api, FunctionUrl, Schedule, Async, LoadGenerator, Replay };
+enum class TriggerKind { Manual,
+                         Api,
+                         FunctionUrl,
+                         Schedule,
+                         Async,
+                         LoadGenerator,
+                         Replay };
 QString triggerName(TriggerKind t); // "manual", "api", "url", "schedule", "async", "load", "replay"
 TriggerKind triggerFromName(const QString &name);
 
@@ -26,11 +37,11 @@ inline bool sameString(const QString &a, const QString &b)
 
 struct LogLine
 {
-    qint64 timestampMs = 0;   // wall clock, ms since epoch (UTC)
-    QString requestId;        // the request the environment was serving, empty between requests
+    qint64 timestampMs = 0; // wall clock, ms since epoch (UTC)
+    QString requestId;      // the request the environment was serving, empty between requests
     QString function;
     QString environmentId;
-    QString text;             // one line, without the trailing newline
+    QString text; // one line, without the trailing newline
     // START / END / REPORT: the platform's framing of a request. They are derived from
     // the invocation record, so the store keeps the record and rebuilds these on read
     // (store::framingLines) instead of writing three rows per request.
@@ -41,14 +52,14 @@ struct InvocationRecord
 {
     QString requestId;
     QString function;
-    QString version;          // executed version ("$LATEST", "3")
-    QString alias;            // qualifier used, if an alias
+    QString version; // executed version ("$LATEST", "3")
+    QString alias;   // qualifier used, if an alias
     QString environmentId;
     TriggerKind trigger = TriggerKind::Manual;
-    qint64 startMs = 0;       // wall clock, ms since epoch (UTC)
-    double durationMs = 0;    // handler time, as in REPORT "Duration"
-    qint64 billedDurationMs = 0;  // ceil(duration) (+ init when INIT is billed)
-    double initDurationMs = 0;    // cold starts only, else 0
+    qint64 startMs = 0;          // wall clock, ms since epoch (UTC)
+    double durationMs = 0;       // handler time, as in REPORT "Duration"
+    qint64 billedDurationMs = 0; // ceil(duration) (+ init when INIT is billed)
+    double initDurationMs = 0;   // cold starts only, else 0
     bool cold = false;
     int memorySizeMb = 0;
     int maxMemoryUsedMb = 0;
@@ -57,7 +68,7 @@ struct InvocationRecord
     QString errorMessage;
     qint64 requestBytes = 0;
     qint64 responseBytes = 0;
-    double costUsd = 0;       // filled by the store's cost model
+    double costUsd = 0; // filled by the store's cost model
     QString architecture = QStringLiteral("x86_64");
     bool logTruncated = false;
 };

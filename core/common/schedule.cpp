@@ -321,10 +321,22 @@ QDateTime nextCron(const CronSpec &c, const QDateTime &after)
     }
     for (;;) {
         // Normalise carries from the advances below.
-        if (mi > 59) { mi = 0; ++h; }
-        if (h > 23) { h = 0; ++d; }
-        if (y <= CronSpec::kMaxYear && mo <= 12 && d > QDate(y, mo, 1).daysInMonth()) { d = 1; ++mo; }
-        if (mo > 12) { mo = 1; ++y; }
+        if (mi > 59) {
+            mi = 0;
+            ++h;
+        }
+        if (h > 23) {
+            h = 0;
+            ++d;
+        }
+        if (y <= CronSpec::kMaxYear && mo <= 12 && d > QDate(y, mo, 1).daysInMonth()) {
+            d = 1;
+            ++mo;
+        }
+        if (mo > 12) {
+            mo = 1;
+            ++y;
+        }
         if (y > CronSpec::kMaxYear)
             return {};
         if (!c.years.test(size_t(y - CronSpec::kMinYear))) {

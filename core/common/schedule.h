@@ -36,19 +36,19 @@ struct CronSpec
     // Bit i set: value (field minimum + i) allowed. Years are stored as year - 1970.
     std::bitset<60> minutes;
     std::bitset<24> hours;
-    std::bitset<32> daysOfMonth;   // bit d: day d (1..31)
-    std::bitset<13> months;        // bit m: month m (1..12)
-    std::bitset<8> daysOfWeek;     // bit d: day d (1 = SUN .. 7 = SAT)
-    std::bitset<230> years;        // bit y: year 1970 + y
+    std::bitset<32> daysOfMonth; // bit d: day d (1..31)
+    std::bitset<13> months;      // bit m: month m (1..12)
+    std::bitset<8> daysOfWeek;   // bit d: day d (1 = SUN .. 7 = SAT)
+    std::bitset<230> years;      // bit y: year 1970 + y
 
-    bool dayOfMonthAny = false;    // `?` in Day-of-month: Day-of-week decides
-    bool dayOfWeekAny = false;     // `?` in Day-of-week: Day-of-month decides
-    bool lastDayOfMonth = false;   // L
+    bool dayOfMonthAny = false;      // `?` in Day-of-month: Day-of-week decides
+    bool dayOfWeekAny = false;       // `?` in Day-of-week: Day-of-month decides
+    bool lastDayOfMonth = false;     // L
     bool lastWeekdayOfMonth = false; // LW
-    int nearestWeekdayTo = 0;      // nW: 1..31, 0 when unused
-    int lastDayOfWeekInMonth = 0;  // nL: 1..7, 0 when unused
-    int nthDayOfWeek = 0;          // n#k: n (1..7), 0 when unused
-    int nthOccurrence = 0;         // n#k: k (1..5)
+    int nearestWeekdayTo = 0;        // nW: 1..31, 0 when unused
+    int lastDayOfWeekInMonth = 0;    // nL: 1..7, 0 when unused
+    int nthDayOfWeek = 0;            // n#k: n (1..7), 0 when unused
+    int nthOccurrence = 0;           // n#k: k (1..5)
 
     static constexpr int kMinYear = 1970;
     static constexpr int kMaxYear = 2199;
@@ -56,15 +56,16 @@ struct CronSpec
 
 struct Schedule
 {
-    enum class Kind { Rate, Cron };
+    enum class Kind { Rate,
+                      Cron };
     Kind kind = Kind::Rate;
-    QString expression;            // as given, trimmed
+    QString expression; // as given, trimmed
 
     // Rate
     int rateValue = 0;
-    QString rateUnit;              // "minute(s)", "hour(s)", "day(s)" as written
+    QString rateUnit; // "minute(s)", "hour(s)", "day(s)" as written
     qint64 periodSeconds = 0;
-    QDateTime anchor;              // invalid: the Unix epoch
+    QDateTime anchor; // invalid: the Unix epoch
 
     // Cron
     CronSpec cron;

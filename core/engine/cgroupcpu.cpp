@@ -1,6 +1,7 @@
 #include "cgroupcpu.h"
 
 #include "common/logging.h"
+#include "engine/cgroupfiles_p.h"
 #include "engine/cgroupmemory.h"
 
 #include <QDir>
@@ -18,29 +19,13 @@ namespace funcdesk::engine {
 
 namespace {
 
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::write(fd, data.constData(), size_t(data.size())) == data.size();
-    ::close(fd);
-    return ok;
-}
-
 // This process's directory in cgroup v1's cpu hierarchy, or empty: the mount whose super
 // options name the cpu controller, joined with our path in it from /proc/self/cgroup.
 QString ownV1CpuDir()
 {
     QString relative;
     bool found = false;
-    const QList<QByteArray> lines = readFile(QStringLiteral("/proc/self/cgroup")).split('\n');
+    const QList<QByteArray> lines = cgroupfiles::read(QStringLiteral("/proc/self/cgroup")).split('\n');
     for (const QByteArray &line : lines) {
         const QList<QByteArray> f = line.split(':');
         if (f.size() >= 3 && f[1].split(',').contains("cpu")) {
@@ -50,7 +35,7 @@ QString ownV1CpuDir()
     }
     if (!found)
         return {};
-    const QList<QByteArray> mounts = readFile(QStringLiteral("/proc/self/mountinfo")).split('\n');
+    const QList<QByteArray> mounts = cgroupfiles::read(QStringLiteral("/proc/self/mountinfo")).split('\n');
     for (const QByteArray &m : mounts) {
         const int dash = m.indexOf(" - ");
         if (dash < 0)
@@ -82,7 +67,7 @@ bool probeV1()
     const QString test = base + QStringLiteral("/funcdesk-cpu-probe-") + QString::number(::getpid());
     if (!QDir().mkdir(test))
         return false;
-    const bool ok = writeFile(test + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(kCpuPeriodUs / 2))
+    const bool ok = cgroupfiles::write(test + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(kCpuPeriodUs / 2))
         && QFileInfo(test + QStringLiteral("/cgroup.procs")).isWritable();
     ::rmdir(QFile::encodeName(test).constData());
     if (ok)
@@ -139,8 +124,8 @@ Result<CgroupCpu> CgroupCpu::create(const QString &name, double vcpus)
     if (!QDir().mkdir(path))
         return makeError(errc::Service, QStringLiteral("cannot create ") + path);
     cg.m_path = path;
-    if (!writeFile(path + QStringLiteral("/cpu.cfs_period_us"), QByteArray::number(kCpuPeriodUs))
-        || !writeFile(path + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(cpuQuotaUs(vcpus))))
+    if (!cgroupfiles::write(path + QStringLiteral("/cpu.cfs_period_us"), QByteArray::number(kCpuPeriodUs))
+        || !cgroupfiles::write(path + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(cpuQuotaUs(vcpus))))
         return makeError(errc::Service, QStringLiteral("cannot set the CPU quota in ") + path);
     const int fd = ::open(QFile::encodeName(path + QStringLiteral("/cgroup.procs")).constData(), O_WRONLY | O_CLOEXEC);
     if (fd < 0)
@@ -175,14 +160,14 @@ CgroupCpu::~CgroupCpu()
 
 qint64 CgroupCpu::throttledNs() const
 {
-    const QByteArray stat = readFile(m_path + QStringLiteral("/cpu.stat"));
+    const QByteArray stat = cgroupfiles::read(m_path + QStringLiteral("/cpu.stat"));
     const int at = stat.indexOf("throttled_time ");
     return at >= 0 ? stat.mid(at + 15).split('\n').first().toLongLong() : 0;
 }
 
 qint64 CgroupCpu::throttledCount() const
 {
-    const QByteArray stat = readFile(m_path + QStringLiteral("/cpu.stat"));
+    const QByteArray stat = cgroupfiles::read(m_path + QStringLiteral("/cpu.stat"));
     const int at = stat.indexOf("nr_throttled ");
     return at >= 0 ? stat.mid(at + 13).split('\n').first().toLongLong() : 0;
 }

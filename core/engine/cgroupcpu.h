@@ -22,7 +22,9 @@
 
 namespace funcdesk::engine {
 
-enum class CpuScaling { None, CgroupV2, CgroupV1 };
+enum class CpuScaling { None,
+                        CgroupV2,
+                        CgroupV1 };
 
 // How CPU would be scaled on this machine, and its name for people ("cgroup v1
 // cpu.cfs_quota_us", ...; "not available" for None).

@@ -1,6 +1,7 @@
 #include "cgroupmemory.h"
 
 #include "common/logging.h"
+#include "engine/cgroupfiles_p.h"
 #include "engine/cgroupcpu.h"
 
 #include <QDir>
@@ -17,27 +18,11 @@ namespace funcdesk::engine {
 
 namespace {
 
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::write(fd, data.constData(), size_t(data.size())) == data.size();
-    ::close(fd);
-    return ok;
-}
-
 // The cgroup v2 directory this process is in, or empty.
 QString ownCgroupDir()
 {
     QString relative;
-    const QList<QByteArray> lines = readFile(QStringLiteral("/proc/self/cgroup")).split('\n');
+    const QList<QByteArray> lines = cgroupfiles::read(QStringLiteral("/proc/self/cgroup")).split('\n');
     for (const QByteArray &line : lines) {
         if (line.startsWith("0::"))
             relative = QString::fromLocal8Bit(line.mid(3));
@@ -45,7 +30,7 @@ QString ownCgroupDir()
     if (relative.isEmpty())
         return {};
     // mountinfo: "... <mount point> ... - cgroup2 ..."
-    const QList<QByteArray> mounts = readFile(QStringLiteral("/proc/self/mountinfo")).split('\n');
+    const QList<QByteArray> mounts = cgroupfiles::read(QStringLiteral("/proc/self/mountinfo")).split('\n');
     for (const QByteArray &m : mounts) {
         const int dash = m.indexOf(" - ");
         if (dash < 0 || !m.mid(dash + 3).startsWith("cgroup2 "))
@@ -77,23 +62,23 @@ bool probe()
     const QString base = ownCgroupDir();
     if (base.isEmpty())
         return false;
-    const QByteArray controllers = readFile(base + QStringLiteral("/cgroup.controllers"));
+    const QByteArray controllers = cgroupfiles::read(base + QStringLiteral("/cgroup.controllers"));
     if (!controllers.split(' ').contains("memory") && !controllers.trimmed().split(' ').contains("memory"))
         return false;
-    if (!readFile(base + QStringLiteral("/cgroup.subtree_control")).contains("memory")
-        && !writeFile(base + QStringLiteral("/cgroup.subtree_control"), "+memory"))
+    if (!cgroupfiles::read(base + QStringLiteral("/cgroup.subtree_control")).contains("memory")
+        && !cgroupfiles::write(base + QStringLiteral("/cgroup.subtree_control"), "+memory"))
         return false;
     const QString test = base + QStringLiteral("/funcdesk-probe-") + QString::number(::getpid());
     if (!QDir().mkdir(test))
         return false;
-    const bool ok = writeFile(test + QStringLiteral("/memory.max"), "134217728")
+    const bool ok = cgroupfiles::write(test + QStringLiteral("/memory.max"), "134217728")
         && QFileInfo(test + QStringLiteral("/cgroup.procs")).isWritable();
     ::rmdir(QFile::encodeName(test).constData());
     if (ok) {
         baseDir() = base;
         // The cpu controller is optional: CPU scaling (cgroupcpu.h) uses it where it exists.
-        cpuDelegated() = readFile(base + QStringLiteral("/cgroup.subtree_control")).contains("cpu")
-            || (controllers.contains("cpu") && writeFile(base + QStringLiteral("/cgroup.subtree_control"), "+cpu"));
+        cpuDelegated() = cgroupfiles::read(base + QStringLiteral("/cgroup.subtree_control")).contains("cpu")
+            || (controllers.contains("cpu") && cgroupfiles::write(base + QStringLiteral("/cgroup.subtree_control"), "+cpu"));
     }
     return ok;
 }
@@ -120,7 +105,7 @@ bool CgroupMemory::setCpuMax(double vcpus) const
 {
     if (m_path.isEmpty() || !cpuAvailable())
         return false;
-    return writeFile(m_path + QStringLiteral("/cpu.max"),
+    return cgroupfiles::write(m_path + QStringLiteral("/cpu.max"),
                      QByteArray::number(cpuQuotaUs(vcpus)) + ' ' + QByteArray::number(kCpuPeriodUs));
 }
 
@@ -133,9 +118,9 @@ Result<CgroupMemory> CgroupMemory::create(const QString &name, qint64 limitBytes
     if (!QDir().mkdir(path))
         return makeError(errc::Service, QStringLiteral("cannot create ") + path);
     cg.m_path = path;
-    if (!writeFile(path + QStringLiteral("/memory.max"), QByteArray::number(limitBytes)))
+    if (!cgroupfiles::write(path + QStringLiteral("/memory.max"), QByteArray::number(limitBytes)))
         return makeError(errc::Service, QStringLiteral("cannot set memory.max in ") + path);
-    writeFile(path + QStringLiteral("/memory.swap.max"), "0"); // Lambda has no swap
+    cgroupfiles::write(path + QStringLiteral("/memory.swap.max"), "0"); // Lambda has no swap
     const int fd = ::open(QFile::encodeName(path + QStringLiteral("/cgroup.procs")).constData(), O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return makeError(errc::Service, QStringLiteral("cannot open cgroup.procs in ") + path);
@@ -169,15 +154,15 @@ CgroupMemory::~CgroupMemory()
 
 qint64 CgroupMemory::peakKb() const
 {
-    QByteArray v = readFile(m_path + QStringLiteral("/memory.peak")).trimmed();
+    QByteArray v = cgroupfiles::read(m_path + QStringLiteral("/memory.peak")).trimmed();
     if (v.isEmpty())
-        v = readFile(m_path + QStringLiteral("/memory.current")).trimmed();
+        v = cgroupfiles::read(m_path + QStringLiteral("/memory.current")).trimmed();
     return v.toLongLong() / 1024;
 }
 
 bool CgroupMemory::oomKilled() const
 {
-    const QByteArray events = readFile(m_path + QStringLiteral("/memory.events"));
+    const QByteArray events = cgroupfiles::read(m_path + QStringLiteral("/memory.events"));
     const int at = events.indexOf("oom_kill ");
     return at >= 0 && events.mid(at + 9).split('\n').first().toLongLong() > 0;
 }
@@ -185,7 +170,7 @@ bool CgroupMemory::oomKilled() const
 void CgroupMemory::killAll() const
 {
     if (!m_path.isEmpty())
-        writeFile(m_path + QStringLiteral("/cgroup.kill"), "1");
+        cgroupfiles::write(m_path + QStringLiteral("/cgroup.kill"), "1");
 }
 
 } // namespace funcdesk::engine

@@ -33,9 +33,9 @@ public:
     bool valid() const { return !m_path.isEmpty(); }
     // An O_WRONLY fd on cgroup.procs: the child writes "0" to it before exec to join.
     int procsFd() const { return m_procs.get(); }
-    qint64 peakKb() const;      // memory.peak (memory.current on kernels without it)
-    bool oomKilled() const;     // memory.events: oom_kill > 0
-    void killAll() const;       // cgroup.kill
+    qint64 peakKb() const;              // memory.peak (memory.current on kernels without it)
+    bool oomKilled() const;             // memory.events: oom_kill > 0
+    void killAll() const;               // cgroup.kill
     bool setCpuMax(double vcpus) const; // cpu.max; false where the cpu controller is not delegated
 
 private:

@@ -60,17 +60,17 @@ struct Pipe
 
 struct SpawnSpec
 {
-    QString program;                       // absolute path
-    QStringList arguments;                 // argv[1..]
-    QMap<QString, QString> environment;    // the complete environment (nothing is inherited)
-    bool inheritEnvironment = false;       // true: ignore `environment`, pass the caller's
+    QString program;                    // absolute path
+    QStringList arguments;              // argv[1..]
+    QMap<QString, QString> environment; // the complete environment (nothing is inherited)
+    bool inheritEnvironment = false;    // true: ignore `environment`, pass the caller's
     QString workingDirectory;
-    QList<QPair<int, int>> fds;            // (fd number in the child, fd in the parent); stdin is /dev/null unless mapped
-    bool newProcessGroup = true;           // setpgid(0, 0)
-    long maxProcesses = 0;                 // RLIMIT_NPROC, 0: unchanged
-    bool noCoreDumps = true;               // RLIMIT_CORE 0
-    int cgroupProcsFd = -1;                // cgroup.procs to join before exec (CgroupMemory), -1: none
-    int cpuCgroupProcsFd = -1;             // the same in cgroup v1's cpu hierarchy (CgroupCpu), -1: none
+    QList<QPair<int, int>> fds;  // (fd number in the child, fd in the parent); stdin is /dev/null unless mapped
+    bool newProcessGroup = true; // setpgid(0, 0)
+    long maxProcesses = 0;       // RLIMIT_NPROC, 0: unchanged
+    bool noCoreDumps = true;     // RLIMIT_CORE 0
+    int cgroupProcsFd = -1;      // cgroup.procs to join before exec (CgroupMemory), -1: none
+    int cpuCgroupProcsFd = -1;   // the same in cgroup v1's cpu hierarchy (CgroupCpu), -1: none
 };
 
 class ChildProcess
@@ -90,10 +90,10 @@ public:
     int pidFd() const { return m_pidFd.get(); } // readable once the child exited; -1 if unsupported
     bool running() const { return m_pid > 0 && !m_reaped; }
 
-    void signalGroup(int sig) const;  // the whole process group (or the pid alone without a group)
+    void signalGroup(int sig) const; // the whole process group (or the pid alone without a group)
     // Reaps the child; true once reaped. `block`: wait for it.
     bool reap(bool block);
-    void killAndReap();               // SIGKILL to the group, then a blocking reap
+    void killAndReap();                         // SIGKILL to the group, then a blocking reap
     int waitStatus() const { return m_status; } // raw waitpid status, valid after reap
 
     // Lambda's words for how a runtime ended: "exit status 1", "signal: killed".

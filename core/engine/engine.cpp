@@ -23,11 +23,16 @@ namespace funcdesk::engine {
 QString environmentStateName(EnvironmentState s)
 {
     switch (s) {
-    case EnvironmentState::Initializing: return QStringLiteral("initializing");
-    case EnvironmentState::Idle: return QStringLiteral("idle");
-    case EnvironmentState::Busy: return QStringLiteral("busy");
-    case EnvironmentState::Frozen: return QStringLiteral("frozen");
-    case EnvironmentState::Retired: return QStringLiteral("retired");
+    case EnvironmentState::Initializing:
+        return QStringLiteral("initializing");
+    case EnvironmentState::Idle:
+        return QStringLiteral("idle");
+    case EnvironmentState::Busy:
+        return QStringLiteral("busy");
+    case EnvironmentState::Frozen:
+        return QStringLiteral("frozen");
+    case EnvironmentState::Retired:
+        return QStringLiteral("retired");
     }
     return {};
 }
@@ -88,7 +93,8 @@ Engine::Engine(EngineOptions options, QObject *parent) : QObject(parent), d(std:
     if (setNoGlib)
         qputenv("QT_NO_GLIB", "1");
     d->thread.start();
-    QMetaObject::invokeMethod(d->core, [] {}, Qt::BlockingQueuedConnection); // dispatcher exists now
+    QMetaObject::invokeMethod(
+        d->core, [] {}, Qt::BlockingQueuedConnection); // dispatcher exists now
     if (setNoGlib)
         qunsetenv("QT_NO_GLIB");
 }
@@ -98,10 +104,12 @@ Engine::~Engine()
     stop();
     if (d->thread.isRunning()) {
         EngineCore *core = d->core;
-        QMetaObject::invokeMethod(core, [core] {
-            delete core;
-            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            core, [core] {
+                delete core;
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+            },
+            Qt::BlockingQueuedConnection);
         d->thread.quit();
         d->thread.wait();
     } else {

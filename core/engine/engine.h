@@ -45,18 +45,18 @@ namespace funcdesk::engine {
 
 struct EngineOptions
 {
-    QString python3Path;          // empty: "python3" resolved on PATH (through version-manager shims)
-    QString nodePath;             // empty: "node" resolved on PATH
-    QString shimDir;              // folder with the runtime shims; empty: found next to the binary / in the source tree
-    QString runDir;               // per-environment scratch dirs (their /tmp); empty: a QTemporaryDir
-    int globalConcurrency = 64;   // environments across all functions
-    int keepAliveSeconds = 300;   // idle environments retire after this
-    bool freezeIdle = false;      // SIGSTOP idle environments, SIGCONT on use
+    QString python3Path;        // empty: "python3" resolved on PATH (through version-manager shims)
+    QString nodePath;           // empty: "node" resolved on PATH
+    QString shimDir;            // folder with the runtime shims; empty: found next to the binary / in the source tree
+    QString runDir;             // per-environment scratch dirs (their /tmp); empty: a QTemporaryDir
+    int globalConcurrency = 64; // environments across all functions
+    int keepAliveSeconds = 300; // idle environments retire after this
+    bool freezeIdle = false;    // SIGSTOP idle environments, SIGCONT on use
     qint64 maxLogBytesPerInvocation = 256 * 1024;
     qint64 maxSyncPayloadBytes = 6 * 1024 * 1024;
     qint64 maxResponseBytes = 6 * 1024 * 1024;
     int maxProcessesPerEnvironment = 1024; // RLIMIT_NPROC
-    bool scaleCpuWithMemory = false; // CPU quota of memory/1769 vCPU per environment (cgroupcpu.h)
+    bool scaleCpuWithMemory = false;       // CPU quota of memory/1769 vCPU per environment (cgroupcpu.h)
 };
 // python3Path / nodePath, when set, are executed as given (e.g. a test's fake runtime);
 // when empty the command on PATH is asked once for its real executable (sys.executable,
@@ -66,24 +66,28 @@ struct InvokeRequest
 {
     QString function;
     QString version = QStringLiteral("$LATEST"); // a registered version of the function
-    QString alias;                // recorded only: the qualifier the caller resolved to `version`
+    QString alias;                               // recorded only: the qualifier the caller resolved to `version`
     QByteArray payload = QByteArrayLiteral("{}");
     TriggerKind trigger = TriggerKind::Manual;
-    QByteArray clientContext;     // JSON, optional (Lambda-Runtime-Client-Context)
-    QString requestId;            // empty: the engine makes one
-    bool isAsync = false;         // payload limit 1 MB (Lambda's async limit) instead of 6 MB
+    QByteArray clientContext; // JSON, optional (Lambda-Runtime-Client-Context)
+    QString requestId;        // empty: the engine makes one
+    bool isAsync = false;     // payload limit 1 MB (Lambda's async limit) instead of 6 MB
 };
 
 struct InvokeResult
 {
-    InvocationRecord record;      // complete: status, durations, memory, sizes, error
-    QByteArray response;          // handler's JSON result, or the {errorMessage,errorType,stackTrace} document
-    bool functionError = false;   // X-Amz-Function-Error: the response is an error document
-    bool throttled = false;       // no environment could be had (record.status == Throttled)
-    QList<LogLine> logs;          // this request's lines, START ... REPORT included
+    InvocationRecord record;    // complete: status, durations, memory, sizes, error
+    QByteArray response;        // handler's JSON result, or the {errorMessage,errorType,stackTrace} document
+    bool functionError = false; // X-Amz-Function-Error: the response is an error document
+    bool throttled = false;     // no environment could be had (record.status == Throttled)
+    QList<LogLine> logs;        // this request's lines, START ... REPORT included
 };
 
-enum class EnvironmentState { Initializing, Idle, Busy, Frozen, Retired };
+enum class EnvironmentState { Initializing,
+                              Idle,
+                              Busy,
+                              Frozen,
+                              Retired };
 QString environmentStateName(EnvironmentState s);
 
 struct EnvironmentInfo
@@ -92,14 +96,14 @@ struct EnvironmentInfo
     QString function;
     QString version;
     EnvironmentState state = EnvironmentState::Initializing;
-    QString retireReason;         // "idle timeout", "version removed", "crash", "timeout", "oom", "engine stop", ...
+    QString retireReason; // "idle timeout", "version removed", "crash", "timeout", "oom", "engine stop", ...
     bool provisioned = false;
     qint64 pid = 0;
-    qint64 createdMs = 0;         // wall clock
+    qint64 createdMs = 0; // wall clock
     qint64 stateSinceMs = 0;
     int invocations = 0;
     int maxMemoryUsedMb = 0;
-    double cpuLimitVcpus = 0;     // the CPU quota in effect; 0: the machine's full speed
+    double cpuLimitVcpus = 0; // the CPU quota in effect; 0: the machine's full speed
 };
 
 class EnginePrivate;
@@ -118,7 +122,7 @@ public:
     // BLOCKING.
     Status registerFunction(const FunctionConfig &config);
     void unregisterFunction(const QString &name, const QString &version = {}); // empty version: all. BLOCKING.
-    QList<FunctionConfig> functions() const; // BLOCKING
+    QList<FunctionConfig> functions() const;                                   // BLOCKING
 
     // Asynchronous: `done` runs on the engine thread exactly once.
     void invoke(InvokeRequest request, std::function<void(InvokeResult)> done);

@@ -21,9 +21,9 @@ namespace funcdesk::engine {
 // What registration resolved outside the engine thread.
 struct RuntimeLaunch
 {
-    QString program;        // interpreter or bootstrap
-    QStringList arguments;  // the shim
-    QString executionEnv;   // AWS_EXECUTION_ENV, empty for provided
+    QString program;       // interpreter or bootstrap
+    QStringList arguments; // the shim
+    QString executionEnv;  // AWS_EXECUTION_ENV, empty for provided
 };
 
 class EngineCore final : public QObject, public EnvironmentHost
@@ -58,7 +58,7 @@ private:
     {
         std::shared_ptr<const FunctionConfig> config;
         LaunchSpec launch;
-        QList<Environment *> idle;   // most recently used last
+        QList<Environment *> idle; // most recently used last
     };
 
     Environment *startEnvironment(VersionEntry &entry, std::optional<PendingInvocation> first, bool provisioned);
@@ -73,9 +73,9 @@ private:
     EngineOptions m_options;
     QString m_scratchRoot;
     RuntimeChannelFactory m_factory;
-    QHash<QString, VersionEntry> m_versions;     // by FunctionConfig::versionKey()
-    QList<Environment *> m_environments;         // every environment not yet retired
-    QHash<QString, int> m_inFlightByFunction;    // requests holding an environment, per function
+    QHash<QString, VersionEntry> m_versions;  // by FunctionConfig::versionKey()
+    QList<Environment *> m_environments;      // every environment not yet retired
+    QHash<QString, int> m_inFlightByFunction; // requests holding an environment, per function
     int m_inFlight = 0;
     int m_busy = 0;
     QTimer *m_watchdog = nullptr;

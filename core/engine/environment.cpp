@@ -27,7 +27,7 @@ namespace funcdesk::engine {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-constexpr int kInitLimitMs = 10000;          // Lambda's init phase limit
+constexpr int kInitLimitMs = 10000;            // Lambda's init phase limit
 constexpr qsizetype kMaxLineBytes = 64 * 1024; // a longer line without '\n' is split
 constexpr qint64 kChannelSlackBytes = 64 * 1024;
 

@@ -110,10 +110,10 @@ private:
     EnvironmentHost *m_host;
     LaunchSpec m_spec;
     EnvironmentInfo m_info;
-    QString m_versionKey;         // config().versionKey(), computed once
-    QString m_unqualifiedArn;     // invokedFunctionArn for $LATEST without an alias
-    CgroupMemory m_cgroup;   // kernel-enforced memory limit where cgroup v2 allows it
-    CgroupCpu m_cpuCgroup;   // CPU quota in cgroup v1's cpu hierarchy, when scaled there
+    QString m_versionKey;     // config().versionKey(), computed once
+    QString m_unqualifiedArn; // invokedFunctionArn for $LATEST without an alias
+    CgroupMemory m_cgroup;    // kernel-enforced memory limit where cgroup v2 allows it
+    CgroupCpu m_cpuCgroup;    // CPU quota in cgroup v1's cpu hierarchy, when scaled there
     ChildProcess m_process;
     std::unique_ptr<RuntimeChannel> m_channel;
     PipeChannel *m_pipe = nullptr; // m_channel when it is the built-in pipe channel
@@ -125,7 +125,7 @@ private:
     QByteArray m_partial;
     QString m_scratchDir;
     std::optional<PendingInvocation> m_active;
-    QList<LogLine> m_lines;       // the active request's lines (init lines first on a cold start)
+    QList<LogLine> m_lines; // the active request's lines (init lines first on a cold start)
     qint64 m_logBytes = 0;
     bool m_logTruncated = false;
     bool m_cold = false;

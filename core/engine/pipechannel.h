@@ -50,10 +50,10 @@ private:
     void writePending();
     void dispatch(char type, const char *body, qsizetype size);
 
-    UniqueFd m_toChild;      // engine writes invoke frames
-    UniqueFd m_childIn;      // child's fd 3
-    UniqueFd m_fromChild;    // engine reads answers
-    UniqueFd m_childOut;     // child's fd 4
+    UniqueFd m_toChild;   // engine writes invoke frames
+    UniqueFd m_childIn;   // child's fd 3
+    UniqueFd m_fromChild; // engine reads answers
+    UniqueFd m_childOut;  // child's fd 4
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_in;

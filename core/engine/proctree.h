@@ -15,8 +15,8 @@ std::vector<pid_t> processTree(pid_t root);
 
 struct TreeMemory
 {
-    qint64 rssKb = 0;  // current resident set, summed over the tree
-    qint64 hwmKb = 0;  // peak resident set (VmHWM), summed over the tree
+    qint64 rssKb = 0; // current resident set, summed over the tree
+    qint64 hwmKb = 0; // peak resident set (VmHWM), summed over the tree
 };
 
 // rss only (fast: /proc/<pid>/statm) unless withPeak (reads /proc/<pid>/status).

@@ -23,10 +23,10 @@ namespace funcdesk::engine {
 struct ChannelInvocation
 {
     QString requestId;
-    qint64 deadlineMs = 0;        // wall clock, ms since epoch (Lambda-Runtime-Deadline-Ms)
+    qint64 deadlineMs = 0; // wall clock, ms since epoch (Lambda-Runtime-Deadline-Ms)
     QString invokedFunctionArn;
-    QString traceId;              // Lambda-Runtime-Trace-Id
-    QByteArray clientContext;     // optional JSON
+    QString traceId;          // Lambda-Runtime-Trace-Id
+    QByteArray clientContext; // optional JSON
     QByteArray payload;
 };
 
@@ -49,11 +49,11 @@ public:
     virtual void processStarted() {}
 
 Q_SIGNALS:
-    void initReady();                                            // runtime asked for its first invocation
+    void initReady(); // runtime asked for its first invocation
     void initError(const QByteArray &errorDocument, const QString &errorType);
     void response(const QString &requestId, const QByteArray &payload);
     void error(const QString &requestId, const QByteArray &errorDocument, const QString &errorType);
-    void protocolError(const QString &message);                  // the runtime broke the protocol
+    void protocolError(const QString &message); // the runtime broke the protocol
 };
 
 using RuntimeChannelFactory = std::function<std::unique_ptr<RuntimeChannel>(const QString &environmentId)>;

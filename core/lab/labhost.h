@@ -31,8 +31,8 @@ struct FunctionSpec
 {
     QString name;
     Runtime runtime = Runtime::Python3;
-    QString templateId;                       // empty: `files` only
-    QMap<QString, QByteArray> files;          // added to (or replacing) the template's files
+    QString templateId;                              // empty: `files` only
+    QMap<QString, QByteArray> files;                 // added to (or replacing) the template's files
     std::function<void(FunctionConfig &)> configure; // e.g. memory, timeout, concurrency
 };
 

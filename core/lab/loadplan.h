@@ -28,22 +28,26 @@
 namespace funcdesk::lab {
 
 // Bounds that keep a typo from planning (and holding in memory) billions of requests.
-inline constexpr double kMaxRate = 100'000;          // requests per second
+inline constexpr double kMaxRate = 100'000; // requests per second
 inline constexpr qint64 kMaxPlannedRequests = 10'000'000;
 // A run longer than a day is not an experiment, and LoadRunner's timers count in int ms.
 inline constexpr double kMaxDurationSeconds = 24 * 3600;
 
 struct LoadShape
 {
-    enum Kind { Constant, Ramp, Steps, Spike, Poisson };
+    enum Kind { Constant,
+                Ramp,
+                Steps,
+                Spike,
+                Poisson };
     Kind kind = Constant;
 
-    double rate = 0;             // Constant, Poisson
-    double fromRate = 0;         // Ramp: the rate at t = 0 ...
-    double toRate = 0;           //       ... and at the end of the run
-    QList<double> stepRates;     // Steps: one rate per equal-length step
-    double baseRate = 0;         // Spike: the rate outside the spike
-    double spikeRate = 0;        //        the rate during it
+    double rate = 0;         // Constant, Poisson
+    double fromRate = 0;     // Ramp: the rate at t = 0 ...
+    double toRate = 0;       //       ... and at the end of the run
+    QList<double> stepRates; // Steps: one rate per equal-length step
+    double baseRate = 0;     // Spike: the rate outside the spike
+    double spikeRate = 0;    //        the rate during it
     double spikeStartSeconds = 0;
     double spikeLengthSeconds = 0;
 };

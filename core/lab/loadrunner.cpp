@@ -14,8 +14,8 @@ namespace funcdesk::lab {
 
 namespace {
 
-constexpr int kProgressIntervalMs = 100;   // "at most about ten a second"
-constexpr int kMaxConcurrency = 10'000;    // a closed loop beyond this only measures throttles
+constexpr int kProgressIntervalMs = 100; // "at most about ten a second"
+constexpr int kMaxConcurrency = 10'000;  // a closed loop beyond this only measures throttles
 
 Error invalid(const QString &message)
 {
@@ -157,7 +157,8 @@ private:
             const Answer a{index, clock.nsecsElapsed() / 1000, r.record.status, r.record.cold, r.throttled};
             QMutexLocker lock(&mailbox->mutex);
             if (LoadRunnerPacer *p = mailbox->pacer)
-                QMetaObject::invokeMethod(p, [p, a] { p->answered(a); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    p, [p, a] { p->answered(a); }, Qt::QueuedConnection);
         });
     }
 
@@ -206,14 +207,14 @@ private:
     LoadRunner *m_runner; // outlives this: its destructor joins the thread first
     std::shared_ptr<Mailbox> m_mailbox;
     QElapsedTimer m_clock;
-    QTimer m_sendTimer{this};     // children, so moveToThread() takes them along
+    QTimer m_sendTimer{this}; // children, so moveToThread() takes them along
     QTimer m_progressTimer{this};
     QList<qint64> m_plan;
-    QList<LoadSample> m_samples;  // in send order; answers fill them in by index
+    QList<LoadSample> m_samples; // in send order; answers fill them in by index
     qsizetype m_next = 0;
     int m_inFlight = 0;
     int m_completed = 0;
-    bool m_sending = false;       // false once all is sent, the duration is over, or cancelled
+    bool m_sending = false; // false once all is sent, the duration is over, or cancelled
     bool m_finished = false;
     int m_lastSent = -1;
     int m_lastCompleted = -1;
@@ -257,7 +258,8 @@ Status LoadRunner::start(const LoadRunOptions &options)
     m_pacer = new LoadRunnerPacer(m_engine, options, this);
     m_pacer->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_pacer, &QObject::deleteLater);
-    QMetaObject::invokeMethod(m_pacer, [p = m_pacer] { p->start(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_pacer, [p = m_pacer] { p->start(); }, Qt::QueuedConnection);
     return {};
 }
 
@@ -275,7 +277,8 @@ void LoadRunner::cancel()
 {
     // m_pacer is only deleted after runFinished() has cleared it, so it is alive here.
     if (m_pacer)
-        QMetaObject::invokeMethod(m_pacer, [p = m_pacer] { p->cancel(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_pacer, [p = m_pacer] { p->cancel(); }, Qt::QueuedConnection);
 }
 
 void LoadRunner::runFinished(LoadRunnerPacer *pacer, const LoadSummary &summary, const QList<LoadSample> &samples)

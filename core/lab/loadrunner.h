@@ -49,10 +49,10 @@ struct LoadRunOptions
     QString alias;                               // recorded only: the qualifier resolved to `version`
     QByteArray payload = QByteArrayLiteral("{}");
     TriggerKind trigger = TriggerKind::LoadGenerator;
-    LoadShape shape;                             // open loop only
+    LoadShape shape; // open loop only
     double durationSeconds = 10;
-    quint64 seed = 1;                            // Poisson arrivals
-    int concurrency = 0;                         // 0: open loop; N > 0: closed loop with N in flight
+    quint64 seed = 1;    // Poisson arrivals
+    int concurrency = 0; // 0: open loop; N > 0: closed loop with N in flight
 };
 
 class LoadRunnerPacer;

@@ -19,9 +19,9 @@ namespace funcdesk::lab {
 
 struct LoadSample
 {
-    qint64 intendedUs = 0;        // from the run's start; in a closed loop, = sentUs
-    qint64 sentUs = 0;            // when invoke() was called
-    qint64 doneUs = -1;           // when the answer came back; < 0: never (cancelled run)
+    qint64 intendedUs = 0; // from the run's start; in a closed loop, = sentUs
+    qint64 sentUs = 0;     // when invoke() was called
+    qint64 doneUs = -1;    // when the answer came back; < 0: never (cancelled run)
     InvocationStatus status = InvocationStatus::Success;
     bool coldStart = false;
     bool throttled = false;
@@ -29,11 +29,11 @@ struct LoadSample
 
 struct LoadSummary
 {
-    int sent = 0;                 // requests handed to the engine
-    int completed = 0;            // of those, answered (doneUs >= 0)
-    int ok = 0;                   // answered with Success
-    int errors = 0;               // answered with anything else but a throttle
-    int throttled = 0;            // answered TooManyRequestsException
+    int sent = 0;      // requests handed to the engine
+    int completed = 0; // of those, answered (doneUs >= 0)
+    int ok = 0;        // answered with Success
+    int errors = 0;    // answered with anything else but a throttle
+    int throttled = 0; // answered TooManyRequestsException
     int coldStarts = 0;
     // Latency from the intended send time to the answer, over answered requests that were
     // not throttled (a throttle answers at once and would make an overloaded function look
@@ -42,10 +42,10 @@ struct LoadSummary
     double p90Ms = 0;
     double p99Ms = 0;
     double maxMs = 0;
-    double achievedRate = 0;      // completed / durationSeconds
-    double targetRate = 0;        // what the plan asked for (0: closed loop, no target)
-    double scheduleLagP99Ms = 0;  // p99 of sentUs - intendedUs over sent requests
-    double durationSeconds = 0;   // the sending window the rates are over
+    double achievedRate = 0;     // completed / durationSeconds
+    double targetRate = 0;       // what the plan asked for (0: closed loop, no target)
+    double scheduleLagP99Ms = 0; // p99 of sentUs - intendedUs over sent requests
+    double durationSeconds = 0;  // the sending window the rates are over
 };
 
 LoadSummary summarize(const QList<LoadSample> &samples, double durationSeconds, double targetRate);

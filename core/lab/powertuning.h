@@ -22,12 +22,14 @@ namespace funcdesk::lab {
 struct PowerResult
 {
     int memoryMb = 0;
-    double avgDurationMs = 0;     // trimmed mean of the billed durations
-    double avgCostUsd = 0;        // cost of one invocation at avgDurationMs
-    int samples = 0;              // billed durations measured (before trimming)
+    double avgDurationMs = 0; // trimmed mean of the billed durations
+    double avgCostUsd = 0;    // cost of one invocation at avgDurationMs
+    int samples = 0;          // billed durations measured (before trimming)
 };
 
-enum class Strategy { Cost, Speed, Balanced };
+enum class Strategy { Cost,
+                      Speed,
+                      Balanced };
 
 inline constexpr int kMinMemoryMb = 128;
 inline constexpr int kMaxMemoryMb = 10240;

@@ -22,10 +22,10 @@ inline constexpr QLatin1String kScenarioPrefix{"learn-"};
 
 struct ScenarioInfo
 {
-    QString id;              // "cold-start"; its function is kScenarioPrefix + id
-    QString title;           // "Cold and warm starts"
-    QString lesson;          // what serverless does here, and why it matters (a paragraph)
-    QString expectation;     // the self-check in one sentence
+    QString id;          // "cold-start"; its function is kScenarioPrefix + id
+    QString title;       // "Cold and warm starts"
+    QString lesson;      // what serverless does here, and why it matters (a paragraph)
+    QString expectation; // the self-check in one sentence
     bool needsCpuScaling = false;
 };
 
@@ -40,8 +40,8 @@ struct ScenarioResult
 {
     QString id;
     QString title;
-    bool passed = false;     // ran, and every check passed
-    QString error;           // why it could not run to the end (then passed is false)
+    bool passed = false; // ran, and every check passed
+    QString error;       // why it could not run to the end (then passed is false)
     QList<Check> checks;
     QJsonObject figures;     // the measured numbers, by name
     qint64 experimentId = 0; // its row in the store's experiments

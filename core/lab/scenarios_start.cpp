@@ -167,7 +167,8 @@ Status provisioned(LabHost &host, ScenarioResult &r)
             const QList<engine::EnvironmentInfo> envs = environmentsOf(host.engine(), spec.name);
             return std::count_if(envs.cbegin(), envs.cend(), [](const engine::EnvironmentInfo &e) {
                        return e.provisioned && e.state == engine::EnvironmentState::Idle;
-                   }) >= kProvisioned;
+                   })
+                >= kProvisioned;
         },
         20000);
     if (!ready)

@@ -48,7 +48,8 @@ ServiceLabHost::ServiceLabHost(api::Service *service, std::function<void(const Q
 void ServiceLabHost::refresh(const QString &name)
 {
     api::Service *service = m_service;
-    QMetaObject::invokeMethod(service, [service, name] { service->refreshFunction(name); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        service, [service, name] { service->refreshFunction(name); }, Qt::QueuedConnection);
 }
 
 bool ServiceLabHost::engineRuns(const QString &name, const std::function<bool(const FunctionConfig &)> &matches)

@@ -22,22 +22,22 @@ struct TuningOptions
     QList<int> memorySizes = defaultMemorySizes();
     int invocationsPerSize = 10;
     QByteArray payload = QByteArrayLiteral("{}");
-    bool parallel = false;   // each size's invocations at once instead of one after another
-    bool coldOnly = false;   // a fresh environment for every invocation (measures cold starts)
+    bool parallel = false; // each size's invocations at once instead of one after another
+    bool coldOnly = false; // a fresh environment for every invocation (measures cold starts)
     Strategy strategy = Strategy::Balanced;
     double balancedWeight = 0.5;
 };
 
 struct TuningResult
 {
-    QList<PowerResult> results;   // one per size, in the order asked
+    QList<PowerResult> results; // one per size, in the order asked
     int chosenMemoryMb = 0;
     int cheapestMemoryMb = 0;
     int fastestMemoryMb = 0;
     Strategy strategy = Strategy::Balanced;
-    QString cpuScaling;           // how CPU followed memory, or "CPU not scaled on this machine"
+    QString cpuScaling; // how CPU followed memory, or "CPU not scaled on this machine"
     bool cpuScaled = false;
-    int errors = 0;               // invocations that did not succeed (left out of the averages)
+    int errors = 0; // invocations that did not succeed (left out of the averages)
     qint64 experimentId = 0;
 };
 

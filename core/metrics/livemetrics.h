@@ -19,10 +19,10 @@ namespace funcdesk::metrics {
 
 struct SecondBucket
 {
-    qint64 second = 0;        // epoch seconds this bucket stands for; 0 = empty
+    qint64 second = 0; // epoch seconds this bucket stands for; 0 = empty
     int invocations = 0;
     int coldStarts = 0;
-    int errors = 0;           // error, timeout, oom, crash
+    int errors = 0; // error, timeout, oom, crash
     int throttles = 0;
     double durationSumMs = 0;
     double durationMaxMs = 0;
@@ -34,7 +34,7 @@ struct SecondBucket
 
 struct Series
 {
-    qint64 firstSecond = 0;   // epoch second of points[0]
+    qint64 firstSecond = 0;           // epoch second of points[0]
     std::vector<SecondBucket> points; // one per second, oldest first, gaps filled with zeros
 };
 

@@ -61,12 +61,12 @@ void Settings::setValue(const char *key, const QVariant &v)
     Q_EMIT changed(k);
 }
 
-#define FUNCDESK_SETTING(Type, getter, setter, key, conv)                                                   \
-    Type Settings::getter() const { return value(key).conv(); }                                              \
+#define FUNCDESK_SETTING(Type, getter, setter, key, conv)       \
+    Type Settings::getter() const { return value(key).conv(); } \
     void Settings::setter(const Type &v) { setValue(key, QVariant::fromValue(v)); }
 
-#define FUNCDESK_SETTING_POD(Type, getter, setter, key, conv)                                               \
-    Type Settings::getter() const { return value(key).conv(); }                                              \
+#define FUNCDESK_SETTING_POD(Type, getter, setter, key, conv)   \
+    Type Settings::getter() const { return value(key).conv(); } \
     void Settings::setter(Type v) { setValue(key, QVariant::fromValue(v)); }
 
 FUNCDESK_SETTING(QString, python3Path, setPython3Path, "runtimes/python3", toString)
@@ -118,9 +118,12 @@ void Settings::sync()
 QString themeName(Theme t)
 {
     switch (t) {
-    case Theme::Light: return QStringLiteral("light");
-    case Theme::Dark: return QStringLiteral("dark");
-    case Theme::System: break;
+    case Theme::Light:
+        return QStringLiteral("light");
+    case Theme::Dark:
+        return QStringLiteral("dark");
+    case Theme::System:
+        break;
     }
     return QStringLiteral("system");
 }

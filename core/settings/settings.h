@@ -15,7 +15,9 @@
 
 namespace funcdesk {
 
-enum class Theme { System, Light, Dark };
+enum class Theme { System,
+                   Light,
+                   Dark };
 
 class Settings : public QObject
 {
@@ -28,45 +30,45 @@ public:
     ~Settings() override;
 
     // Each key: a getter, a setter, a default. Keys are listed once, in settings.cpp.
-    QString python3Path() const;              // "" = python3 on PATH
+    QString python3Path() const; // "" = python3 on PATH
     void setPython3Path(const QString &v);
-    QString nodePath() const;                 // "" = node on PATH
+    QString nodePath() const; // "" = node on PATH
     void setNodePath(const QString &v);
-    int keepAliveSeconds() const;             // 300
+    int keepAliveSeconds() const; // 300
     void setKeepAliveSeconds(int v);
-    bool freezeIdle() const;                  // false
+    bool freezeIdle() const; // false
     void setFreezeIdle(bool v);
     // CPU in proportion to memory (1,769 MB = one vCPU) for everyday invocations; power
     // tuning and the scenarios that need it always scale. Off: full machine speed.
-    bool scaleCpuWithMemory() const;          // false
+    bool scaleCpuWithMemory() const; // false
     void setScaleCpuWithMemory(bool v);
-    int globalConcurrency() const;            // 64
+    int globalConcurrency() const; // 64
     void setGlobalConcurrency(int v);
-    int apiPort() const;                      // 9001
+    int apiPort() const; // 9001
     void setApiPort(int v);
-    QString bindAddress() const;              // "127.0.0.1"
+    QString bindAddress() const; // "127.0.0.1"
     void setBindAddress(const QString &v);
-    QString apiToken() const;                 // "" (required for non-loopback binds)
+    QString apiToken() const; // "" (required for non-loopback binds)
     void setApiToken(const QString &v);
     // Web origins allowed to call Lambda's API (e.g. "http://localhost:3000"); none by
     // default, so no web page can drive the engine (api/requestguard.h).
-    QStringList allowedOrigins() const;       // {}
+    QStringList allowedOrigins() const; // {}
     void setAllowedOrigins(const QStringList &v);
-    double pricePerMillionRequests() const;   // 0.20
+    double pricePerMillionRequests() const; // 0.20
     void setPricePerMillionRequests(double v);
-    double pricePerGbSecondX86() const;       // 0.0000166667
+    double pricePerGbSecondX86() const; // 0.0000166667
     void setPricePerGbSecondX86(double v);
-    double pricePerGbSecondArm() const;       // 0.0000133334
+    double pricePerGbSecondArm() const; // 0.0000133334
     void setPricePerGbSecondArm(double v);
-    bool billInit() const;                    // true (Lambda bills INIT since August 2025)
+    bool billInit() const; // true (Lambda bills INIT since August 2025)
     void setBillInit(bool v);
-    bool freeTier() const;                    // false
+    bool freeTier() const; // false
     void setFreeTier(bool v);
-    int retentionDays() const;                // 7
+    int retentionDays() const; // 7
     void setRetentionDays(int v);
-    int retentionRows() const;                // 5,000,000
+    int retentionRows() const; // 5,000,000
     void setRetentionRows(int v);
-    Theme theme() const;                      // System
+    Theme theme() const; // System
     void setTheme(Theme v);
 
     // Opaque window state (geometry, splitters) for the main window.

@@ -18,18 +18,21 @@ namespace funcdesk::store {
 
 class Connection;
 
-enum class AsyncEventStatus { Pending, Running, Done, Dead };
+enum class AsyncEventStatus { Pending,
+                              Running,
+                              Done,
+                              Dead };
 QString asyncEventStatusName(AsyncEventStatus s); // "pending", "running", "done", "dead"
 
 struct AsyncEvent
 {
-    qint64 id = 0;              // assigned by insertAsyncEvent
+    qint64 id = 0; // assigned by insertAsyncEvent
     QString requestId;
     QString function;
     QString qualifier = QStringLiteral("$LATEST");
     QByteArray payload;
-    int attempts = 0;           // dispatches so far (claimDue increments it)
-    qint64 nextAttemptMs = 0;   // 0: due now (firstReceivedMs)
+    int attempts = 0;         // dispatches so far (claimDue increments it)
+    qint64 nextAttemptMs = 0; // 0: due now (firstReceivedMs)
     AsyncEventStatus status = AsyncEventStatus::Pending;
     qint64 firstReceivedMs = 0; // 0: now
     qint64 updatedMs = 0;
@@ -49,7 +52,7 @@ Status retryAsyncEvent(Connection &conn, qint64 id, const QString &error, qint64
 Status deadLetterAsyncEvent(Connection &conn, qint64 id, const QString &error);
 // After a crash: events left running go back to pending (due now). Returns how many.
 Result<int> requeueRunningAsyncEvents(Connection &conn);
-Result<QList<AsyncEvent>> listPendingAsyncEvents(Connection &conn, int limit = 1000);   // pending + running
+Result<QList<AsyncEvent>> listPendingAsyncEvents(Connection &conn, int limit = 1000); // pending + running
 Result<QList<AsyncEvent>> listDeadLetterAsyncEvents(Connection &conn, const QString &function = {},
                                                     int limit = 1000);
 // Earliest next attempt among pending events, 0 when none (for the dispatcher's timer).

@@ -161,7 +161,7 @@ public:
         return index;
     }
     // A name made from an enum value, looked up once per block.
-    template <typename Enum>
+    template<typename Enum>
     quint16 internName(Enum value, QString (*nameOf)(Enum))
     {
         const auto v = size_t(value);
@@ -251,8 +251,7 @@ QByteArrayView BlockEncoder::encode(std::span<const InvocationRecord *const> rec
             strings.intern(SArchitecture, r->architecture),
         };
         std::memcpy(p + kStrings, idx, sizeof idx);
-        put<quint16>(p + kFlags, quint16((r->cold ? kCold : 0) | (r->logTruncated ? kLogTruncated : 0)
-                                         | (binaryId ? kBinaryId : 0)));
+        put<quint16>(p + kFlags, quint16((r->cold ? kCold : 0) | (r->logTruncated ? kLogTruncated : 0) | (binaryId ? kBinaryId : 0)));
         p += kRecordBytes;
     }
     put<quint32>(m_out.data() + 1, strings.count());

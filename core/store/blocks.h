@@ -132,7 +132,10 @@ private:
     QString string(quint32 index) const;
     bool binaryId(int i) const;
 
-    enum class Where : quint8 { PerRecord, Narrowed, Once, Absent };
+    enum class Where : quint8 { PerRecord,
+                                Narrowed,
+                                Once,
+                                Absent };
     struct Place
     {
         Where where = Where::Absent;

@@ -45,7 +45,9 @@ enum : int {
     kUuid = kRecordBytesV1, // format 2: the request id's 16 bytes when flag kBinaryId is set
     kRecordBytes = kUuid + 16,
 };
-enum : quint16 { kCold = 1, kLogTruncated = 2, kBinaryId = 4 };
+enum : quint16 { kCold = 1,
+                 kLogTruncated = 2,
+                 kBinaryId = 4 };
 
 // How format 4 stores a column in fewer bytes when every record's value allows it.
 enum class Narrow : quint8 {
@@ -172,7 +174,7 @@ bool uuidBytes(const Char *c, qsizetype n, quint8 out[16])
 {
     if (n != 36 || unit(c[8]) != u'-' || unit(c[13]) != u'-' || unit(c[18]) != u'-' || unit(c[23]) != u'-')
         return false;
-    static constexpr std::array<quint8, 32> kDigitAt = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
+    static constexpr std::array<quint8, 32> kDigitAt = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11,
                                                         12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
                                                         26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
     unsigned bad = 0;

@@ -18,7 +18,7 @@ class Connection;
 struct FunctionRow
 {
     QString name;
-    QString runtime;          // runtimeName(): "python3", "nodejs", "provided"
+    QString runtime; // runtimeName(): "python3", "nodejs", "provided"
     QString handler;
     int memoryMb = 128;
     int timeoutSeconds = 3;
@@ -32,7 +32,7 @@ struct VersionRow
     QString function;
     int number = 0;
     QString commit;
-    qint64 createdMs = 0;     // 0: now
+    qint64 createdMs = 0; // 0: now
     QString description;
 };
 
@@ -41,7 +41,7 @@ struct AliasRow
     QString function;
     QString name;
     QString version;
-    QString additionalVersion; // empty: no routing config
+    QString additionalVersion;   // empty: no routing config
     double additionalWeight = 0; // 0..1
     QString description;
 };

@@ -39,7 +39,7 @@ struct CostModel
 // Month-to-date usage for the free tier.
 struct MonthlyUsage
 {
-    int monthKey = 0;        // year * 12 + month - 1 (UTC) of the usage below
+    int monthKey = 0; // year * 12 + month - 1 (UTC) of the usage below
     double requests = 0;
     double gbSeconds = 0;
 

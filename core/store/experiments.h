@@ -18,13 +18,13 @@ class Connection;
 struct Experiment
 {
     qint64 id = 0;
-    QString kind;            // "load", "tune", "replay", "scenario"
-    QString function;        // the function it ran against (a scenario's own function)
-    QString label;           // what a chart shows on the interval
+    QString kind;     // "load", "tune", "replay", "scenario"
+    QString function; // the function it ran against (a scenario's own function)
+    QString label;    // what a chart shows on the interval
     QJsonObject parameters;
     qint64 startedMs = 0;
-    qint64 endedMs = 0;      // 0 while running, or when a crash cut the run short
-    QJsonObject summary;     // empty until finished
+    qint64 endedMs = 0;  // 0 while running, or when a crash cut the run short
+    QJsonObject summary; // empty until finished
 };
 
 // Records the start; returns the new id.

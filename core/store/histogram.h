@@ -26,8 +26,8 @@ public:
     static constexpr int kBuckets = 2100;
 
     static int bucketOf(double ms);
-    static double bucketLow(int bucket);   // inclusive
-    static double bucketHigh(int bucket);  // exclusive
+    static double bucketLow(int bucket);  // inclusive
+    static double bucketHigh(int bucket); // exclusive
     static double representative(int bucket);
 
     void add(double ms, quint64 n = 1);

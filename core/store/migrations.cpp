@@ -116,14 +116,16 @@ Status rebuildTopsFromRows(Connection &conn)
 {
     const QByteArray k = QByteArray::number(kTopsPerMinute);
     const QByteArray sql = "DELETE FROM invocation_tops;"
-        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
-        "SELECT minute, function, 0, duration_ms, id FROM (SELECT start_ms / 60000 AS minute, function, duration_ms, id, "
-        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY duration_ms DESC) AS n FROM invocations) "
-        "WHERE n <= " + k + ";"
-        "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
-        "SELECT minute, function, 1, cost_usd, id FROM (SELECT start_ms / 60000 AS minute, function, cost_usd, id, "
-        "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY cost_usd DESC) AS n FROM invocations) "
-        "WHERE n <= " + k + ";";
+                           "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
+                           "SELECT minute, function, 0, duration_ms, id FROM (SELECT start_ms / 60000 AS minute, function, duration_ms, id, "
+                           "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY duration_ms DESC) AS n FROM invocations) "
+                           "WHERE n <= "
+        + k + ";"
+              "INSERT INTO invocation_tops(minute, function, rank_by, value, invocation_id) "
+              "SELECT minute, function, 1, cost_usd, id FROM (SELECT start_ms / 60000 AS minute, function, cost_usd, id, "
+              "row_number() OVER (PARTITION BY function, start_ms / 60000 ORDER BY cost_usd DESC) AS n FROM invocations) "
+              "WHERE n <= "
+        + k + ";";
     return conn.exec(sql.constData());
 }
 

@@ -680,7 +680,7 @@ Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId)
 Result<QList<LogLine>> searchLogs(Connection &conn, const LogSearch &searchIn)
 {
     LogSearch search = searchIn;
-    QList<InvocationRecord> framed; // whose START / END / REPORT may belong in the answer
+    QList<InvocationRecord> framed;    // whose START / END / REPORT may belong in the answer
     if (!search.requestId.isEmpty()) { // narrow to the request's window (see requestWindow)
         auto window = requestWindow(conn, search.requestId);
         if (!window)

@@ -39,10 +39,10 @@ struct SeriesQuery
 
 struct SeriesPoint
 {
-    qint64 timestampMs = 0;     // bucket start
-    qint64 invocations = 0;     // ran (throttles excluded)
+    qint64 timestampMs = 0; // bucket start
+    qint64 invocations = 0; // ran (throttles excluded)
     qint64 coldStarts = 0;
-    qint64 errors = 0;          // all failed: handler errors + timeouts + OOM + crashes
+    qint64 errors = 0; // all failed: handler errors + timeouts + OOM + crashes
     qint64 handlerErrors = 0;
     qint64 timeouts = 0;
     qint64 outOfMemory = 0;
@@ -91,13 +91,13 @@ Result<QList<LogLine>> logLinesOf(Connection &conn, const QString &requestId);
 
 struct LogSearch
 {
-    QString text;       // words that must all appear (FTS5 tokens; the last one matches as a
-                        // prefix unless the text ends in a space); without FTS5, a substring
-                        // match. Empty: any line.
-    QString function;   // empty: all
-    QString requestId;  // empty: all
+    QString text;      // words that must all appear (FTS5 tokens; the last one matches as a
+                       // prefix unless the text ends in a space); without FTS5, a substring
+                       // match. Empty: any line.
+    QString function;  // empty: all
+    QString requestId; // empty: all
     qint64 fromMs = 0;
-    qint64 toMs = 0;    // exclusive; 0: no upper bound
+    qint64 toMs = 0; // exclusive; 0: no upper bound
     int limit = 500;
 };
 // Matching lines, newest first. START / END / REPORT lines (rebuilt from the invocation

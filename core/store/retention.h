@@ -21,13 +21,13 @@ class Connection;
 
 struct RetentionPolicy
 {
-    qint64 rawMaxAgeMs = 7LL * 24 * 3600 * 1000;          // invocations and log_lines
-    qint64 rawMaxRows = 5'000'000;                         // per table
+    qint64 rawMaxAgeMs = 7LL * 24 * 3600 * 1000; // invocations and log_lines
+    qint64 rawMaxRows = 5'000'000;               // per table
     qint64 secondRollupMaxAgeMs = 48LL * 3600 * 1000;
     qint64 minuteRollupMaxAgeMs = 90LL * 24 * 3600 * 1000;
-    int chunkRows = 2000;                                  // rows per table per step (the
-                                                           // writer raises it to keep pace)
-    int intervalMs = 10'000;                               // between pruning passes
+    int chunkRows = 2000;    // rows per table per step (the
+                             // writer raises it to keep pace)
+    int intervalMs = 10'000; // between pruning passes
 };
 
 struct PruneResult

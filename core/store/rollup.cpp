@@ -15,11 +15,20 @@ void RollupBucket::add(const InvocationRecord &r, double gbs, double cost, int h
     }
     ++count;
     switch (r.status) {
-    case InvocationStatus::Error: ++errors; break;
-    case InvocationStatus::Timeout: ++timeouts; break;
-    case InvocationStatus::OutOfMemory: ++ooms; break;
-    case InvocationStatus::Crash: ++crashes; break;
-    default: break;
+    case InvocationStatus::Error:
+        ++errors;
+        break;
+    case InvocationStatus::Timeout:
+        ++timeouts;
+        break;
+    case InvocationStatus::OutOfMemory:
+        ++ooms;
+        break;
+    case InvocationStatus::Crash:
+        ++crashes;
+        break;
+    default:
+        break;
     }
     if (r.cold) {
         ++cold;

@@ -27,11 +27,11 @@ namespace funcdesk::store {
 
 struct OpenOptions
 {
-    bool readOnly = false;      // query_only: the connection refuses to write
-    bool create = true;         // create the file if missing (ignored when readOnly)
-    int busyTimeoutMs = 5000;   // how long to wait for another writer before StoreBusy
-    bool migrate = true;        // bring the schema to the latest version (write connections)
-    int cacheSizeKb = 0;        // page cache; 0: SQLite's default (2 MB)
+    bool readOnly = false;    // query_only: the connection refuses to write
+    bool create = true;       // create the file if missing (ignored when readOnly)
+    int busyTimeoutMs = 5000; // how long to wait for another writer before StoreBusy
+    bool migrate = true;      // bring the schema to the latest version (write connections)
+    int cacheSizeKb = 0;      // page cache; 0: SQLite's default (2 MB)
 };
 
 class Statement;
@@ -59,7 +59,10 @@ public:
     Status exec(const char *sql);
     // A transaction's control statements, each prepared once per connection: parsing
     // them again for every transaction took 2-3 % of the store writer's CPU.
-    enum class Control { Begin, BeginImmediate, Commit, Rollback };
+    enum class Control { Begin,
+                         BeginImmediate,
+                         Commit,
+                         Rollback };
     Status run(Control statement);
     Result<Statement> prepare(const char *sql);
     Result<Statement> prepare(const QByteArray &sql);
@@ -97,7 +100,7 @@ public:
     Statement &bind(int index, qint64 value);
     Statement &bind(int index, int value) { return bind(index, qint64(value)); }
     Statement &bind(int index, double value);
-    Statement &bind(int index, const QString &value); // null QString binds NULL
+    Statement &bind(int index, const QString &value);    // null QString binds NULL
     Statement &bind(int index, const QByteArray &value); // as BLOB; null QByteArray binds NULL
     // As BLOB without a copy: `value` must stay valid and unchanged until reset() (or
     // run(), which resets).

@@ -24,7 +24,8 @@ namespace funcdesk::store {
 class Connection;
 class Statement;
 
-enum class RankBy { Duration = 0, Cost = 1 };
+enum class RankBy { Duration = 0,
+                    Cost = 1 };
 
 inline constexpr int kTopsPerMinute = 25;
 

@@ -21,7 +21,7 @@ namespace funcdesk {
 struct AliasConfig
 {
     QString name;
-    QString functionVersion;     // a published version number ("3"), or "$LATEST"
+    QString functionVersion; // a published version number ("3"), or "$LATEST"
     QString description;
     QString additionalVersion;   // empty: no weighted routing
     double additionalWeight = 0; // share of requests sent to additionalVersion, 0..1

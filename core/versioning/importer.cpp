@@ -36,8 +36,7 @@ using ZipEntry = std::unique_ptr<zip_file_t, ZipFileClose>;
 
 Error zipError(const QString &zipPath, const QString &what, zip_t *z)
 {
-    return makeError(errc::InvalidParameterValue, QStringLiteral("%1: %2: %3").arg(QFileInfo(zipPath).fileName(), what,
-                                                                    QString::fromUtf8(zip_strerror(z))));
+    return makeError(errc::InvalidParameterValue, QStringLiteral("%1: %2: %3").arg(QFileInfo(zipPath).fileName(), what, QString::fromUtf8(zip_strerror(z))));
 }
 
 } // namespace
@@ -163,7 +162,7 @@ Result<QByteArray> guessManifest(const SourceFiles &files, const QString &functi
         c.runtime = Runtime::Provided;
     } else {
         return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: missing, and no lambda_function.py, index.js, "
-                                                        "index.mjs or bootstrap to tell the runtime from"));
+                                                                     "index.mjs or bootstrap to tell the runtime from"));
     }
     c.handler = manifest::defaultHandler(c.runtime);
     return manifest::serialize(c);

@@ -14,19 +14,25 @@
 namespace funcdesk::manifest {
 namespace {
 
-
 QString quoted(const QString &s) { return QLatin1Char('"') + s + QLatin1Char('"'); }
 
 QString describe(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::String: return quoted(v.toString());
-    case QJsonValue::Double: return QString::number(v.toDouble());
-    case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case QJsonValue::String:
+        return quoted(v.toString());
+    case QJsonValue::Double:
+        return QString::number(v.toDouble());
+    case QJsonValue::Bool:
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
     }
     return QStringLiteral("nothing");
 }
@@ -59,7 +65,11 @@ void checkRange(const QString &field, int value, int lo, int hi, const QString &
 {
     if (value < lo || value > hi)
         problems << QStringLiteral("%1: must be between %2 and %3%4, got %5")
-                        .arg(field).arg(lo).arg(hi).arg(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit).arg(value);
+                        .arg(field)
+                        .arg(lo)
+                        .arg(hi)
+                        .arg(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit)
+                        .arg(value);
 }
 
 bool isReservedEnvironmentKey(const QString &key)
@@ -91,7 +101,8 @@ void collectProblems(const FunctionConfig &c, QStringList &problems)
     checkRange(QStringLiteral("provisionedConcurrency"), c.provisionedConcurrency, 0, 1000, {}, problems);
     if (c.reservedConcurrency && c.provisionedConcurrency > *c.reservedConcurrency)
         problems << QStringLiteral("provisionedConcurrency: must not exceed reservedConcurrency (%1), got %2")
-                        .arg(*c.reservedConcurrency).arg(c.provisionedConcurrency);
+                        .arg(*c.reservedConcurrency)
+                        .arg(c.provisionedConcurrency);
     if (c.architecture != QLatin1String("x86_64") && c.architecture != QLatin1String("arm64"))
         problems << QStringLiteral("architecture: must be \"x86_64\" or \"arm64\", got ") + quoted(c.architecture);
     if (c.description.size() > 256)
@@ -209,9 +220,12 @@ void parseTriggers(const QJsonValue &v, QList<Trigger> &triggers, QStringList &p
 QString defaultHandler(Runtime runtime)
 {
     switch (runtime) {
-    case Runtime::Python3: return QStringLiteral("lambda_function.lambda_handler");
-    case Runtime::NodeJs: return QStringLiteral("index.handler");
-    case Runtime::Provided: return QStringLiteral("function.handler");
+    case Runtime::Python3:
+        return QStringLiteral("lambda_function.lambda_handler");
+    case Runtime::NodeJs:
+        return QStringLiteral("index.handler");
+    case Runtime::Provided:
+        return QStringLiteral("function.handler");
     }
     return {};
 }
@@ -285,7 +299,7 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
         c.runtime = *r;
     } else {
         problems << QStringLiteral("runtime: unsupported runtime ") + quoted(runtime.toString())
-                        + QStringLiteral(" (python3.x, nodejs<N>.x or provided.al2023)");
+                + QStringLiteral(" (python3.x, nodejs<N>.x or provided.al2023)");
     }
     if (o.value(QLatin1String("handler")).isUndefined())
         problems << QStringLiteral("handler: required");

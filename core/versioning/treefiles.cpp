@@ -13,7 +13,6 @@
 namespace funcdesk::treefiles {
 namespace {
 
-
 Error ioError(const QString &what) { return makeError(errc::IOError, what); }
 
 constexpr QFile::Permissions kReadOnlyFile = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther;
@@ -143,8 +142,7 @@ Status writeFiles(const QString &dir, const SourceFiles &files)
             continue;
         const QString resolved = QFileInfo(root.filePath(it.key())).canonicalFilePath();
         if (!resolved.isEmpty() && resolved != canonicalRoot && !resolved.startsWith(canonicalRoot + QLatin1Char('/')))
-            return makeError(errc::InvalidParameterValue, QStringLiteral("file \"%1\": symlink to \"%2\" points outside the function directory")
-                                           .arg(it.key(), it->symlinkTarget));
+            return makeError(errc::InvalidParameterValue, QStringLiteral("file \"%1\": symlink to \"%2\" points outside the function directory").arg(it.key(), it->symlinkTarget));
     }
     return {};
 }

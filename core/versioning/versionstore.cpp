@@ -189,7 +189,7 @@ Result<QString> VersionStore::createFromFiles(const QString &name, SourceFiles f
     // Built in a staging folder named like the function (the manifest check reads the
     // name from the folder), then renamed into place.
     const QString staging = m_dataDir.functions() + QStringLiteral("/.creating-")
-                            + QUuid::createUuid().toString(QUuid::Id128).left(12) + QLatin1Char('/') + name;
+        + QUuid::createUuid().toString(QUuid::Id128).left(12) + QLatin1Char('/') + name;
     const QString stagingRoot = QFileInfo(staging).path();
     Result<QString> commit = [&]() -> Result<QString> {
         Result<git::Repository> repo = git::init(staging);
@@ -282,8 +282,7 @@ Result<FunctionConfig> VersionStore::latestRunnable(const QString &name)
             return s.error();
         // Older $LATEST exports are stale now (the engine retires their environments when
         // it is handed the new config), and so are staging folders a crash left behind.
-        const QStringList old = QDir(exportsDir).entryList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*")},
-                                                           QDir::Dirs | QDir::NoDotAndDotDot);
+        const QStringList old = QDir(exportsDir).entryList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
         for (const QString &o : old) {
             if (o != dirName)
                 (void)treefiles::removeTree(exportsDir + QLatin1Char('/') + o);

@@ -33,15 +33,15 @@ namespace funcdesk {
 
 struct DeployInfo
 {
-    QString commitId;        // 40 hex
+    QString commitId; // 40 hex
     QString author;
     QString authorEmail;
-    QDateTime time;          // commit time, UTC
+    QDateTime time; // commit time, UTC
     QString message;
-    int filesAdded = 0;      // against the parent deploy (the first deploy adds everything)
+    int filesAdded = 0; // against the parent deploy (the first deploy adds everything)
     int filesModified = 0;
     int filesDeleted = 0;
-    QList<int> versions;     // versions published from this commit
+    QList<int> versions; // versions published from this commit
 };
 
 struct VersionInfo
@@ -49,16 +49,20 @@ struct VersionInfo
     int number = 0;
     QString commitId;
     QString description;
-    QDateTime created;       // UTC
+    QDateTime created; // UTC
 };
 
 struct FileDiff
 {
-    enum class Change { Added, Modified, Deleted, Renamed, TypeChanged };
-    QString path;            // new path (old path for deletions)
+    enum class Change { Added,
+                        Modified,
+                        Deleted,
+                        Renamed,
+                        TypeChanged };
+    QString path; // new path (old path for deletions)
     QString oldPath;
     Change change = Change::Modified;
-    QString patch;           // unified diff text ("diff --git ..."), binary files say so
+    QString patch; // unified diff text ("diff --git ..."), binary files say so
     int additions = 0;
     int deletions = 0;
     bool binary = false;
@@ -66,11 +70,12 @@ struct FileDiff
 
 struct ResolvedQualifier
 {
-    QString version;         // "$LATEST" or a version number: what the engine runs
-    QString alias;           // the alias the qualifier named, empty otherwise
+    QString version; // "$LATEST" or a version number: what the engine runs
+    QString alias;   // the alias the qualifier named, empty otherwise
 };
 
-enum class RestoreMode { RefuseIfDraftChanged, DiscardDraftChanges };
+enum class RestoreMode { RefuseIfDraftChanged,
+                         DiscardDraftChanges };
 
 class VersionStore
 {

@@ -28,11 +28,16 @@ FileDiff::Change changeOf(git_delta_t status)
 {
     switch (status) {
     case GIT_DELTA_ADDED:
-    case GIT_DELTA_UNTRACKED: return FileDiff::Change::Added;
-    case GIT_DELTA_DELETED: return FileDiff::Change::Deleted;
-    case GIT_DELTA_RENAMED: return FileDiff::Change::Renamed;
-    case GIT_DELTA_TYPECHANGE: return FileDiff::Change::TypeChanged;
-    default: return FileDiff::Change::Modified;
+    case GIT_DELTA_UNTRACKED:
+        return FileDiff::Change::Added;
+    case GIT_DELTA_DELETED:
+        return FileDiff::Change::Deleted;
+    case GIT_DELTA_RENAMED:
+        return FileDiff::Change::Renamed;
+    case GIT_DELTA_TYPECHANGE:
+        return FileDiff::Change::TypeChanged;
+    default:
+        return FileDiff::Change::Modified;
     }
 }
 
@@ -91,9 +96,15 @@ Result<QList<DeployInfo>> VersionStore::history(const QString &name, int limit) 
         const size_t n = git_diff_num_deltas(diff->get());
         for (size_t i = 0; i < n; ++i) {
             switch (changeOf(git_diff_get_delta(diff->get(), i)->status)) {
-            case FileDiff::Change::Added: ++d.filesAdded; break;
-            case FileDiff::Change::Deleted: ++d.filesDeleted; break;
-            default: ++d.filesModified; break;
+            case FileDiff::Change::Added:
+                ++d.filesAdded;
+                break;
+            case FileDiff::Change::Deleted:
+                ++d.filesDeleted;
+                break;
+            default:
+                ++d.filesModified;
+                break;
             }
         }
         out << d;
@@ -175,8 +186,7 @@ Status VersionStore::restore(const QString &name, const QString &ref, RestoreMod
         if (!changed.ok())
             return changed.error();
         if (*changed)
-            return makeError(errc::DraftHasChanges, QStringLiteral("the draft of %1 has undeployed changes: deploy them or discard them to restore %2")
-                                                .arg(name, ref));
+            return makeError(errc::DraftHasChanges, QStringLiteral("the draft of %1 has undeployed changes: deploy them or discard them to restore %2").arg(name, ref));
     }
     if (Status s = treefiles::clearWorkdir(repoPath(name)); !s.ok())
         return s;

@@ -126,8 +126,7 @@ Result<VersionInfo> VersionStore::publish(const QString &name, const QString &de
         return existing.error();
     const QString headId = git::oidToString(*git_commit_id(head->get()));
     if (!existing->isEmpty() && existing->last().commitId == headId)
-        return makeError(errc::NothingToPublish, QStringLiteral("nothing to publish: version %1 of %2 already is the deployed code")
-                                             .arg(existing->last().number).arg(name));
+        return makeError(errc::NothingToPublish, QStringLiteral("nothing to publish: version %1 of %2 already is the deployed code").arg(existing->last().number).arg(name));
     const Result<int> highest = highestVersionEver(repo->get(), *existing);
     if (!highest.ok())
         return highest.error();
@@ -186,8 +185,7 @@ Status VersionStore::deleteVersion(const QString &name, int version)
             users.append(a.name);
     }
     if (!users.isEmpty())
-        return makeError(errc::ResourceConflict, QStringLiteral("Unable to delete version because the following aliases reference it: [%1]")
-                                     .arg(users.join(QStringLiteral(", "))));
+        return makeError(errc::ResourceConflict, QStringLiteral("Unable to delete version because the following aliases reference it: [%1]").arg(users.join(QStringLiteral(", "))));
 
     const QByteArray tagRef = QStringLiteral("refs/tags/v%1").arg(version).toUtf8();
     const QByteArray keptRef = QByteArray(kDeletedVersionsPrefix) + number.toUtf8();

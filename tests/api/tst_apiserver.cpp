@@ -289,7 +289,9 @@ private Q_SLOTS:
         const QString base = QStringLiteral("/2015-03-31/functions/pruned");
         for (const char *description : {"one", "two", "three"}) {
             QCOMPARE(call("PUT", base + QStringLiteral("/configuration"),
-                          QByteArrayLiteral("{\"Description\":\"") + description + QByteArrayLiteral("\"}")).status, 200);
+                          QByteArrayLiteral("{\"Description\":\"") + description + QByteArrayLiteral("\"}"))
+                         .status,
+                     200);
             QCOMPARE(call("POST", base + QStringLiteral("/versions")).status, 201);
         }
         QCOMPARE(call("POST", base + QStringLiteral("/aliases"), QByteArrayLiteral("{\"Name\":\"live\",\"FunctionVersion\":\"1\"}")).status, 201);
@@ -424,14 +426,13 @@ private Q_SLOTS:
     void timeoutAndLogTailLimit()
     {
         SourceFiles files;
-        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral(
-            "import time\n"
-            "def handler(event, context):\n"
-            "    if event.get('sleep'):\n"
-            "        time.sleep(5)\n"
-            "    for i in range(200):\n"
-            "        print('x' * 60, i)\n"
-            "    return 1\n")));
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral("import time\n"
+                                                                            "def handler(event, context):\n"
+                                                                            "    if event.get('sleep'):\n"
+                                                                            "        time.sleep(5)\n"
+                                                                            "    for i in range(200):\n"
+                                                                            "        print('x' * 60, i)\n"
+                                                                            "    return 1\n")));
         files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"timeout\":1}")));
         QVERIFY(stack.store->create(QStringLiteral("chatty"), Runtime::Python3, files).ok());
         QVERIFY(stack.catalog->refresh(QStringLiteral("chatty")).ok());
@@ -440,7 +441,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         const QByteArray log = QByteArray::fromBase64(r.header("X-Amz-Log-Result"));
         QVERIFY(log.size() <= 4096);
-        QVERIFY(log.size() > 3000);            // the last 4 KB of a ~13 KB log
+        QVERIFY(log.size() > 3000); // the last 4 KB of a ~13 KB log
         QVERIFY(log.contains("REPORT RequestId"));
         QVERIFY(!log.contains("START RequestId")); // cut off at the front
 
@@ -453,12 +454,10 @@ private Q_SLOTS:
     void functionUrlResponseObject()
     {
         SourceFiles files;
-        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral(
-            "def handler(event, context):\n"
-            "    return {'statusCode': 201, 'headers': {'Content-Type': 'text/plain', 'X-Path': event['rawPath']},\n"
-            "            'cookies': ['a=1; Path=/', 'b=2'], 'body': 'made ' + event['requestContext']['http']['method']}\n")));
-        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral(
-            "{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"triggers\":{\"functionUrl\":true}}")));
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral("def handler(event, context):\n"
+                                                                            "    return {'statusCode': 201, 'headers': {'Content-Type': 'text/plain', 'X-Path': event['rawPath']},\n"
+                                                                            "            'cookies': ['a=1; Path=/', 'b=2'], 'body': 'made ' + event['requestContext']['http']['method']}\n")));
+        files.insert(QStringLiteral("function.json"), SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"triggers\":{\"functionUrl\":true}}")));
         QVERIFY(stack.store->create(QStringLiteral("site"), Runtime::Python3, files).ok());
         QVERIFY(stack.store->publish(QStringLiteral("site")).ok());
         AliasConfig live;
@@ -481,11 +480,7 @@ private Q_SLOTS:
     void realCurlInvokes()
     {
         QProcess curl;
-        curl.start(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-i"), QStringLiteral("-X"), QStringLiteral("POST"),
-                                            QStringLiteral("-H"), QStringLiteral("X-Amz-Log-Type: Tail"),
-                                            QStringLiteral("-H"), QStringLiteral("Authorization: ") + QString::fromLatin1(apitest::kSigV4),
-                                            QStringLiteral("--data"), QStringLiteral("{\"from\":\"curl\"}"),
-                                            stack.server->baseUrl() + QStringLiteral("/2015-03-31/functions/echo/invocations")});
+        curl.start(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-i"), QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"), QStringLiteral("X-Amz-Log-Type: Tail"), QStringLiteral("-H"), QStringLiteral("Authorization: ") + QString::fromLatin1(apitest::kSigV4), QStringLiteral("--data"), QStringLiteral("{\"from\":\"curl\"}"), stack.server->baseUrl() + QStringLiteral("/2015-03-31/functions/echo/invocations")});
         QTRY_COMPARE_WITH_TIMEOUT(curl.state(), QProcess::NotRunning, 20000); // the server needs this thread's loop
         const QByteArray out = curl.readAllStandardOutput();
         QVERIFY2(out.startsWith("HTTP/1.1 200 OK"), out.constData());

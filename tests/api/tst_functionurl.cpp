@@ -59,21 +59,21 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("expectedSubset"); // JSON object whose fields must match
 
         QTest::newRow("get plain") << QByteArray("GET") << QByteArray() << Headers{{"User-Agent", "curl/8"}} << QByteArray()
-            << QByteArray(R"({"version":"2.0","routeKey":"$default","rawPath":"/p","rawQueryString":"","isBase64Encoded":false,"headers":{"user-agent":"curl/8"}})");
+                                   << QByteArray(R"({"version":"2.0","routeKey":"$default","rawPath":"/p","rawQueryString":"","isBase64Encoded":false,"headers":{"user-agent":"curl/8"}})");
         QTest::newRow("query repeated") << QByteArray("GET") << QByteArray("a=1&a=2&b=x%20y&c=d+e") << Headers{} << QByteArray()
-            << QByteArray(R"({"rawQueryString":"a=1&a=2&b=x%20y&c=d+e","queryStringParameters":{"a":"1,2","b":"x y","c":"d e"}})");
+                                        << QByteArray(R"({"rawQueryString":"a=1&a=2&b=x%20y&c=d+e","queryStringParameters":{"a":"1,2","b":"x y","c":"d e"}})");
         QTest::newRow("headers lower and joined") << QByteArray("GET") << QByteArray() << Headers{{"X-Thing", "a"}, {"x-thing", "b"}, {"Accept", "text/html"}} << QByteArray()
-            << QByteArray(R"({"headers":{"x-thing":"a,b","accept":"text/html"}})");
+                                                  << QByteArray(R"({"headers":{"x-thing":"a,b","accept":"text/html"}})");
         QTest::newRow("cookies") << QByteArray("GET") << QByteArray() << Headers{{"Cookie", "a=1; b=2"}} << QByteArray()
-            << QByteArray(R"({"cookies":["a=1","b=2"],"headers":{}})");
+                                 << QByteArray(R"({"cookies":["a=1","b=2"],"headers":{}})");
         QTest::newRow("json body") << QByteArray("POST") << QByteArray() << Headers{{"Content-Type", "application/json"}} << QByteArray(R"({"x":1})")
-            << QByteArray("{\"body\":\"{\\\"x\\\":1}\",\"isBase64Encoded\":false}");
+                                   << QByteArray("{\"body\":\"{\\\"x\\\":1}\",\"isBase64Encoded\":false}");
         QTest::newRow("text body") << QByteArray("PUT") << QByteArray() << Headers{{"Content-Type", "text/plain; charset=utf-8"}} << QByteArray("hello")
-            << QByteArray(R"({"body":"hello","isBase64Encoded":false})");
+                                   << QByteArray(R"({"body":"hello","isBase64Encoded":false})");
         QTest::newRow("binary body") << QByteArray("POST") << QByteArray() << Headers{{"Content-Type", "application/octet-stream"}} << QByteArray("\x01\x02\xff", 3)
-            << QByteArray(R"({"body":"AQL/","isBase64Encoded":true})");
+                                     << QByteArray(R"({"body":"AQL/","isBase64Encoded":true})");
         QTest::newRow("no content type") << QByteArray("POST") << QByteArray() << Headers{} << QByteArray("abc")
-            << QByteArray(R"({"body":"YWJj","isBase64Encoded":true})");
+                                         << QByteArray(R"({"body":"YWJj","isBase64Encoded":true})");
     }
     void event()
     {

@@ -371,8 +371,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, response);
         QFETCH(bool, functionError);
         const QJsonObject r = QJsonDocument::fromJson(AsyncDispatcher::invocationRecord(
-            QStringLiteral("req-1"), QStringLiteral("fn"), QStringLiteral("3"), QStringLiteral("RetriesExhausted"), 3,
-            request, response, functionError)).object();
+                                                          QStringLiteral("req-1"), QStringLiteral("fn"), QStringLiteral("3"), QStringLiteral("RetriesExhausted"), 3,
+                                                          request, response, functionError))
+                                  .object();
         QCOMPARE(r.value(QStringLiteral("version")).toString(), QStringLiteral("1.0"));
         QVERIFY(QDateTime::fromString(r.value(QStringLiteral("timestamp")).toString(), Qt::ISODateWithMs).isValid());
         const QJsonObject ctx = r.value(QStringLiteral("requestContext")).toObject();

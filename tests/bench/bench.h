@@ -79,7 +79,7 @@ inline double nowUs()
 
 #define FUNCDESK_BENCH_CAT2(a, b) a##b
 #define FUNCDESK_BENCH_CAT(a, b) FUNCDESK_BENCH_CAT2(a, b)
-#define FUNCDESK_BENCHMARK(name)                                                                         \
-    static void FUNCDESK_BENCH_CAT(bench_fn_, __LINE__)(funcdesk::bench::Reporter &);                    \
+#define FUNCDESK_BENCHMARK(name)                                                                                               \
+    static void FUNCDESK_BENCH_CAT(bench_fn_, __LINE__)(funcdesk::bench::Reporter &);                                          \
     static funcdesk::bench::Registrar FUNCDESK_BENCH_CAT(bench_reg_, __LINE__)(name, FUNCDESK_BENCH_CAT(bench_fn_, __LINE__)); \
     static void FUNCDESK_BENCH_CAT(bench_fn_, __LINE__)(funcdesk::bench::Reporter & reporter)

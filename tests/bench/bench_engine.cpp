@@ -161,10 +161,8 @@ FUNCDESK_BENCHMARK("engine")
     }
 
     const std::vector<RuntimeCase> cases = {
-        {"python3", Runtime::Python3, QStringLiteral("noop.py"), "def handler(event, context):\n    return None\n",
-         QStringLiteral("noop.handler"), {QStringLiteral("-c"), QStringLiteral("pass")}},
-        {"nodejs", Runtime::NodeJs, QStringLiteral("noop.js"), "exports.handler = async () => null;\n",
-         QStringLiteral("noop.handler"), {QStringLiteral("-e"), QStringLiteral("0")}},
+        {"python3", Runtime::Python3, QStringLiteral("noop.py"), "def handler(event, context):\n    return None\n", QStringLiteral("noop.handler"), {QStringLiteral("-c"), QStringLiteral("pass")}},
+        {"nodejs", Runtime::NodeJs, QStringLiteral("noop.js"), "exports.handler = async () => null;\n", QStringLiteral("noop.handler"), {QStringLiteral("-e"), QStringLiteral("0")}},
     };
     // FUNCDESK_BENCH_RUNTIMES=nodejs (comma-separated) limits the runtimes measured.
     const QStringList only = qEnvironmentVariable("FUNCDESK_BENCH_RUNTIMES").split(QLatin1Char(','), Qt::SkipEmptyParts);

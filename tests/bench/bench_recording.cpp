@@ -94,7 +94,8 @@ Cpu cpuSecondsWithChildren()
     for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         const QByteArray comm = readAll(tasks.filePath(tid) + QStringLiteral("/comm")).trimmed();
         const double s = statCpuSeconds(readAll(tasks.filePath(tid) + QStringLiteral("/stat")));
-        (comm == "funcdesk-engine" ? cpu.engine : comm == "funcdesk-store" ? cpu.writer : cpu.rest) += s;
+        (comm == "funcdesk-engine" ? cpu.engine : comm == "funcdesk-store" ? cpu.writer
+                                                                           : cpu.rest) += s;
     }
     const QByteArray self = QByteArray::number(qint64(::getpid()));
     const QDir proc(QStringLiteral("/proc"));
@@ -198,8 +199,8 @@ FUNCDESK_BENCHMARK("recording")
     store::Writer *w = writer->get();
 
     const int roundMs = qEnvironmentVariableIntValue("FUNCDESK_RECORDING_ROUND_MS") > 0
-                            ? qEnvironmentVariableIntValue("FUNCDESK_RECORDING_ROUND_MS")
-                            : 100;
+        ? qEnvironmentVariableIntValue("FUNCDESK_RECORDING_ROUND_MS")
+        : 100;
     const double roundSeconds = roundMs / 1000.0;
     const auto [freshPageUs, cachedPageUs] = pageWriteUs(dir.filePath(QStringLiteral("pages")));
     runFor(engine, config.name, 4, 1.0); // warm up environments and the interpreter
@@ -219,21 +220,25 @@ FUNCDESK_BENCHMARK("recording")
         engine.setRecordSink(nullptr);
         const Cpu c0 = cpuSecondsWithChildren();
         const double f0 = bench::nowUs();
-        (void)w->flush(); // what finished during the flush above and the drain
+        (void)w->flush();                                        // what finished during the flush above and the drain
         const double flushSeconds = (bench::nowUs() - f0) / 1e6; // before the /proc scan below (~1 ms)
         cpuWith += r.cpu;
         cpuWith += cpuSecondsWithChildren() - c0;
         doneWith += r.completed;
         return double(r.completed) / (r.seconds + flushSeconds);
     };
-    const int pairs = std::max(1, qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS") > 0
-                                      ? qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS")
-                                      : 200);
+    const int pairs = std::max(1, qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS") > 0 ? qEnvironmentVariableIntValue("FUNCDESK_RECORDING_PAIRS") : 200);
     std::vector<double> with, without, ratios;
     const QByteArray only = qgetenv("FUNCDESK_RECORDING_ONLY");
     for (int pair = 0; pair < pairs; ++pair) {
-        if (only == "with") { with.push_back(with1()); continue; }
-        if (only == "without") { without.push_back(without1()); continue; }
+        if (only == "with") {
+            with.push_back(with1());
+            continue;
+        }
+        if (only == "without") {
+            without.push_back(without1());
+            continue;
+        }
         if (pair % 2 == 0) {
             without.push_back(without1());
             with.push_back(with1());

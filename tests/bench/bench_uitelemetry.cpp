@@ -40,10 +40,13 @@ FUNCDESK_BENCHMARK("ui.monitor_live_refresh")
             seriesOf(QString(), {}, points, [](const P &p) { return double(p.invocations); }),
             seriesOf(QString(), {}, points, [](const P &p) { return double(p.errors); }),
             seriesOf(QString(), {}, points, [](const P &p) { return double(p.throttles); }),
-            seriesOf(QString(), {}, points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
-            seriesOf(QString(), {}, points, [](const P &p) { return p.maxDurationMs; }, hasInvocations),
+            seriesOf(
+                QString(), {}, points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
+            seriesOf(
+                QString(), {}, points, [](const P &p) { return p.maxDurationMs; }, hasInvocations),
             seriesOf(QString(), {}, points, [](const P &p) { return double(p.coldStarts); }),
-            seriesOf(QString(), {}, points, [](const P &p) { return p.avgInitDurationMs; }, hasColdStarts),
+            seriesOf(
+                QString(), {}, points, [](const P &p) { return p.avgInitDurationMs; }, hasColdStarts),
             seriesOf(QString(), {}, points, [](const P &p) { return double(p.peakConcurrency); }),
             seriesOf(QString(), {}, points, [](const P &p) { return p.costUsd; })};
         us.push_back(nowUs() - t0);

@@ -26,7 +26,7 @@ struct WrkOptions
     int connections = 16;
     int threads = 2;
     int seconds = 10;
-    int delayMs = 0; // > 0: each connection waits this long between requests (pacing)
+    int delayMs = 0;                                                                           // > 0: each connection waits this long between requests (pacing)
     QString extraHeaderLine = QStringLiteral("Authorization: ") + QString::fromLatin1(kSigV4); // empty for none
 };
 
@@ -56,8 +56,7 @@ inline bool startWrk(QProcess &proc, const QString &scriptDir, const WrkOptions 
     if (o.delayMs > 0)
         lua.write("function delay() return " + QByteArray::number(o.delayMs) + " end\n");
     lua.close();
-    proc.start(wrk, {QStringLiteral("-t%1").arg(o.threads), QStringLiteral("-c%1").arg(o.connections),
-                     QStringLiteral("-d%1s").arg(o.seconds), QStringLiteral("-s"), script, o.url});
+    proc.start(wrk, {QStringLiteral("-t%1").arg(o.threads), QStringLiteral("-c%1").arg(o.connections), QStringLiteral("-d%1s").arg(o.seconds), QStringLiteral("-s"), script, o.url});
     return proc.waitForStarted(5000);
 }
 

@@ -130,8 +130,7 @@ private Q_SLOTS:
         row("invoke without name", {QStringLiteral("invoke")}, "missing argument");
         row("invoke bad payload", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--payload"), QStringLiteral("{bad")},
             "the payload is not valid JSON");
-        row("invoke missing payload file", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--payload"),
-            QStringLiteral("@/nonexistent/event.json")}, "cannot read payload file");
+        row("invoke missing payload file", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--payload"), QStringLiteral("@/nonexistent/event.json")}, "cannot read payload file");
         row("invoke async with log", {QStringLiteral("invoke"), QStringLiteral("f"), QStringLiteral("--async"), QStringLiteral("--log")},
             "--log needs a synchronous invocation");
         row("export without format", {QStringLiteral("export"), QStringLiteral("f")}, "--format sam|knative is required");
@@ -201,12 +200,14 @@ private Q_SLOTS:
         }
 
         r = runFuncdesk(QStringList{QStringLiteral("load"), QStringLiteral("noop"), QStringLiteral("--shape"),
-                                    QStringLiteral("ramp:10..")} + dd);
+                                    QStringLiteral("ramp:10..")}
+                        + dd);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("ramp")), qPrintable(r.err));
 
         r = runFuncdesk(QStringList{QStringLiteral("tune"), QStringLiteral("noop"), QStringLiteral("--memory"),
-                                    QStringLiteral("128,1024"), QStringLiteral("-n"), QStringLiteral("3")} + dd);
+                                    QStringLiteral("128,1024"), QStringLiteral("-n"), QStringLiteral("3")}
+                        + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("MEMORY MB")) && r.out.contains(QStringLiteral("1024")), qPrintable(r.out));
         QVERIFY2(r.out.contains(QStringLiteral("Strategy balanced")), qPrintable(r.out));
@@ -282,7 +283,8 @@ private Q_SLOTS:
 
         const QString out = tmp.filePath(QStringLiteral("out"));
         r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"), QStringLiteral("sam"),
-                                 QStringLiteral("--qualifier"), QStringLiteral("1"), QStringLiteral("--out"), out} + dd);
+                                    QStringLiteral("--qualifier"), QStringLiteral("1"), QStringLiteral("--out"), out}
+                        + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const YAML::Node doc = YAML::LoadFile(QFile::encodeName(out + QStringLiteral("/template.yaml")).toStdString());
         const YAML::Node p = doc["Resources"]["HelloFunction"]["Properties"];
@@ -295,7 +297,9 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(out + QStringLiteral("/hello.zip")));
 
         r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
-                                 QStringLiteral("knative")} + dd, tmp.path());
+                                    QStringLiteral("knative")}
+                            + dd,
+                        tmp.path());
         QCOMPARE(r.exitCode, 0);
         QVERIFY(QFile::exists(tmp.filePath(QStringLiteral("hello-knative/service.yaml"))));
 
@@ -314,8 +318,9 @@ private Q_SLOTS:
         }
         const QString kout = tmp.filePath(QStringLiteral("kout"));
         r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
-                                 QStringLiteral("knative"), QStringLiteral("--qualifier"), QStringLiteral("live"),
-                                 QStringLiteral("--out"), kout, QStringLiteral("--json")} + dd);
+                                    QStringLiteral("knative"), QStringLiteral("--qualifier"), QStringLiteral("live"),
+                                    QStringLiteral("--out"), kout, QStringLiteral("--json")}
+                        + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("version")].toString(), QStringLiteral("2"));
         const YAML::Node svc = YAML::LoadFile(QFile::encodeName(kout + QStringLiteral("/service.yaml")).toStdString());
@@ -327,8 +332,9 @@ private Q_SLOTS:
 
         const QString sout = tmp.filePath(QStringLiteral("sout"));
         r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
-                                 QStringLiteral("sam"), QStringLiteral("--qualifier"), QStringLiteral("live"),
-                                 QStringLiteral("--out"), sout} + dd);
+                                    QStringLiteral("sam"), QStringLiteral("--qualifier"), QStringLiteral("live"),
+                                    QStringLiteral("--out"), sout}
+                        + dd);
         QCOMPARE(r.exitCode, 0);
         const YAML::Node sam = YAML::LoadFile(QFile::encodeName(sout + QStringLiteral("/template.yaml")).toStdString());
         const YAML::Node props = sam["Resources"]["HelloFunction"]["Properties"];
@@ -336,7 +342,8 @@ private Q_SLOTS:
         QCOMPARE(props["DeploymentPreference"]["Type"].as<std::string>(), std::string("Canary10Percent5Minutes"));
 
         r = runFuncdesk(QStringList{QStringLiteral("export"), QStringLiteral("hello"), QStringLiteral("--format"),
-                                 QStringLiteral("sam"), QStringLiteral("--qualifier"), QStringLiteral("nosuchalias")} + dd);
+                                    QStringLiteral("sam"), QStringLiteral("--qualifier"), QStringLiteral("nosuchalias")}
+                        + dd);
         QCOMPARE(r.exitCode, 3);
     }
 
@@ -399,8 +406,7 @@ private Q_SLOTS:
 
         QProcess serve;
         serve.setProcessChannelMode(QProcess::SeparateChannels);
-        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
-                                         QStringLiteral("--json")} + dd);
+        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--json")} + dd);
         QVERIFY(serve.waitForStarted());
         const auto stopServe = qScopeGuard([&serve] {
             if (serve.state() != QProcess::NotRunning) {
@@ -423,14 +429,16 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("DataDirInUse")), qPrintable(r.err));
 
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--payload"),
-                                    QStringLiteral("{\"name\": \"funcdesk\"}")} + dd);
+                                    QStringLiteral("{\"name\": \"funcdesk\"}")}
+                        + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("hello")).toString(),
                  QStringLiteral("funcdesk"));
 
         writeFile(tmp.filePath(QStringLiteral("event.json")), R"({"name": "from a file"})");
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--payload"),
-                                    QLatin1Char('@') + tmp.filePath(QStringLiteral("event.json"))} + dd);
+                                    QLatin1Char('@') + tmp.filePath(QStringLiteral("event.json"))}
+                        + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("from a file")), qPrintable(r.out));
 
@@ -464,19 +472,20 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("Version")].toString(), QStringLiteral("1"));
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--qualifier"),
-                                    QStringLiteral("1"), QStringLiteral("--json")} + dd);
+                                    QStringLiteral("1"), QStringLiteral("--json")}
+                        + dd);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("ExecutedVersion")].toString(), QStringLiteral("1"));
 
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--async"),
-                                    QStringLiteral("--json")} + dd);
+                                    QStringLiteral("--json")}
+                        + dd);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())[QStringLiteral("StatusCode")].toInt(), 202);
 
         // logs --follow prints lines recorded after it started.
         QProcess follow;
-        follow.start(kBinary, QStringList{QStringLiteral("logs"), QStringLiteral("hello"), QStringLiteral("--follow"),
-                                          QStringLiteral("--json"), QStringLiteral("--since"), QStringLiteral("1h")} + dd);
+        follow.start(kBinary, QStringList{QStringLiteral("logs"), QStringLiteral("hello"), QStringLiteral("--follow"), QStringLiteral("--json"), QStringLiteral("--since"), QStringLiteral("1h")} + dd);
         QVERIFY(follow.waitForStarted());
         const auto stopFollow = qScopeGuard([&follow] {
             follow.kill();
@@ -485,7 +494,8 @@ private Q_SLOTS:
         QByteArray followed;
         QTRY_VERIFY_WITH_TIMEOUT((followed += follow.readAllStandardOutput()).contains("handling {\\\"name\\\": \\\"funcdesk\\\"}"), 15000);
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--payload"),
-                                    QStringLiteral("{\"name\": \"follow-me\"}")} + dd);
+                                    QStringLiteral("{\"name\": \"follow-me\"}")}
+                        + dd);
         QCOMPARE(r.exitCode, 0);
         QTRY_VERIFY_WITH_TIMEOUT((followed += follow.readAllStandardOutput()).contains("follow-me"), 15000);
         // Every line once: JSON lines, no repeats of the first invocation's output.
@@ -503,13 +513,13 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const QStringList dd{QStringLiteral("--data-dir"), tmp.filePath(QStringLiteral("data"))};
         Run r = runFuncdesk(QStringList{QStringLiteral("serve"), QStringLiteral("--bind"), QStringLiteral("0.0.0.0"),
-                                        QStringLiteral("--port"), QStringLiteral("0")} + dd);
+                                        QStringLiteral("--port"), QStringLiteral("0")}
+                            + dd);
         QCOMPARE(r.exitCode, 5);
         QVERIFY2(r.err.contains(QStringLiteral("requires a token")), qPrintable(r.err));
 
         QProcess serve;
-        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
-                                         QStringLiteral("--token"), QStringLiteral("s3cret")} + dd);
+        serve.start(kBinary, QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--token"), QStringLiteral("s3cret")} + dd);
         QVERIFY(serve.waitForStarted());
         const auto stopServe = qScopeGuard([&serve] {
             serve.terminate();

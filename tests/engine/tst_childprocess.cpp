@@ -53,10 +53,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("script");
         QTest::addColumn<QString>("description");
-        QTest::newRow("exit 0") << "exit 0" << "exit status 0";
-        QTest::newRow("exit 1") << "exit 1" << "exit status 1";
-        QTest::newRow("killed") << "kill -9 $$" << "signal: killed";
-        QTest::newRow("segv") << "kill -11 $$" << "signal: segmentation fault";
+        QTest::newRow("exit 0") << "exit 0"
+                                << "exit status 0";
+        QTest::newRow("exit 1") << "exit 1"
+                                << "exit status 1";
+        QTest::newRow("killed") << "kill -9 $$"
+                                << "signal: killed";
+        QTest::newRow("segv") << "kill -11 $$"
+                              << "signal: segmentation fault";
     }
 
     void exitDescriptions()
@@ -96,8 +100,7 @@ private Q_SLOTS:
 
     void limitsAndProcessGroup()
     {
-        const QByteArray out = run(QStringLiteral("awk '/Max core/{print $5} /Max processes/{print $3}' /proc/$$/limits; cut -d' ' -f5 /proc/$$/stat; echo $$"), {
-            {QStringLiteral("PATH"), qEnvironmentVariable("PATH")}}, 77);
+        const QByteArray out = run(QStringLiteral("awk '/Max core/{print $5} /Max processes/{print $3}' /proc/$$/limits; cut -d' ' -f5 /proc/$$/stat; echo $$"), {{QStringLiteral("PATH"), qEnvironmentVariable("PATH")}}, 77);
         const QList<QByteArray> lines = out.trimmed().split('\n');
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines.at(0), QByteArray("0"));

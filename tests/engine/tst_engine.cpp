@@ -113,7 +113,7 @@ private Q_SLOTS:
         QTRY_VERIFY(ran.load());
         QCOMPARE(threadName, QStringLiteral("funcdesk-engine"));
         QCOMPARE(dispatcher, QStringLiteral("QEventDispatcherUNIX")); // the cheaper wake-up
-        QVERIFY(qEnvironmentVariableIsEmpty("QT_NO_GLIB")); // not left behind for other threads
+        QVERIFY(qEnvironmentVariableIsEmpty("QT_NO_GLIB"));           // not left behind for other threads
     }
 
     void stateChangesAreSignalled()
@@ -141,21 +141,24 @@ private Q_SLOTS:
         QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"))).ok());
         std::mutex m;
         QStringList order;
-        QObject::connect(&engine, &Engine::logLines, &engine, [&](const QList<LogLine> &lines) {
-            std::lock_guard lock(m);
-            for (const LogLine &l : lines) {
-                if (!l.requestId.isEmpty() && !order.contains(QStringLiteral("lines ") + l.requestId))
-                    order << QStringLiteral("lines ") + l.requestId;
-            }
-        }, Qt::DirectConnection);
-        QObject::connect(&engine, &Engine::invocationFinished, &engine, [&](const InvocationRecord &r) {
-            std::lock_guard lock(m);
-            order << QStringLiteral("record ") + r.requestId;
-        }, Qt::DirectConnection);
+        QObject::connect(
+            &engine, &Engine::logLines, &engine, [&](const QList<LogLine> &lines) {
+                std::lock_guard lock(m);
+                for (const LogLine &l : lines) {
+                    if (!l.requestId.isEmpty() && !order.contains(QStringLiteral("lines ") + l.requestId))
+                        order << QStringLiteral("lines ") + l.requestId;
+                }
+            },
+            Qt::DirectConnection);
+        QObject::connect(
+            &engine, &Engine::invocationFinished, &engine, [&](const InvocationRecord &r) {
+                std::lock_guard lock(m);
+                order << QStringLiteral("record ") + r.requestId;
+            },
+            Qt::DirectConnection);
         const InvokeResult r = engine.invokeAndWait(request(QStringLiteral("f")));
         std::lock_guard lock(m);
-        QCOMPARE(order, (QStringList{QStringLiteral("lines ") + r.record.requestId,
-                                     QStringLiteral("record ") + r.record.requestId}));
+        QCOMPARE(order, (QStringList{QStringLiteral("lines ") + r.record.requestId, QStringLiteral("record ") + r.record.requestId}));
     }
 
     // The store records through a RecordSink: every record once, each request's lines
@@ -190,10 +193,7 @@ private Q_SLOTS:
         engine.setRecordSink(nullptr);
         engine.invokeAndWait(request(QStringLiteral("f")));
         std::lock_guard lock(sink.m);
-        QCOMPARE(sink.order, (QStringList{QStringLiteral("lines ") + first.record.requestId,
-                                          QStringLiteral("record ") + first.record.requestId,
-                                          QStringLiteral("lines ") + second.record.requestId,
-                                          QStringLiteral("record ") + second.record.requestId}));
+        QCOMPARE(sink.order, (QStringList{QStringLiteral("lines ") + first.record.requestId, QStringLiteral("record ") + first.record.requestId, QStringLiteral("lines ") + second.record.requestId, QStringLiteral("record ") + second.record.requestId}));
         QCOMPARE(sink.threads, (QStringList{QStringLiteral("funcdesk-engine"), QStringLiteral("funcdesk-engine")}));
     }
 
@@ -212,12 +212,14 @@ private Q_SLOTS:
                                  << "Task timed out after 1.00 seconds" << true;
         QTest::newRow("oom") << "oom" << InvocationStatus::OutOfMemory << "Runtime.OutOfMemory"
                              << "Error: Runtime exited with error: signal: killed" << true;
-        QTest::newRow("garbage") << "garbage" << InvocationStatus::Crash << "Runtime.Unknown" << "unknown frame type" << true;
+        QTest::newRow("garbage") << "garbage" << InvocationStatus::Crash << "Runtime.Unknown"
+                                 << "unknown frame type" << true;
         QTest::newRow("exit in init") << "exit-in-init" << InvocationStatus::Crash << "Runtime.ExitError"
                                       << "Error: Runtime exited with error: exit status 2" << true;
         QTest::newRow("init error") << "init-error" << InvocationStatus::Error << "Runtime.ImportModuleError"
                                     << "Unable to import module" << true;
-        QTest::newRow("function error") << "error" << InvocationStatus::Error << "FakeError" << "it failed" << false;
+        QTest::newRow("function error") << "error" << InvocationStatus::Error << "FakeError"
+                                        << "it failed" << false;
     }
 
     void failures()
@@ -254,8 +256,9 @@ private Q_SLOTS:
     {
         Engine engine(options());
         QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("slow"), [](FunctionConfig &c) {
-                                  c.reservedConcurrency = 1;
-                              })).ok());
+                          c.reservedConcurrency = 1;
+                      }))
+                    .ok());
         Collector c;
         engine.invoke(request(QStringLiteral("f")), c.callback());
         engine.invoke(request(QStringLiteral("f")), c.callback());
@@ -316,8 +319,9 @@ private Q_SLOTS:
     {
         Engine engine(options());
         QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("slowinit"), [](FunctionConfig &c) {
-                                  c.environment.insert(QStringLiteral("FAKE_SLOW_MS"), QStringLiteral("300"));
-                              })).ok());
+                          c.environment.insert(QStringLiteral("FAKE_SLOW_MS"), QStringLiteral("300"));
+                      }))
+                    .ok());
         Collector c;
         engine.invoke(request(QStringLiteral("f")), c.callback());
         engine.invoke(request(QStringLiteral("f")), c.callback());
@@ -417,8 +421,9 @@ private Q_SLOTS:
     {
         Engine engine(options([](EngineOptions &o) { o.keepAliveSeconds = 1; }));
         QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"), [](FunctionConfig &c) {
-                                  c.provisionedConcurrency = 2;
-                              })).ok());
+                          c.provisionedConcurrency = 2;
+                      }))
+                    .ok());
         const auto idleCount = [&] {
             int n = 0;
             for (const EnvironmentInfo &e : engine.environments())
@@ -437,8 +442,9 @@ private Q_SLOTS:
     {
         Engine engine(options());
         QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("crash"), [](FunctionConfig &c) {
-                                  c.provisionedConcurrency = 1;
-                              })).ok());
+                          c.provisionedConcurrency = 1;
+                      }))
+                    .ok());
         QTRY_COMPARE(engine.environments().size(), 1);
         QTRY_COMPARE(engine.environments().first().state, EnvironmentState::Idle);
         const QString before = engine.environments().first().id;
@@ -453,10 +459,11 @@ private Q_SLOTS:
         qputenv("FUNCDESK_TEST_SECRET", "leak");
         Engine engine(options());
         QVERIFY(engine.registerFunction(fake(QStringLiteral("envfn"), QStringLiteral("env"), [](FunctionConfig &c) {
-                                  c.memoryMb = 256;
-                                  c.environment.insert(QStringLiteral("GREETING"), QStringLiteral("hi"));
-                                  c.environment.insert(QStringLiteral("AWS_REGION"), QStringLiteral("eu-west-1")); // reserved
-                              })).ok());
+                          c.memoryMb = 256;
+                          c.environment.insert(QStringLiteral("GREETING"), QStringLiteral("hi"));
+                          c.environment.insert(QStringLiteral("AWS_REGION"), QStringLiteral("eu-west-1")); // reserved
+                      }))
+                    .ok());
         const QJsonObject env = json(engine.invokeAndWait(request(QStringLiteral("envfn"))).response);
         qunsetenv("FUNCDESK_TEST_SECRET");
         QVERIFY(!env.contains(QStringLiteral("FUNCDESK_TEST_SECRET")));
@@ -559,8 +566,9 @@ private Q_SLOTS:
             Engine engine(options());
             QVERIFY(engine.registerFunction(fake(QStringLiteral("ok"), QStringLiteral("ok"))).ok());
             QVERIFY(engine.registerFunction(fake(QStringLiteral("hang"), QStringLiteral("hang"), [](FunctionConfig &c) {
-                                      c.timeoutSeconds = 30;
-                                  })).ok());
+                              c.timeoutSeconds = 30;
+                          }))
+                        .ok());
             QVERIFY(engine.registerFunction(fake(QStringLiteral("crash"), QStringLiteral("crash"))).ok());
             engine.invokeAndWait(request(QStringLiteral("ok")));
             engine.invokeAndWait(request(QStringLiteral("crash")));

@@ -45,10 +45,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("mode");
         QTest::addColumn<QString>("expect");
-        QTest::newRow("ok") << "ok" << "response";
-        QTest::newRow("error") << "error" << "error";
-        QTest::newRow("init error") << "init-error" << "initError";
-        QTest::newRow("garbage") << "garbage" << "protocolError";
+        QTest::newRow("ok") << "ok"
+                            << "response";
+        QTest::newRow("error") << "error"
+                               << "error";
+        QTest::newRow("init error") << "init-error"
+                                    << "initError";
+        QTest::newRow("garbage") << "garbage"
+                                 << "protocolError";
     }
 
     void talksToARuntime()

@@ -50,12 +50,13 @@ private Q_SLOTS:
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("nodejs-esm"), "[1,2]"));
         QCOMPARE(r.record.status, InvocationStatus::Success);
         QCOMPARE(json(r.response).value(QStringLiteral("module")).toString(), QStringLiteral("esm"));
-        QVERIFY(add(QStringLiteral("typemodule"), {{QStringLiteral("package.json"), "{\"type\":\"module\"}"},
-                                                    {QStringLiteral("app.js"), "export const run = async () => import.meta.url.startsWith('file:');\n"}},
-                    QStringLiteral("app.run")).ok());
+        QVERIFY(add(QStringLiteral("typemodule"), {{QStringLiteral("package.json"), "{\"type\":\"module\"}"}, {QStringLiteral("app.js"), "export const run = async () => import.meta.url.startsWith('file:');\n"}},
+                    QStringLiteral("app.run"))
+                    .ok());
         QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("typemodule"))).response, QByteArray("true"));
         QVERIFY(add(QStringLiteral("cjs"), {{QStringLiteral("lib/app.cjs"), "module.exports.nested = { fn: async () => 'cjs' };\n"}},
-                    QStringLiteral("lib/app.nested.fn")).ok());
+                    QStringLiteral("lib/app.nested.fn"))
+                    .ok());
         QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("cjs"))).response, QByteArray("\"cjs\""));
     }
 
@@ -156,9 +157,9 @@ private Q_SLOTS:
 
     void exceptionsCarryNameAndStack()
     {
-        QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("index.mjs"),
-                    "export const handler = async () => { throw new TypeError('bad thing'); };\n"}},
-                    QStringLiteral("index.handler")).ok());
+        QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("index.mjs"), "export const handler = async () => { throw new TypeError('bad thing'); };\n"}},
+                    QStringLiteral("index.handler"))
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("boom")));
         QCOMPARE(r.record.status, InvocationStatus::Error);
         const QJsonObject doc = json(r.response);
@@ -182,13 +183,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("errorType");
         QTest::addColumn<QString>("message");
         QTest::newRow("syntax") << QByteArray("exports.handler = async (e => 1;\n") << "index.handler"
-                                << "Runtime.UserCodeSyntaxError" << "SyntaxError";
-        QTest::newRow("missing file") << QByteArray("exports.handler = 1;") << "nothere.handler" << "Runtime.ImportModuleError"
+                                << "Runtime.UserCodeSyntaxError"
+                                << "SyntaxError";
+        QTest::newRow("missing file") << QByteArray("exports.handler = 1;") << "nothere.handler"
+                                      << "Runtime.ImportModuleError"
                                       << "Cannot find module 'nothere'";
         QTest::newRow("missing dependency") << QByteArray("require('left-pad-nowhere');\nexports.handler = async () => 1;")
-                                            << "index.handler" << "Runtime.ImportModuleError" << "left-pad-nowhere";
+                                            << "index.handler"
+                                            << "Runtime.ImportModuleError"
+                                            << "left-pad-nowhere";
         QTest::newRow("missing handler") << QByteArray("exports.other = async () => 1;") << "index.handler"
-                                         << "Runtime.HandlerNotFound" << "index.handler is undefined or not exported";
+                                         << "Runtime.HandlerNotFound"
+                                         << "index.handler is undefined or not exported";
     }
 
     void initErrors()
@@ -208,12 +214,12 @@ private Q_SLOTS:
 
     void contextMatchesLambda()
     {
-        QVERIFY(add(QStringLiteral("ctx"), {{QStringLiteral("index.js"),
-                    "exports.handler = async (e, c) => ({ id: c.awsRequestId, name: c.functionName, version: c.functionVersion,"
-                    " arn: c.invokedFunctionArn, memory: c.memoryLimitInMB, group: c.logGroupName, stream: c.logStreamName,"
-                    " remaining: c.getRemainingTimeInMillis(), waits: c.callbackWaitsForEmptyEventLoop, tz: process.env.TZ,"
-                    " secret: process.env.FUNCDESK_APP_ONLY ?? null, flags: process.execArgv, gc: typeof global.gc });"}},
-                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.memoryMb = 512; }).ok());
+        QVERIFY(add(QStringLiteral("ctx"), {{QStringLiteral("index.js"), "exports.handler = async (e, c) => ({ id: c.awsRequestId, name: c.functionName, version: c.functionVersion,"
+                                                                         " arn: c.invokedFunctionArn, memory: c.memoryLimitInMB, group: c.logGroupName, stream: c.logStreamName,"
+                                                                         " remaining: c.getRemainingTimeInMillis(), waits: c.callbackWaitsForEmptyEventLoop, tz: process.env.TZ,"
+                                                                         " secret: process.env.FUNCDESK_APP_ONLY ?? null, flags: process.execArgv, gc: typeof global.gc });"}},
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.memoryMb = 512; })
+                    .ok());
         qputenv("FUNCDESK_APP_ONLY", "1");
         InvokeRequest req = request(QStringLiteral("ctx"));
         req.alias = QStringLiteral("live");
@@ -231,8 +237,7 @@ private Q_SLOTS:
         QVERIFY(o.value(QStringLiteral("secret")).isNull());
         // node started as Lambda's bootstrap starts it, its heap sized from the memory setting
         const QStringList flags = o.value(QStringLiteral("flags")).toVariant().toStringList();
-        QCOMPARE(flags, (QStringList{QStringLiteral("--expose-gc"), QStringLiteral("--max-semi-space-size=25"),
-                                     QStringLiteral("--max-old-space-size=461")}));
+        QCOMPARE(flags, (QStringList{QStringLiteral("--expose-gc"), QStringLiteral("--max-semi-space-size=25"), QStringLiteral("--max-old-space-size=461")}));
         QCOMPARE(o.value(QStringLiteral("gc")).toString(), QStringLiteral("function"));
         QCOMPARE(r.record.alias, QStringLiteral("live"));
     }
@@ -240,7 +245,8 @@ private Q_SLOTS:
     void processExitIsACrash()
     {
         QVERIFY(add(QStringLiteral("quit"), {{QStringLiteral("index.js"), "exports.handler = async () => process.exit(3);"}},
-                    QStringLiteral("index.handler")).ok());
+                    QStringLiteral("index.handler"))
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("quit")));
         QCOMPARE(r.record.status, InvocationStatus::Crash);
         QVERIFY(r.record.errorMessage.endsWith(QStringLiteral("Runtime exited with error: exit status 3")));
@@ -250,14 +256,15 @@ private Q_SLOTS:
     void timeoutAndMemoryLimits()
     {
         QVERIFY(add(QStringLiteral("never"), {{QStringLiteral("index.js"), "exports.handler = () => new Promise((r) => setTimeout(r, 60000));"}},
-                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; }).ok());
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; })
+                    .ok());
         const InvokeResult t = m_engine->invokeAndWait(request(QStringLiteral("never")));
         QCOMPARE(t.record.status, InvocationStatus::Timeout);
         QVERIFY(t.record.errorMessage.endsWith(QStringLiteral("Task timed out after 1.00 seconds")));
-        QVERIFY(add(QStringLiteral("hog"), {{QStringLiteral("index.js"),
-                    "const hold = [];\nexports.handler = async () => { for (let i = 0; i < 40; ++i) { hold.push(Buffer.alloc(8 << 20, 1));"
-                    " await new Promise(r => setTimeout(r, 10)); } await new Promise(r => setTimeout(r, 5000)); };"}},
-                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 10; }).ok());
+        QVERIFY(add(QStringLiteral("hog"), {{QStringLiteral("index.js"), "const hold = [];\nexports.handler = async () => { for (let i = 0; i < 40; ++i) { hold.push(Buffer.alloc(8 << 20, 1));"
+                                                                         " await new Promise(r => setTimeout(r, 10)); } await new Promise(r => setTimeout(r, 5000)); };"}},
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 10; })
+                    .ok());
         const InvokeResult m = m_engine->invokeAndWait(request(QStringLiteral("hog")));
         QCOMPARE(m.record.status, InvocationStatus::OutOfMemory);
         QCOMPARE(m.record.errorType, QStringLiteral("Runtime.OutOfMemory"));
@@ -268,15 +275,15 @@ private Q_SLOTS:
     // ~160 bytes an invocation, 8 MB over these 50,000.
     void traceIdPerRequestWithoutGrowth()
     {
-        QVERIFY(add(QStringLiteral("trace"), {{QStringLiteral("index.js"),
-                    "const { execSync } = require('child_process');\n"
-                    "exports.handler = async (e) => {\n"
-                    "  if (!e.report) return null;\n"
-                    "  global.gc();\n"
-                    "  return { trace: process.env._X_AMZN_TRACE_ID, listed: Object.keys(process.env).includes('_X_AMZN_TRACE_ID'),\n"
-                    "           child: execSync('printenv _X_AMZN_TRACE_ID').toString().trim(), rss: process.memoryUsage.rss() };\n"
-                    "};\n"}},
-                    QStringLiteral("index.handler")).ok());
+        QVERIFY(add(QStringLiteral("trace"), {{QStringLiteral("index.js"), "const { execSync } = require('child_process');\n"
+                                                                           "exports.handler = async (e) => {\n"
+                                                                           "  if (!e.report) return null;\n"
+                                                                           "  global.gc();\n"
+                                                                           "  return { trace: process.env._X_AMZN_TRACE_ID, listed: Object.keys(process.env).includes('_X_AMZN_TRACE_ID'),\n"
+                                                                           "           child: execSync('printenv _X_AMZN_TRACE_ID').toString().trim(), rss: process.memoryUsage.rss() };\n"
+                                                                           "};\n"}},
+                    QStringLiteral("index.handler"))
+                    .ok());
         const QByteArray report = QByteArrayLiteral("{\"report\":true}");
         for (int i = 0; i < 2000; ++i) // warm up: JIT, heap
             m_engine->invokeAndWait(request(QStringLiteral("trace")));
@@ -295,7 +302,8 @@ private Q_SLOTS:
     void largePayloadRoundTrips()
     {
         QVERIFY(add(QStringLiteral("echo"), {{QStringLiteral("index.js"), "exports.handler = async (e) => e;"}},
-                    QStringLiteral("index.handler")).ok());
+                    QStringLiteral("index.handler"))
+                    .ok());
         const QByteArray payload = "{\"blob\":\"" + QByteArray(5 * 1024 * 1024, 'n') + "\"}";
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("echo"), payload));
         QCOMPARE(r.record.status, InvocationStatus::Success);

@@ -68,9 +68,11 @@ def handler(event, context):
         'remaining': context.get_remaining_time_in_millis(), 'client': context.client_context,
         'identity': context.identity, 'env': dict(os.environ), 'cwd': os.getcwd(),
     }
-)"}}, QStringLiteral("app.handler"), [](FunctionConfig &c) {
-                    c.environment.insert(QStringLiteral("STAGE"), QStringLiteral("dev"));
-                }).ok());
+)"}},
+                    QStringLiteral("app.handler"), [](FunctionConfig &c) {
+                        c.environment.insert(QStringLiteral("STAGE"), QStringLiteral("dev"));
+                    })
+                    .ok());
         qputenv("FUNCDESK_APP_ONLY", "1");
         InvokeRequest req = request(QStringLiteral("ctx"));
         req.clientContext = "{\"custom\":{\"k\":\"v\"}}";
@@ -100,9 +102,9 @@ def handler(event, context):
 
     void handlerExceptionsCarryAStackTrace()
     {
-        QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("lambda_function.py"),
-                    "def lambda_handler(event, context):\n    raise ValueError('bad input')\n"}},
-                    QStringLiteral("lambda_function.lambda_handler")).ok());
+        QVERIFY(add(QStringLiteral("boom"), {{QStringLiteral("lambda_function.py"), "def lambda_handler(event, context):\n    raise ValueError('bad input')\n"}},
+                    QStringLiteral("lambda_function.lambda_handler"))
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("boom")));
         QCOMPARE(r.record.status, InvocationStatus::Error);
         QVERIFY(r.functionError);
@@ -124,12 +126,17 @@ def handler(event, context):
         QTest::addColumn<QString>("errorType");
         QTest::addColumn<QString>("message");
         QTest::newRow("syntax") << QByteArray("def handler(event, context)\n    return 1\n") << "mod.handler"
-                                << "Runtime.UserCodeSyntaxError" << "Syntax error in module 'mod'";
-        QTest::newRow("missing module") << QByteArray("x = 1\n") << "nothere.handler" << "Runtime.ImportModuleError"
+                                << "Runtime.UserCodeSyntaxError"
+                                << "Syntax error in module 'mod'";
+        QTest::newRow("missing module") << QByteArray("x = 1\n") << "nothere.handler"
+                                        << "Runtime.ImportModuleError"
                                         << "Unable to import module 'nothere': No module named 'nothere'";
-        QTest::newRow("missing handler") << QByteArray("x = 1\n") << "mod.handler" << "Runtime.HandlerNotFound"
+        QTest::newRow("missing handler") << QByteArray("x = 1\n") << "mod.handler"
+                                         << "Runtime.HandlerNotFound"
                                          << "Handler 'handler' missing on module 'mod'";
-        QTest::newRow("malformed") << QByteArray("x = 1\n") << "handler" << "Runtime.MalformedHandlerName" << "Bad handler";
+        QTest::newRow("malformed") << QByteArray("x = 1\n") << "handler"
+                                   << "Runtime.MalformedHandlerName"
+                                   << "Bad handler";
     }
 
     void initErrors()
@@ -154,24 +161,22 @@ def handler(event, context):
 
     void dottedSubpackageHandlers()
     {
-        QVERIFY(add(QStringLiteral("pkg"), {{QStringLiteral("pkg/__init__.py"), ""},
-                                             {QStringLiteral("pkg/sub/__init__.py"), ""},
-                                             {QStringLiteral("pkg/sub/mod.py"), "def h(e, c):\n    return 'deep'\n"}},
-                    QStringLiteral("pkg.sub.mod.h")).ok());
+        QVERIFY(add(QStringLiteral("pkg"), {{QStringLiteral("pkg/__init__.py"), ""}, {QStringLiteral("pkg/sub/__init__.py"), ""}, {QStringLiteral("pkg/sub/mod.py"), "def h(e, c):\n    return 'deep'\n"}},
+                    QStringLiteral("pkg.sub.mod.h"))
+                    .ok());
         QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("pkg"))).response, QByteArray("\"deep\""));
-        QVERIFY(add(QStringLiteral("slash"), {{QStringLiteral("src/handlers/mod.py"), "def h(e, c):\n    return 'slash'\n"},
-                                               {QStringLiteral("src/__init__.py"), ""},
-                                               {QStringLiteral("src/handlers/__init__.py"), ""}},
-                    QStringLiteral("src/handlers/mod.h")).ok());
+        QVERIFY(add(QStringLiteral("slash"), {{QStringLiteral("src/handlers/mod.py"), "def h(e, c):\n    return 'slash'\n"}, {QStringLiteral("src/__init__.py"), ""}, {QStringLiteral("src/handlers/__init__.py"), ""}},
+                    QStringLiteral("src/handlers/mod.h"))
+                    .ok());
         QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("slash"))).response, QByteArray("\"slash\""));
     }
 
     void loggingModuleIsFormattedAsOnLambda()
     {
-        QVERIFY(add(QStringLiteral("logs"), {{QStringLiteral("app.py"),
-                    "import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\n"
-                    "def handler(e, c):\n    logger.info('hello %s', 'log')\n    print('plain')\n    return None\n"}},
-                    QStringLiteral("app.handler")).ok());
+        QVERIFY(add(QStringLiteral("logs"), {{QStringLiteral("app.py"), "import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\n"
+                                                                        "def handler(e, c):\n    logger.info('hello %s', 'log')\n    print('plain')\n    return None\n"}},
+                    QStringLiteral("app.handler"))
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("logs")));
         QCOMPARE(r.response, QByteArray("null"));
         QStringList texts;
@@ -186,7 +191,8 @@ def handler(event, context):
     void parallelCallsAndThrottling()
     {
         QVERIFY(add(QStringLiteral("sleepy"), {{QStringLiteral("app.py"), "import time\ndef handler(e, c):\n    time.sleep(0.4)\n    return 1\n"}},
-                    QStringLiteral("app.handler")).ok());
+                    QStringLiteral("app.handler"))
+                    .ok());
         Collector c;
         m_engine->invoke(request(QStringLiteral("sleepy")), c.callback());
         m_engine->invoke(request(QStringLiteral("sleepy")), c.callback());
@@ -196,7 +202,8 @@ def handler(event, context):
         QVERIFY(c.results().at(0).record.environmentId != c.results().at(1).record.environmentId);
 
         QVERIFY(add(QStringLiteral("limited"), {{QStringLiteral("app.py"), "import time\ndef handler(e, c):\n    time.sleep(0.4)\n    return 1\n"}},
-                    QStringLiteral("app.handler"), [](FunctionConfig &f) { f.reservedConcurrency = 1; }).ok());
+                    QStringLiteral("app.handler"), [](FunctionConfig &f) { f.reservedConcurrency = 1; })
+                    .ok());
         Collector t;
         m_engine->invoke(request(QStringLiteral("limited")), t.callback());
         m_engine->invoke(request(QStringLiteral("limited")), t.callback());
@@ -207,7 +214,8 @@ def handler(event, context):
     void timeoutKillsAndTheNextCallIsCold()
     {
         QVERIFY(add(QStringLiteral("slow"), {{QStringLiteral("app.py"), "import time\ndef handler(e, c):\n    print('before')\n    time.sleep(30)\n"}},
-                    QStringLiteral("app.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; }).ok());
+                    QStringLiteral("app.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; })
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("slow")));
         QCOMPARE(r.record.status, InvocationStatus::Timeout);
         const QRegularExpression msg(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ") + r.record.requestId
@@ -222,10 +230,10 @@ def handler(event, context):
 
     void memoryLimitKills()
     {
-        QVERIFY(add(QStringLiteral("hog"), {{QStringLiteral("app.py"),
-                    "import time\nhold = []\ndef handler(e, c):\n    for _ in range(40):\n        hold.append(bytearray(8 << 20))\n"
-                    "        time.sleep(0.01)\n    time.sleep(5)\n"}},
-                    QStringLiteral("app.handler")).ok());
+        QVERIFY(add(QStringLiteral("hog"), {{QStringLiteral("app.py"), "import time\nhold = []\ndef handler(e, c):\n    for _ in range(40):\n        hold.append(bytearray(8 << 20))\n"
+                                                                       "        time.sleep(0.01)\n    time.sleep(5)\n"}},
+                    QStringLiteral("app.handler"))
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("hog")));
         QCOMPARE(r.record.status, InvocationStatus::OutOfMemory);
         QCOMPARE(r.record.errorType, QStringLiteral("Runtime.OutOfMemory"));
@@ -236,12 +244,12 @@ def handler(event, context):
     void exitingIsACrash()
     {
         QVERIFY(add(QStringLiteral("quit"), {{QStringLiteral("app.py"), "import os\ndef handler(e, c):\n    os._exit(1)\n"}},
-                    QStringLiteral("app.handler")).ok());
+                    QStringLiteral("app.handler"))
+                    .ok());
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("quit")));
         QCOMPARE(r.record.status, InvocationStatus::Crash);
         QCOMPARE(r.record.errorType, QStringLiteral("Runtime.ExitError"));
-        QCOMPARE(r.record.errorMessage, QStringLiteral("RequestId: ") + r.record.requestId
-                                            + QStringLiteral(" Error: Runtime exited with error: exit status 1"));
+        QCOMPARE(r.record.errorMessage, QStringLiteral("RequestId: ") + r.record.requestId + QStringLiteral(" Error: Runtime exited with error: exit status 1"));
         QVERIFY(m_engine->invokeAndWait(request(QStringLiteral("quit"))).record.cold);
     }
 
@@ -250,14 +258,14 @@ def handler(event, context):
     // ~140 bytes an invocation, 7 MB over these 50,000.
     void traceIdPerRequestWithoutGrowth()
     {
-        QVERIFY(add(QStringLiteral("trace"), {{QStringLiteral("app.py"),
-                    "import os, subprocess\n"
-                    "def handler(e, c):\n"
-                    "    if not e.get('report'):\n        return None\n"
-                    "    child = subprocess.run(['printenv', '_X_AMZN_TRACE_ID'], env=os.environ, capture_output=True)\n"
-                    "    rss = int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE')\n"
-                    "    return {'trace': os.environ.get('_X_AMZN_TRACE_ID'), 'child': child.stdout.decode().strip(), 'rss': rss}\n"}},
-                    QStringLiteral("app.handler")).ok());
+        QVERIFY(add(QStringLiteral("trace"), {{QStringLiteral("app.py"), "import os, subprocess\n"
+                                                                         "def handler(e, c):\n"
+                                                                         "    if not e.get('report'):\n        return None\n"
+                                                                         "    child = subprocess.run(['printenv', '_X_AMZN_TRACE_ID'], env=os.environ, capture_output=True)\n"
+                                                                         "    rss = int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE')\n"
+                                                                         "    return {'trace': os.environ.get('_X_AMZN_TRACE_ID'), 'child': child.stdout.decode().strip(), 'rss': rss}\n"}},
+                    QStringLiteral("app.handler"))
+                    .ok());
         const QByteArray report = QByteArrayLiteral("{\"report\":true}");
         for (int i = 0; i < 2000; ++i) // warm up the interpreter's allocations
             m_engine->invokeAndWait(request(QStringLiteral("trace")));
@@ -275,7 +283,8 @@ def handler(event, context):
     void largePayloadRoundTrips()
     {
         QVERIFY(add(QStringLiteral("echo"), {{QStringLiteral("app.py"), "def handler(e, c):\n    return e\n"}},
-                    QStringLiteral("app.handler")).ok());
+                    QStringLiteral("app.handler"))
+                    .ok());
         const QByteArray payload = "{\"blob\":\"" + QByteArray(5 * 1024 * 1024, 'z') + "\"}";
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("echo"), payload));
         QCOMPARE(r.record.status, InvocationStatus::Success);
@@ -284,10 +293,10 @@ def handler(event, context):
 
     void tmpdirAndGlobalsSurviveWarmStarts()
     {
-        QVERIFY(add(QStringLiteral("tmp"), {{QStringLiteral("app.py"),
-                    "import os, tempfile\ndef handler(e, c):\n    p = os.path.join(tempfile.gettempdir(), 'mark')\n"
-                    "    seen = os.path.exists(p)\n    open(p, 'w').write('x')\n    return {'seen': seen, 'tmp': tempfile.gettempdir()}\n"}},
-                    QStringLiteral("app.handler")).ok());
+        QVERIFY(add(QStringLiteral("tmp"), {{QStringLiteral("app.py"), "import os, tempfile\ndef handler(e, c):\n    p = os.path.join(tempfile.gettempdir(), 'mark')\n"
+                                                                       "    seen = os.path.exists(p)\n    open(p, 'w').write('x')\n    return {'seen': seen, 'tmp': tempfile.gettempdir()}\n"}},
+                    QStringLiteral("app.handler"))
+                    .ok());
         const QJsonObject a = json(m_engine->invokeAndWait(request(QStringLiteral("tmp"))).response);
         const QJsonObject b = json(m_engine->invokeAndWait(request(QStringLiteral("tmp"))).response);
         QVERIFY(!a.value(QStringLiteral("seen")).toBool());

@@ -203,8 +203,7 @@ int main()
             send('S', rid + '\n' + obj + '}');
             continue;
         }
-        send('S', rid + "\n{\"echo\":" + (payload.empty() ? std::string("null") : payload) + ",\"count\":"
-                      + std::to_string(count) + ",\"pid\":" + std::to_string(::getpid()) + "}");
+        send('S', rid + "\n{\"echo\":" + (payload.empty() ? std::string("null") : payload) + ",\"count\":" + std::to_string(count) + ",\"pid\":" + std::to_string(::getpid()) + "}");
         if (mode == "respond-exit")
             std::exit(0);
     }

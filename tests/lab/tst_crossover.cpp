@@ -90,7 +90,7 @@ private Q_SLOTS:
         QCOMPARE(requestsPerSecondPerInstance(t3, 10), 200.0); // 2 vCPU, 10 ms each
         QCOMPARE(requestsPerSecondPerInstance(instance("c6i.xlarge"), 250), 16.0);
         QCOMPARE(requestsPerSecondPerInstance(t3, 0), 0.0);
-        QCOMPARE(instancesNeeded(0, 100), 1);    // always on, even when idle
+        QCOMPARE(instancesNeeded(0, 100), 1); // always on, even when idle
         QCOMPARE(instancesNeeded(100, 100), 1);
         QCOMPARE(instancesNeeded(100.5, 100), 2);
         QCOMPARE(instancesNeeded(200, 100), 2);

@@ -141,9 +141,7 @@ private Q_SLOTS:
             QTest::newRow(*text ? text : "(empty)") << QString::fromLatin1(text) << seconds;
         };
         for (const auto &[text, seconds] : std::initializer_list<std::pair<const char *, double>>{
-                 {"30s", 30}, {"2m", 120}, {"500ms", 0.5}, {"90", 90}, {"1.5s", 1.5}, {"1h", 3600}, {" 10s ", 10},
-                 {"24h", 86400}, {"", -1}, {"0", -1}, {"0s", -1}, {"-1s", -1}, {"10x", -1}, {"s", -1}, {"1e3s", -1},
-                 {"1.2.3s", -1}, {"1.s", -1}, {".5s", -1}, {"25h", -1}, {"ten", -1}})
+                 {"30s", 30}, {"2m", 120}, {"500ms", 0.5}, {"90", 90}, {"1.5s", 1.5}, {"1h", 3600}, {" 10s ", 10}, {"24h", 86400}, {"", -1}, {"0", -1}, {"0s", -1}, {"-1s", -1}, {"10x", -1}, {"s", -1}, {"1e3s", -1}, {"1.2.3s", -1}, {"1.s", -1}, {".5s", -1}, {"25h", -1}, {"ten", -1}})
             row(text, seconds);
     }
     void parseDuration()
@@ -220,7 +218,7 @@ private Q_SLOTS:
         QCOMPARE(countIn(t, 0, 1), 100);
         QCOMPARE(countIn(t, 1, 2), 200);
         QCOMPARE(countIn(t, 2, 3), 400);
-        QCOMPARE(t.at(100), qint64(1000000)); // the second step starts on time ...
+        QCOMPARE(t.at(100), qint64(1000000));          // the second step starts on time ...
         QCOMPARE(t.at(101) - t.at(100), qint64(5000)); // ... at 200/s
         QCOMPARE(t.at(301) - t.at(300), qint64(2500));
 
@@ -260,8 +258,8 @@ private Q_SLOTS:
         const QList<qint64> a = intendedSendTimesUs(s, 10.0, 42);
         QVERIFY(nonDecreasingAndWithin(a, 10.0));
         QVERIFY2(std::abs(a.size() - 2000) < 150, qPrintable(QString::number(a.size()))); // sd is ~45
-        QCOMPARE(intendedSendTimesUs(s, 10.0, 42), a);     // same seed, same times
-        QVERIFY(intendedSendTimesUs(s, 10.0, 43) != a);    // another seed, others
+        QCOMPARE(intendedSendTimesUs(s, 10.0, 42), a);                                    // same seed, same times
+        QVERIFY(intendedSendTimesUs(s, 10.0, 43) != a);                                   // another seed, others
         // Exponential gaps: their standard deviation equals their mean (for even spacing, 0).
         double sum = 0, sumSq = 0;
         for (qsizetype i = 1; i < a.size(); ++i) {

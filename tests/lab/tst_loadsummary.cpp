@@ -31,9 +31,9 @@ private Q_SLOTS:
         const QList<double> ten{10, 1, 9, 2, 8, 3, 7, 4, 6, 5}; // 1..10, shuffled
         QTest::newRow("empty") << QList<double>{} << 50.0 << 0.0;
         QTest::newRow("one value") << QList<double>{7} << 99.0 << 7.0;
-        QTest::newRow("p50 of 10") << ten << 50.0 << 5.0;   // rank ceil(5) = 5
+        QTest::newRow("p50 of 10") << ten << 50.0 << 5.0; // rank ceil(5) = 5
         QTest::newRow("p90 of 10") << ten << 90.0 << 9.0;
-        QTest::newRow("p99 of 10") << ten << 99.0 << 10.0;  // rank ceil(9.9) = 10
+        QTest::newRow("p99 of 10") << ten << 99.0 << 10.0; // rank ceil(9.9) = 10
         QTest::newRow("p0 is the minimum") << ten << 0.0 << 1.0;
         QTest::newRow("p100 is the maximum") << ten << 100.0 << 10.0;
         QTest::newRow("p51 of 10 rounds up") << ten << 51.0 << 6.0;
@@ -87,7 +87,7 @@ private Q_SLOTS:
             sample(30, 30, 60, InvocationStatus::Error, true),
             sample(40, 40, 41, InvocationStatus::Throttled, false, true),
             sample(50, 50, 51, InvocationStatus::Throttled, false, false), // status alone counts too
-            sample(60, 60, -1), // never answered (a cancelled run)
+            sample(60, 60, -1),                                            // never answered (a cancelled run)
         };
         const LoadSummary s = summarize(samples, 4.0, 2);
         QCOMPARE(s.sent, 7);

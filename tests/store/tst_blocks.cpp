@@ -327,16 +327,36 @@ private Q_SLOTS:
                 r.costUsd = 2.1e-9 * double(r.billedDurationMs);
                 if (i == 299) {
                     switch (spoil) {
-                    case 1: r.startMs = t0 + 65536; break;
-                    case 2: r.durationMs = 0.3 + 1e-12; break;
-                    case 3: r.durationMs = -0.0; break;
-                    case 4: r.durationMs = msFromNanos(4'294'967'296); break;
-                    case 5: r.billedDurationMs = qint64(1) << 32; break;
-                    case 6: r.maxMemoryUsedMb = 65536; break;
-                    case 7: r.maxMemoryUsedMb = -1; break;
-                    case 8: r.responseBytes = 65536; break;
-                    case 9: r.startMs = t0 + 40'000; r.requestId = newRequestId(); break;
-                    default: break;
+                    case 1:
+                        r.startMs = t0 + 65536;
+                        break;
+                    case 2:
+                        r.durationMs = 0.3 + 1e-12;
+                        break;
+                    case 3:
+                        r.durationMs = -0.0;
+                        break;
+                    case 4:
+                        r.durationMs = msFromNanos(4'294'967'296);
+                        break;
+                    case 5:
+                        r.billedDurationMs = qint64(1) << 32;
+                        break;
+                    case 6:
+                        r.maxMemoryUsedMb = 65536;
+                        break;
+                    case 7:
+                        r.maxMemoryUsedMb = -1;
+                        break;
+                    case 8:
+                        r.responseBytes = 65536;
+                        break;
+                    case 9:
+                        r.startMs = t0 + 40'000;
+                        r.requestId = newRequestId();
+                        break;
+                    default:
+                        break;
                     }
                 }
                 if (spoil == 10) {
@@ -506,7 +526,7 @@ private Q_SLOTS:
         }
         auto latest = invocationByRequestId(*conn, queued.requestId);
         QVERIFY(latest && latest->has_value());
-        QCOMPARE((*latest)->startMs, retry.startMs); // the retry, the latest attempt
+        QCOMPARE((*latest)->startMs, retry.startMs);      // the retry, the latest attempt
         auto lines = logLinesOf(*conn, queued.requestId); // both attempts framed
         QVERIFY(lines);
         QCOMPARE(lines->size(), 6);

@@ -37,8 +37,7 @@ private Q_SLOTS:
         QCOMPARE((*got)->lastDeployCommit, QStringLiteral("def456"));
         QCOMPARE((*got)->architecture, QStringLiteral("arm64"));
         QCOMPARE((*got)->timeoutSeconds, 10);
-        QVERIFY(upsertFunction(conn, FunctionRow{QStringLiteral("abc"), QStringLiteral("nodejs"),
-                                                 QStringLiteral("index.handler")}));
+        QVERIFY(upsertFunction(conn, FunctionRow{QStringLiteral("abc"), QStringLiteral("nodejs"), QStringLiteral("index.handler")}));
         auto all = listFunctions(conn);
         QVERIFY(all);
         QCOMPARE(all->size(), 2);
@@ -54,7 +53,7 @@ private Q_SLOTS:
         QVERIFY(upsertFunction(conn, FunctionRow{QStringLiteral("f"), QStringLiteral("python3"), QStringLiteral("h")}));
         QVERIFY(insertVersion(conn, VersionRow{QStringLiteral("f"), 1, QStringLiteral("c1"), 10, {}}));
         QVERIFY(insertVersion(conn, VersionRow{QStringLiteral("f"), 2, QStringLiteral("c2"), 20, QStringLiteral("d")}));
-        QVERIFY(!insertVersion(conn, VersionRow{QStringLiteral("f"), 2, QStringLiteral("c3"), 30, {}})); // immutable
+        QVERIFY(!insertVersion(conn, VersionRow{QStringLiteral("f"), 2, QStringLiteral("c3"), 30, {}}));   // immutable
         QVERIFY(!insertVersion(conn, VersionRow{QStringLiteral("ghost"), 1, QStringLiteral("c"), 1, {}})); // FK
         auto versions = listVersions(conn, QStringLiteral("f"));
         QVERIFY(versions);
@@ -63,8 +62,7 @@ private Q_SLOTS:
         QCOMPARE(versions->at(1).description, QStringLiteral("d"));
 
         QVERIFY(upsertAlias(conn, AliasRow{QStringLiteral("f"), QStringLiteral("live"), QStringLiteral("1"), {}, 0, {}}));
-        QVERIFY(upsertAlias(conn, AliasRow{QStringLiteral("f"), QStringLiteral("live"), QStringLiteral("1"),
-                                           QStringLiteral("2"), 0.1, {}}));
+        QVERIFY(upsertAlias(conn, AliasRow{QStringLiteral("f"), QStringLiteral("live"), QStringLiteral("1"), QStringLiteral("2"), 0.1, {}}));
         auto aliases = listAliases(conn, QStringLiteral("f"));
         QVERIFY(aliases);
         QCOMPARE(aliases->size(), 1);
@@ -95,8 +93,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("json");
         QTest::newRow("simple") << QStringLiteral("hello") << QStringLiteral("{\"key1\":\"value1\"}");
         QTest::newRow("unicode") << QStringLiteral("ünï cødé") << QStringLiteral("{\"msg\":\"héllo 🌍\"}");
-        QTest::newRow("big") << QStringLiteral("big") << (QStringLiteral("{\"x\":\"") + QString(200000, QLatin1Char('a'))
-                                                           + QStringLiteral("\"}"));
+        QTest::newRow("big") << QStringLiteral("big") << (QStringLiteral("{\"x\":\"") + QString(200000, QLatin1Char('a')) + QStringLiteral("\"}"));
     }
     void testEventsCrud()
     {

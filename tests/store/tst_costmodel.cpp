@@ -102,7 +102,7 @@ private Q_SLOTS:
         model.freeTier = true;
         MonthlyUsage usage{MonthlyUsage::monthKeyOf(record(1, 128).startMs), 1'000'000 - 1, 0};
         const InvocationRecord r = record(1, 128);
-        QCOMPARE(costWithFreeTier(model, r, usage), 0.0); // the millionth request
+        QCOMPARE(costWithFreeTier(model, r, usage), 0.0);                   // the millionth request
         QVERIFY(fuzzyEqual(costWithFreeTier(model, r, usage), 0.20 / 1e6)); // beyond: request charged, GB-s free
     }
 

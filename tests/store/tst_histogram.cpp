@@ -14,7 +14,13 @@ using namespace funcdesk::store;
 
 namespace {
 
-enum class Dist { Uniform, Exponential, LogNormal, Bimodal, Constant, SubMillisecond, Pareto };
+enum class Dist { Uniform,
+                  Exponential,
+                  LogNormal,
+                  Bimodal,
+                  Constant,
+                  SubMillisecond,
+                  Pareto };
 
 std::vector<double> sample(Dist d, int n, unsigned seed)
 {
@@ -30,13 +36,27 @@ std::vector<double> sample(Dist d, int n, unsigned seed)
     std::uniform_real_distribution<double> u01(0, 1);
     for (int i = 0; i < n; ++i) {
         switch (d) {
-        case Dist::Uniform: v.push_back(uni(rng)); break;
-        case Dist::Exponential: v.push_back(expo(rng)); break;
-        case Dist::LogNormal: v.push_back(logn(rng)); break;
-        case Dist::Bimodal: v.push_back(std::max(0.01, coin(rng) ? slow(rng) : fast(rng))); break;
-        case Dist::Constant: v.push_back(12.5); break;
-        case Dist::SubMillisecond: v.push_back(sub(rng)); break;
-        case Dist::Pareto: v.push_back(5.0 / std::pow(1 - u01(rng), 1 / 1.5)); break;
+        case Dist::Uniform:
+            v.push_back(uni(rng));
+            break;
+        case Dist::Exponential:
+            v.push_back(expo(rng));
+            break;
+        case Dist::LogNormal:
+            v.push_back(logn(rng));
+            break;
+        case Dist::Bimodal:
+            v.push_back(std::max(0.01, coin(rng) ? slow(rng) : fast(rng)));
+            break;
+        case Dist::Constant:
+            v.push_back(12.5);
+            break;
+        case Dist::SubMillisecond:
+            v.push_back(sub(rng));
+            break;
+        case Dist::Pareto:
+            v.push_back(5.0 / std::pow(1 - u01(rng), 1 / 1.5));
+            break;
         }
     }
     return v;
@@ -91,8 +111,7 @@ private Q_SLOTS:
             const double exact = exactPercentile(values, p);
             const double approx = merged.percentile(p);
             const double rel = std::abs(approx - exact) / exact;
-            QVERIFY2(rel <= 0.02, qPrintable(QStringLiteral("p%1 exact %2 approx %3 (%4 %)")
-                                                 .arg(p).arg(exact).arg(approx).arg(rel * 100)));
+            QVERIFY2(rel <= 0.02, qPrintable(QStringLiteral("p%1 exact %2 approx %3 (%4 %)").arg(p).arg(exact).arg(approx).arg(rel * 100)));
         }
     }
 

@@ -152,8 +152,7 @@ private Q_SLOTS:
 
     void seriesByVersion()
     {
-        auto s = timeSeries(conn, SeriesQuery{QStringLiteral("alpha"), QStringLiteral("2"), f.base,
-                                              f.base + 120000, 60});
+        auto s = timeSeries(conn, SeriesQuery{QStringLiteral("alpha"), QStringLiteral("2"), f.base, f.base + 120000, 60});
         QVERIFY(s);
         QCOMPARE(s->at(0).invocations, qint64(0));
         QCOMPARE(s->at(1).invocations, qint64(60));

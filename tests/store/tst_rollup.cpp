@@ -235,8 +235,7 @@ private Q_SLOTS:
         const QString fn = QStringLiteral("fn");
         const Stored stored = track({{of(fn, latest, 0, 1000), of(fn, QStringLiteral("2"), 100, 800),
                                       of(fn, latest, 200, 300), of(QStringLiteral("other"), latest, 300, 100)}});
-        QCOMPARE(stored.seconds.keys(), (QStringList{QStringLiteral("fn/$LATEST"), QStringLiteral("fn/2"),
-                                                     QStringLiteral("other/$LATEST")}));
+        QCOMPARE(stored.seconds.keys(), (QStringList{QStringLiteral("fn/$LATEST"), QStringLiteral("fn/2"), QStringLiteral("other/$LATEST")}));
         QCOMPARE(describe(stored.seconds.value(QStringLiteral("fn/$LATEST"))), describe(Peaks{{0, 2}}));
         QCOMPARE(describe(stored.seconds.value(QStringLiteral("fn/2"))), describe(Peaks{{0, 1}}));
         QCOMPARE(describe(stored.seconds.value(QStringLiteral("other/$LATEST"))), describe(Peaks{{0, 1}}));

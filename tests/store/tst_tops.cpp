@@ -49,8 +49,7 @@ QString line(const QString &function, qint64 minute, RankBy by, const QList<qint
     QStringList parts;
     for (qint64 id : ids)
         parts << QStringLiteral("%1=%2").arg(id).arg(QString::number(valueOf(id)));
-    return QStringLiteral("%1 m%2 %3: ").arg(function).arg(minute)
-        .arg(by == RankBy::Duration ? QStringLiteral("duration") : QStringLiteral("cost"))
+    return QStringLiteral("%1 m%2 %3: ").arg(function).arg(minute).arg(by == RankBy::Duration ? QStringLiteral("duration") : QStringLiteral("cost"))
         + parts.join(QLatin1Char(' '));
 }
 
@@ -79,9 +78,7 @@ QStringList table(Connection &conn)
             return {row.error().toString()};
         if (!*row)
             break;
-        const QString head = QStringLiteral("%1 m%2 %3:").arg(stmt->text(0)).arg(stmt->int64(1) - kBaseMinute)
-                                 .arg(stmt->int64(2) == int(RankBy::Duration) ? QStringLiteral("duration")
-                                                                               : QStringLiteral("cost"));
+        const QString head = QStringLiteral("%1 m%2 %3:").arg(stmt->text(0)).arg(stmt->int64(1) - kBaseMinute).arg(stmt->int64(2) == int(RankBy::Duration) ? QStringLiteral("duration") : QStringLiteral("cost"));
         if (head != current) {
             lines << head;
             current = head;
@@ -189,11 +186,11 @@ private Q_SLOTS:
             << Batches{full, minute20, {inv(99, 30'000, late(99), lateCost(99))}}
             << QStringList{line(fn, 0, RankBy::Duration, QList<qint64>{99} + idsFrom(25, 2), late),
                            line(fn, 0, RankBy::Cost, QList<qint64>{99} + idsFrom(25, 2), lateCost)}
-                   + minute20Lines;
+                + minute20Lines;
         QTest::newRow("a late non-contender changes nothing")
             << Batches{full, minute20, {inv(98, 30'000, 0.5, 0)}}
             << QStringList{line(fn, 0, RankBy::Duration, idsFrom(25, 1), byId), line(fn, 0, RankBy::Cost, idsFrom(25, 1), micro)}
-                   + minute20Lines;
+                + minute20Lines;
 
         // SQLite stores NaN as NULL, which the NOT NULL value column refuses.
         QTest::newRow("a broken measurement counts as 0")
@@ -236,8 +233,7 @@ private Q_SLOTS:
         } // rolled back
         tops.reset();
         addAndWrite(*conn, tops, {inv(5, 40, 0.5, 0.5e-6)});
-        QCOMPARE(table(*conn), (QStringList{QStringLiteral("fn m0 duration: 3=3 2=2 1=1 5=0.5"),
-                                            QStringLiteral("fn m0 cost: 3=3e-06 2=2e-06 1=1e-06 5=5e-07")}));
+        QCOMPARE(table(*conn), (QStringList{QStringLiteral("fn m0 duration: 3=3 2=2 1=1 5=0.5"), QStringLiteral("fn m0 cost: 3=3e-06 2=2e-06 1=1e-06 5=5e-07")}));
     }
 
     // Only a minute whose tops changed is rewritten (the writer's cost): a stored value

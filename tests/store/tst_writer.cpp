@@ -239,10 +239,18 @@ private Q_SLOTS:
             for (int i = 0; i < 20000; ++i) {
                 double v = 0;
                 switch (dist) {
-                case 0: v = uni(rng); break;
-                case 1: v = expo(rng); break;
-                case 2: v = logn(rng); break;
-                default: v = std::max(0.05, coin(rng) ? slow(rng) : fast(rng)); break;
+                case 0:
+                    v = uni(rng);
+                    break;
+                case 1:
+                    v = expo(rng);
+                    break;
+                case 2:
+                    v = logn(rng);
+                    break;
+                default:
+                    v = std::max(0.05, coin(rng) ? slow(rng) : fast(rng));
+                    break;
                 }
                 values.push_back(v);
                 // spread over 10 minutes, two versions, several batches
@@ -330,7 +338,7 @@ private Q_SLOTS:
                 writer->enqueue(makeRecord(QStringLiteral("c"), base + 100 + i * 50, 200, i));
             writer->enqueue(makeRecord(QStringLiteral("c"), base + 2100, 800, 3)); // second 2: one until 2900
             QVERIFY(writer->flush());
-            writer->enqueue(makeRecord(QStringLiteral("c"), base + 600, 50, 10)); // alone, later in second 0
+            writer->enqueue(makeRecord(QStringLiteral("c"), base + 600, 50, 10));   // alone, later in second 0
             writer->enqueue(makeRecord(QStringLiteral("c"), base + 2500, 100, 11)); // over the one from before
             writer->enqueue(makeRecord(QStringLiteral("c"), base + 2520, 100, 12));
         }
@@ -387,15 +395,18 @@ private Q_SLOTS:
         o.retention.chunkRows = 7; // many small chunks
         auto writer = Writer::start(o);
         QVERIFY(writer);
-        struct Age { const char *fn; qint64 ageMs; };
+        struct Age
+        {
+            const char *fn;
+            qint64 ageMs;
+        };
         const Age ages[] = {{"ancient", 100 * kDayMs}, {"old", 10 * kDayMs}, {"days", 3 * kDayMs}, {"fresh", kHourMs}};
         for (const Age &a : ages) {
             for (int i = 0; i < 30; ++i) {
                 const qint64 t = now - a.ageMs + i * 1000;
                 (*writer)->enqueue(makeRecord(QLatin1String(a.fn), t, 10, i));
                 (*writer)->enqueue(LogLine{t, QStringLiteral("r"), QLatin1String(a.fn), {}, QStringLiteral("x")});
-                (*writer)->enqueue(LogLine{t, QStringLiteral("r"), QLatin1String(a.fn), {},
-                                           QStringLiteral("END RequestId: r")});
+                (*writer)->enqueue(LogLine{t, QStringLiteral("r"), QLatin1String(a.fn), {}, QStringLiteral("END RequestId: r")});
             }
         }
         QVERIFY((*writer)->flush());
@@ -429,8 +440,7 @@ private Q_SLOTS:
         // per-minute rollups: 90 days
         QCOMPARE(rows("rollups_1m", "ancient"), qint64(0));
         // the old minutes still answer a series query
-        auto series = timeSeries(*conn, SeriesQuery{QStringLiteral("days"), {}, now - 3 * kDayMs - kHourMs,
-                                                    now - 3 * kDayMs + kHourMs, 3600});
+        auto series = timeSeries(*conn, SeriesQuery{QStringLiteral("days"), {}, now - 3 * kDayMs - kHourMs, now - 3 * kDayMs + kHourMs, 3600});
         QVERIFY(series);
         qint64 total = 0;
         for (const SeriesPoint &p : *series)
@@ -464,7 +474,7 @@ private Q_SLOTS:
         QCOMPARE(count(*conn, "SELECT count(*) FROM invocations"), qint64(40));
         QCOMPARE(count(*conn, "SELECT n FROM invocation_count"), qint64(40));
         QCOMPARE(count(*conn, "SELECT min(start_ms) FROM invocations"), now - 1000 + 60); // newest kept
-        QCOMPARE(count(*conn, "SELECT total(count) FROM rollups_1s"), qint64(100));        // rollups untouched
+        QCOMPARE(count(*conn, "SELECT total(count) FROM rollups_1s"), qint64(100));       // rollups untouched
     }
 
     void startFailsCleanlyOnCorruptFile()
@@ -520,8 +530,7 @@ private Q_SLOTS:
         while (*stmt->step())
             perBatchRows.insert(int(stmt->int64(0)), stmt->int64(1));
         for (int b = 1; b <= committed; ++b)
-            QVERIFY2(perBatchRows.value(b) == perBatch, qPrintable(QStringLiteral("batch %1 has %2 rows")
-                                                                      .arg(b).arg(perBatchRows.value(b))));
+            QVERIFY2(perBatchRows.value(b) == perBatch, qPrintable(QStringLiteral("batch %1 has %2 rows").arg(b).arg(perBatchRows.value(b))));
         // Rollups stayed consistent with raw rows through the kill.
         QCOMPARE(count(*conn, "SELECT (SELECT total(count) FROM rollups_1s) = (SELECT count(*) FROM invocations)"),
                  qint64(1));

@@ -22,7 +22,7 @@ ScratchRepo::~ScratchRepo()
 QByteArray ScratchRepo::handlerSource(const QByteArray &marker)
 {
     return QByteArrayLiteral("def lambda_handler(event, context):\n    return {\"marker\": \"") + marker
-           + QByteArrayLiteral("\"}\n");
+        + QByteArrayLiteral("\"}\n");
 }
 
 Result<QString> ScratchRepo::createPython(const QString &name, const QByteArray &marker)

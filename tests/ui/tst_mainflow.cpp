@@ -60,8 +60,7 @@ private Q_SLOTS:
         QStringList ids;
         for (int i = 0; i < bar->count(); ++i)
             ids << bar->idAt(i);
-        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"),
-                                   QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("learn")}));
+        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("learn")}));
         QCOMPARE(window->currentPage(), MainWindow::Page::Dashboard); // where the window opens
         QCOMPARE(bar->currentId(), QStringLiteral("dashboard"));
 
@@ -235,7 +234,7 @@ private Q_SLOTS:
         QVERIFY2(r.version == QLatin1String("1") || r.version == QLatin1String("2"), qPrintable(r.version));
         QCOMPARE(r.alias, QStringLiteral("prod"));
         QVERIFY(test->responseText().contains(r.version == QLatin1String("1") ? QStringLiteral("Howdy")
-                                                                               : QStringLiteral("Greetings")));
+                                                                              : QStringLiteral("Greetings")));
     }
 
     void paletteFindsFunctionsAndActions()

@@ -190,8 +190,7 @@ void TestModels::logAppendCapsRows()
     QCOMPARE(model.appendLines(more), 4);
     QCOMPARE(model.rowCount(), 5); // the oldest go from the top
     QCOMPARE(removed.count(), 1);
-    QCOMPARE(texts(model), (QStringList{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5"),
-                                        QStringLiteral("6"), QStringLiteral("7")}));
+    QCOMPARE(texts(model), (QStringList{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6"), QStringLiteral("7")}));
     QList<LogLine> many;
     for (int i = 100; i < 120; ++i)
         many << line(i, QString::number(i));

@@ -113,11 +113,13 @@ void TestTelemetry::liveToPoints()
     QCOMPARE(chart.points.size(), 2);
     QCOMPARE(chart.points.at(0), QPointF(1'000'000, 4));
     // Durations of empty seconds are unknown: a filtered series leaves them out.
-    const ChartSeries durations = seriesOf(QStringLiteral("avg"), Qt::blue, p,
-                                           [](const store::SeriesPoint &pt) { return pt.avgDurationMs; }, hasInvocations);
+    const ChartSeries durations = seriesOf(
+        QStringLiteral("avg"), Qt::blue, p,
+        [](const store::SeriesPoint &pt) { return pt.avgDurationMs; }, hasInvocations);
     QCOMPARE(durations.points.size(), 1);
     QCOMPARE(durations.points.at(0), QPointF(1'000'000, 10));
-    QCOMPARE(seriesOf(QStringLiteral("init"), Qt::blue, p, [](const store::SeriesPoint &) { return 1.0; }, hasColdStarts)
+    QCOMPARE(seriesOf(
+                 QStringLiteral("init"), Qt::blue, p, [](const store::SeriesPoint &) { return 1.0; }, hasColdStarts)
                  .points.size(),
              1);
 }
@@ -135,9 +137,9 @@ void TestTelemetry::liveAxisStartsAtTheFirstActivity()
     QCOMPARE(liveStartMs(points, to), to - 30'000); // still half a minute: 20 s would stretch across
     points[250].invocations = 1;                    // 50 s ago
     QCOMPARE(liveStartMs(points, to), first + 250'000);
-    points[100].throttles = 1;                      // 200 s ago
+    points[100].throttles = 1; // 200 s ago
     QCOMPARE(liveStartMs(points, to), first + 100'000);
-    points[0].peakConcurrency = 1;                  // busy for the whole window
+    points[0].peakConcurrency = 1; // busy for the whole window
     QCOMPARE(liveStartMs(points, to), first);
     QCOMPARE(liveStartMs(points.mid(285), to), first + 285'000); // never before the first point
     QCOMPARE(liveStartMs({}, to, 5000), to - 5000);

@@ -69,7 +69,8 @@ private Q_SLOTS:
         ModeBar bar;
         QCOMPARE(bar.addMode(QStringLiteral("functions"), glyphIcon(Glyph::Functions), QStringLiteral("Functions")), 0);
         QCOMPARE(bar.addMode(QStringLiteral("dashboard"), glyphIcon(Glyph::Dashboard), QStringLiteral("Dashboard"),
-                             QStringLiteral("Dashboard (Ctrl+2)")), 1);
+                             QStringLiteral("Dashboard (Ctrl+2)")),
+                 1);
         QCOMPARE(bar.addMode(QStringLiteral("environments"), glyphIcon(Glyph::Environments), QStringLiteral("Environments")), 2);
         QCOMPARE(bar.count(), 3);
         QCOMPARE(bar.indexOf(QStringLiteral("dashboard")), 1);
@@ -304,7 +305,7 @@ private Q_SLOTS:
         model.setFunctions({a, b});
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0).data(FunctionListModel::NameRole).toString(), QStringLiteral("a-func")); // sorted
-        QCOMPARE(model.index(0).data().toString(), QStringLiteral("a-func *"));                      // unsaved marker
+        QCOMPARE(model.index(0).data().toString(), QStringLiteral("a-func *"));                          // unsaved marker
         QCOMPARE(model.index(1).data(FunctionListModel::WarmRole).toInt(), 2);
         QCOMPARE(model.rowOf(QStringLiteral("b-func")), 1);
         a.warmEnvironments = 0;
@@ -418,7 +419,7 @@ private Q_SLOTS:
         QVERIFY2(segments.size() <= 1000 / kMinSegmentMs + 2, qPrintable(QString::number(segments.size())));
         for (int s = 0; s + 1 < segments.size(); ++s)
             QCOMPARE(segments.at(s).state, EnvironmentState::Busy); // busy at some moment in each
-        QCOMPARE(segments.last().state, EnvironmentState::Idle);   // what the flips ended in
+        QCOMPARE(segments.last().state, EnvironmentState::Idle);    // what the flips ended in
         QVERIFY(segments.last().startMs <= 11'000 + kMinSegmentMs);
         // A real state change after a quiet spell is a segment of its own, at its time.
         i.state = EnvironmentState::Busy;

@@ -136,8 +136,7 @@ private Q_SLOTS:
     {
         ScratchRepo s;
         const QString zip = s.root() + QStringLiteral("/node.zip");
-        QVERIFY(writeZip(zip, {{QStringLiteral("src/main.mjs"), QByteArrayLiteral("export const go = async () => 1;\n")},
-                               {QStringLiteral("function.json"), QByteArrayLiteral(R"({"runtime":"nodejs20.x","handler":"src/main.go","memorySize":512})")}}));
+        QVERIFY(writeZip(zip, {{QStringLiteral("src/main.mjs"), QByteArrayLiteral("export const go = async () => 1;\n")}, {QStringLiteral("function.json"), QByteArrayLiteral(R"({"runtime":"nodejs20.x","handler":"src/main.go","memorySize":512})")}}));
         QVERIFY(s.store().importFromZip(QStringLiteral("node"), zip).ok());
         const Result<FunctionConfig> c = s.store().latestRunnable(QStringLiteral("node"));
         QCOMPARE(c->runtime, Runtime::NodeJs);

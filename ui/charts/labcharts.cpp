@@ -102,7 +102,8 @@ void PowerTuningChart::setResult(const lab::TuningResult &r)
     m_duration->replace(duration);
     m_cost->replace(cost);
     m_memory->setRange(0, std::max(256, maxMb + 128));
-    m_memory->setTickInterval(maxMb > 4096 ? 2048 : maxMb > 2048 ? 1024 : 512);
+    m_memory->setTickInterval(maxMb > 4096 ? 2048 : maxMb > 2048 ? 1024
+                                                                 : 512);
     m_ms->setRange(0, maxMs * 1.15 + 1);
     m_usd->setRange(0, maxUsd * 1.15 + 1e-6);
     chart()->setTitle(tr("Fastest %1 MB · cheapest %2 MB · %3 choice %4 MB · CPU: %5")

@@ -22,11 +22,16 @@ SwimlaneWidget::SwimlaneWidget(QWidget *parent) : QWidget(parent)
 QColor SwimlaneWidget::stateColor(EnvironmentState state)
 {
     switch (state) {
-    case EnvironmentState::Initializing: return QColor(0xf5, 0xa6, 0x23); // amber: cold start
-    case EnvironmentState::Busy: return QColor(0x2e, 0x7d, 0x32);         // green: serving
-    case EnvironmentState::Idle: return QColor(0x90, 0xca, 0xf9);         // light blue: warm
-    case EnvironmentState::Frozen: return QColor(0x9e, 0x9e, 0xc8);       // lavender: SIGSTOP
-    case EnvironmentState::Retired: return QColor(0x75, 0x75, 0x75);
+    case EnvironmentState::Initializing:
+        return QColor(0xf5, 0xa6, 0x23); // amber: cold start
+    case EnvironmentState::Busy:
+        return QColor(0x2e, 0x7d, 0x32); // green: serving
+    case EnvironmentState::Idle:
+        return QColor(0x90, 0xca, 0xf9); // light blue: warm
+    case EnvironmentState::Frozen:
+        return QColor(0x9e, 0x9e, 0xc8); // lavender: SIGSTOP
+    case EnvironmentState::Retired:
+        return QColor(0x75, 0x75, 0x75);
     }
     return Qt::gray;
 }
@@ -58,15 +63,16 @@ void SwimlaneWidget::paintEvent(QPaintEvent *)
 
     // Time grid: a line a minute, or every 30 s / 15 s over a short window so it still has
     // a scale; labelled "-4 min" ... "now" ("now" right-aligned, so it is not cut off).
-    const qint64 step = m_windowMs <= 60'000 ? 15'000 : m_windowMs <= 180'000 ? 30'000 : 60'000;
+    const qint64 step = m_windowMs <= 60'000 ? 15'000 : m_windowMs <= 180'000 ? 30'000
+                                                                              : 60'000;
     for (qint64 back = 0; back <= m_windowMs; back += step) {
         const int x = xOf(m_nowMs - back);
         p.setPen(palette().color(QPalette::Mid));
         p.drawLine(x, kHeader - 4, x, height());
         p.setPen(palette().color(QPalette::PlaceholderText));
-        const QString label = back == 0     ? tr("now")
-                              : step < 60'000 ? tr("-%1 s").arg(back / 1000)
-                                              : tr("-%1 min").arg(back / 60'000);
+        const QString label = back == 0 ? tr("now")
+            : step < 60'000             ? tr("-%1 s").arg(back / 1000)
+                                        : tr("-%1 min").arg(back / 60'000);
         const QRect box = back == 0 ? QRect(x - 80, 2, 78, kHeader - 6) : QRect(x - 40, 2, 80, kHeader - 6);
         p.drawText(box, (back == 0 ? Qt::AlignRight : Qt::AlignHCenter) | Qt::AlignVCenter, label);
     }

@@ -115,8 +115,8 @@ void TimeSeriesChart::setSeries(const QList<ChartSeries> &series, qint64 fromMs,
             m_max = std::max(m_max, p.y());
     }
     const qint64 span = std::max<qint64>(1000, toMs - fromMs);
-    m_time->setFormat(span > 2 * 86400 * 1000LL ? QStringLiteral("MM-dd HH:mm")
-                      : span > 3600 * 1000LL     ? QStringLiteral("HH:mm")
+    m_time->setFormat(span > 2 * 86400 * 1000LL  ? QStringLiteral("MM-dd HH:mm")
+                          : span > 3600 * 1000LL ? QStringLiteral("HH:mm")
                                                  : QStringLiteral("HH:mm:ss"));
     m_time->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(fromMs + span));
     // A "nice" upper bound so the axis does not jitter with every refresh.

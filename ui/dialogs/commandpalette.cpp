@@ -15,11 +15,7 @@ constexpr int kIndexRole = Qt::UserRole + 1;
 }
 
 CommandPalette::CommandPalette(QWidget *parent)
-    : QDialog(parent, Qt::Popup | Qt::FramelessWindowHint)
-    , m_filter(new QLineEdit(this))
-    , m_list(new QListView(this))
-    , m_model(new QStandardItemModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    : QDialog(parent, Qt::Popup | Qt::FramelessWindowHint), m_filter(new QLineEdit(this)), m_list(new QListView(this)), m_model(new QStandardItemModel(this)), m_proxy(new QSortFilterProxyModel(this))
 {
     setObjectName(QStringLiteral("commandPalette"));
     m_filter->setPlaceholderText(tr("Type a command or a function name…"));

@@ -16,8 +16,8 @@ namespace funcdesk::ui {
 
 struct PaletteEntry
 {
-    QString title;      // "Deploy", "Open function: hello"
-    QString detail;     // shortcut or category shown on the right
+    QString title;  // "Deploy", "Open function: hello"
+    QString detail; // shortcut or category shown on the right
     std::function<void()> trigger;
 };
 

@@ -23,7 +23,8 @@ namespace funcdesk::ui {
 
 namespace {
 
-enum Mode { OpenLoop, ClosedLoop };
+enum Mode { OpenLoop,
+            ClosedLoop };
 
 // The shapes offered, each with the parameters it starts from (editable).
 struct ShapeChoice

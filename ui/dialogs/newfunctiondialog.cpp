@@ -72,9 +72,9 @@ NewFunctionDialog::NewFunctionDialog(QStringList existingNames, QWidget *parent)
     m_nameError->setWordWrap(true);
     for (Runtime r : {Runtime::Python3, Runtime::NodeJs, Runtime::Provided})
         m_runtime->addItem(runtimeIcon(r),
-                           r == Runtime::Python3  ? tr("Python 3")
-                           : r == Runtime::NodeJs ? tr("Node.js")
-                                                  : tr("Custom runtime (bootstrap)"),
+                           r == Runtime::Python3      ? tr("Python 3")
+                               : r == Runtime::NodeJs ? tr("Node.js")
+                                                      : tr("Custom runtime (bootstrap)"),
                            int(r));
     m_description->setWordWrap(true);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));

@@ -50,7 +50,8 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     columns->addLayout(left);
     columns->addLayout(right);
     auto *restartNote = new QLabel(tr("Runtime, engine and API settings take effect the next time Funcdesk starts; "
-                                      "pricing applies to new invocations after a restart too."), this);
+                                      "pricing applies to new invocations after a restart too."),
+                                   this);
     restartNote->setWordWrap(true);
     restartNote->setEnabled(false);
     auto *layout = new QVBoxLayout(this);

@@ -29,8 +29,8 @@ public:
     enum Role {
         IdRole = Qt::UserRole + 1,
         FunctionRole,
-        StateRole,       // int(engine::EnvironmentState)
-        SortRole,        // a number or string that sorts the column naturally
+        StateRole, // int(engine::EnvironmentState)
+        SortRole,  // a number or string that sorts the column naturally
     };
 
     using QAbstractTableModel::QAbstractTableModel;

@@ -47,7 +47,7 @@ public:
     explicit EnvironmentTimeline(qint64 windowMs = 5 * 60 * 1000) : m_windowMs(windowMs) {}
 
     void apply(const engine::EnvironmentInfo &info, qint64 nowMs);
-    void prune(qint64 nowMs); // also settles folded flips older than kMinSegmentMs
+    void prune(qint64 nowMs);  // also settles folded flips older than kMinSegmentMs
     QList<Lane> lanes() const; // ordered by creation
     int activeCount() const;   // not retired
 

@@ -18,9 +18,9 @@ struct TemplateField
 
 struct EventTemplate
 {
-    QString id;       // file base name, e.g. "s3-put"
-    QString title;    // "S3 put"
-    QString text;     // raw template text with placeholders
+    QString id;                  // file base name, e.g. "s3-put"
+    QString title;               // "S3 put"
+    QString text;                // raw template text with placeholders
     QList<TemplateField> fields; // in order of first appearance, each once
 };
 
@@ -33,9 +33,9 @@ QString fillEventTemplate(const EventTemplate &t, const QMap<QString, QString> &
 struct JsonCheck
 {
     bool ok = true;
-    int line = 0;      // 1-based, when !ok
-    int column = 0;    // 1-based
-    QString message;   // "line 3, column 5: unterminated string"
+    int line = 0;    // 1-based, when !ok
+    int column = 0;  // 1-based
+    QString message; // "line 3, column 5: unterminated string"
 };
 JsonCheck checkJson(const QString &text);
 

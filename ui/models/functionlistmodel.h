@@ -14,8 +14,8 @@ class FunctionListModel : public QAbstractListModel
 public:
     enum Role {
         NameRole = Qt::UserRole + 1,
-        RuntimeRole,          // runtimeName()
-        WarmRole,             // warm environments
+        RuntimeRole, // runtimeName()
+        WarmRole,    // warm environments
         ProvisionedRole,
         RecentErrorsRole,
         DraftChangedRole,

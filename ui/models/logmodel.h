@@ -14,7 +14,11 @@ class LogModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, FunctionColumn, RequestIdColumn, MessageColumn, ColumnCount };
+    enum Column { TimeColumn,
+                  FunctionColumn,
+                  RequestIdColumn,
+                  MessageColumn,
+                  ColumnCount };
     enum Role {
         TimestampRole = Qt::UserRole + 1, // qint64 ms since epoch
         RequestIdRole,

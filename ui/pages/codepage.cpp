@@ -100,7 +100,7 @@ QToolBar *CodePage::buildToolBar()
         const QString file = currentFile();
         if (!file.isEmpty()
             && QMessageBox::question(this, tr("Delete file"), tr("Delete “%1” from the draft?").arg(file))
-                   == QMessageBox::Yes)
+                == QMessageBox::Yes)
             deleteFile(file);
     });
     bar->addSeparator();
@@ -139,7 +139,7 @@ void CodePage::connectEditing()
         const QString path = m_open.at(i);
         if (m_buffers.value(path).modified
             && QMessageBox::question(this, tr("Unsaved changes"), tr("Close “%1” and drop its unsaved edits?").arg(path))
-                   != QMessageBox::Yes)
+                != QMessageBox::Yes)
             return;
         m_buffers.remove(path);
         m_open.removeAt(i);
@@ -182,7 +182,7 @@ void CodePage::setFunction(const QString &name)
     if (hasUnsavedChanges()
         && QMessageBox::question(this, tr("Unsaved changes"),
                                  tr("“%1” has unsaved edits. Save them before switching?").arg(m_function))
-               == QMessageBox::Yes)
+            == QMessageBox::Yes)
         saveAll();
     m_function = name;
     m_version = 0;

@@ -35,10 +35,10 @@ public:
     CodeEditor *editor() const { return m_editor; }
 
     bool openFile(const QString &relativePath);
-    bool save();                 // the current file
+    bool save(); // the current file
     bool saveAll();
     void deploy(const QString &message); // saves all, then deploys
-    void promptDeploy();         // asks for a message first
+    void promptDeploy();                 // asks for a message first
     bool createFile(const QString &relativePath);
     bool renameFile(const QString &from, const QString &to);
     bool deleteFile(const QString &relativePath);
@@ -76,7 +76,7 @@ private:
     CodeEditor *m_editor;
     QLabel *m_banner;
     QSplitter *m_split;
-    QStringList m_open;             // relative paths, tab order
+    QStringList m_open; // relative paths, tab order
     QHash<QString, Buffer> m_buffers;
 };
 

@@ -32,7 +32,7 @@ public:
 
     void setFunction(const QString &name, const FunctionConfig &draft);
     FunctionConfig editedConfig() const;
-    QStringList problems() const;    // one message per invalid field, empty when valid
+    QStringList problems() const; // one message per invalid field, empty when valid
     void save(bool thenDeploy);
 
     // For tests and the palette.

@@ -205,8 +205,7 @@ void CostPage::showSeries(const QList<store::SeriesPoint> &points, qint64 fromMs
     strip->setValue(QStringLiteral("requests"), formatUsd(requests));
     strip->setValue(QStringLiteral("compute"), formatUsd(std::max(0.0, t.costUsd - requests)));
     strip->setValue(QStringLiteral("gbs"), formatGbSeconds(t.gbSeconds));
-    strip->setValue(QStringLiteral("per1m"), t.invocations > 0 ? formatUsd(t.costUsd / double(t.invocations) * 1e6)
-                                                               : QString(QChar(0x2014)));
+    strip->setValue(QStringLiteral("per1m"), t.invocations > 0 ? formatUsd(t.costUsd / double(t.invocations) * 1e6) : QString(QChar(0x2014)));
     strip->setValue(QStringLiteral("month"),
                     formatUsd(t.costUsd * double(kMonthMs) / double(std::max<qint64>(1, toMs - fromMs))));
     if (t.empty()) {

@@ -136,8 +136,10 @@ void DashboardPage::refreshDurations()
                          if (!r)
                              return;
                          using P = store::SeriesPoint;
-                         m_durations->setSeries({seriesOf(tr("p50"), palette::p50(), *r, [](const P &p) { return p.p50Ms; }, hasInvocations),
-                                                 seriesOf(tr("p99"), palette::p99(), *r, [](const P &p) { return p.p99Ms; }, hasInvocations)},
+                         m_durations->setSeries({seriesOf(
+                                                     tr("p50"), palette::p50(), *r, [](const P &p) { return p.p50Ms; }, hasInvocations),
+                                                 seriesOf(
+                                                     tr("p99"), palette::p99(), *r, [](const P &p) { return p.p99Ms; }, hasInvocations)},
                                                 from, now);
                      });
 }

@@ -180,7 +180,7 @@ void EnvironmentsPage::pollEnvironments()
         provisioned += e.provisioned ? 1 : 0;
     }
     m_header->setStatus(tr("%n environment(s)", nullptr, int(current.size())) + QStringLiteral(" \u00b7 ")
-                      + tr("%n busy", nullptr, busy) + QStringLiteral(" \u00b7 ") + tr("%n provisioned", nullptr, provisioned));
+                        + tr("%n busy", nullptr, busy) + QStringLiteral(" \u00b7 ") + tr("%n provisioned", nullptr, provisioned));
     m_model->setEnvironments(std::move(current), now);
 }
 

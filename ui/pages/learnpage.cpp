@@ -22,7 +22,9 @@ namespace funcdesk::ui {
 
 namespace {
 
-enum ChartPage { NoChart, TuningChart, CrossoverChartPage };
+enum ChartPage { NoChart,
+                 TuningChart,
+                 CrossoverChartPage };
 
 QLabel *wrapped(QWidget *parent, const QString &objectName)
 {
@@ -275,12 +277,13 @@ void LearnPage::resetScenarios()
     if (m_running)
         return;
     setRunning(true);
-    m_studio->resetScenarios(this, [this](const QString &step) { m_progress->setText(step); },
-                             [this](Result<bool> done) {
-                                 setRunning(false);
-                                 Q_EMIT statusMessage(done ? tr("Removed the scenario functions")
-                                                           : tr("Could not remove them: %1").arg(done.error().message));
-                             });
+    m_studio->resetScenarios(
+        this, [this](const QString &step) { m_progress->setText(step); },
+        [this](Result<bool> done) {
+            setRunning(false);
+            Q_EMIT statusMessage(done ? tr("Removed the scenario functions")
+                                      : tr("Could not remove them: %1").arg(done.error().message));
+        });
 }
 
 } // namespace funcdesk::ui

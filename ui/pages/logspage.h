@@ -42,9 +42,9 @@ public:
     bool liveTail() const;
 
 public Q_SLOTS:
-    void search();                                // run the filters now
-    void showRequest(const QString &requestId);   // only this request's lines (last 7 days)
-    void setFunctionFilter(const QString &name);  // empty: all functions
+    void search();                               // run the filters now
+    void showRequest(const QString &requestId);  // only this request's lines (last 7 days)
+    void setFunctionFilter(const QString &name); // empty: all functions
 
 Q_SIGNALS:
     // A row with a request id was double-clicked (the Test tab jumps back to it).

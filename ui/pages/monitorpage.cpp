@@ -214,7 +214,7 @@ void MonitorPage::refreshStored()
             return;
         }
         header()->setStatus(tr("%1, updated %2")
-                              .arg(bucketText(resolution), QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+                                .arg(bucketText(resolution), QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
         showPoints(*r, from, now, false);
     });
     requestSummary(query);

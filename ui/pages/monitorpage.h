@@ -39,7 +39,7 @@ public:
 
     void setFunction(const QString &name); // empty: nothing selected
     QString function() const { return m_function; }
-    void setRangeIndex(int index);         // into monitorRanges(); 0 = live
+    void setRangeIndex(int index); // into monitorRanges(); 0 = live
     int rangeIndex() const;
 
     // For tests and screenshots: what the page shows now.
@@ -59,7 +59,14 @@ protected:
 private:
     static constexpr int kSlowestScanned = 500; // the slowest are picked among this many recent invocations
     static constexpr int kSlowestShown = 10;
-    enum SlowestColumn { StartedCol, DurationCol, InitCol, MemoryCol, StatusCol, TriggerCol, RequestCol, SlowestColumns };
+    enum SlowestColumn { StartedCol,
+                         DurationCol,
+                         InitCol,
+                         MemoryCol,
+                         StatusCol,
+                         TriggerCol,
+                         RequestCol,
+                         SlowestColumns };
 
     // Building (monitorpage.cpp); showing what arrived (monitorpage_show.cpp).
     QWidget *buildCharts();
@@ -78,8 +85,8 @@ private:
 
     Studio *m_studio;
     QString m_function;
-    bool m_functionSet = false;    // setFunction() ran once (even for "")
-    quint64 m_seriesInFlight = 0;  // generation of the store query out, 0 = none
+    bool m_functionSet = false;                  // setFunction() ran once (even for "")
+    quint64 m_seriesInFlight = 0;                // generation of the store query out, 0 = none
     QList<store::SeriesPoint> m_livePercentiles; // live range: the store's last 5 min at 1 s
     QTimer *m_liveTimer;
     QTimer *m_storeTimer;

@@ -34,14 +34,19 @@ void MonitorPage::showPoints(const QList<store::SeriesPoint> &points, qint64 fro
     // Percentiles are not kept live: live, p50 and p99 come from the store's last answer
     // (up to 5 s behind the ring buffer's average and max).
     const QList<P> &percentiles = live ? m_livePercentiles : points;
-    m_duration->setSeries({seriesOf(tr("Average"), palette::average(), points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
-                           seriesOf(tr("p50"), palette::p50(), percentiles, [](const P &p) { return p.p50Ms; }, hasInvocations),
-                           seriesOf(tr("p99"), palette::p99(), percentiles, [](const P &p) { return p.p99Ms; }, hasInvocations),
-                           seriesOf(tr("Max"), palette::errors().lighter(130), points, [](const P &p) { return p.maxDurationMs; }, hasInvocations)},
+    m_duration->setSeries({seriesOf(
+                               tr("Average"), palette::average(), points, [](const P &p) { return p.avgDurationMs; }, hasInvocations),
+                           seriesOf(
+                               tr("p50"), palette::p50(), percentiles, [](const P &p) { return p.p50Ms; }, hasInvocations),
+                           seriesOf(
+                               tr("p99"), palette::p99(), percentiles, [](const P &p) { return p.p99Ms; }, hasInvocations),
+                           seriesOf(
+                               tr("Max"), palette::errors().lighter(130), points, [](const P &p) { return p.maxDurationMs; }, hasInvocations)},
                           fromMs, toMs);
     m_cold->setSeries({seriesOf(tr("Cold starts"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); })},
                       fromMs, toMs);
-    m_init->setSeries({seriesOf(tr("Init duration"), palette::cold().darker(130), points, [](const P &p) { return p.avgInitDurationMs; }, hasColdStarts)},
+    m_init->setSeries({seriesOf(
+                          tr("Init duration"), palette::cold().darker(130), points, [](const P &p) { return p.avgInitDurationMs; }, hasColdStarts)},
                       fromMs, toMs);
     m_concurrency->setSeries({seriesOf(tr("Peak concurrency"), palette::concurrency(), points,
                                        [](const P &p) { return double(p.peakConcurrency); })},
@@ -55,10 +60,10 @@ void MonitorPage::showTotals(const RangeTotals &t)
     strip->setValue(QStringLiteral("invocations"), formatCount(double(t.invocations)));
     strip->setValue(QStringLiteral("errorRate"), formatPercent(t.errorRate()), t.errors > 0 ? palette::errors() : QColor());
     strip->setValue(QStringLiteral("cold"),
-                      t.coldStarts > 0 ? tr("%1 (%2)").arg(formatCount(double(t.coldStarts)), formatPercent(t.coldShare()))
-                                       : QStringLiteral("0"));
+                    t.coldStarts > 0 ? tr("%1 (%2)").arg(formatCount(double(t.coldStarts)), formatPercent(t.coldShare()))
+                                     : QStringLiteral("0"));
     strip->setValue(QStringLiteral("throttles"), formatCount(double(t.throttles)),
-                      t.throttles > 0 ? palette::throttles() : QColor());
+                    t.throttles > 0 ? palette::throttles() : QColor());
     strip->setValue(QStringLiteral("gbs"), formatGbSeconds(t.gbSeconds));
     strip->setValue(QStringLiteral("cost"), formatUsd(t.costUsd));
 }

@@ -24,7 +24,7 @@ public:
     QString title() const;
     void setSubtitle(const QString &text); // one line saying what the page shows
     void setStatus(const QString &text);
-    void setUpdatedNow();                  // status "Updated HH:mm:ss"
+    void setUpdatedNow(); // status "Updated HH:mm:ss"
     QString status() const;
 
     // Shows the range selector with `ranges`, `current` chosen; `label` names it ("&Range:").

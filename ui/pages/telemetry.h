@@ -82,13 +82,13 @@ QColor concurrency();
 } // namespace palette
 
 // Numbers for humans.
-QString formatCount(double n);          // 999, 1.2 k, 34 k, 5.6 M
-QString formatMs(double ms);            // 0.42 ms, 3.4 ms, 120 ms, 1.25 s, 2.5 min
-QString formatUsd(double usd);          // $0, $0.000021, $0.0042, $1.23
-QString formatPercent(double ratio);    // 0 %, <0.1 %, 2.5 %, 100 %
-QString formatGbSeconds(double gbs);    // 0 GB-s, 0.0123 GB-s, 12.3 GB-s, 1.2 k GB-s
-QString formatAge(qint64 ms);           // 12 s, 3 min 05 s, 2 h 10 min, 3 d 4 h
+QString formatCount(double n);                     // 999, 1.2 k, 34 k, 5.6 M
+QString formatMs(double ms);                       // 0.42 ms, 3.4 ms, 120 ms, 1.25 s, 2.5 min
+QString formatUsd(double usd);                     // $0, $0.000021, $0.0042, $1.23
+QString formatPercent(double ratio);               // 0 %, <0.1 %, 2.5 %, 100 %
+QString formatGbSeconds(double gbs);               // 0 GB-s, 0.0123 GB-s, 12.3 GB-s, 1.2 k GB-s
+QString formatAge(qint64 ms);                      // 12 s, 3 min 05 s, 2 h 10 min, 3 d 4 h
 QString formatTimestamp(qint64 ms, bool withDate); // local time "HH:mm:ss.zzz", with "yyyy-MM-dd " in front
-QString formatMemoryMb(int mb);         // 128 MB, 1.5 GB
+QString formatMemoryMb(int mb);                    // 128 MB, 1.5 GB
 
 } // namespace funcdesk::ui

@@ -23,7 +23,6 @@
 
 namespace funcdesk::ui {
 
-
 TestPage::TestPage(Studio *studio, QWidget *parent)
     : QWidget(parent), m_studio(studio), m_saved(new QListWidget(this)), m_templateBox(new QComboBox(this)),
       m_fieldsBox(new QGroupBox(tr("Template fields"), this)), m_fieldsForm(new QFormLayout(m_fieldsBox)),

@@ -36,7 +36,7 @@ public:
     void setEventText(const QString &json);
     QString eventText() const;
     JsonCheck eventCheck() const;
-    void invoke();                          // Ctrl+Enter
+    void invoke(); // Ctrl+Enter
     void applyTemplate(const QString &templateId, const QMap<QString, QString> &values = {});
     void saveEventAs(const QString &name);
     void setQualifier(const QString &qualifier);

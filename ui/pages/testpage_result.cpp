@@ -79,11 +79,7 @@ void TestPage::showResult(const engine::InvokeResult &result)
                        .arg(statusColor(r.status, m_summary->palette()).name(), statusName(r.status).toUpper());
     if (!r.errorType.isEmpty())
         html += QStringLiteral(" &nbsp;<b>%1</b>").arg(r.errorType.toHtmlEscaped());
-    html += QStringLiteral("<br>") + tr("Duration %1 · Billed %2 ms · Memory %3 MB of %4 MB")
-                                          .arg(ms(r.durationMs))
-                                          .arg(r.billedDurationMs)
-                                          .arg(r.maxMemoryUsedMb)
-                                          .arg(r.memorySizeMb);
+    html += QStringLiteral("<br>") + tr("Duration %1 · Billed %2 ms · Memory %3 MB of %4 MB").arg(ms(r.durationMs)).arg(r.billedDurationMs).arg(r.maxMemoryUsedMb).arg(r.memorySizeMb);
     if (r.cold)
         html += QStringLiteral("<br>") + tr("Cold start: Init Duration %1").arg(ms(r.initDurationMs));
     else if (r.status != InvocationStatus::Throttled)

@@ -161,9 +161,12 @@ QIcon glyphIcon(Glyph glyph)
 QIcon runtimeIcon(Runtime runtime)
 {
     switch (runtime) {
-    case Runtime::Python3: return tileIcon(QColor(0x30, 0x69, 0x98), QColor(0xff, 0xd4, 0x3b), QStringLiteral("Py"), 0.5);
-    case Runtime::NodeJs: return tileIcon(QColor(0x3c, 0x87, 0x3a), Qt::white, QStringLiteral("JS"), 0.5);
-    case Runtime::Provided: return tileIcon(QColor(0x54, 0x5b, 0x64), Qt::white, QString(QChar(0x03bb)), 0.7);
+    case Runtime::Python3:
+        return tileIcon(QColor(0x30, 0x69, 0x98), QColor(0xff, 0xd4, 0x3b), QStringLiteral("Py"), 0.5);
+    case Runtime::NodeJs:
+        return tileIcon(QColor(0x3c, 0x87, 0x3a), Qt::white, QStringLiteral("JS"), 0.5);
+    case Runtime::Provided:
+        return tileIcon(QColor(0x54, 0x5b, 0x64), Qt::white, QString(QChar(0x03bb)), 0.7);
     }
     return {};
 }
