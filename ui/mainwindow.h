@@ -93,6 +93,7 @@ public:
     void importGit(const QString &url, const QString &ref, const QString &subdirectory, const QString &name);
     void renameFunction(const QString &name, const QString &newName);
     void openLoadTest();
+    void openPowerTuning();
 
     CodePage *codePage() const { return m_code; }
     TestPage *testPage() const { return m_test; }

@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "ui/dialogs/loaddialog.h"
+#include "ui/dialogs/powertuningdialog.h"
 #include "ui/dialogs/newfunctiondialog.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/testpage.h"
@@ -201,6 +202,20 @@ void MainWindow::openLoadTest()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (m_test->eventCheck().ok)
         dialog->setPayload(m_test->eventText());
+    dialog->show();
+}
+
+void MainWindow::openPowerTuning()
+{
+    if (m_function.isEmpty()) {
+        showMessage(tr("Select a function to tune."));
+        return;
+    }
+    auto *dialog = new PowerTuningDialog(m_studio, m_function, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_test->eventCheck().ok)
+        dialog->setPayload(m_test->eventText());
+    connect(dialog, &PowerTuningDialog::statusMessage, this, &MainWindow::showMessage);
     dialog->show();
 }
 

@@ -77,6 +77,7 @@ void MainWindow::buildFunctionMenu()
         m_versions->publish(QString());
     });
     addAction(function, tr("&Load test…"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] { openLoadTest(); });
+    addAction(function, tr("Power &tuning…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] { openPowerTuning(); });
     function->addSeparator();
     addAction(function, tr("&Rename function…"), QKeySequence(Qt::Key_F2), [this] { askRename(m_function); });
     addAction(function, tr("De&lete function…"), QKeySequence(), [this] { confirmDelete(m_function); });

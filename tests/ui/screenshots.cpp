@@ -6,6 +6,7 @@
 // packaging/screenshots.sh runs it; README and the AppStream metainfo use the PNGs.
 #include "settings/settings.h"
 #include "ui/dialogs/loaddialog.h"
+#include "ui/dialogs/powertuningdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/pages/learnpage.h"
 #include "ui/models/functionlistmodel.h"
@@ -153,6 +154,27 @@ int main(int argc, char **argv)
         settle(300);
         load.grab().save(out + QStringLiteral("/load.png"));
         qInfo("wrote %s/load.png", qPrintable(out));
+    }
+
+    // Power tuning a CPU-bound function.
+    {
+        bool made = false;
+        studio->createFunction(QStringLiteral("fib"), Runtime::Python3, QStringLiteral("cpu-bound"), &window,
+                               [&made](Result<QString>) { made = true; });
+        waitFor([&] { return made; }, 30000);
+        settle(1500); // the engine registers it
+        PowerTuningDialog tuning(studio, QStringLiteral("fib"), &window);
+        tuning.setMemorySizes(QStringLiteral("128,256,512,1024,1769,3008"));
+        tuning.setInvocations(5);
+        tuning.setPayload(QStringLiteral("{\"n\": 26}"));
+        tuning.show();
+        bool finished = false;
+        QObject::connect(&tuning, &PowerTuningDialog::finished, &window, [&finished] { finished = true; });
+        tuning.start();
+        waitFor([&] { return finished; }, 180000);
+        settle(300);
+        tuning.grab().save(out + QStringLiteral("/power-tuning.png"));
+        qInfo("wrote %s/power-tuning.png", qPrintable(out));
     }
 
     // The Learn page after real scenario runs: a burst, then the two with curves.

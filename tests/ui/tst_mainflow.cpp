@@ -4,6 +4,7 @@
 #include "settings/settings.h"
 #include "ui/dialogs/commandpalette.h"
 #include "ui/dialogs/loaddialog.h"
+#include "ui/dialogs/powertuningdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/pages/learnpage.h"
 #include "ui/models/functionlistmodel.h"
@@ -323,6 +324,40 @@ private Q_SLOTS:
         QVERIFY(!dialog.isRunning());
         QVERIFY(dialog.summary().sent >= 10);
         QVERIFY(dialog.summary().ok >= 1);
+    }
+
+    // Power tuning from the window: two sizes measured, a choice named, and Apply deploys
+    // the function with that size.
+    void powerTuningAppliesTheChoice()
+    {
+        PowerTuningDialog dialog(m_studio.get(), QStringLiteral("hello"));
+        dialog.setMemorySizes(QStringLiteral("256,1024"));
+        dialog.setInvocations(3);
+        QSignalSpy finished(&dialog, &PowerTuningDialog::finished);
+        dialog.start();
+        QVERIFY(dialog.isRunning());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        const lab::TuningResult &r = dialog.result();
+        QCOMPARE(r.results.size(), 2);
+        QCOMPARE(r.results.at(0).samples, 3);
+        QVERIFY(r.chosenMemoryMb == 256 || r.chosenMemoryMb == 1024);
+        QSignalSpy applied(&dialog, &PowerTuningDialog::applied);
+        dialog.applyChoice();
+        QVERIFY(applied.wait(30000));
+        const int chosen = r.chosenMemoryMb;
+        int memory = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                m_studio->listFunctions(this, [&memory](Result<QList<FunctionSummary>> all) {
+                    if (all)
+                        for (const FunctionSummary &f : std::as_const(*all))
+                            if (f.name == QLatin1String("hello"))
+                                memory = f.config.memoryMb;
+                });
+                return memory == chosen;
+            }(),
+            20000);
     }
 
     void loadTestRefusesABadShape()

@@ -106,12 +106,12 @@ void PowerTuningChart::setResult(const lab::TuningResult &r)
                                                                  : 512);
     m_ms->setRange(0, maxMs * 1.15 + 1);
     m_usd->setRange(0, maxUsd * 1.15 + 1e-6);
-    chart()->setTitle(tr("Fastest %1 MB · cheapest %2 MB · %3 choice %4 MB · CPU: %5")
+    chart()->setTitle(tr("Fastest %1 MB · cheapest %2 MB · %3 choice %4 MB%5")
                           .arg(r.fastestMemoryMb)
                           .arg(r.cheapestMemoryMb)
                           .arg(lab::strategyName(r.strategy))
                           .arg(r.chosenMemoryMb)
-                          .arg(r.cpuScaling));
+                          .arg(r.cpuScaled ? QString() : tr(" · CPU not scaled")));
 }
 
 int PowerTuningChart::pointCount() const
