@@ -9,7 +9,9 @@
 
 #include "common/functionconfig.h"
 #include "common/result.h"
+#include "engine/engine.h"
 #include "store/experiments.h"
+#include "versioning/aliases.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -18,10 +20,6 @@
 #include <QStringList>
 
 #include <functional>
-
-namespace funcdesk::engine {
-class Engine;
-}
 
 namespace funcdesk::lab {
 
@@ -47,6 +45,18 @@ public:
     virtual Result<FunctionConfig> deployFunction(const FunctionSpec &spec) = 0;
     virtual Status deleteFunction(const QString &name) = 0;
     virtual QStringList functionNames() = 0;
+    // Replaces files of the deployed function's code and deploys; returns once the engine
+    // runs the new code.
+    virtual Status deployFiles(const QString &name, const QMap<QString, QByteArray> &files) = 0;
+    // Publishes the deployed code as the next version; returns its number once the engine
+    // runs it.
+    virtual Result<int> publish(const QString &name, const QString &description) = 0;
+    // Creates or updates an alias; returns once invocations through it resolve with it.
+    virtual Status setAlias(const QString &name, const AliasConfig &alias) = 0;
+    // An invocation as the API makes it: the qualifier resolved per request (an alias's
+    // weighted pick drawn each time). Blocks until it is answered.
+    virtual engine::InvokeResult invokeQualified(const QString &name, const QString &qualifier,
+                                                 const QByteArray &payload) = 0;
 
     // Invocations go straight to the engine (Engine::invoke is thread-safe); experiments
     // that need a variant of a function (power tuning's memory sizes) register one as a

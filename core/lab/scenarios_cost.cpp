@@ -111,7 +111,7 @@ QList<ScenarioDefinition> costScenarios()
 
 const QList<ScenarioDefinition> &scenarioDefinitions()
 {
-    static const QList<ScenarioDefinition> all = startScenarios() + costScenarios();
+    static const QList<ScenarioDefinition> all = startScenarios() + costScenarios() + releaseScenarios();
     return all;
 }
 

@@ -16,9 +16,10 @@ struct ScenarioDefinition
 // In the order the Learn page lists them.
 const QList<ScenarioDefinition> &scenarioDefinitions();
 
-// Definitions by theme (scenarios_start.cpp, scenarios_cost.cpp).
+// Definitions by theme (scenarios_start.cpp, scenarios_cost.cpp, scenarios_release.cpp).
 QList<ScenarioDefinition> startScenarios();
 QList<ScenarioDefinition> costScenarios();
+QList<ScenarioDefinition> releaseScenarios();
 
 // A python handler, lambda_function.lambda_handler, that sleeps event["sleep"] seconds.
 QByteArray sleeperPy();

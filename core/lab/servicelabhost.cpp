@@ -11,6 +11,10 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QMutex>
+#include <QWaitCondition>
+
+#include <optional>
 
 namespace funcdesk::lab {
 
@@ -43,6 +47,101 @@ ServiceLabHost::ServiceLabHost(api::Service *service, std::function<void(const Q
                                const std::atomic<bool> *cancel)
     : m_service(service), m_dataDir(service->dataDir()), m_progress(std::move(progress)), m_cancel(cancel)
 {
+    // Counted where it is emitted (the Service's thread): the lab thread only reads it.
+    auto changes = m_changes;
+    m_changed = QObject::connect(service, &api::Service::functionChanged, service, [changes] { ++*changes; },
+                                 Qt::DirectConnection);
+}
+
+ServiceLabHost::~ServiceLabHost()
+{
+    QObject::disconnect(m_changed);
+}
+
+bool ServiceLabHost::refreshAndWait(const QString &name)
+{
+    const int before = m_changes->load();
+    refresh(name);
+    return waitUntil([&] { return m_changes->load() > before; }, kRegisterTimeoutMs);
+}
+
+bool ServiceLabHost::waitForLatest(const QString &name)
+{
+    auto expected = VersionStore(m_dataDir).latestRunnable(name);
+    if (!expected)
+        return false;
+    const FunctionConfig want = *expected;
+    refresh(name);
+    return waitUntil([&] { return engineRuns(name, [&want](const FunctionConfig &c) { return c.codeDir == want.codeDir; }); },
+                     kRegisterTimeoutMs);
+}
+
+Status ServiceLabHost::deployFiles(const QString &name, const QMap<QString, QByteArray> &files)
+{
+    VersionStore versions(m_dataDir);
+    SourceFiles sources;
+    for (auto it = files.cbegin(); it != files.cend(); ++it)
+        sources.insert(it.key(), SourceFile(it.value()));
+    if (Status s = versions.writeDraftFiles(name, sources); !s)
+        return s;
+    if (auto d = versions.deploy(name, QStringLiteral("Change %1 for an experiment").arg(name));
+        !d && d.error().type != errc::NothingToDeploy)
+        return d.error();
+    if (!waitForLatest(name))
+        return makeError(errc::Service, QStringLiteral("%1 was deployed but the engine did not register it").arg(name));
+    return {};
+}
+
+Result<int> ServiceLabHost::publish(const QString &name, const QString &description)
+{
+    auto version = VersionStore(m_dataDir).publish(name, description);
+    if (!version)
+        return version.error();
+    const QString number = QString::number(version->number);
+    refresh(name);
+    if (!waitUntil(
+            [&] {
+                const QList<FunctionConfig> registered = engine()->functions();
+                return std::any_of(registered.cbegin(), registered.cend(),
+                                   [&](const FunctionConfig &c) { return c.name == name && c.version == number; });
+            },
+            kRegisterTimeoutMs))
+        return makeError(errc::Service, QStringLiteral("version %1 of %2 was published but not registered").arg(number, name));
+    return version->number;
+}
+
+Status ServiceLabHost::setAlias(const QString &name, const AliasConfig &alias)
+{
+    VersionStore versions(m_dataDir);
+    const bool exists = versions.alias(name, alias.name).ok();
+    auto saved = exists ? versions.updateAlias(name, alias) : versions.createAlias(name, alias);
+    if (!saved)
+        return saved.error();
+    if (!refreshAndWait(name))
+        return makeError(errc::Service, QStringLiteral("the alias %1 was saved but not taken up").arg(alias.name));
+    return {};
+}
+
+engine::InvokeResult ServiceLabHost::invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload)
+{
+    QMutex mutex;
+    QWaitCondition answered;
+    std::optional<engine::InvokeResult> result;
+    engine::InvokeRequest request;
+    request.function = name;
+    request.payload = payload;
+    request.trigger = TriggerKind::Manual;
+    // Service::invoke posts to the API thread, which resolves the qualifier; the answer
+    // comes on the engine (or API) thread.
+    m_service->invoke(std::move(request), qualifier, [&](engine::InvokeResult r) {
+        QMutexLocker lock(&mutex);
+        result = std::move(r);
+        answered.wakeAll();
+    });
+    QMutexLocker lock(&mutex);
+    while (!result)
+        answered.wait(&mutex);
+    return std::move(*result);
 }
 
 void ServiceLabHost::refresh(const QString &name)

@@ -11,8 +11,11 @@
 #include "common/datadir.h"
 #include "lab/labhost.h"
 
+#include <QMetaObject>
+
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace funcdesk::api {
 class Service;
@@ -27,8 +30,14 @@ public:
                    const std::atomic<bool> *cancel = nullptr);
 
     Result<FunctionConfig> deployFunction(const FunctionSpec &spec) override;
+    ~ServiceLabHost() override;
+
     Status deleteFunction(const QString &name) override;
     QStringList functionNames() override;
+    Status deployFiles(const QString &name, const QMap<QString, QByteArray> &files) override;
+    Result<int> publish(const QString &name, const QString &description) override;
+    Status setAlias(const QString &name, const AliasConfig &alias) override;
+    engine::InvokeResult invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload) override;
     engine::Engine *engine() override;
     Result<qint64> beginExperiment(const store::Experiment &experiment) override;
     Status finishExperiment(qint64 id, const QJsonObject &summary) override;
@@ -37,12 +46,17 @@ public:
 
 private:
     void refresh(const QString &name);
+    // Refreshes and waits until the Service has taken the change (its functionChanged).
+    bool refreshAndWait(const QString &name);
+    bool waitForLatest(const QString &name);
     bool engineRuns(const QString &name, const std::function<bool(const FunctionConfig &)> &matches);
 
     api::Service *m_service;
     DataDir m_dataDir;
     std::function<void(const QString &)> m_progress;
     const std::atomic<bool> *m_cancel;
+    std::shared_ptr<std::atomic<int>> m_changes = std::make_shared<std::atomic<int>>(0); // functionChanged count
+    QMetaObject::Connection m_changed;
 };
 
 } // namespace funcdesk::lab
