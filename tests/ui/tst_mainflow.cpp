@@ -346,16 +346,18 @@ private Q_SLOTS:
         dialog.applyChoice();
         QVERIFY(applied.wait(30000));
         const int chosen = r.chosenMemoryMb;
-        int memory = 0;
+        // Answers may still come after this test returns: they write to shared state, not
+        // to this frame.
+        auto memory = std::make_shared<int>(0);
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
-                m_studio->listFunctions(this, [&memory](Result<QList<FunctionSummary>> all) {
+                m_studio->listFunctions(this, [memory](Result<QList<FunctionSummary>> all) {
                     if (all)
                         for (const FunctionSummary &f : std::as_const(*all))
                             if (f.name == QLatin1String("hello"))
-                                memory = f.config.memoryMb;
+                                *memory = f.config.memoryMb;
                 });
-                return memory == chosen;
+                return *memory == chosen;
             }(),
             20000);
     }
