@@ -21,8 +21,10 @@
 #include "ui/pages/summarystrip.h"
 #include "ui/studio.h"
 
+#include <QChart>
 #include <QDateTime>
 #include <QDir>
+#include <QJsonObject>
 #include <QFutureWatcher>
 #include <QSignalSpy>
 #include <QTableView>
@@ -156,6 +158,29 @@ void TestTelemetryPages::monitorStoredRange()
     QVERIFY(strip->value(QStringLiteral("cost")).startsWith(QLatin1Char('$')));
     QVERIFY(strip->value(QStringLiteral("cost")) != QStringLiteral("$0"));
     QTRY_VERIFY(page.slowestCount() > 0); // the slowest invocations, for the screenshot
+
+    // An experiment on the function shows on every chart as a shaded, labelled interval
+    // that a click (intervalAt) finds.
+    store::Experiment load;
+    load.kind = QStringLiteral("load");
+    load.function = QStringLiteral("hello");
+    load.label = QStringLiteral("Load: ramp:0..50");
+    load.startedMs = QDateTime::currentMSecsSinceEpoch() - 30 * 60'000;
+    qint64 experimentId = 0;
+    m_studio->beginExperiment(load, this, [&experimentId](Result<qint64> id) { experimentId = id ? *id : -1; });
+    QTRY_VERIFY(experimentId != 0);
+    QVERIFY(experimentId > 0);
+    m_studio->finishExperiment(experimentId, QJsonObject{{QStringLiteral("sent"), 10}});
+    const QList<TimeSeriesChart *> charts = page.findChildren<TimeSeriesChart *>();
+    QCOMPARE(charts.size(), 6);
+    for (TimeSeriesChart *chart : charts)
+        QTRY_COMPARE_WITH_TIMEOUT(chart->intervalCount(), 1, 10000);
+    TimeSeriesChart *counts = charts.first();
+    const QRectF plot = counts->chart()->plotArea();
+    // Started 30 minutes into a one-hour axis: three quarters along is inside, a quarter is not.
+    const QPoint inside = counts->mapFromScene(QPointF(plot.left() + plot.width() * 0.75, plot.center().y()));
+    QCOMPARE(counts->intervalAt(inside), experimentId);
+    QCOMPARE(counts->intervalAt(counts->mapFromScene(QPointF(plot.left() + plot.width() * 0.25, plot.center().y()))), qint64(0));
     screenshot(&page, QStringLiteral("monitor-1h"));
 
     page.setRangeIndex(3); // 7 days: same invocations, coarser buckets

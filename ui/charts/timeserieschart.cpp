@@ -3,12 +3,16 @@
 #include "ui/theme.h"
 
 #include <QChart>
+#include <QToolTip>
+#include <QMouseEvent>
+#include <QHelpEvent>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLegend>
 #include <QLineSeries>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace funcdesk::ui {
@@ -145,9 +149,92 @@ qint64 TimeSeriesChart::axisStartMs() const
     return m_time->min().toMSecsSinceEpoch();
 }
 
+void TimeSeriesChart::setIntervals(const QList<ChartInterval> &intervals)
+{
+    if (intervals.size() == m_intervals.size()
+        && std::equal(intervals.cbegin(), intervals.cend(), m_intervals.cbegin(), [](const ChartInterval &a, const ChartInterval &b) {
+               return a.id == b.id && a.fromMs == b.fromMs && a.toMs == b.toMs;
+           }))
+        return;
+    m_intervals = intervals;
+    viewport()->update();
+}
+
+QRectF TimeSeriesChart::intervalRect(const ChartInterval &interval) const
+{
+    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
+    const qint64 min = m_time->min().toMSecsSinceEpoch();
+    const qint64 max = m_time->max().toMSecsSinceEpoch();
+    if (max <= min)
+        return {};
+    const qint64 to = interval.toMs > 0 ? interval.toMs : max;
+    if (to < min || interval.fromMs > max)
+        return {};
+    const auto x = [&](qint64 ms) { return plot.left() + double(std::clamp(ms, min, max) - min) / double(max - min) * plot.width(); };
+    const double left = x(interval.fromMs);
+    return QRectF(left, plot.top(), std::max(2.0, x(to) - left), plot.height());
+}
+
+qint64 TimeSeriesChart::intervalAt(const QPoint &viewPosition) const
+{
+    const QPointF scene = mapToScene(viewPosition);
+    for (const ChartInterval &i : m_intervals) {
+        if (intervalRect(i).contains(scene))
+            return i.id;
+    }
+    return 0;
+}
+
+void TimeSeriesChart::mousePressEvent(QMouseEvent *event)
+{
+    if (const qint64 id = intervalAt(event->position().toPoint()); id != 0 && event->button() == Qt::LeftButton) {
+        Q_EMIT intervalClicked(id);
+        return;
+    }
+    QChartView::mousePressEvent(event);
+}
+
+bool TimeSeriesChart::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const qint64 id = intervalAt(help->pos());
+        for (const ChartInterval &i : std::as_const(m_intervals)) {
+            if (i.id == id && id != 0) {
+                QToolTip::showText(help->globalPos(), tr("%1 (click for its summary)").arg(i.label), this);
+                return true;
+            }
+        }
+        QToolTip::hideText();
+    }
+    return QChartView::viewportEvent(event);
+}
+
 void TimeSeriesChart::drawForeground(QPainter *painter, const QRectF &rect)
 {
     QChartView::drawForeground(painter, rect);
+    if (!m_intervals.isEmpty()) {
+        // Experiments as shaded, labelled spans: what was done to the function shows where
+        // its figures changed.
+        painter->save();
+        QColor shade = palette().color(QPalette::Highlight);
+        shade.setAlphaF(0.12);
+        QColor edge = palette().color(QPalette::Highlight);
+        edge.setAlphaF(0.6);
+        QFont small = font();
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        painter->setFont(small);
+        for (const ChartInterval &i : std::as_const(m_intervals)) {
+            const QRectF r = intervalRect(i);
+            if (r.isEmpty())
+                continue;
+            painter->fillRect(r, shade);
+            painter->setPen(edge);
+            painter->drawLine(r.topLeft(), r.bottomLeft());
+            painter->drawText(r.adjusted(3, 2, 200, 0), Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, i.label);
+        }
+        painter->restore();
+    }
     if (!showsEmptyText())
         return;
     painter->save();

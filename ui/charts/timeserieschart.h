@@ -28,6 +28,16 @@ struct ChartSeries
     bool area = false;     // bars for counts look better as a filled line
 };
 
+// An experiment's interval, shaded over the plot with its label (a load test, a
+// power-tuning run, a Learn scenario); clicking it reports its id.
+struct ChartInterval
+{
+    qint64 id = 0;
+    qint64 fromMs = 0;
+    qint64 toMs = 0; // 0: still running (up to the axis' end)
+    QString label;
+};
+
 class TimeSeriesChart : public QChartView
 {
     Q_OBJECT
@@ -43,9 +53,17 @@ public:
     void setEmptyText(const QString &text);
     bool showsEmptyText() const;
     qint64 axisStartMs() const; // the time axis' left end
+    void setIntervals(const QList<ChartInterval> &intervals);
+    int intervalCount() const { return int(m_intervals.size()); }
+    qint64 intervalAt(const QPoint &viewPosition) const; // its id, or 0
+
+Q_SIGNALS:
+    void intervalClicked(qint64 id);
 
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    bool viewportEvent(QEvent *event) override; // tooltips over intervals
 
 private:
     QXYSeries *seriesNamed(const ChartSeries &s);
@@ -58,6 +76,9 @@ private:
     bool m_hasData = false;
     bool m_everSet = false; // until the first setSeries() the chart is loading, not empty
     QString m_emptyText;
+    QList<ChartInterval> m_intervals;
+    // The x extent of an interval in scene coordinates; empty when it is off the axis.
+    QRectF intervalRect(const ChartInterval &interval) const;
 };
 
 } // namespace funcdesk::ui

@@ -82,6 +82,8 @@ void MonitorPage::buildSlowest()
     m_slowest->setMinimumHeight(150);
     m_slowest->header()->setStretchLastSection(true);
     m_slowest->setAccessibleName(tr("Slowest invocations"));
+    for (TimeSeriesChart *chart : charts())
+        connect(chart, &TimeSeriesChart::intervalClicked, this, &MonitorPage::showExperiment);
     connect(m_slowest, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         const QString id = item->data(RequestCol, Qt::UserRole).toString();
         if (!id.isEmpty())

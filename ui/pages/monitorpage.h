@@ -13,6 +13,7 @@
 //
 // Threading: GUI thread only. Results arrive by Studio callbacks with `this` as receiver.
 
+#include "store/experiments.h"
 #include "store/queries.h"
 #include "ui/pages/telemetrypage.h"
 
@@ -82,6 +83,9 @@ private:
     void showTotals(const RangeTotals &totals);
     void showSlowest(QList<InvocationRecord> records);
     void setEmptyText(const QString &text);
+    void requestExperiments(qint64 fromMs, qint64 toMs);
+    void showExperiment(qint64 id);
+    QList<TimeSeriesChart *> charts() const;
 
     Studio *m_studio;
     QString m_function;
@@ -100,6 +104,7 @@ private:
     TimeSeriesChart *m_cost;
     QTreeWidget *m_slowest;
     QLabel *m_slowestLabel = nullptr;
+    QList<store::Experiment> m_experiments; // shaded on the charts
 };
 
 } // namespace funcdesk::ui

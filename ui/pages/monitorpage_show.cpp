@@ -3,15 +3,20 @@
 #include "monitorpage.h"
 
 #include "ui/charts/timeserieschart.h"
+#include "ui/studio.h"
 #include "ui/pages/pageheader.h"
 #include "ui/pages/summarystrip.h"
 #include "ui/pages/telemetry.h"
 #include "ui/widgets/emptystate.h"
 
+#include <QDateTime>
+#include <QJsonObject>
 #include <QLabel>
+#include <QMessageBox>
 #include <QTreeWidget>
 
 #include <algorithm>
+#include <functional>
 
 namespace funcdesk::ui {
 
@@ -52,6 +57,56 @@ void MonitorPage::showPoints(const QList<store::SeriesPoint> &points, qint64 fro
                                        [](const P &p) { return double(p.peakConcurrency); })},
                              fromMs, toMs);
     m_cost->setSeries({seriesOf(tr("Cost"), palette::cost(), points, [](const P &p) { return p.costUsd; })}, fromMs, toMs);
+    requestExperiments(fromMs, toMs);
+}
+
+QList<TimeSeriesChart *> MonitorPage::charts() const
+{
+    return {m_counts, m_duration, m_cold, m_init, m_concurrency, m_cost};
+}
+
+// The experiments run on this function in the range, shaded on every chart.
+void MonitorPage::requestExperiments(qint64 fromMs, qint64 toMs)
+{
+    const QString function = m_function;
+    m_studio->experiments(fromMs, toMs, function, this, [this, function](Result<QList<store::Experiment>> found) {
+        if (!found || function != m_function)
+            return;
+        m_experiments = std::move(*found);
+        QList<ChartInterval> intervals;
+        for (const store::Experiment &e : std::as_const(m_experiments))
+            intervals.append(ChartInterval{e.id, e.startedMs, e.endedMs, e.label});
+        for (TimeSeriesChart *chart : charts())
+            chart->setIntervals(intervals);
+    });
+}
+
+void MonitorPage::showExperiment(qint64 id)
+{
+    for (const store::Experiment &e : std::as_const(m_experiments)) {
+        if (e.id != id)
+            continue;
+        QString text = tr("<b>%1</b> (%2)<br>%3 – %4<br><br>")
+                           .arg(e.label.toHtmlEscaped(), e.kind,
+                                QDateTime::fromMSecsSinceEpoch(e.startedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                                e.endedMs > 0 ? QDateTime::fromMSecsSinceEpoch(e.endedMs).toString(QStringLiteral("HH:mm:ss"))
+                                              : tr("running"));
+        // The summary's figures, one a line; nested objects (latency, checks) flattened.
+        const std::function<void(const QString &, const QJsonValue &)> add = [&](const QString &key, const QJsonValue &v) {
+            if (v.isObject()) {
+                const QJsonObject o = v.toObject();
+                for (auto it = o.begin(); it != o.end(); ++it)
+                    add(key.isEmpty() ? it.key() : key + QLatin1Char('.') + it.key(), it.value());
+            } else if (!v.isArray()) {
+                text += QStringLiteral("%1: <b>%2</b><br>").arg(key.toHtmlEscaped(), v.toVariant().toString().toHtmlEscaped());
+            }
+        };
+        add(QString(), e.summary);
+        QMessageBox box(QMessageBox::Information, tr("Experiment"), text, QMessageBox::Close, this);
+        box.setTextFormat(Qt::RichText);
+        box.exec();
+        return;
+    }
 }
 
 void MonitorPage::showTotals(const RangeTotals &t)
