@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -102,6 +103,8 @@ int runGui(int argc, char **argv)
     }
     MainWindow window(studio->get());
     window.show();
+    if ((*studio)->takeFirstStart())
+        QTimer::singleShot(0, &window, &MainWindow::offerTour);
     const int code = app.exec();
     return code;
 }

@@ -94,6 +94,10 @@ public:
     void renameFunction(const QString &name, const QString &newName);
     void openLoadTest();
     void openPowerTuning();
+    // The Learn page with scenario `id` selected; `run` starts it.
+    void openLesson(const QString &id, bool run);
+    // The first start of a data dir: the welcome, then the first lesson if wanted.
+    void offerTour();
 
     CodePage *codePage() const { return m_code; }
     TestPage *testPage() const { return m_test; }

@@ -5,6 +5,8 @@
 #include "common/logging.h"
 #include "ui/dialogs/loaddialog.h"
 #include "ui/dialogs/powertuningdialog.h"
+#include "ui/dialogs/welcomedialog.h"
+#include "ui/pages/learnpage.h"
 #include "ui/dialogs/newfunctiondialog.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/testpage.h"
@@ -203,6 +205,23 @@ void MainWindow::openLoadTest()
     if (m_test->eventCheck().ok)
         dialog->setPayload(m_test->eventText());
     dialog->show();
+}
+
+void MainWindow::openLesson(const QString &id, bool run)
+{
+    showMode(QStringLiteral("learn"));
+    m_learn->selectScenario(id);
+    if (run)
+        m_learn->runSelected();
+}
+
+void MainWindow::offerTour()
+{
+    auto *welcome = new WelcomeDialog(this);
+    welcome->setAttribute(Qt::WA_DeleteOnClose);
+    connect(welcome, &WelcomeDialog::firstLessonRequested, this,
+            [this] { openLesson(lab::scenarios().first().id, true); });
+    welcome->open();
 }
 
 void MainWindow::openPowerTuning()

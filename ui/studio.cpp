@@ -167,6 +167,7 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     p.labPool.setExpiryTimeout(-1); // keeps its SQLite connection (store::threadConnection)
 
     const QString marker = dataDir.root + QStringLiteral("/examples-added");
+    p.firstStart = seedExamples && !QFileInfo::exists(marker);
     if (seedExamples && !QFileInfo::exists(marker) && p.versions->functionNames().isEmpty()) {
         VersionStore *versions = p.versions.get();
         runAsync(

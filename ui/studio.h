@@ -130,6 +130,10 @@ public:
     // Experiments overlapping [fromMs, toMs] (function empty: all), for charts and summaries.
     void experiments(qint64 fromMs, qint64 toMs, const QString &function, QObject *receiver,
                      Callback<QList<store::Experiment>> done);
+    // True once per data dir: the first time the window opens on it (seedExamples), so it
+    // can offer a short tour and the first lesson. Marked as offered when asked.
+    bool takeFirstStart();
+
     // How CPU follows memory on this machine, or empty where it cannot.
     QString cpuScalingMethod() const;
 

@@ -8,6 +8,8 @@
 #include "ui/async.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
 #include <QPointer>
 #include <QRandomGenerator>
 
@@ -96,6 +98,15 @@ void Studio::experiments(qint64 fromMs, qint64 toMs, const QString &function, QO
             return store::experiments(**conn, fromMs, toMs, function);
         },
         std::move(done));
+}
+
+bool Studio::takeFirstStart()
+{
+    const QString marker = d->dataDir.root + QStringLiteral("/tour-offered");
+    if (!d->firstStart || QFileInfo::exists(marker))
+        return false;
+    QFile(marker).open(QIODevice::WriteOnly); // once per data dir, even if the tour is closed at once
+    return true;
 }
 
 QString Studio::cpuScalingMethod() const

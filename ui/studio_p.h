@@ -37,6 +37,7 @@ struct Studio::Private
     QHash<QString, int> busyPerFunction;
     QList<engine::EnvironmentInfo> pendingChanges;
     QTimer drainTimer;
+    bool firstStart = false; // the window opened a data dir it had never opened (examples seeded)
 };
 
 } // namespace funcdesk::ui

@@ -5,6 +5,7 @@
 #include "ui/dialogs/commandpalette.h"
 #include "ui/dialogs/loaddialog.h"
 #include "ui/dialogs/powertuningdialog.h"
+#include "ui/dialogs/welcomedialog.h"
 #include "ui/mainwindow.h"
 #include "ui/pages/learnpage.h"
 #include "ui/models/functionlistmodel.h"
@@ -26,6 +27,8 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QDialogButtonBox>
+#include <QPushButton>
 #include <QTest>
 
 using namespace funcdesk;
@@ -360,6 +363,25 @@ private Q_SLOTS:
                 return *memory == chosen;
             }(),
             20000);
+    }
+
+    // The tour's first lesson: the Learn page with the scenario selected.
+    void tourOpensTheFirstLesson()
+    {
+        m_window->offerTour();
+        auto *welcome = m_window->findChild<WelcomeDialog *>();
+        QVERIFY(welcome);
+        QTRY_VERIFY(welcome->isVisible());
+        auto *buttons = welcome->findChild<QDialogButtonBox *>();
+        QVERIFY(buttons);
+        // "Explore on my own" closes it and changes nothing.
+        const QString before = m_window->currentMode();
+        buttons->buttons().at(1)->click();
+        QTRY_VERIFY(!m_window->findChild<WelcomeDialog *>());
+        QCOMPARE(m_window->currentMode(), before);
+        m_window->openLesson(QStringLiteral("timeout"), false);
+        QCOMPARE(m_window->currentMode(), QStringLiteral("learn"));
+        QCOMPARE(m_window->findChild<LearnPage *>()->selectedScenario(), QStringLiteral("timeout"));
     }
 
     void loadTestRefusesABadShape()

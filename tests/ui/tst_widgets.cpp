@@ -6,6 +6,7 @@
 #include "ui/dialogs/commandpalette.h"
 #include "ui/dialogs/newfunctiondialog.h"
 #include "ui/dialogs/settingsdialog.h"
+#include "ui/dialogs/welcomedialog.h"
 #include "ui/models/environmenttimeline.h"
 #include "ui/models/eventtemplates.h"
 #include "ui/charts/timeserieschart.h"
@@ -35,6 +36,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QTemporaryDir>
+#include <QDialogButtonBox>
 #include <QTest>
 
 using namespace funcdesk;
@@ -393,6 +395,27 @@ private Q_SLOTS:
         QCOMPARE(timeline.lanes().first().retireReason, QStringLiteral("idle timeout"));
         timeline.prune(2000 + 60'001); // retired longer ago than the window
         QCOMPARE(timeline.lanes().size(), 0);
+    }
+
+    // The first start's welcome: its default button asks for the first lesson.
+    void welcomeOffersTheFirstLesson()
+    {
+        WelcomeDialog welcome;
+        welcome.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&welcome));
+        if (const QByteArray dir = qgetenv("FUNCDESK_SCREENSHOT_DIR"); !dir.isEmpty())
+            welcome.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/welcome.png"));
+        QSignalSpy lesson(&welcome, &WelcomeDialog::firstLessonRequested);
+        auto *buttons = welcome.findChild<QDialogButtonBox *>();
+        QVERIFY(buttons);
+        QPushButton *start = nullptr;
+        for (QAbstractButton *b : buttons->buttons())
+            if (buttons->buttonRole(b) == QDialogButtonBox::AcceptRole)
+                start = qobject_cast<QPushButton *>(b);
+        QVERIFY(start && start->isDefault());
+        start->click();
+        QCOMPARE(lesson.count(), 1);
+        QVERIFY(!welcome.isVisible());
     }
 
     // A saturated environment flips Busy/Idle every few microseconds: the lane keeps a
