@@ -6,6 +6,7 @@
 #   ./packaging/dev.sh bench   runs the benchmarks, writes build/<preset>/bench-results.json
 #   ./packaging/dev.sh build   only builds
 #   ./packaging/dev.sh configure  only installs what is missing and configures (the fresh-root check)
+#   ./packaging/dev.sh package    a release build and its .deb (build/release/funcdesk_<version>_amd64.deb)
 # PRESET=asan|dev|release selects the CMake preset (default dev). Extra arguments after
 # `run` go to funcdesk, after `test` to ctest.
 set -euo pipefail
@@ -80,8 +81,14 @@ case "$cmd" in
     install_missing
     configure
     ;;
+  package)
+    install_missing
+    preset=release
+    configure_and_build
+    (cd build/release && cpack --config CPackConfig.cmake -G DEB)
+    ;;
   *)
-    echo "usage: $0 run|test|bench|build|configure [args...]" >&2
+    echo "usage: $0 run|test|bench|build|configure|package [args...]" >&2
     exit 2
     ;;
 esac
