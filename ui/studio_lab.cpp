@@ -31,30 +31,45 @@ std::function<void(const QString &)> progressTo(QObject *receiver, std::function
 
 } // namespace
 
+// Runs `experiment(host)` on the lab thread with a host over the Service that reports
+// progress to `receiver` and stops when cancelExperiment() is called; `done` gets the
+// result on the GUI thread while `receiver` lives.
+struct Lab
+{
+    QThreadPool *pool;
+    std::atomic<bool> *cancel;
+    api::Service *service;
+};
+
+template<typename Experiment, typename Done>
+void runOnLab(Lab lab, QObject *receiver, std::function<void(QString)> progress, Experiment experiment, Done done)
+{
+    *lab.cancel = false;
+    api::Service *service = lab.service;
+    const std::atomic<bool> *cancel = lab.cancel;
+    auto report = progressTo(receiver, std::move(progress));
+    runAsync(
+        lab.pool, receiver,
+        [service, cancel, report, experiment = std::move(experiment)] {
+            lab::ServiceLabHost host(service, report, cancel);
+            return experiment(host);
+        },
+        std::move(done));
+}
+
 void Studio::runScenario(const QString &id, QObject *receiver, std::function<void(QString)> progress,
                          std::function<void(lab::ScenarioResult)> done)
 {
-    d->labCancel = false;
-    api::Service *service = d->service.get();
-    const std::atomic<bool> *cancel = &d->labCancel;
-    auto report = progressTo(receiver, std::move(progress));
-    runAsync(
-        &d->labPool, receiver,
-        [service, cancel, report, id] {
-            lab::ServiceLabHost host(service, report, cancel);
-            return lab::runScenario(id, host);
-        },
+    runOnLab(
+        Lab{&d->labPool, &d->labCancel, d->service.get()}, receiver, std::move(progress), [id](lab::LabHost &host) { return lab::runScenario(id, host); },
         std::move(done));
 }
 
 void Studio::resetScenarios(QObject *receiver, std::function<void(QString)> progress, Callback<bool> done)
 {
-    api::Service *service = d->service.get();
-    auto report = progressTo(receiver, std::move(progress));
-    runAsync(
-        &d->labPool, receiver,
-        [service, report]() -> Result<bool> {
-            lab::ServiceLabHost host(service, report);
+    runOnLab(
+        Lab{&d->labPool, &d->labCancel, d->service.get()}, receiver, std::move(progress),
+        [](lab::LabHost &host) -> Result<bool> {
             if (Status s = lab::resetScenarios(host); !s)
                 return s.error();
             return true;
@@ -65,16 +80,8 @@ void Studio::resetScenarios(QObject *receiver, std::function<void(QString)> prog
 void Studio::runPowerTuning(const lab::TuningOptions &options, QObject *receiver, std::function<void(QString)> progress,
                             Callback<lab::TuningResult> done)
 {
-    d->labCancel = false;
-    api::Service *service = d->service.get();
-    const std::atomic<bool> *cancel = &d->labCancel;
-    auto report = progressTo(receiver, std::move(progress));
-    runAsync(
-        &d->labPool, receiver,
-        [service, cancel, report, options] {
-            lab::ServiceLabHost host(service, report, cancel);
-            return lab::runPowerTuning(host, options);
-        },
+    runOnLab(
+        Lab{&d->labPool, &d->labCancel, d->service.get()}, receiver, std::move(progress), [options](lab::LabHost &host) { return lab::runPowerTuning(host, options); },
         std::move(done));
 }
 
