@@ -198,8 +198,10 @@ private Q_SLOTS:
     {
         VersionsPage *versions = m_window->versionsPage();
         QSignalSpy published(versions, &VersionsPage::published);
+        QSignalSpy said(versions, &VersionsPage::statusMessage); // why, when a publish fails
+        const auto lastSaid = [&said] { return said.isEmpty() ? QString() : said.last().first().toString(); };
         versions->publish(QStringLiteral("first"));
-        QVERIFY(published.wait(20000));
+        QVERIFY2(published.wait(20000), qPrintable(lastSaid()));
         QCOMPARE(published.takeFirst().at(1).toInt(), 1);
 
         // A second change, deployed and published as version 2.
@@ -211,7 +213,7 @@ private Q_SLOTS:
         code->deploy(QStringLiteral("More formal"));
         QVERIFY(deployed.wait(20000));
         versions->publish(QStringLiteral("second"));
-        QVERIFY(published.wait(20000));
+        QVERIFY2(published.wait(20000), qPrintable(lastSaid()));
         QCOMPARE(published.takeFirst().at(1).toInt(), 2);
 
         versions->saveAlias(QStringLiteral("prod"), QStringLiteral("1"), QStringLiteral("2"), 0.25);
