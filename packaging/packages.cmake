@@ -4,6 +4,12 @@ install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.desktop DESTINATION
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/io.funcdesk.Funcdesk.svg
         DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+# Fixed sizes too, for desktops and docks that do not scale SVG (rendered from the SVG
+# with rsvg-convert; packaging/icons/render.sh makes them again).
+foreach(size 16 24 32 48 64 128 256 512)
+  install(FILES ${CMAKE_CURRENT_LIST_DIR}/icons/${size}x${size}/io.funcdesk.Funcdesk.png
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/${size}x${size}/apps)
+endforeach()
 
 set(CPACK_PACKAGE_NAME funcdesk)
 set(CPACK_PACKAGE_VENDOR "Funcdesk")
