@@ -108,52 +108,29 @@ void HttpServer::dispatch(HttpRequest &&request, HttpResponder responder)
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 100:
-        return QByteArrayLiteral("Continue");
-    case 200:
-        return QByteArrayLiteral("OK");
-    case 201:
-        return QByteArrayLiteral("Created");
-    case 202:
-        return QByteArrayLiteral("Accepted");
-    case 204:
-        return QByteArrayLiteral("No Content");
-    case 301:
-        return QByteArrayLiteral("Moved Permanently");
-    case 302:
-        return QByteArrayLiteral("Found");
-    case 304:
-        return QByteArrayLiteral("Not Modified");
-    case 400:
-        return QByteArrayLiteral("Bad Request");
-    case 401:
-        return QByteArrayLiteral("Unauthorized");
-    case 403:
-        return QByteArrayLiteral("Forbidden");
-    case 404:
-        return QByteArrayLiteral("Not Found");
-    case 405:
-        return QByteArrayLiteral("Method Not Allowed");
-    case 409:
-        return QByteArrayLiteral("Conflict");
-    case 410:
-        return QByteArrayLiteral("Gone");
-    case 413:
-        return QByteArrayLiteral("Request Entity Too Large");
-    case 415:
-        return QByteArrayLiteral("Unsupported Media Type");
-    case 429:
-        return QByteArrayLiteral("Too Many Requests");
-    case 500:
-        return QByteArrayLiteral("Internal Server Error");
-    case 502:
-        return QByteArrayLiteral("Bad Gateway");
-    case 503:
-        return QByteArrayLiteral("Service Unavailable");
-    case 504:
-        return QByteArrayLiteral("Gateway Timeout");
-    default:
-        return QByteArrayLiteral("Status");
+    case 100: return QByteArrayLiteral("Continue");
+    case 200: return QByteArrayLiteral("OK");
+    case 201: return QByteArrayLiteral("Created");
+    case 202: return QByteArrayLiteral("Accepted");
+    case 204: return QByteArrayLiteral("No Content");
+    case 301: return QByteArrayLiteral("Moved Permanently");
+    case 302: return QByteArrayLiteral("Found");
+    case 304: return QByteArrayLiteral("Not Modified");
+    case 400: return QByteArrayLiteral("Bad Request");
+    case 401: return QByteArrayLiteral("Unauthorized");
+    case 403: return QByteArrayLiteral("Forbidden");
+    case 404: return QByteArrayLiteral("Not Found");
+    case 405: return QByteArrayLiteral("Method Not Allowed");
+    case 409: return QByteArrayLiteral("Conflict");
+    case 410: return QByteArrayLiteral("Gone");
+    case 413: return QByteArrayLiteral("Request Entity Too Large");
+    case 415: return QByteArrayLiteral("Unsupported Media Type");
+    case 429: return QByteArrayLiteral("Too Many Requests");
+    case 500: return QByteArrayLiteral("Internal Server Error");
+    case 502: return QByteArrayLiteral("Bad Gateway");
+    case 503: return QByteArrayLiteral("Service Unavailable");
+    case 504: return QByteArrayLiteral("Gateway Timeout");
+    default: return QByteArrayLiteral("Status");
     }
 }
 

@@ -8,10 +8,8 @@
 #include "cli/commandline.h"
 #include "cli/commands.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonParseError>
 
 namespace funcdesk::cli {
 

@@ -106,7 +106,7 @@ bool CgroupMemory::setCpuMax(double vcpus) const
     if (m_path.isEmpty() || !cpuAvailable())
         return false;
     return cgroupfiles::write(m_path + QStringLiteral("/cpu.max"),
-                     QByteArray::number(cpuQuotaUs(vcpus)) + ' ' + QByteArray::number(kCpuPeriodUs));
+                              QByteArray::number(cpuQuotaUs(vcpus)) + ' ' + QByteArray::number(kCpuPeriodUs));
 }
 
 Result<CgroupMemory> CgroupMemory::create(const QString &name, qint64 limitBytes)

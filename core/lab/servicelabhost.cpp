@@ -49,8 +49,9 @@ ServiceLabHost::ServiceLabHost(api::Service *service, std::function<void(const Q
 {
     // Counted where it is emitted (the Service's thread): the lab thread only reads it.
     auto changes = m_changes;
-    m_changed = QObject::connect(service, &api::Service::functionChanged, service, [changes] { ++*changes; },
-                                 Qt::DirectConnection);
+    m_changed = QObject::connect(
+        service, &api::Service::functionChanged, service, [changes] { ++*changes; },
+        Qt::DirectConnection);
 }
 
 ServiceLabHost::~ServiceLabHost()

@@ -28,16 +28,11 @@ FileDiff::Change changeOf(git_delta_t status)
 {
     switch (status) {
     case GIT_DELTA_ADDED:
-    case GIT_DELTA_UNTRACKED:
-        return FileDiff::Change::Added;
-    case GIT_DELTA_DELETED:
-        return FileDiff::Change::Deleted;
-    case GIT_DELTA_RENAMED:
-        return FileDiff::Change::Renamed;
-    case GIT_DELTA_TYPECHANGE:
-        return FileDiff::Change::TypeChanged;
-    default:
-        return FileDiff::Change::Modified;
+    case GIT_DELTA_UNTRACKED: return FileDiff::Change::Added;
+    case GIT_DELTA_DELETED: return FileDiff::Change::Deleted;
+    case GIT_DELTA_RENAMED: return FileDiff::Change::Renamed;
+    case GIT_DELTA_TYPECHANGE: return FileDiff::Change::TypeChanged;
+    default: return FileDiff::Change::Modified;
     }
 }
 
@@ -96,15 +91,9 @@ Result<QList<DeployInfo>> VersionStore::history(const QString &name, int limit) 
         const size_t n = git_diff_num_deltas(diff->get());
         for (size_t i = 0; i < n; ++i) {
             switch (changeOf(git_diff_get_delta(diff->get(), i)->status)) {
-            case FileDiff::Change::Added:
-                ++d.filesAdded;
-                break;
-            case FileDiff::Change::Deleted:
-                ++d.filesDeleted;
-                break;
-            default:
-                ++d.filesModified;
-                break;
+            case FileDiff::Change::Added: ++d.filesAdded; break;
+            case FileDiff::Change::Deleted: ++d.filesDeleted; break;
+            default: ++d.filesModified; break;
             }
         }
         out << d;

@@ -55,50 +55,30 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case IdColumn:
-            return e.id;
-        case FunctionColumn:
-            return e.function;
-        case VersionColumn:
-            return e.version;
-        case StateColumn:
-            return engine::environmentStateName(e.state);
-        case ProvisionedColumn:
-            return e.provisioned ? tr("yes") : tr("no");
-        case PidColumn:
-            return e.pid > 0 ? QString::number(e.pid) : QString();
-        case InvocationsColumn:
-            return formatCount(e.invocations);
-        case MaxMemoryColumn:
-            return e.maxMemoryUsedMb > 0 ? formatMemoryMb(e.maxMemoryUsedMb) : QString();
-        case AgeColumn:
-            return e.createdMs > 0 ? formatAge(ageMs) : QString();
-        case ColumnCount:
-            break;
+        case IdColumn: return e.id;
+        case FunctionColumn: return e.function;
+        case VersionColumn: return e.version;
+        case StateColumn: return engine::environmentStateName(e.state);
+        case ProvisionedColumn: return e.provisioned ? tr("yes") : tr("no");
+        case PidColumn: return e.pid > 0 ? QString::number(e.pid) : QString();
+        case InvocationsColumn: return formatCount(e.invocations);
+        case MaxMemoryColumn: return e.maxMemoryUsedMb > 0 ? formatMemoryMb(e.maxMemoryUsedMb) : QString();
+        case AgeColumn: return e.createdMs > 0 ? formatAge(ageMs) : QString();
+        case ColumnCount: break;
         }
         return {};
     case SortRole:
         switch (Column(index.column())) {
-        case IdColumn:
-            return e.id;
-        case FunctionColumn:
-            return e.function;
-        case VersionColumn:
-            return e.version;
-        case StateColumn:
-            return int(e.state);
-        case ProvisionedColumn:
-            return e.provisioned;
-        case PidColumn:
-            return e.pid;
-        case InvocationsColumn:
-            return e.invocations;
-        case MaxMemoryColumn:
-            return e.maxMemoryUsedMb;
-        case AgeColumn:
-            return ageMs;
-        case ColumnCount:
-            break;
+        case IdColumn: return e.id;
+        case FunctionColumn: return e.function;
+        case VersionColumn: return e.version;
+        case StateColumn: return int(e.state);
+        case ProvisionedColumn: return e.provisioned;
+        case PidColumn: return e.pid;
+        case InvocationsColumn: return e.invocations;
+        case MaxMemoryColumn: return e.maxMemoryUsedMb;
+        case AgeColumn: return ageMs;
+        case ColumnCount: break;
         }
         return {};
     case Qt::DecorationRole:
@@ -110,23 +90,17 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
         case PidColumn:
         case InvocationsColumn:
         case MaxMemoryColumn:
-        case AgeColumn:
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        default:
-            return {};
+        case AgeColumn: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        default: return {};
         }
     case Qt::ToolTipRole:
         return tr("%1 (%2:%3), %4 since %5")
             .arg(e.id, e.function, e.version, engine::environmentStateName(e.state),
                  e.stateSinceMs > 0 ? formatTimestamp(e.stateSinceMs, false) : tr("unknown"));
-    case IdRole:
-        return e.id;
-    case FunctionRole:
-        return e.function;
-    case StateRole:
-        return int(e.state);
-    default:
-        return {};
+    case IdRole: return e.id;
+    case FunctionRole: return e.function;
+    case StateRole: return int(e.state);
+    default: return {};
     }
 }
 
@@ -135,26 +109,16 @@ QVariant EnvironmentModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case IdColumn:
-        return tr("Environment");
-    case FunctionColumn:
-        return tr("Function");
-    case VersionColumn:
-        return tr("Version");
-    case StateColumn:
-        return tr("State");
-    case ProvisionedColumn:
-        return tr("Provisioned");
-    case PidColumn:
-        return tr("PID");
-    case InvocationsColumn:
-        return tr("Invocations");
-    case MaxMemoryColumn:
-        return tr("Max memory");
-    case AgeColumn:
-        return tr("Age");
-    case ColumnCount:
-        break;
+    case IdColumn: return tr("Environment");
+    case FunctionColumn: return tr("Function");
+    case VersionColumn: return tr("Version");
+    case StateColumn: return tr("State");
+    case ProvisionedColumn: return tr("Provisioned");
+    case PidColumn: return tr("PID");
+    case InvocationsColumn: return tr("Invocations");
+    case MaxMemoryColumn: return tr("Max memory");
+    case AgeColumn: return tr("Age");
+    case ColumnCount: break;
     }
     return {};
 }

@@ -64,22 +64,14 @@ QVariant FunctionListModel::data(const QModelIndex &index, int role) const
             tip += QLatin1Char('\n') + tr("Draft has undeployed changes");
         return tip;
     }
-    case NameRole:
-        return f.name;
-    case RuntimeRole:
-        return runtimeName(f.config.runtime);
-    case WarmRole:
-        return f.warmEnvironments;
-    case ProvisionedRole:
-        return f.provisionedEnvironments;
-    case RecentErrorsRole:
-        return f.recentErrors;
-    case DraftChangedRole:
-        return f.draftChanged;
-    case InvocationsRole:
-        return f.invocations;
-    default:
-        return {};
+    case NameRole: return f.name;
+    case RuntimeRole: return runtimeName(f.config.runtime);
+    case WarmRole: return f.warmEnvironments;
+    case ProvisionedRole: return f.provisionedEnvironments;
+    case RecentErrorsRole: return f.recentErrors;
+    case DraftChangedRole: return f.draftChanged;
+    case InvocationsRole: return f.invocations;
+    default: return {};
     }
 }
 

@@ -67,42 +67,26 @@ QVariant FunctionTotalsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case FunctionColumn:
-            return t.function;
-        case InvocationsColumn:
-            return formatCount(double(t.invocations));
-        case ErrorsColumn:
-            return formatCount(double(t.errors));
-        case ErrorRateColumn:
-            return formatPercent(errorRate(t));
-        case ThrottlesColumn:
-            return formatCount(double(t.throttles));
-        case CostColumn:
-            return formatUsd(t.costUsd);
-        case LastInvokedColumn:
-            return t.lastInvokedMs > 0 ? formatTimestamp(t.lastInvokedMs, true).left(19) : tr("never");
-        case ColumnCount:
-            break;
+        case FunctionColumn: return t.function;
+        case InvocationsColumn: return formatCount(double(t.invocations));
+        case ErrorsColumn: return formatCount(double(t.errors));
+        case ErrorRateColumn: return formatPercent(errorRate(t));
+        case ThrottlesColumn: return formatCount(double(t.throttles));
+        case CostColumn: return formatUsd(t.costUsd);
+        case LastInvokedColumn: return t.lastInvokedMs > 0 ? formatTimestamp(t.lastInvokedMs, true).left(19) : tr("never");
+        case ColumnCount: break;
         }
         return {};
     case SortRole:
         switch (Column(index.column())) {
-        case FunctionColumn:
-            return t.function;
-        case InvocationsColumn:
-            return t.invocations;
-        case ErrorsColumn:
-            return t.errors;
-        case ErrorRateColumn:
-            return errorRate(t);
-        case ThrottlesColumn:
-            return t.throttles;
-        case CostColumn:
-            return t.costUsd;
-        case LastInvokedColumn:
-            return t.lastInvokedMs;
-        case ColumnCount:
-            break;
+        case FunctionColumn: return t.function;
+        case InvocationsColumn: return t.invocations;
+        case ErrorsColumn: return t.errors;
+        case ErrorRateColumn: return errorRate(t);
+        case ThrottlesColumn: return t.throttles;
+        case CostColumn: return t.costUsd;
+        case LastInvokedColumn: return t.lastInvokedMs;
+        case ColumnCount: break;
         }
         return {};
     case Qt::TextAlignmentRole:
@@ -117,10 +101,8 @@ QVariant FunctionTotalsModel::data(const QModelIndex &index, int role) const
         if (index.column() == FunctionColumn)
             return tr("Double-click to open %1's Monitor tab").arg(t.function);
         return {};
-    case FunctionRole:
-        return t.function;
-    default:
-        return {};
+    case FunctionRole: return t.function;
+    default: return {};
     }
 }
 
@@ -129,22 +111,14 @@ QVariant FunctionTotalsModel::headerData(int section, Qt::Orientation orientatio
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case FunctionColumn:
-        return tr("Function");
-    case InvocationsColumn:
-        return tr("Invocations");
-    case ErrorsColumn:
-        return tr("Errors");
-    case ErrorRateColumn:
-        return tr("Error rate");
-    case ThrottlesColumn:
-        return tr("Throttles");
-    case CostColumn:
-        return tr("Cost");
-    case LastInvokedColumn:
-        return tr("Last invoked");
-    case ColumnCount:
-        break;
+    case FunctionColumn: return tr("Function");
+    case InvocationsColumn: return tr("Invocations");
+    case ErrorsColumn: return tr("Errors");
+    case ErrorRateColumn: return tr("Error rate");
+    case ThrottlesColumn: return tr("Throttles");
+    case CostColumn: return tr("Cost");
+    case LastInvokedColumn: return tr("Last invoked");
+    case ColumnCount: break;
     }
     return {};
 }

@@ -138,16 +138,11 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case TimeColumn:
-            return formatTimestamp(line.timestampMs, m_showDate);
-        case FunctionColumn:
-            return line.function;
-        case RequestIdColumn:
-            return line.requestId;
-        case MessageColumn:
-            return QString(line.text).replace(QLatin1Char('\t'), QLatin1String("  "));
-        case ColumnCount:
-            break;
+        case TimeColumn: return formatTimestamp(line.timestampMs, m_showDate);
+        case FunctionColumn: return line.function;
+        case RequestIdColumn: return line.requestId;
+        case MessageColumn: return QString(line.text).replace(QLatin1Char('\t'), QLatin1String("  "));
+        case ColumnCount: break;
         }
         return {};
     case Qt::ToolTipRole:
@@ -167,18 +162,12 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         if (index.column() == MessageColumn && isFrameLine(line.text))
             return QGuiApplication::palette().brush(QPalette::PlaceholderText);
         return {};
-    case TimestampRole:
-        return line.timestampMs;
-    case RequestIdRole:
-        return line.requestId;
-    case FunctionRole:
-        return line.function;
-    case EnvironmentRole:
-        return line.environmentId;
-    case TextRole:
-        return line.text;
-    default:
-        return {};
+    case TimestampRole: return line.timestampMs;
+    case RequestIdRole: return line.requestId;
+    case FunctionRole: return line.function;
+    case EnvironmentRole: return line.environmentId;
+    case TextRole: return line.text;
+    default: return {};
     }
 }
 
@@ -187,16 +176,11 @@ QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case TimeColumn:
-        return tr("Time");
-    case FunctionColumn:
-        return tr("Function");
-    case RequestIdColumn:
-        return tr("Request ID");
-    case MessageColumn:
-        return tr("Message");
-    case ColumnCount:
-        break;
+    case TimeColumn: return tr("Time");
+    case FunctionColumn: return tr("Function");
+    case RequestIdColumn: return tr("Request ID");
+    case MessageColumn: return tr("Message");
+    case ColumnCount: break;
     }
     return {};
 }
