@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -233,6 +234,11 @@ Result<ChildProcess> ChildProcess::spawn(const SpawnSpec &spec)
     } while (n < 0 && errno == EINTR);
     if (n == sizeof childErrno) {
         child.reap(true);
+        // execve() answers EACCES for a directory, which reads as a permission problem:
+        // say what is wrong with it.
+        struct stat st;
+        if (childErrno == EACCES && ::stat(prepared.program.constData(), &st) == 0 && S_ISDIR(st.st_mode))
+            childErrno = EISDIR;
         return makeError(errc::RuntimeInvalidEntrypoint,
                          QStringLiteral("cannot execute ") + spec.program + QStringLiteral(": ")
                              + QString::fromLocal8Bit(std::strerror(childErrno)));
