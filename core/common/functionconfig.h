@@ -58,6 +58,10 @@ struct FunctionConfig
     // CPU in proportion to memory (1,769 MB = one vCPU) for this version's environments;
     // unset: the engine's setting. Experiments that need it (power tuning) set it.
     std::optional<bool> scaleCpu;
+    // How long an idle environment of this version is kept before it retires; unset: the
+    // engine's keepAliveSeconds. Lambda's keep-alive is not configurable; scenarios set a
+    // short one to show scale to zero in seconds.
+    std::optional<int> keepAliveSeconds;
 
     // Identity of one runnable unit: environments are never shared across these.
     QString versionKey() const { return name + QLatin1Char(':') + version; }

@@ -83,6 +83,14 @@ public:
     virtual ~RecordSink() = default;
     virtual void recordLines(const QList<LogLine> &lines) = 0;
     virtual void recordInvocation(const InvocationRecord &record) = 0;
+    // The request's payload and the response the caller got, right after recordInvocation()
+    // (for replay; the store keeps them only within its capture caps). Default: not kept.
+    virtual void recordExchange(const InvocationRecord &record, const QByteArray &request, const QByteArray &response)
+    {
+        Q_UNUSED(record);
+        Q_UNUSED(request);
+        Q_UNUSED(response);
+    }
 };
 
 } // namespace funcdesk

@@ -133,6 +133,8 @@ Status Engine::registerFunction(const FunctionConfig &config)
         return invalid(QStringLiteral("MemorySize must be between 128 and 10240 MB"));
     if (config.timeoutSeconds < 1 || config.timeoutSeconds > 900)
         return invalid(QStringLiteral("Timeout must be between 1 and 900 seconds"));
+    if (config.keepAliveSeconds && (*config.keepAliveSeconds < 1 || *config.keepAliveSeconds > 24 * 3600))
+        return invalid(QStringLiteral("The keep-alive must be between 1 second and 24 hours"));
     if (config.reservedConcurrency && *config.reservedConcurrency < 0)
         return invalid(QStringLiteral("ReservedConcurrentExecutions must not be negative"));
     if (config.provisionedConcurrency < 0

@@ -37,6 +37,11 @@ const QMetaMethod &logLinesSignal()
     static const QMetaMethod m = QMetaMethod::fromSignal(&Engine::logLines);
     return m;
 }
+int sweepIntervalMs(int keepAliveSeconds)
+{
+    return std::clamp(keepAliveSeconds * 250, 100, 5000);
+}
+
 const QMetaMethod &environmentSignal()
 {
     static const QMetaMethod m = QMetaMethod::fromSignal(&Engine::environmentChanged);
@@ -51,7 +56,7 @@ EngineCore::EngineCore(Engine *engine, EngineOptions options, QString scratchRoo
     m_watchdog->setInterval(kWatchdogMs);
     connect(m_watchdog, &QTimer::timeout, this, &EngineCore::watchMemory);
     m_sweep = new QTimer(this);
-    m_sweep->setInterval(std::clamp(m_options.keepAliveSeconds * 250, 100, 5000));
+    m_sweep->setInterval(sweepIntervalMs(m_options.keepAliveSeconds));
     connect(m_sweep, &QTimer::timeout, this, &EngineCore::sweepIdle);
 }
 
@@ -106,6 +111,10 @@ void EngineCore::registerFunction(const FunctionConfig &config, const RuntimeLau
 
     auto it = m_versions.insert(key, std::move(entry));
     topUpProvisioned(*it);
+    // Sweep at a quarter of the shortest keep-alive, so an environment retires at most a
+    // quarter late.
+    if (config.keepAliveSeconds)
+        m_sweep->setInterval(std::min(m_sweep->interval(), sweepIntervalMs(*config.keepAliveSeconds)));
     if (!m_sweep->isActive())
         m_sweep->start();
 }
@@ -337,6 +346,7 @@ void EngineCore::complete(PendingInvocation &&inv, InvokeResult &&result)
         if (!result.logs.isEmpty())
             m_sink->recordLines(result.logs);
         m_sink->recordInvocation(result.record);
+        m_sink->recordExchange(result.record, inv.request.payload, result.response);
     }
     if (!result.logs.isEmpty() && m_engine->isSignalConnected(logLinesSignal()))
         Q_EMIT m_engine->logLines(result.logs);
@@ -361,10 +371,11 @@ std::unique_ptr<RuntimeChannel> EngineCore::makeProvidedChannel(const QString &e
 
 void EngineCore::sweepIdle()
 {
-    const qint64 cutoff = nowMs() - qint64(m_options.keepAliveSeconds) * 1000;
+    const qint64 now = nowMs();
     const QList<Environment *> envs = m_environments;
     for (Environment *env : envs) {
-        if (isIdle(env->state()) && !env->provisioned() && env->idleSinceMs() <= cutoff)
+        const qint64 keepAliveMs = qint64(env->config().keepAliveSeconds.value_or(m_options.keepAliveSeconds)) * 1000;
+        if (isIdle(env->state()) && !env->provisioned() && env->idleSinceMs() <= now - keepAliveMs)
             env->retire(QStringLiteral("idle timeout"));
     }
 }

@@ -27,6 +27,9 @@ const QHash<QString, QVariant> &defaults()
         {QStringLiteral("pricing/freeTier"), false},
         {QStringLiteral("retention/days"), 7},
         {QStringLiteral("retention/rows"), 5000000},
+        {QStringLiteral("capture/enabled"), true},
+        {QStringLiteral("capture/maxKb"), 64},
+        {QStringLiteral("capture/perFunction"), 1000},
         {QStringLiteral("ui/theme"), QStringLiteral("system")},
     };
     return d;
@@ -86,6 +89,9 @@ FUNCDESK_SETTING_POD(bool, billInit, setBillInit, "pricing/billInit", toBool)
 FUNCDESK_SETTING_POD(bool, freeTier, setFreeTier, "pricing/freeTier", toBool)
 FUNCDESK_SETTING_POD(int, retentionDays, setRetentionDays, "retention/days", toInt)
 FUNCDESK_SETTING_POD(int, retentionRows, setRetentionRows, "retention/rows", toInt)
+FUNCDESK_SETTING_POD(bool, capturePayloads, setCapturePayloads, "capture/enabled", toBool)
+FUNCDESK_SETTING_POD(int, captureMaxKb, setCaptureMaxKb, "capture/maxKb", toInt)
+FUNCDESK_SETTING_POD(int, capturePerFunction, setCapturePerFunction, "capture/perFunction", toInt)
 
 #undef FUNCDESK_SETTING
 #undef FUNCDESK_SETTING_POD

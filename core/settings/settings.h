@@ -68,6 +68,14 @@ public:
     void setRetentionDays(int v);
     int retentionRows() const; // 5,000,000
     void setRetentionRows(int v);
+    // Request and response payloads kept for replay (store/captures.h): up to this size,
+    // the newest this many per function.
+    bool capturePayloads() const; // true
+    void setCapturePayloads(bool v);
+    int captureMaxKb() const; // 64
+    void setCaptureMaxKb(int v);
+    int capturePerFunction() const; // 1,000
+    void setCapturePerFunction(int v);
     Theme theme() const; // System
     void setTheme(Theme v);
 

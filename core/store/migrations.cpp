@@ -324,8 +324,34 @@ CREATE INDEX experiments_started ON experiments(started_ms);
 )sql");
 }
 
+// Captured exchanges for replay (store/captures.h): a ring of rows per function, keyed
+// by slot (seq modulo the ring's size; seq counts the function's captures), so a capture
+// overwrites the oldest without a DELETE. Read by function (at
+// most the ring's size per function), so no other index.
+Status step6(Connection &conn)
+{
+    return conn.exec(R"sql(
+CREATE TABLE captures(
+  function TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  alias TEXT,
+  trigger TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  duration_ms REAL NOT NULL,
+  error_type TEXT,
+  request BLOB,
+  response BLOB,
+  response_kept INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(function, slot)) WITHOUT ROWID;
+)sql");
+}
+
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6};
 
 } // namespace
 

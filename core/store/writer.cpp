@@ -37,12 +37,14 @@ struct Batch
     std::vector<InvocationRecord> records;
     std::vector<LogLine> lines;
     std::vector<ConcurrencySample> samples;
-    bool isEmpty() const { return records.empty() && lines.empty() && samples.empty(); }
+    std::vector<Capture> captures;
+    bool isEmpty() const { return records.empty() && lines.empty() && samples.empty() && captures.empty(); }
     void clear() // keeps the vectors' memory
     {
         records.clear();
         lines.clear();
         samples.clear();
+        captures.clear();
     }
     size_t size() const { return records.size() + lines.size(); }
     void append(Batch &&o)
@@ -50,6 +52,7 @@ struct Batch
         std::move(o.records.begin(), o.records.end(), std::back_inserter(records));
         std::move(o.lines.begin(), o.lines.end(), std::back_inserter(lines));
         std::move(o.samples.begin(), o.samples.end(), std::back_inserter(samples));
+        std::move(o.captures.begin(), o.captures.end(), std::back_inserter(captures));
     }
 };
 
@@ -67,7 +70,7 @@ qint64 threadCpuUs()
 class WriterPrivate
 {
 public:
-    explicit WriterPrivate(WriterOptions o) : options(std::move(o)) {}
+    explicit WriterPrivate(WriterOptions o) : options(std::move(o)), captures(options.capture) {}
 
     void run(std::promise<Status> opened);
     Status openOnThread();
@@ -114,6 +117,7 @@ public:
     ConcurrencyTracker tracker;
     TopsTracker tops;
     MonthlyUsage usage;
+    CaptureWriter captures;
 };
 
 Status WriterPrivate::openOnThread()
@@ -197,6 +201,8 @@ Status WriterPrivate::writeBatch(Batch &batch)
     if (auto st = rollups1m->write(acc1m); !st)
         return st;
     if (auto st = tops.write(conn); !st)
+        return st;
+    if (auto st = captures.write(conn, batch.captures); !st)
         return st;
     return tx->commit();
 }
@@ -394,6 +400,17 @@ void Writer::enqueue(const QList<LogLine> &lines)
     const auto threshold = size_t(d->options.maxPendingRecords);
     if (before < threshold && d->pending.size() >= threshold)
         d->wake.notify_one();
+}
+
+void Writer::recordExchange(const InvocationRecord &record, const QByteArray &request, const QByteArray &response)
+{
+    if (!shouldCapture(d->options.capture, record, request))
+        return;
+    Capture capture = makeCapture(d->options.capture, record, request, response); // copied before the lock
+    std::lock_guard lock(d->mutex);
+    d->cleanSpare();
+    d->pending.captures.push_back(std::move(capture));
+    ++d->enqueuedSeq;
 }
 
 void Writer::recordConcurrency(const QString &function, const QString &version, qint64 timestampMs, int concurrent)

@@ -22,6 +22,7 @@
 
 #include "common/invocationrecord.h"
 #include "common/result.h"
+#include "store/captures.h"
 #include "store/costmodel.h"
 #include "store/retention.h"
 
@@ -40,6 +41,7 @@ struct WriterOptions
     int flushIntervalMs = 200;
     int maxPendingRecords = 20'000; // wake the writer early past this many records + lines
     bool pruning = true;
+    CaptureOptions capture; // request / response payloads kept for replay (captures.h)
 };
 
 struct WriterStats
@@ -75,6 +77,8 @@ public:
     // RecordSink, for the engine.
     void recordLines(const QList<LogLine> &lines) override { enqueue(lines); }
     void recordInvocation(const InvocationRecord &record) override { enqueue(record); }
+    // Keeps the exchange when CaptureOptions say so; otherwise returns without a lock.
+    void recordExchange(const InvocationRecord &record, const QByteArray &request, const QByteArray &response) override;
     // An exact concurrency sample from the engine; merged into peak_concurrency as a max.
     void recordConcurrency(const QString &function, const QString &version, qint64 timestampMs, int concurrent);
 

@@ -417,6 +417,36 @@ private Q_SLOTS:
         QVERIFY(engine.invokeAndWait(request(QStringLiteral("f"))).record.cold);
     }
 
+    void aVersionsOwnKeepAliveOverridesTheEngines()
+    {
+        // The engine keeps idle environments 300 s; one version asks for 1 s.
+        Engine engine(options());
+        QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"))).ok());
+        QVERIFY(engine.registerFunction(fake(QStringLiteral("f"), QStringLiteral("ok"), [](FunctionConfig &c) {
+                          c.version = QStringLiteral("short");
+                          c.keepAliveSeconds = 1;
+                      }))
+                    .ok());
+        QVERIFY(!engine.registerFunction(fake(QStringLiteral("g"), QStringLiteral("ok"), [](FunctionConfig &c) {
+                           c.keepAliveSeconds = 0;
+                       }))
+                     .ok());
+        InvokeRequest shortLived = request(QStringLiteral("f"));
+        shortLived.version = QStringLiteral("short");
+        QVERIFY(engine.invokeAndWait(request(QStringLiteral("f"))).record.status == InvocationStatus::Success);
+        QVERIFY(engine.invokeAndWait(shortLived).record.status == InvocationStatus::Success);
+        const auto versions = [&] {
+            QStringList out;
+            for (const EnvironmentInfo &e : engine.environments())
+                out << e.version;
+            return out;
+        };
+        QCOMPARE(versions().size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(versions(), QStringList{QStringLiteral("$LATEST")}, 5000);
+        QVERIFY(engine.invokeAndWait(shortLived).record.cold);
+        QVERIFY(!engine.invokeAndWait(request(QStringLiteral("f"))).record.cold);
+    }
+
     void provisionedEnvironmentsAreReadyBeforeTheFirstCall()
     {
         Engine engine(options([](EngineOptions &o) { o.keepAliveSeconds = 1; }));
