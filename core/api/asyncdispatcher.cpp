@@ -186,8 +186,9 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
                     return;
                 }
                 const int errorsSoFar = event.attempts - d.m_throttles.value(event.id);
-                if (errorsSoFar <= cfg.async.maximumRetryAttempts && !d.m_options.retryDelaysMs.isEmpty()) {
-                    const int delay = d.m_options.retryDelaysMs.at(qMin(errorsSoFar - 1, int(d.m_options.retryDelaysMs.size()) - 1));
+                const QList<int> delays = d.retryDelays(event.function);
+                if (errorsSoFar <= cfg.async.maximumRetryAttempts && !delays.isEmpty()) {
+                    const int delay = delays.at(qMin(errorsSoFar - 1, int(delays.size()) - 1));
                     const QString error = result.record.errorType + QStringLiteral(": ") + result.record.errorMessage;
                     (void)store::retryAsyncEvent(**conn, event.id, error, now + delay);
                     Q_EMIT d.eventRetried(event.requestId, event.function, QStringLiteral("function error"), now + delay);
@@ -197,6 +198,19 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
                 d.finish(event, false, QStringLiteral("RetriesExhausted"), result.record.version, result.response, true);
             });
     });
+}
+
+void AsyncDispatcher::setRetryDelays(const QString &function, const QList<int> &delaysMs)
+{
+    if (delaysMs.isEmpty())
+        m_retryDelays.remove(function);
+    else
+        m_retryDelays.insert(function, delaysMs);
+}
+
+QList<int> AsyncDispatcher::retryDelays(const QString &function) const
+{
+    return m_retryDelays.value(function, m_options.retryDelaysMs);
 }
 
 void AsyncDispatcher::finish(const store::AsyncEvent &event, bool success, const QString &condition,

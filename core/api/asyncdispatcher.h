@@ -55,6 +55,8 @@ public:
     // Persists one Event invocation (before the caller answers 202) and wakes the loop.
     Status enqueue(const AsyncInvocation &invocation);
     int inFlight() const { return m_inFlight; }
+    // Retry delays for one function instead of the options' (empty: the options' again).
+    void setRetryDelays(const QString &function, const QList<int> &delaysMs);
 
     // Lambda's invocation record for destinations.
     static QByteArray invocationRecord(const QString &requestId, const QString &function, const QString &executedVersion,
@@ -81,8 +83,11 @@ private:
     QTimer m_timer;
     bool m_running = false;
     int m_inFlight = 0;
+    QList<int> retryDelays(const QString &function) const;
+
     QHash<qint64, int> m_throttles;       // per event: attempts that were throttles (not function errors)
     std::shared_ptr<AnswerInbox> m_inbox; // engine answers -> this thread
+    QHash<QString, QList<int>> m_retryDelays; // per function, set by experiments
 };
 
 } // namespace funcdesk::api

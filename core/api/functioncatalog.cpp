@@ -58,7 +58,7 @@ Status FunctionCatalog::refresh(const QString &name)
         return latest.error();
     Entry &e = m_functions[name];
     if (!sameRunnable(e.latest, *latest) || e.latest.name.isEmpty()) {
-        const Status s = m_engine->registerFunction(*latest);
+        const Status s = m_engine->registerFunction(forEngine(*latest));
         if (!s.ok())
             return s;
         e.latest = *latest;
@@ -85,7 +85,7 @@ Status FunctionCatalog::refresh(const QString &name)
         Result<FunctionConfig> cfg = m_store.versionConfig(name, v.number);
         if (!cfg.ok())
             return cfg.error();
-        const Status s = m_engine->registerFunction(*cfg);
+        const Status s = m_engine->registerFunction(forEngine(*cfg));
         if (!s.ok())
             return s;
         e.versions.insert(v.number, *cfg);
@@ -95,6 +95,16 @@ Status FunctionCatalog::refresh(const QString &name)
         return aliases.error();
     e.aliases = *aliases;
     return {};
+}
+
+FunctionConfig FunctionCatalog::forEngine(const FunctionConfig &config) const
+{
+    if (m_platform.isEmpty())
+        return config;
+    FunctionConfig out = config;
+    for (auto it = m_platform.cbegin(); it != m_platform.cend(); ++it)
+        out.environment.insert(it.key(), it.value());
+    return out;
 }
 
 void FunctionCatalog::forget(const QString &name)

@@ -40,6 +40,13 @@ public:
     // its environments. refresh() also drops versions the store no longer has.
     Status deleteVersion(const QString &name, int version);
 
+    // Variables every environment gets on top of the function's own, as Lambda gives its
+    // reserved ones: the local API's endpoint (AWS_ENDPOINT_URL_LAMBDA) and credentials an
+    // SDK signs with, so a function can call other functions. Applies to registrations
+    // after the call (the Service sets it once it listens, before loading functions).
+    // Not part of the function's configuration: GetFunction does not show them.
+    void setPlatformEnvironment(QMap<QString, QString> environment) { m_platform = std::move(environment); }
+
     bool exists(const QString &name) const { return m_functions.contains(name); }
     QStringList names() const; // sorted
     // $LATEST's config as registered (codeDir is its export).
@@ -65,6 +72,9 @@ private:
     engine::Engine *m_engine;
     QHash<QString, Entry> m_functions;
     QRandomGenerator m_random{QRandomGenerator::securelySeeded()};
+    QMap<QString, QString> m_platform;
+
+    FunctionConfig forEngine(const FunctionConfig &config) const;
 };
 
 // Lambda's "Function not found: <arn>" error.

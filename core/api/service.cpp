@@ -14,10 +14,35 @@
 #include "common/ids.h"
 
 #include <QDir>
+#include <QHostAddress>
 #include <QPointer>
 #include <QThread>
 
 namespace funcdesk::api {
+
+namespace {
+
+// What every environment gets to call the local Lambda API as code on Lambda calls the
+// real one: the endpoint an SDK honours (AWS_ENDPOINT_URL_LAMBDA) and credentials to sign
+// with. Any well-formed signature is accepted on loopback (requestguard.h); these are not
+// secrets, they only let an SDK sign.
+QMap<QString, QString> platformEnvironment(const QString &bindAddress, quint16 port)
+{
+    const QHostAddress address(bindAddress);
+    QString host = bindAddress;
+    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::Any || address.isNull())
+        host = QStringLiteral("127.0.0.1");
+    else if (address == QHostAddress::AnyIPv6)
+        host = QStringLiteral("[::1]");
+    else if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        host = QLatin1Char('[') + bindAddress + QLatin1Char(']');
+    return {{QStringLiteral("AWS_ENDPOINT_URL_LAMBDA"), QStringLiteral("http://%1:%2").arg(host).arg(port)},
+            {QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("FUNCDESKLOCAL")},
+            {QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("funcdesk-local-signing-only")},
+            {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("funcdesk-local")}};
+}
+
+} // namespace
 
 // Everything that lives on the API thread.
 class ServiceWorker : public QObject
@@ -88,6 +113,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
 
     store::WriterOptions wo;
     wo.databasePath = dataDir.database();
+    wo.capture = options.capture;
     Result<std::unique_ptr<store::Writer>> writer = store::Writer::start(wo);
     if (!writer.ok())
         return writer.error();
@@ -121,6 +147,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
                 if (listening.ok()) {
                     d.apiPort = worker->server.port();
                     d.apiAddress = options.api.address + QLatin1Char(':') + QString::number(d.apiPort);
+                    worker->catalog.setPlatformEnvironment(platformEnvironment(options.api.address, d.apiPort));
                 } else {
                     d.apiError = listening.error().toString();
                 }
@@ -272,22 +299,31 @@ void Service::invoke(engine::InvokeRequest request, const QString &qualifier, st
 }
 
 void Service::invokeAsync(const QString &function, const QString &qualifier, const QByteArray &payload,
-                          std::function<void(Status)> done)
+                               std::function<void(Result<QString>)> done)
 {
     ServiceWorker *worker = d->worker;
     QPointer<Service> self(this);
     QMetaObject::invokeMethod(
         worker,
         [worker, self, function, qualifier, payload, done = std::move(done)] {
-            Status s;
-            if (!worker->catalog.exists(function))
-                s = functionNotFound(function);
-            else
-                s = worker->dispatcher.enqueue(AsyncInvocation{newRequestId(), function, qualifier, payload});
+            Result<QString> queued = newRequestId();
+            if (!worker->catalog.exists(function)) {
+                queued = functionNotFound(function);
+            } else if (Status s = worker->dispatcher.enqueue(AsyncInvocation{*queued, function, qualifier, payload}); !s) {
+                queued = s.error();
+            }
             if (done && self)
                 QMetaObject::invokeMethod(
-                    self.data(), [done, s] { done(s); }, Qt::QueuedConnection);
+                    self.data(), [done, queued] { done(queued); }, Qt::QueuedConnection);
         },
+        Qt::QueuedConnection);
+}
+
+void Service::setAsyncRetryDelays(const QString &function, const QList<int> &delaysMs)
+{
+    ServiceWorker *worker = d->worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, function, delaysMs] { worker->dispatcher.setRetryDelays(function, delaysMs); },
         Qt::QueuedConnection);
 }
 

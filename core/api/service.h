@@ -16,6 +16,7 @@
 #include "common/datadir.h"
 #include "common/result.h"
 #include "engine/engine.h"
+#include "store/captures.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -40,6 +41,7 @@ struct ServiceOptions
     AsyncDispatcherOptions async;
     bool runSchedules = true;
     bool record = true; // invocation records and log lines to the store's writer
+    store::CaptureOptions capture; // payloads kept for replay
 };
 
 class Service : public QObject
@@ -66,9 +68,14 @@ public:
     // Resolves `qualifier` (empty: $LATEST; alias with weights) and invokes. `done` runs on
     // the engine thread, or on the API thread with a ResourceNotFoundException result.
     void invoke(engine::InvokeRequest request, const QString &qualifier, std::function<void(engine::InvokeResult)> done);
-    // An Event invocation, persisted then dispatched with retries and destinations.
+    // An Event invocation, persisted then dispatched with retries and destinations. `done`
+    // gets the request id once the event is queued (or why it was not), on this thread.
     void invokeAsync(const QString &function, const QString &qualifier, const QByteArray &payload,
-                     std::function<void(Status)> done = {});
+                     std::function<void(Result<QString>)> done = {});
+    // Replaces Lambda's retry delays (60 s, 120 s) for one function's Event invocations;
+    // empty: Lambda's again. Experiments compress time with it (a lesson cannot wait three
+    // minutes) and say so. Asynchronous; applies to retries scheduled after it lands.
+    void setAsyncRetryDelays(const QString &function, const QList<int> &delaysMs);
     // Fires the schedules due at `now` as the schedule timer does when that time comes (a
     // clock the caller controls, e.g. tests). Their events take the Event path. `done` gets
     // how many fired, on the Service's thread.

@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"export", "Export a function as an AWS SAM template or a Knative Service.", runExport},
     {"load", "Run an open-loop load test (rate, shape, duration) and print its latency summary.", runLoad},
     {"tune", "Power-tune a function: duration and cost at several memory sizes.", runTune},
+    {"replay", "Replay recorded invocations against another version or alias and compare.", runReplay},
     {"learn", "Guided scenarios: run real experiments with a self-check (list, run, reset).", runLearn},
 };
 

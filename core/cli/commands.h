@@ -18,5 +18,6 @@ int runExport(const QStringList &args);
 int runLoad(const QStringList &args);
 int runTune(const QStringList &args);
 int runLearn(const QStringList &args);
+int runReplay(const QStringList &args);
 
 } // namespace funcdesk::cli

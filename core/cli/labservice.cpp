@@ -16,7 +16,9 @@ Result<std::unique_ptr<api::Service>> startLabService(const CommandLine &cl)
 {
     const DataDir dir = DataDir::resolve(cl.dataDir());
     api::ServiceOptions options;
-    options.startApi = false;
+    // The API listens on a free loopback port only for the functions themselves (their
+    // AWS_ENDPOINT_URL_LAMBDA): a chain of functions calls through it.
+    options.api.port = 0;
     options.runSchedules = false;
     auto service = api::Service::start(dir, options);
     if (!service) {

@@ -1,6 +1,7 @@
 #pragma once
-// The engine the experiment commands (learn, tune, load) run on: an api::Service on the
-// data dir without an HTTP listener or schedules, so nothing else drives its functions
+// The engine the experiment commands (learn, tune, load, replay) run on: an api::Service on
+// the data dir without schedules, its API on a free loopback port that only its own
+// functions are told (AWS_ENDPOINT_URL_LAMBDA), so nothing else drives its functions
 // while an experiment measures them. When a Funcdesk already holds the data dir (the GUI,
 // `funcdesk serve`), the command says so instead: experiments need the engine to
 // themselves.

@@ -10,6 +10,8 @@
 #include "common/functionconfig.h"
 #include "common/result.h"
 #include "engine/engine.h"
+#include "store/asyncevents.h"
+#include "store/captures.h"
 #include "store/experiments.h"
 #include "versioning/aliases.h"
 
@@ -55,8 +57,25 @@ public:
     virtual Status setAlias(const QString &name, const AliasConfig &alias) = 0;
     // An invocation as the API makes it: the qualifier resolved per request (an alias's
     // weighted pick drawn each time). Blocks until it is answered.
-    virtual engine::InvokeResult invokeQualified(const QString &name, const QString &qualifier,
-                                                 const QByteArray &payload) = 0;
+    virtual engine::InvokeResult invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload,
+                                                 TriggerKind trigger = TriggerKind::Manual) = 0;
+    // An Event invocation through the Service's dispatcher (retries, destinations); returns
+    // its request id once it is queued.
+    virtual Result<QString> invokeAsync(const QString &name, const QByteArray &payload) = 0;
+    // Retry delays for one function's Event invocations instead of Lambda's 60 s and 120 s
+    // (empty: Lambda's). Returns once the dispatcher uses them.
+    virtual void setAsyncRetryDelays(const QString &name, const QList<int> &delaysMs) = 0;
+    // What the store holds, once the writer has committed everything recorded so far:
+    // invocation records of `name` started in [fromMs, toMs] (oldest first), its
+    // dead-letter list, its captured exchanges (only those among `requestIds` when given).
+    virtual Result<QList<InvocationRecord>> invocations(const QString &name, qint64 fromMs, qint64 toMs) = 0;
+    virtual Result<QList<store::AsyncEvent>> deadLetters(const QString &name) = 0;
+    virtual Result<QList<store::Capture>> captures(const QString &name, qint64 fromMs, qint64 toMs,
+                                                   const QStringList &requestIds = {}) = 0;
+    virtual Result<store::Experiment> experiment(qint64 id) = 0;
+    // Where functions reach Lambda's API ("http://127.0.0.1:9001"; their environments have
+    // it as AWS_ENDPOINT_URL_LAMBDA); empty when the API is not listening.
+    virtual QString apiEndpoint() const = 0;
 
     // Invocations go straight to the engine (Engine::invoke is thread-safe); experiments
     // that need a variant of a function (power tuning's memory sizes) register one as a

@@ -111,7 +111,7 @@ QList<ScenarioDefinition> costScenarios()
 
 const QList<ScenarioDefinition> &scenarioDefinitions()
 {
-    static const QList<ScenarioDefinition> all = startScenarios() + costScenarios() + releaseScenarios();
+    static const QList<ScenarioDefinition> all = startScenarios() + asyncScenarios() + costScenarios() + releaseScenarios();
     return all;
 }
 

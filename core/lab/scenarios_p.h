@@ -16,8 +16,10 @@ struct ScenarioDefinition
 // In the order the Learn page lists them.
 const QList<ScenarioDefinition> &scenarioDefinitions();
 
-// Definitions by theme (scenarios_start.cpp, scenarios_cost.cpp, scenarios_release.cpp).
+// Definitions by theme (scenarios_start.cpp, scenarios_async.cpp, scenarios_cost.cpp,
+// scenarios_release.cpp).
 QList<ScenarioDefinition> startScenarios();
+QList<ScenarioDefinition> asyncScenarios();
 QList<ScenarioDefinition> costScenarios();
 QList<ScenarioDefinition> releaseScenarios();
 

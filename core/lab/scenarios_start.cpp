@@ -4,6 +4,9 @@
 #include "lab/scenarios_p.h"
 #include "store/costmodel.h"
 
+#include <QDateTime>
+#include <QThread>
+
 #include <cmath>
 
 namespace funcdesk::lab {
@@ -63,6 +66,57 @@ Status coldStart(LabHost &host, ScenarioResult &r)
     r.check(double(coldBilled) >= a.initDurationMs && warmBilled < coldBilled,
             QStringLiteral("The cold start's bill includes its INIT phase; the warm one's does not"),
             QStringLiteral("billed %1 ms cold, %2 ms warm").arg(coldBilled).arg(warmBilled));
+    return {};
+}
+
+Status keepAlive(LabHost &host, ScenarioResult &r)
+{
+    static constexpr int kKeepAliveSeconds = 3;
+    const FunctionSpec spec = sleeper(QStringLiteral("keep-alive"));
+    auto config = host.deployFunction(spec);
+    if (!config)
+        return config.error();
+    // Lambda's keep-alive is minutes and not configurable: the lesson runs the deployed code
+    // as a temporary engine version with a 3 s one (never in the function's history).
+    FunctionConfig shortLived = *config;
+    shortLived.version = QStringLiteral("keep-alive-%1s").arg(kKeepAliveSeconds);
+    shortLived.keepAliveSeconds = kKeepAliveSeconds;
+    if (Status s = host.engine()->registerFunction(shortLived); !s)
+        return s;
+    const QByteArray quick = QByteArrayLiteral("{\"sleep\": 0}");
+    host.progress(QStringLiteral("A first request, then another a second later"));
+    const InvokeResult first = invokeOnce(host.engine(), spec.name, quick, shortLived.version);
+    QThread::msleep(1000);
+    const InvokeResult second = invokeOnce(host.engine(), spec.name, quick, shortLived.version);
+    const qint64 idleFrom = QDateTime::currentMSecsSinceEpoch();
+    host.progress(QStringLiteral("No traffic: waiting for the idle environment to be removed (keep-alive %1 s)").arg(kKeepAliveSeconds));
+    const bool scaledToZero = waitUntil([&] { return environmentsOf(host.engine(), spec.name).isEmpty(); }, 15000);
+    const qint64 idleMs = QDateTime::currentMSecsSinceEpoch() - idleFrom;
+    host.progress(QStringLiteral("A request after the scale to zero"));
+    const InvokeResult after = invokeOnce(host.engine(), spec.name, quick, shortLived.version);
+    host.engine()->unregisterFunction(spec.name, shortLived.version);
+    r.figures = {{QStringLiteral("keepAliveSeconds"), kKeepAliveSeconds},
+                 {QStringLiteral("idleBeforeRemovedMs"), double(idleMs)},
+                 {QStringLiteral("coldStarts"), int(first.record.cold) + int(second.record.cold) + int(after.record.cold)}};
+    r.check(first.record.cold && !second.record.cold && second.record.environmentId == first.record.environmentId,
+            QStringLiteral("Within the keep-alive the environment is reused: the second request is warm"),
+            QStringLiteral("%1, then %2 in %3 environment")
+                .arg(first.record.cold ? QStringLiteral("cold") : QStringLiteral("warm"),
+                     second.record.cold ? QStringLiteral("cold") : QStringLiteral("warm"),
+                     second.record.environmentId == first.record.environmentId ? QStringLiteral("the same")
+                                                                                : QStringLiteral("another")));
+    // The engine sweeps idle environments every quarter keep-alive, so removal comes within
+    // 1.25 keep-alives; the slack covers a loaded machine.
+    r.check(scaledToZero && idleMs >= kKeepAliveSeconds * 1000 - 100 && idleMs <= kKeepAliveSeconds * 1000 * 2,
+            QStringLiteral("With no traffic the environment is removed after the keep-alive: the function scales to zero "
+                           "and costs nothing"),
+            scaledToZero ? QStringLiteral("removed after %1 idle").arg(ms(double(idleMs)))
+                         : QStringLiteral("still there after %1").arg(ms(double(idleMs))));
+    r.check(after.record.status == InvocationStatus::Success && after.record.cold
+                && after.record.environmentId != second.record.environmentId,
+            QStringLiteral("The next request after that starts cold in a new environment"),
+            after.record.cold ? QStringLiteral("cold start, Init Duration %1").arg(ms(after.record.initDurationMs))
+                              : QStringLiteral("warm"));
     return {};
 }
 
@@ -218,6 +272,13 @@ QList<ScenarioDefinition> startScenarios()
                          "paid once per environment, and Lambda bills it."),
           QStringLiteral("The first request is cold with about a second of init; the second is warm."), false},
          coldStart},
+        {{QStringLiteral("keep-alive"), QStringLiteral("Keep-alive and scale to zero"),
+          QStringLiteral("After a request, Lambda keeps the environment for a while in case another comes; then it "
+                         "removes it. AWS does not promise how long (minutes, in practice). With no traffic a function "
+                         "scales to zero: nothing runs and nothing is billed, and the next request pays a cold start "
+                         "again. This lesson uses a 3-second keep-alive so you can watch it happen."),
+          QStringLiteral("Warm within the keep-alive; removed after 3 s idle; cold again after that."), false},
+         keepAlive},
         {{QStringLiteral("burst"), QStringLiteral("A burst creates many environments"),
           QStringLiteral("An environment serves one request at a time. Requests that arrive together each need their own "
                          "environment, so a burst of 5 means 5 cold starts; concurrency is request rate times duration. "

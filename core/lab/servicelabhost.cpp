@@ -3,7 +3,9 @@
 #include "api/service.h"
 #include "common/resources.h"
 #include "lab/labops.h"
+#include "store/queries.h"
 #include "store/sqlite.h"
+#include "store/writer.h"
 #include "versioning/versionstore.h"
 
 #include <QDateTime>
@@ -14,6 +16,7 @@
 #include <QMutex>
 #include <QWaitCondition>
 
+#include <algorithm>
 #include <optional>
 
 namespace funcdesk::lab {
@@ -123,7 +126,8 @@ Status ServiceLabHost::setAlias(const QString &name, const AliasConfig &alias)
     return {};
 }
 
-engine::InvokeResult ServiceLabHost::invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload)
+engine::InvokeResult ServiceLabHost::invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload,
+                                                     TriggerKind trigger)
 {
     QMutex mutex;
     QWaitCondition answered;
@@ -131,7 +135,7 @@ engine::InvokeResult ServiceLabHost::invokeQualified(const QString &name, const 
     engine::InvokeRequest request;
     request.function = name;
     request.payload = payload;
-    request.trigger = TriggerKind::Manual;
+    request.trigger = trigger;
     // Service::invoke posts to the API thread, which resolves the qualifier; the answer
     // comes on the engine (or API) thread.
     m_service->invoke(std::move(request), qualifier, [&](engine::InvokeResult r) {
@@ -254,6 +258,87 @@ void ServiceLabHost::progress(const QString &step)
 bool ServiceLabHost::cancelled() const
 {
     return m_cancel && m_cancel->load();
+}
+
+Result<QString> ServiceLabHost::invokeAsync(const QString &name, const QByteArray &payload)
+{
+    QMutex mutex;
+    QWaitCondition answered;
+    std::optional<Result<QString>> queued;
+    api::Service *service = m_service;
+    QMetaObject::invokeMethod(
+        service,
+        [&, service] {
+            service->invokeAsync(name, QString(), payload, [&](Result<QString> r) {
+                QMutexLocker lock(&mutex);
+                queued = std::move(r);
+                answered.wakeAll();
+            });
+        },
+        Qt::QueuedConnection);
+    QMutexLocker lock(&mutex);
+    while (!queued)
+        answered.wait(&mutex);
+    return std::move(*queued);
+}
+
+void ServiceLabHost::setAsyncRetryDelays(const QString &name, const QList<int> &delaysMs)
+{
+    // Posted to the API thread, where the dispatcher lives; a function call posted after it
+    // (an invokeAsync) runs after it there.
+    api::Service *service = m_service;
+    QMetaObject::invokeMethod(
+        service, [service, name, delaysMs] { service->setAsyncRetryDelays(name, delaysMs); }, Qt::BlockingQueuedConnection);
+}
+
+Result<QList<InvocationRecord>> ServiceLabHost::invocations(const QString &name, qint64 fromMs, qint64 toMs)
+{
+    if (Status s = m_service->writer()->flush(); !s)
+        return s.error();
+    auto conn = store::threadConnection(m_dataDir.database());
+    if (!conn)
+        return conn.error();
+    auto records = store::recentInvocations(**conn, name, fromMs, toMs, 100'000);
+    if (!records)
+        return records.error();
+    QList<InvocationRecord> out = std::move(*records);
+    std::sort(out.begin(), out.end(), [](const InvocationRecord &a, const InvocationRecord &b) { return a.startMs < b.startMs; });
+    return out;
+}
+
+Result<QList<store::AsyncEvent>> ServiceLabHost::deadLetters(const QString &name)
+{
+    auto conn = store::threadConnection(m_dataDir.database());
+    if (!conn)
+        return conn.error();
+    return store::listDeadLetterAsyncEvents(**conn, name);
+}
+
+Result<QList<store::Capture>> ServiceLabHost::captures(const QString &name, qint64 fromMs, qint64 toMs,
+                                                       const QStringList &requestIds)
+{
+    if (Status s = m_service->writer()->flush(); !s)
+        return s.error();
+    auto conn = store::threadConnection(m_dataDir.database());
+    if (!conn)
+        return conn.error();
+    if (!requestIds.isEmpty())
+        return store::capturesById(**conn, name, requestIds);
+    return store::captures(**conn, name, fromMs, toMs);
+}
+
+QString ServiceLabHost::apiEndpoint() const
+{
+    const QString address = m_service->apiAddress();
+    return address.isEmpty() ? QString() : QStringLiteral("http://") + address;
+}
+
+Result<store::Experiment> ServiceLabHost::experiment(qint64 id)
+{
+    auto conn = store::threadConnection(m_dataDir.database());
+    if (!conn)
+        return conn.error();
+    return store::experiment(**conn, id);
 }
 
 } // namespace funcdesk::lab

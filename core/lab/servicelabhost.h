@@ -37,7 +37,16 @@ public:
     Status deployFiles(const QString &name, const QMap<QString, QByteArray> &files) override;
     Result<int> publish(const QString &name, const QString &description) override;
     Status setAlias(const QString &name, const AliasConfig &alias) override;
-    engine::InvokeResult invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload) override;
+    engine::InvokeResult invokeQualified(const QString &name, const QString &qualifier, const QByteArray &payload,
+                                         TriggerKind trigger = TriggerKind::Manual) override;
+    Result<QString> invokeAsync(const QString &name, const QByteArray &payload) override;
+    void setAsyncRetryDelays(const QString &name, const QList<int> &delaysMs) override;
+    Result<QList<InvocationRecord>> invocations(const QString &name, qint64 fromMs, qint64 toMs) override;
+    Result<QList<store::AsyncEvent>> deadLetters(const QString &name) override;
+    Result<QList<store::Capture>> captures(const QString &name, qint64 fromMs, qint64 toMs,
+                                           const QStringList &requestIds = {}) override;
+    Result<store::Experiment> experiment(qint64 id) override;
+    QString apiEndpoint() const override;
     engine::Engine *engine() override;
     Result<qint64> beginExperiment(const store::Experiment &experiment) override;
     Status finishExperiment(qint64 id, const QJsonObject &summary) override;
