@@ -217,6 +217,7 @@ void MainWindow::connectPages()
     };
     connect(m_test, &TestPage::showLogsRequested, this, showLogsOf);
     connect(m_monitor, &MonitorPage::requestActivated, this, showLogsOf);
+    connect(m_monitor, &MonitorPage::replayRequested, this, [this](const QStringList &ids) { openReplay(ids); });
     connect(m_logs, &LogsPage::requestActivated, this, [this](const QString &) {
         if (!m_function.isEmpty())
             showFunctionTab(FunctionTab::Test);

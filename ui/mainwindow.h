@@ -94,6 +94,7 @@ public:
     void renameFunction(const QString &name, const QString &newName);
     void openLoadTest();
     void openPowerTuning();
+    void openReplay(const QStringList &requestIds = {});
     // The Learn page with scenario `id` selected; `run` starts it.
     void openLesson(const QString &id, bool run);
     // The first start of a data dir: the welcome, then the first lesson if wanted.

@@ -5,6 +5,7 @@
 #include "common/logging.h"
 #include "ui/dialogs/loaddialog.h"
 #include "ui/dialogs/powertuningdialog.h"
+#include "ui/dialogs/replaydialog.h"
 #include "ui/dialogs/welcomedialog.h"
 #include "ui/pages/learnpage.h"
 #include "ui/dialogs/newfunctiondialog.h"
@@ -235,6 +236,19 @@ void MainWindow::openPowerTuning()
     if (m_test->eventCheck().ok)
         dialog->setPayload(m_test->eventText());
     connect(dialog, &PowerTuningDialog::statusMessage, this, &MainWindow::showMessage);
+    dialog->show();
+}
+
+void MainWindow::openReplay(const QStringList &requestIds)
+{
+    if (m_function.isEmpty()) {
+        showMessage(tr("Select a function whose invocations to replay."));
+        return;
+    }
+    auto *dialog = new ReplayDialog(m_studio, m_function, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!requestIds.isEmpty())
+        dialog->setRequestIds(requestIds);
     dialog->show();
 }
 

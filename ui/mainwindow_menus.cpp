@@ -78,6 +78,7 @@ void MainWindow::buildFunctionMenu()
     });
     addAction(function, tr("&Load test…"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] { openLoadTest(); });
     addAction(function, tr("Power &tuning…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] { openPowerTuning(); });
+    addAction(function, tr("Re&play invocations…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this] { openReplay(); });
     function->addSeparator();
     addAction(function, tr("&Rename function…"), QKeySequence(Qt::Key_F2), [this] { askRename(m_function); });
     addAction(function, tr("De&lete function…"), QKeySequence(), [this] { confirmDelete(m_function); });

@@ -19,6 +19,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <algorithm>
 #include <mutex>
 
 namespace funcdesk::ui {
@@ -100,6 +101,9 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     options.engine.keepAliveSeconds = settings->keepAliveSeconds();
     options.engine.freezeIdle = settings->freezeIdle();
     options.engine.scaleCpuWithMemory = settings->scaleCpuWithMemory();
+    options.capture.enabled = settings->capturePayloads();
+    options.capture.maxBytes = std::clamp(settings->captureMaxKb(), 1, 6 * 1024) * 1024;
+    options.capture.perFunction = std::clamp(settings->capturePerFunction(), 1, 100'000);
     options.api.address = settings->bindAddress();
     options.api.port = quint16(settings->apiPort());
     options.api.token = settings->apiToken();

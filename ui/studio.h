@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "engine/engine.h"
 #include "lab/loadrunner.h"
+#include "lab/replay.h"
 #include "lab/scenario.h"
 #include "lab/tuningrun.h"
 #include "metrics/livemetrics.h"
@@ -126,6 +127,9 @@ public:
     void resetScenarios(QObject *receiver, std::function<void(QString)> progress, Callback<bool> done);
     void runPowerTuning(const lab::TuningOptions &options, QObject *receiver, std::function<void(QString)> progress,
                         Callback<lab::TuningResult> done);
+    // Sends captured payloads to another version or alias and compares (lab/replay.h).
+    void runReplay(const lab::ReplayOptions &options, QObject *receiver, std::function<void(QString)> progress,
+                   Callback<lab::ReplayResult> done);
     void cancelExperiment();
     // Experiments overlapping [fromMs, toMs] (function empty: all), for charts and summaries.
     void experiments(qint64 fromMs, qint64 toMs, const QString &function, QObject *receiver,

@@ -85,6 +85,14 @@ void Studio::runPowerTuning(const lab::TuningOptions &options, QObject *receiver
         std::move(done));
 }
 
+void Studio::runReplay(const lab::ReplayOptions &options, QObject *receiver, std::function<void(QString)> progress,
+                       Callback<lab::ReplayResult> done)
+{
+    runOnLab(
+        Lab{&d->labPool, &d->labCancel, d->service.get()}, receiver, std::move(progress),
+        [options](lab::LabHost &host) { return lab::runReplay(host, options); }, std::move(done));
+}
+
 void Studio::cancelExperiment()
 {
     d->labCancel = true;

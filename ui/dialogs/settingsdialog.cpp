@@ -157,8 +157,24 @@ QGroupBox *SettingsDialog::buildRetention()
     m_retentionRows->setRange(10000, 100000000);
     m_retentionRows->setSingleStep(100000);
     m_retentionRows->setSuffix(tr(" rows"));
+    m_capture = new QCheckBox(tr("Keep request and response payloads for replay"), retention);
+    m_capture->setObjectName(QStringLiteral("capturePayloads"));
+    m_captureMaxKb = new QSpinBox(retention);
+    m_captureMaxKb->setRange(1, 6 * 1024);
+    m_captureMaxKb->setSuffix(tr(" KB"));
+    m_captureMaxKb->setToolTip(tr("Larger requests are not kept; of larger responses only the request is."));
+    m_capturePerFunction = new QSpinBox(retention);
+    m_capturePerFunction->setRange(1, 100000);
+    m_capturePerFunction->setSingleStep(100);
+    m_capturePerFunction->setSuffix(tr(" per function"));
+    m_capturePerFunction->setToolTip(tr("The newest this many invocations of each function; older ones make room."));
+    connect(m_capture, &QCheckBox::toggled, m_captureMaxKb, &QWidget::setEnabled);
+    connect(m_capture, &QCheckBox::toggled, m_capturePerFunction, &QWidget::setEnabled);
     tf->addRow(tr("Keep for:"), m_retentionDays);
     tf->addRow(tr("At most:"), m_retentionRows);
+    tf->addRow(QString(), m_capture);
+    tf->addRow(tr("Payloads up to:"), m_captureMaxKb);
+    tf->addRow(tr("Payloads kept:"), m_capturePerFunction);
     return retention;
 }
 
@@ -205,6 +221,11 @@ void SettingsDialog::load()
     m_freeTier->setChecked(m_settings->freeTier());
     m_retentionDays->setValue(m_settings->retentionDays());
     m_retentionRows->setValue(m_settings->retentionRows());
+    m_capture->setChecked(m_settings->capturePayloads());
+    m_captureMaxKb->setValue(m_settings->captureMaxKb());
+    m_capturePerFunction->setValue(m_settings->capturePerFunction());
+    m_captureMaxKb->setEnabled(m_capture->isChecked());
+    m_capturePerFunction->setEnabled(m_capture->isChecked());
     m_theme->setCurrentIndex(m_theme->findData(themeName(m_settings->theme())));
     validate();
 }
@@ -255,6 +276,9 @@ bool SettingsDialog::apply()
     m_settings->setFreeTier(m_freeTier->isChecked());
     m_settings->setRetentionDays(m_retentionDays->value());
     m_settings->setRetentionRows(m_retentionRows->value());
+    m_settings->setCapturePayloads(m_capture->isChecked());
+    m_settings->setCaptureMaxKb(m_captureMaxKb->value());
+    m_settings->setCapturePerFunction(m_capturePerFunction->value());
     m_settings->setTheme(themeFromName(m_theme->currentData().toString()));
     m_settings->sync();
     return true;

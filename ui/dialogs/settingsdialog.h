@@ -60,6 +60,9 @@ private:
     QCheckBox *m_freeTier;
     QSpinBox *m_retentionDays;
     QSpinBox *m_retentionRows;
+    QCheckBox *m_capture;
+    QSpinBox *m_captureMaxKb;
+    QSpinBox *m_capturePerFunction;
     QComboBox *m_theme;
 };
 

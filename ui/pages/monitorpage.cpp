@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QTimer>
+#include <QAction>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -88,6 +89,21 @@ void MonitorPage::buildSlowest()
         const QString id = item->data(RequestCol, Qt::UserRole).toString();
         if (!id.isEmpty())
             Q_EMIT requestActivated(id);
+    });
+    // Selected rows can be replayed against another version (ReplayDialog).
+    m_slowest->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_slowest->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *replay = new QAction(tr("Replay selected invocations…"), m_slowest);
+    replay->setObjectName(QStringLiteral("replaySelected"));
+    m_slowest->addAction(replay);
+    connect(replay, &QAction::triggered, this, [this] {
+        QStringList ids;
+        const QList<QTreeWidgetItem *> selected = m_slowest->selectedItems();
+        for (const QTreeWidgetItem *item : selected)
+            ids << item->data(RequestCol, Qt::UserRole).toString();
+        ids.removeAll(QString());
+        if (!ids.isEmpty())
+            Q_EMIT replayRequested(ids);
     });
 }
 

@@ -53,6 +53,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // A row of the slowest invocations was activated: show its logs.
     void requestActivated(const QString &requestId);
+    // "Replay selected invocations" on the slowest invocations.
+    void replayRequested(const QStringList &requestIds);
 
 protected:
     bool wantsTimer(const QTimer *timer) const override;
