@@ -399,7 +399,7 @@ Status syncChain(LabHost &host, ScenarioResult &r)
 QList<ScenarioDefinition> asyncScenarios()
 {
     return {
-        {{QStringLiteral("async-retries"), QStringLiteral("Async invocation: retries, then a failure destination"),
+        {{QStringLiteral("async-retries"), QStringLiteral("Async retries and a failure destination"),
           QStringLiteral("An Event invocation is answered 202 at once and queued. If the function fails, Lambda retries "
                          "it twice, about 1 and then 2 minutes later (compressed to 1 s and 2 s here), under the same "
                          "request id. An event that still fails is not lost: it goes to the on-failure destination (or "

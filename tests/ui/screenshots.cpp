@@ -7,6 +7,7 @@
 #include "settings/settings.h"
 #include "ui/dialogs/loaddialog.h"
 #include "ui/dialogs/powertuningdialog.h"
+#include "ui/dialogs/replaydialog.h"
 #include "ui/mainwindow.h"
 #include "ui/pages/learnpage.h"
 #include "ui/models/functionlistmodel.h"
@@ -175,6 +176,21 @@ int main(int argc, char **argv)
         settle(300);
         tuning.grab().save(out + QStringLiteral("/power-tuning.png"));
         qInfo("wrote %s/power-tuning.png", qPrintable(out));
+    }
+
+    // Replaying flaky-worker's recorded traffic: its random failures change between runs.
+    {
+        window.selectFunction(QStringLiteral("flaky-worker"));
+        ReplayDialog replay(studio, QStringLiteral("flaky-worker"), &window);
+        replay.show();
+        bool finished = false;
+        QObject::connect(&replay, &ReplayDialog::finished, &window, [&finished] { finished = true; });
+        settle(500); // qualifiers and experiments load
+        replay.start();
+        waitFor([&] { return finished; }, 60000);
+        settle(300);
+        replay.grab().save(out + QStringLiteral("/replay.png"));
+        qInfo("wrote %s/replay.png", qPrintable(out));
     }
 
     // The Learn page after real scenario runs: a burst, then the two with curves.

@@ -21,6 +21,11 @@ constexpr qint64 kMinuteMs = 60'000;
 
 QString millis(double v) { return QStringLiteral("%1 ms").arg(v, 0, 'f', v < 10 ? 2 : 1); }
 
+QString versionLabel(const QString &version)
+{
+    return version.startsWith(QLatin1Char('$')) ? version : QStringLiteral("v") + version;
+}
+
 QString shortPayload(const QByteArray &payload)
 {
     const QString text = QString::fromUtf8(payload).simplified();
@@ -45,6 +50,7 @@ QTableWidget *makeTable(QWidget *parent, const QStringList &headers)
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setWordWrap(false);
     return table;
 }
 
@@ -217,8 +223,10 @@ void ReplayDialog::showResult()
         else
             what = tr("response differs: %1").arg(shortPayload(item.replayedResponse));
         const QStringList cells{item.requestId, shortPayload(item.payload),
-                                tr("v%1 %2, %3").arg(item.recordedVersion, statusName(item.recordedStatus), millis(item.recordedDurationMs)),
-                                tr("v%1 %2, %3").arg(item.replayedVersion, statusName(item.replayedStatus), millis(item.replayedDurationMs)),
+                                tr("%1 %2, %3").arg(versionLabel(item.recordedVersion), statusName(item.recordedStatus),
+                                                    millis(item.recordedDurationMs)),
+                                tr("%1 %2, %3").arg(versionLabel(item.replayedVersion), statusName(item.replayedStatus),
+                                                    millis(item.replayedDurationMs)),
                                 what};
         for (int column = 0; column < cells.size(); ++column) {
             auto *cell = new QTableWidgetItem(cells.at(column));
