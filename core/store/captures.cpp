@@ -57,6 +57,22 @@ bool shouldCapture(const CaptureOptions &options, const InvocationRecord &record
         && record.status != InvocationStatus::Throttled && request.size() <= options.maxBytes;
 }
 
+bool CaptureRate::admit(const CaptureOptions &options, const QString &function, qint64 startMs)
+{
+    if (options.perSecond <= 0)
+        return true;
+    Window &w = m_windows[function];
+    const qint64 second = startMs / 1000;
+    if (w.second != second) {
+        w.second = second;
+        w.taken = 0;
+    }
+    if (w.taken >= options.perSecond)
+        return false;
+    ++w.taken;
+    return true;
+}
+
 Capture makeCapture(const CaptureOptions &options, const InvocationRecord &record, const QByteArray &request,
                     const QByteArray &response)
 {

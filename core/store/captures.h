@@ -4,7 +4,8 @@
 // (lab/replay.h). They live outside the invocation blocks, in a per-function ring of
 // CaptureOptions::perFunction rows that each new capture overwrites oldest-first, so
 // recording stays cheap and the table cannot grow past perFunction x maxBytes per
-// function. Payloads over maxBytes are not kept; replays are not captured (they would
+// function; at high rates only the first perSecond of each second are kept. Payloads over
+// maxBytes are not kept; replays are not captured (they would
 // overwrite what they replay).
 //
 // Threading: CaptureWriter belongs to the store's writer thread; the read functions are
@@ -32,6 +33,25 @@ struct CaptureOptions
     bool enabled = true;
     int maxBytes = 64 * 1024; // larger requests are not kept; larger responses keep only the request
     int perFunction = 1000;   // the newest this many per function
+    // At most this many per function and second (the first ones of each second; 0: all).
+    // Past a few hundred a second the ring turns over within seconds anyway, and keeping
+    // every exchange of a load test would cost the writer more than the records do.
+    int perSecond = 100;
+};
+
+// The per-second sampling of CaptureOptions::perSecond, for one producer at a time.
+class CaptureRate
+{
+public:
+    bool admit(const CaptureOptions &options, const QString &function, qint64 startMs);
+
+private:
+    struct Window
+    {
+        qint64 second = -1;
+        int taken = 0;
+    };
+    QHash<QString, Window> m_windows;
 };
 
 struct Capture

@@ -107,6 +107,8 @@ public:
     bool flushRequested = false;
     WriterStats stats;
     std::thread thread;
+    std::mutex captureRateMutex; // producers' side of capture sampling
+    CaptureRate captureRate;
 
     // Writer thread only.
     Connection conn;
@@ -406,6 +408,11 @@ void Writer::recordExchange(const InvocationRecord &record, const QByteArray &re
 {
     if (!shouldCapture(d->options.capture, record, request))
         return;
+    {
+        std::lock_guard lock(d->captureRateMutex);
+        if (!d->captureRate.admit(d->options.capture, record.function, record.startMs))
+            return;
+    }
     Capture capture = makeCapture(d->options.capture, record, request, response); // copied before the lock
     std::lock_guard lock(d->mutex);
     d->cleanSpare();

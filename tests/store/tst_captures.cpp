@@ -164,6 +164,27 @@ private Q_SLOTS:
         QCOMPARE(captureCount(*conn, QStringLiteral("g")).valueOr(-1), 0);
     }
 
+    void highRatesAreSampledPerSecond()
+    {
+        test::TempDb db;
+        auto w = startWriter(db.path(), {.enabled = true, .maxBytes = 1024, .perFunction = 100, .perSecond = 3});
+        // Ten invocations in each of two seconds, of two functions.
+        for (int n = 0; n < 20; ++n) {
+            for (const QString &f : {QStringLiteral("a"), QStringLiteral("b")}) {
+                InvocationRecord r = record(f, n);
+                r.startMs = 1'700'000'000'000 + (n / 10) * 1000 + n % 10;
+                w->recordExchange(r, payload(n), "{}");
+            }
+        }
+        QVERIFY(w->flush());
+        auto conn = Connection::open(db.path());
+        QVERIFY(conn);
+        auto a = captures(*conn, QStringLiteral("a"), 0, std::numeric_limits<qint64>::max());
+        QVERIFY(a);
+        QCOMPARE(ids(*a), expected("req-a-0,req-a-1,req-a-2,req-a-10,req-a-11,req-a-12"));
+        QCOMPARE(captureCount(*conn, QStringLiteral("b")).valueOr(-1), 6);
+    }
+
     void selectByTimeAndId()
     {
         test::TempDb db;
