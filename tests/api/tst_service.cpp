@@ -17,6 +17,8 @@
 #include <QJsonArray>
 #include <QTimeZone>
 
+#include <optional>
+
 using namespace funcdesk;
 using namespace funcdesk::api;
 
@@ -175,6 +177,73 @@ private Q_SLOTS:
         QVERIFY(dead.ok());
         QCOMPARE(dead->size(), 1);
         QCOMPARE(dead->first().attempts, 3);
+    }
+
+    void oneFunctionsRetryDelaysCanBeReplaced()
+    {
+        auto service = Service::start(dataDir(), options()); // retries after 100 ms, then 150 ms
+        QVERIFY(service.ok());
+        const QString out = addRecorder(**service, QStringLiteral("slowretry"), QByteArrayLiteral(",\"async\":{\"maximumRetryAttempts\":1}"),
+                                        QByteArrayLiteral(",\"FAIL\":\"1\""));
+        QVERIFY(!out.isEmpty());
+        (*service)->setAsyncRetryDelays(QStringLiteral("slowretry"), {900});
+        QSignalSpy finished(service->get(), &Service::asyncEventFinished);
+        QString requestId;
+        (*service)->invokeAsync(QStringLiteral("slowretry"), QString(), QByteArrayLiteral("{}"),
+                                [&requestId](Result<QString> id) { requestId = id.valueOr(QStringLiteral("failed")); });
+        QTRY_VERIFY_WITH_TIMEOUT(!requestId.isEmpty(), 5000);
+        QVERIFY(requestId != QLatin1String("failed"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QCOMPARE(finished.first().at(0).toString(), requestId);
+        QVERIFY((*service)->writer()->flush().ok());
+        auto conn = store::Connection::open(dataDir().database());
+        QVERIFY(conn.ok());
+        auto records = store::recentInvocations(*conn, QStringLiteral("slowretry"), 0, QDateTime::currentMSecsSinceEpoch() + 1000);
+        QVERIFY(records.ok());
+        QCOMPARE(records->size(), 2);
+        // newest first: the retry began at least 900 ms after the first attempt
+        QVERIFY2(records->at(0).startMs - records->at(1).startMs >= 900,
+                 qPrintable(QString::number(records->at(0).startMs - records->at(1).startMs)));
+
+        // An unknown function is refused with Lambda's error, not queued.
+        std::optional<Result<QString>> refused;
+        (*service)->invokeAsync(QStringLiteral("nosuch"), QString(), QByteArrayLiteral("{}"),
+                                [&refused](Result<QString> r) { refused = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(refused.has_value(), 5000);
+        QVERIFY(!refused->ok());
+        QCOMPARE(refused->error().type, QString(errc::ResourceNotFound));
+    }
+
+    void functionsCanCallTheLocalApi()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"),
+                     SourceFile(QByteArrayLiteral("import os\n"
+                                                  "def handler(event, context):\n"
+                                                  "    return {k: os.environ.get(k) for k in ('AWS_ENDPOINT_URL_LAMBDA', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY')}\n")));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\"}")));
+        VersionStore store(dataDir());
+        QVERIFY(store.create(QStringLiteral("probe"), Runtime::Python3, files).ok());
+        QSignalSpy changed(service->get(), &Service::functionChanged);
+        (*service)->refreshFunction(QStringLiteral("probe"));
+        QVERIFY(changed.wait(10000));
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/probe/invocations"), QByteArrayLiteral("{}"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("AWS_ENDPOINT_URL_LAMBDA")).toString(),
+                 QStringLiteral("http://") + (*service)->apiAddress());
+        QVERIFY(!r.json().value(QStringLiteral("AWS_ACCESS_KEY_ID")).toString().isEmpty());
+        QVERIFY(!r.json().value(QStringLiteral("AWS_SECRET_ACCESS_KEY")).toString().isEmpty());
+        // They are the platform's, not the function's configuration.
+        r = client.call("GET", QStringLiteral("/2015-03-31/functions/probe/configuration"));
+        QCOMPARE(r.status, 200);
+        const QJsonObject variables =
+            r.json().value(QStringLiteral("Environment")).toObject().value(QStringLiteral("Variables")).toObject();
+        QVERIFY(!variables.contains(QStringLiteral("AWS_ENDPOINT_URL_LAMBDA")));
+        QVERIFY(!variables.contains(QStringLiteral("AWS_ACCESS_KEY_ID")));
     }
 
     void throttledEventsWaitForCapacity()
