@@ -32,7 +32,8 @@
 #endif
 #endif
 #ifdef FUNCDESK_ASAN
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (clang's <sanitizer/allocator_interface.h>; GCC ships no header).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #else
 #include <malloc.h>
 #endif
