@@ -52,11 +52,16 @@ inline QList<int> processesInGroup(int pgid)
     return out;
 }
 
-// Reaps the zombies of group `pgid` that are this process's children (adopted as a
-// subreaper), then returns how many processes of the group still exist.
+// Reaps the zombies of group `pgid` that this process adopted as a subreaper, then
+// returns how many processes of the group still exist. The group's leader (pid == pgid)
+// is left alone: reaping the runtime it started is the engine's job, and a leader it left
+// unreaped must still count.
 inline int reapGroup(int pgid)
 {
-    while (::waitpid(-pgid, nullptr, WNOHANG) > 0) {
+    const QList<int> members = processesInGroup(pgid);
+    for (const int pid : members) {
+        if (pid != pgid)
+            ::waitpid(pid, nullptr, WNOHANG);
     }
     return int(processesInGroup(pgid).size());
 }
