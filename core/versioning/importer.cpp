@@ -41,6 +41,21 @@ Error zipError(const QString &zipPath, const QString &what, zip_t *z)
 
 } // namespace
 
+Status checkFileSet(const SourceFiles &files, const QString &kind)
+{
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        // Names are bytes in both formats; one that was not UTF-8 would be renamed silently.
+        if (it.key().contains(QChar::ReplacementCharacter))
+            return makeError(errc::InvalidParameterValue, QStringLiteral("%1 \"%2\": name is not valid UTF-8").arg(kind, it.key()));
+        for (qsizetype slash = it.key().indexOf(QLatin1Char('/')); slash > 0; slash = it.key().indexOf(QLatin1Char('/'), slash + 1)) {
+            const auto parent = files.constFind(it.key().left(slash));
+            if (parent != files.cend() && !parent->symlinkTarget.isEmpty())
+                return makeError(errc::InvalidParameterValue, QStringLiteral("%1 \"%2\": path passes through the symlink \"%3\"").arg(kind, it.key(), parent.key()));
+        }
+    }
+    return {};
+}
+
 Result<SourceFiles> readZip(const QString &zipPath)
 {
     int code = 0;
@@ -103,6 +118,8 @@ Result<SourceFiles> readZip(const QString &zipPath)
         }
         files.insert(name, file);
     }
+    if (Status s = checkFileSet(files, QStringLiteral("zip entry")); !s.ok())
+        return s.error();
     return files;
 }
 
@@ -146,7 +163,12 @@ Result<SourceFiles> readGit(const QString &pathOrFileUrl, const QString &refName
     Result<git::Tree> tree = git::commitTree(commit->get());
     if (!tree.ok())
         return tree.error();
-    return treefiles::readTree(repo.get(), tree->get(), subdirectory);
+    Result<SourceFiles> files = treefiles::readTree(repo.get(), tree->get(), subdirectory);
+    if (!files.ok())
+        return files;
+    if (Status s = checkFileSet(*files, QStringLiteral("git entry")); !s.ok())
+        return s.error();
+    return files;
 }
 
 Result<QByteArray> guessManifest(const SourceFiles &files, const QString &functionName)

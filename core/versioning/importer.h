@@ -21,6 +21,13 @@ Result<SourceFiles> readZip(const QString &zipPath);
 // a temporary folder that is removed before returning.
 Result<SourceFiles> readGit(const QString &pathOrFileUrl, const QString &refName, const QString &subdirectory);
 
+// What readZip and readGit check on the whole file set, beyond each path and link on its
+// own: no name that was not UTF-8 (it would be renamed silently), and no path passing
+// through another entry that is a symlink (a chain of links, b -> "." and z -> "b/x/../..",
+// passes each lexical check yet carries a write of "z/evil" outside). Errors name the
+// entry: `<kind> "<path>": ...` with kind e.g. "zip entry", "git entry".
+Status checkFileSet(const SourceFiles &files, const QString &kind);
+
 // A function.json for files that bring none, guessed from the handler file present
 // (lambda_function.py, index.js / index.mjs, bootstrap). Error naming what was looked for.
 Result<QByteArray> guessManifest(const SourceFiles &files, const QString &functionName);

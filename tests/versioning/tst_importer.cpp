@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 
@@ -56,6 +57,51 @@ QList<ZipItem> pythonZip(const QByteArray &marker)
             {QStringLiteral("lib/link.py"), QByteArrayLiteral("helper.py"), 0120777}};
 }
 
+// A git tree written raw, as a hostile repository can hold it: names git itself refuses
+// ("..", "a/b", ".git", non-UTF-8), the same name twice, links anywhere.
+struct RawEntry
+{
+    QByteArray mode; // "100644", "100755", "120000" (content: link target), "40000" (children)
+    QByteArray name;
+    QByteArray content;
+    QList<RawEntry> children;
+};
+
+bool writeRawTree(git_odb *odb, const QList<RawEntry> &entries, git_oid *out)
+{
+    QByteArray raw;
+    for (const RawEntry &e : entries) {
+        git_oid oid;
+        const bool ok = e.mode == "40000" ? writeRawTree(odb, e.children, &oid)
+                                          : git_odb_write(&oid, odb, e.content.constData(), size_t(e.content.size()), GIT_OBJECT_BLOB) == 0;
+        if (!ok)
+            return false;
+        raw += e.mode + ' ' + e.name + '\0' + QByteArray(reinterpret_cast<const char *>(oid.id), GIT_OID_RAWSZ);
+    }
+    return git_odb_write(out, odb, raw.constData(), size_t(raw.size()), GIT_OBJECT_TREE) == 0;
+}
+
+// A repository at `path` whose default branch holds one commit of `entries`.
+bool makeRawRepo(const QString &path, const QList<RawEntry> &entries)
+{
+    git_libgit2_init();
+    git_repository *repo = nullptr;
+    git_odb *odb = nullptr;
+    git_tree *tree = nullptr;
+    git_signature *sig = nullptr;
+    git_oid treeId, commitId;
+    bool ok = git_repository_init(&repo, QFile::encodeName(path).constData(), 1) == 0 && git_repository_odb(&odb, repo) == 0
+        && writeRawTree(odb, entries, &treeId) && git_tree_lookup(&tree, repo, &treeId) == 0
+        && git_signature_now(&sig, "Test", "test@example.invalid") == 0
+        && git_commit_create(&commitId, repo, "HEAD", sig, sig, nullptr, "hostile tree", tree, 0, nullptr) == 0;
+    git_signature_free(sig);
+    git_tree_free(tree);
+    git_odb_free(odb);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return ok;
+}
+
 // Nothing of the failed import exists anywhere in the data dir.
 void verifyNothingLeft(const ScratchRepo &s)
 {
@@ -66,6 +112,9 @@ void verifyNothingLeft(const ScratchRepo &s)
 }
 
 } // namespace
+
+Q_DECLARE_METATYPE(QList<ZipItem>)
+Q_DECLARE_METATYPE(QList<RawEntry>)
 
 class TestImporter : public QObject
 {
@@ -182,6 +231,114 @@ private Q_SLOTS:
         QVERIFY2(r.error().message.contains(message), qPrintable(r.error().message));
         verifyNothingLeft(s);
         QVERIFY(!QFileInfo::exists(QStringLiteral("/tmp/evil")));
+    }
+
+    // Checks on the whole archive: a chain of links, each inside on its own, must not carry
+    // a write outside (b -> ".", z -> "b/b/b/x/../../../.." is <staging>/../../.., the data
+    // dir, and "z/evil" was written there before the links were resolved).
+    void zipFileSetIsChecked_data()
+    {
+        QTest::addColumn<QList<ZipItem>>("items");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("write through a symlink chain")
+            << QList<ZipItem>{{QStringLiteral("b"), QByteArrayLiteral("."), 0120777},
+                              {QStringLiteral("x/keep"), QByteArrayLiteral("k")},
+                              {QStringLiteral("z"), QByteArrayLiteral("b/b/b/x/../../../.."), 0120777},
+                              {QStringLiteral("z/evil"), QByteArrayLiteral("escaped")}}
+            << QStringLiteral("zip entry \"z/evil\": path passes through the symlink \"z\"");
+        QTest::newRow("file below a symlink inside")
+            << QList<ZipItem>{{QStringLiteral("src/app.py"), QByteArrayLiteral("x")},
+                              {QStringLiteral("lib"), QByteArrayLiteral("src"), 0120777},
+                              {QStringLiteral("lib/extra.py"), QByteArrayLiteral("y")}}
+            << QStringLiteral("zip entry \"lib/extra.py\": path passes through the symlink \"lib\"");
+        QTest::newRow("backslash") << QList<ZipItem>{{QStringLiteral("..\\evil"), QByteArrayLiteral("x")}}
+                                   << QStringLiteral("zip entry \"..\\evil\": backslashes and NUL are not allowed in paths");
+        QTest::newRow("empty part") << QList<ZipItem>{{QStringLiteral("lib//x.py"), QByteArrayLiteral("x")}}
+                                    << QStringLiteral("zip entry \"lib//x.py\": empty or '.' path part");
+        QTest::newRow("dot part") << QList<ZipItem>{{QStringLiteral("lib/./x.py"), QByteArrayLiteral("x")}}
+                                  << QStringLiteral("zip entry \"lib/./x.py\": empty or '.' path part");
+        QTest::newRow("Windows drive") << QList<ZipItem>{{QStringLiteral("C:/evil"), QByteArrayLiteral("x")}}
+                                       << QStringLiteral("zip entry \"C:/evil\": absolute paths are not allowed");
+        QTest::newRow("git dir in capitals") << QList<ZipItem>{{QStringLiteral(".GIT/config"), QByteArrayLiteral("x")}}
+                                             << QStringLiteral("zip entry \".GIT/config\": .git is reserved");
+        QTest::newRow("empty symlink") << QList<ZipItem>{{QStringLiteral("link"), QByteArray(), 0120777}}
+                                       << QStringLiteral("zip entry \"link\": symlink to \"\" points outside");
+    }
+    void zipFileSetIsChecked()
+    {
+        QFETCH(QList<ZipItem>, items);
+        QFETCH(QString, message);
+        ScratchRepo s;
+        items += pythonZip("ok");
+        const QString zip = s.root() + QStringLiteral("/bad.zip");
+        QVERIFY(writeZip(zip, items));
+        const Result<QString> r = s.store().importFromZip(QStringLiteral("evil"), zip);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().type, QStringLiteral("InvalidParameterValueException"));
+        QVERIFY2(r.error().message.contains(message), qPrintable(r.error().message));
+        verifyNothingLeft(s);
+        // The same zip as new code for an existing function changes nothing either.
+        QVERIFY(s.createPython(QStringLiteral("f"), "before").ok());
+        const Result<QString> u = s.store().updateCodeFromZip(QStringLiteral("f"), zip);
+        QVERIFY(!u.ok());
+        QVERIFY2(u.error().message.contains(message), qPrintable(u.error().message));
+        QVERIFY(!QFileInfo::exists(s.root() + QStringLiteral("/evil")));
+        QVERIFY(!QFileInfo::exists(s.dataDir().functions() + QStringLiteral("/evil")));
+    }
+
+    // A zip name without the UTF-8 flag is CP437, as the zip format says: read, not mangled.
+    void zipNonUtf8NameIsCp437()
+    {
+        ScratchRepo s;
+        const QString zip = s.root() + QStringLiteral("/cp437.zip");
+        zip_t *z = zip_open(QFile::encodeName(zip).constData(), ZIP_CREATE | ZIP_TRUNCATE, nullptr);
+        QVERIFY(z);
+        static const char content[] = "x";
+        zip_source_t *src = zip_source_buffer(z, content, 1, 0);
+        QVERIFY(zip_file_add(z, "caf\x82.txt", src, ZIP_FL_ENC_RAW) >= 0); // 0x82: CP437's e-acute
+        QCOMPARE(zip_close(z), 0);
+        const Result<SourceFiles> files = importer::readZip(zip);
+        QVERIFY2(files.ok(), qPrintable(files.ok() ? QString() : files.error().toString()));
+        QCOMPARE(files->keys(), QStringList{QStringLiteral("caf\u00e9.txt")});
+    }
+
+    // A repository is as untrusted as a zip: its trees may hold what git never writes.
+    void gitImportRejectsHostileTrees_data()
+    {
+        QTest::addColumn<QList<RawEntry>>("entries");
+        QTest::addColumn<QString>("message");
+        const RawEntry ok{"100644", "lambda_function.py", ScratchRepo::handlerSource("ok"), {}};
+        QTest::newRow("dot-dot folder")
+            << QList<RawEntry>{ok, {"40000", "..", {}, {{"100644", "evil", "x", {}}}}}
+            << QStringLiteral("file \"../evil\": path leaves the function directory");
+        QTest::newRow("slashes in a name") << QList<RawEntry>{ok, {"100644", "a/../../evil", "x", {}}}
+                                           << QStringLiteral("file \"a/../../evil\": path leaves the function directory");
+        QTest::newRow("git dir") << QList<RawEntry>{ok, {"40000", ".git", {}, {{"100755", "hooks", "x", {}}}}}
+                                 << QStringLiteral("file \".git/hooks\": .git is reserved");
+        QTest::newRow("symlink out") << QList<RawEntry>{ok, {"120000", "evil", "../../etc", {}}}
+                                     << QStringLiteral("file \"evil\": symlink to \"../../etc\" points outside the function directory");
+        QTest::newRow("symlink absolute") << QList<RawEntry>{ok, {"120000", "evil", "/etc/passwd", {}}}
+                                          << QStringLiteral("file \"evil\": symlink to \"/etc/passwd\" points outside the function directory");
+        QTest::newRow("write through a symlink chain")
+            << QList<RawEntry>{{"120000", "b", ".", {}}, ok, {"40000", "x", {}, {{"100644", "keep", "k", {}}}},
+                               {"120000", "z", "b/b/b/x/../../../..", {}}, {"40000", "z", {}, {{"100644", "evil", "escaped", {}}}}}
+            << QStringLiteral("git entry \"z/evil\": path passes through the symlink \"z\"");
+        QTest::newRow("non-UTF-8 name") << QList<RawEntry>{ok, {"100644", "caf\xff.py", "x", {}}}
+                                        << QStringLiteral("git entry \"caf\ufffd.py\": name is not valid UTF-8");
+    }
+    void gitImportRejectsHostileTrees()
+    {
+        QFETCH(QList<RawEntry>, entries);
+        QFETCH(QString, message);
+        QTemporaryDir source;
+        QVERIFY(makeRawRepo(source.path(), entries));
+        ScratchRepo s;
+        const Result<QString> r = s.store().importFromGit(QStringLiteral("evil"), source.path(), QString(), QString());
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().type, QStringLiteral("InvalidParameterValueException"));
+        QVERIFY2(r.error().message.contains(message), qPrintable(r.error().message));
+        verifyNothingLeft(s);
+        QVERIFY(!QFileInfo::exists(QFileInfo(s.root()).path() + QStringLiteral("/evil")));
     }
 
     void zipWithoutHandlerOrNotAZipFails()
