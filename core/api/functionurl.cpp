@@ -13,6 +13,34 @@ namespace funcdesk::api {
 
 namespace {
 
+// An HTTP header name (RFC 9110 token) and a value that keeps to its line: a handler
+// echoing request data into a header must not be able to split the response.
+bool isHeaderName(const QByteArray &name)
+{
+    if (name.isEmpty())
+        return false;
+    for (const char c : name) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && !QByteArrayView("!#$%&'*+-.^_`|~").contains(c))
+            return false;
+    }
+    return true;
+}
+
+bool isHeaderValue(const QByteArray &value)
+{
+    return !value.contains('\r') && !value.contains('\n') && !value.contains('\0');
+}
+
+WireResponse internalServerError()
+{
+    WireResponse r;
+    r.status = 502;
+    r.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    r.body = QByteArrayLiteral("{\"Message\":\"Internal Server Error\"}");
+    return r;
+}
+
 QString decodeComponent(const QByteArray &raw)
 {
     QByteArray plus = raw;
@@ -179,11 +207,17 @@ WireResponse functionUrlResponse(const QByteArray &result, bool functionError)
         const QString value = v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toDouble())
             : v.isBool()                                                 ? (v.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
                                                                          : QString();
-        r.headers.append({it.key().toLatin1(), value.toUtf8()});
+        const QByteArray name = it.key().toUtf8();
+        if (!isHeaderName(name) || !isHeaderValue(value.toUtf8()))
+            return internalServerError(); // like a bad statusCode: the response is malformed
+        r.headers.append({name, value.toUtf8()});
     }
     const QJsonArray cookies = o.value(QStringLiteral("cookies")).toArray();
-    for (const QJsonValue &c : cookies)
+    for (const QJsonValue &c : cookies) {
+        if (!isHeaderValue(c.toString().toUtf8()))
+            return internalServerError();
         r.headers.append({QByteArrayLiteral("Set-Cookie"), c.toString().toUtf8()});
+    }
     if (r.header(QByteArrayLiteral("content-type")).isEmpty())
         r.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
     const QJsonValue body = o.value(QStringLiteral("body"));

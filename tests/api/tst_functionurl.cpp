@@ -133,6 +133,18 @@ private Q_SLOTS:
         QTest::newRow("number") << QByteArray("42") << false << 200 << QByteArray("application/json") << QByteArray("42") << QByteArray();
         QTest::newRow("null") << QByteArray("null") << false << 200 << QByteArray("application/json") << QByteArray("null") << QByteArray();
         QTest::newRow("function error") << QByteArray(R"({"errorMessage":"x","errorType":"Error"})") << true << 502 << QByteArray("application/json") << QByteArray(R"({"Message":"Internal Server Error"})") << QByteArray();
+        // A header that would split the response (a handler echoing request data into it).
+        const QByteArray ise = R"({"Message":"Internal Server Error"})";
+        QTest::newRow("CRLF in a header value") << QByteArray(R"({"statusCode":302,"headers":{"Location":"/x\r\nSet-Cookie: evil=1"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("LF in a header value") << QByteArray(R"({"statusCode":200,"headers":{"X-A":"a\nb"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("NUL in a header value") << QByteArray(R"({"statusCode":200,"headers":{"X-A":"a\u0000b"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("CRLF in a header name") << QByteArray(R"({"statusCode":200,"headers":{"X-A\r\nSet-Cookie":"evil=1"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("colon in a header name") << QByteArray(R"({"statusCode":200,"headers":{"X-A: b":"c"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("empty header name") << QByteArray(R"({"statusCode":200,"headers":{"":"c"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("non-ASCII header name") << QByteArray(R"({"statusCode":200,"headers":{"X-caf\u00e9":"c"}})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        QTest::newRow("CRLF in a cookie") << QByteArray(R"({"statusCode":200,"cookies":["a=1\r\nX-Evil: 1"]})") << false << 502 << QByteArray("application/json") << ise << QByteArray();
+        // Not JSON (not UTF-8): no response object, so the bytes are the body, as they came.
+        QTest::newRow("non-UTF-8 result") << QByteArray("{\"statusCode\":200,\"body\":\"caf\xff\"}") << false << 200 << QByteArray("application/json") << QByteArray("{\"statusCode\":200,\"body\":\"caf\xff\"}") << QByteArray();
         QTest::newRow("bad status") << QByteArray(R"({"statusCode":9000})") << false << 502 << QByteArray("application/json") << QByteArray(R"({"Message":"Internal Server Error"})") << QByteArray();
     }
     void response()
