@@ -88,6 +88,35 @@ private Q_SLOTS:
         QCOMPARE(r->qualifier, qualifier);
     }
 
+    // Names from outside: the message quotes what was refused and the rule it broke.
+    void badFunctionNames_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("message");
+        const QString pattern = QStringLiteral("failed to satisfy constraint: Member must satisfy regular expression pattern");
+        QTest::newRow("non-UTF-8") << QString::fromUtf8("f\xff\xfe") << QStringLiteral("Value 'f\ufffd\ufffd' at 'functionName' ") + pattern;
+        QTest::newRow("65 characters") << QString(65, QLatin1Char('a')) << QStringLiteral("Value '%1' at 'functionName' ").arg(QString(65, QLatin1Char('a'))) + pattern;
+        QTest::newRow("non-ASCII letters") << QStringLiteral("funci\u00f3n") << QStringLiteral("Value 'funci\u00f3n' at 'functionName' ") + pattern;
+        QTest::newRow("space") << QStringLiteral("my function") << QStringLiteral("Value 'my function' at 'functionName' ") + pattern;
+        QTest::newRow("parent path") << QStringLiteral("../x") << QStringLiteral("Value '../x' at 'functionName' ") + pattern;
+        QTest::newRow("NUL") << QStringLiteral("f\u0000x") << QStringLiteral("at 'functionName' ") + pattern;
+        QTest::newRow("newline") << QStringLiteral("f\nx") << QStringLiteral("Value 'f\nx' at 'functionName' ") + pattern;
+        QTest::newRow("non-UTF-8 qualifier") << QString::fromUtf8("f:v\xff") << QStringLiteral("Invalid qualifier: v\ufffd");
+    }
+    void badFunctionNames()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, message);
+        const Result<FunctionRef> r = parseFunctionName(input);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().type, QStringLiteral("InvalidParameterValueException"));
+        QVERIFY2(r.error().message.contains(message), qPrintable(r.error().message));
+        // The error goes out as Lambda's wire format, whatever bytes the name held.
+        const WireResponse w = errorResponse(r.error());
+        QCOMPARE(w.status, 400);
+        QCOMPARE(QJsonDocument::fromJson(w.body).object().value(QStringLiteral("Message")).toString(), r.error().message);
+    }
+
     void qualifierParamMustAgree()
     {
         QCOMPARE(parseFunctionName(QStringLiteral("f"), QStringLiteral("live"))->qualifier, QStringLiteral("live"));

@@ -197,6 +197,30 @@ private Q_SLOTS:
         QVERIFY(c.error().message.startsWith(QStringLiteral("function.json: not valid JSON")));
     }
 
+    // function.json is UTF-8 JSON: bytes that are not UTF-8 anywhere (names, handler,
+    // values) are refused with the parser's reason and where, not read as something else.
+    void rejectsNonUtf8_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("offset");
+        QTest::newRow("handler") << QByteArray("{\"runtime\":\"python3.12\",\"handler\":\"app.h\xff\"}") << 40;
+        QTest::newRow("runtime") << QByteArray("{\"runtime\":\"python\xfe\",\"handler\":\"app.h\"}") << 18;
+        QTest::newRow("description") << QByteArray("{\"runtime\":\"python3.12\",\"handler\":\"a.b\",\"description\":\"\xc3\x28\"}") << 55;
+        QTest::newRow("environment value") << QByteArray("{\"runtime\":\"python3.12\",\"handler\":\"a.b\",\"environment\":{\"K\":\"\xff\"}}") << 60;
+        QTest::newRow("field name") << QByteArray("{\"runtime\":\"python3.12\",\"handler\":\"a.b\",\"\xff\":1}") << 41;
+    }
+    void rejectsNonUtf8()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(int, offset);
+        const Result<FunctionConfig> c = manifest::parse(json, QStringLiteral("f"));
+        QVERIFY(!c.ok());
+        QCOMPARE(c.error().type, QStringLiteral("InvalidParameterValueException"));
+        QVERIFY2(c.error().message.startsWith(QStringLiteral("function.json: not valid JSON")), qPrintable(c.error().message));
+        QVERIFY2(c.error().message.contains(QStringLiteral("invalid UTF8 string")), qPrintable(c.error().message));
+        QVERIFY2(c.error().message.contains(QStringLiteral("at offset %1:").arg(offset)), qPrintable(c.error().message));
+    }
+
     void validateChecksConfigBuiltInCode()
     {
         FunctionConfig c;
