@@ -17,7 +17,8 @@ bool sameRunnable(const FunctionConfig &a, const FunctionConfig &b)
         && a.reservedConcurrency == b.reservedConcurrency && a.provisionedConcurrency == b.provisionedConcurrency
         && a.architecture == b.architecture && a.async.maximumRetryAttempts == b.async.maximumRetryAttempts
         && a.async.maximumEventAgeSeconds == b.async.maximumEventAgeSeconds && a.async.onSuccess == b.async.onSuccess
-        && a.async.onFailure == b.async.onFailure && a.description == b.description;
+        && a.async.onFailure == b.async.onFailure && a.description == b.description && a.network == b.network
+        && a.ephemeralStorageMb == b.ephemeralStorageMb;
 }
 
 } // namespace

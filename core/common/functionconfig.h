@@ -50,6 +50,10 @@ struct FunctionConfig
     QString description;
     AsyncConfig async;
     QList<Trigger> triggers;
+    // false: the function's environments get no network at all (a sandboxed environment
+    // only; engine/sandbox.h). Functions call APIs, so it is on by default.
+    bool network = true;
+    int ephemeralStorageMb = 512; // the size of /tmp, 512..10240 as on Lambda (sandboxed environments)
 
     // Where the code lives, and which version of the function it is ("$LATEST", "1", ...).
     // Not part of the manifest: filled in by whoever hands the function to the engine.

@@ -2,6 +2,7 @@
 
 #include "common/ids.h"
 #include "engine/cgroupcpu.h"
+#include "engine/sandbox.h"
 #include "engine/enginecore.h"
 #include "engine/errordocs.h"
 #include "engine/interpreters.h"
@@ -133,6 +134,11 @@ Status Engine::registerFunction(const FunctionConfig &config)
         return invalid(QStringLiteral("MemorySize must be between 128 and 10240 MB"));
     if (config.timeoutSeconds < 1 || config.timeoutSeconds > 900)
         return invalid(QStringLiteral("Timeout must be between 1 and 900 seconds"));
+    if (!config.network && config.runtime == Runtime::Provided)
+        return invalid(QStringLiteral("A custom runtime reaches the Runtime API over the network: it cannot run with "
+                                      "the network off"));
+    if (config.ephemeralStorageMb < 512 || config.ephemeralStorageMb > 10240)
+        return invalid(QStringLiteral("EphemeralStorage must be between 512 and 10240 MB"));
     if (config.keepAliveSeconds && (*config.keepAliveSeconds < 1 || *config.keepAliveSeconds > 24 * 3600))
         return invalid(QStringLiteral("The keep-alive must be between 1 second and 24 hours"));
     if (config.reservedConcurrency && *config.reservedConcurrency < 0)
@@ -255,6 +261,11 @@ QString Engine::resolvedInterpreter(Runtime runtime) const
         return {};
     auto interp = d->interpreter(runtime);
     return interp ? interp->path : QString();
+}
+
+QString Engine::sandboxUnavailableReason()
+{
+    return engine::sandboxUnavailableReason();
 }
 
 QString Engine::cpuScalingMethod()

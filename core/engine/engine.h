@@ -19,6 +19,8 @@
 //   - Each environment is its own process group (childprocess.h), with RLIMIT_NPROC,
 //     RLIMIT_CORE 0, a clean environment (PATH, LANG/LC_*, TZ=UTC, TMPDIR = its scratch dir,
 //     the function's variables, then Lambda's reserved ones) and no other inherited fd.
+//   - Where bubblewrap works and EngineOptions::sandbox is set, each environment runs in a
+//     sandbox: code read-only at /var/task, a private /tmp, no home (sandbox.h).
 //   - Limits (environment.h): timeout -> SIGKILL to the group, "Task timed out after N.00
 //     seconds"; memory -> cgroup v2 memory.max where delegated (cgroupmemory.h), else an
 //     RSS watchdog every 20 ms while busy plus a VmHWM check after each request
@@ -57,6 +59,9 @@ struct EngineOptions
     qint64 maxResponseBytes = 6 * 1024 * 1024;
     int maxProcessesPerEnvironment = 1024; // RLIMIT_NPROC
     bool scaleCpuWithMemory = false;       // CPU quota of memory/1769 vCPU per environment (cgroupcpu.h)
+    // Each environment in a bubblewrap sandbox where bwrap works here (sandbox.h). Off by
+    // default for embedders (tests, benches); the app and `funcdesk serve` turn it on.
+    bool sandbox = false;
 };
 // python3Path / nodePath, when set, are executed as given (e.g. a test's fake runtime);
 // when empty the command on PATH is asked once for its real executable (sys.executable,
@@ -104,6 +109,7 @@ struct EnvironmentInfo
     int invocations = 0;
     int maxMemoryUsedMb = 0;
     double cpuLimitVcpus = 0; // the CPU quota in effect; 0: the machine's full speed
+    bool sandboxed = false;   // runs in a bubblewrap sandbox (sandbox.h)
 };
 
 class EnginePrivate;
@@ -135,6 +141,9 @@ public:
     // How this machine scales CPU with memory ("cgroup v1 cpu.cfs_quota_us", ...), or
     // empty where it cannot (then scaled functions run at full speed and say so).
     static QString cpuScalingMethod();
+    // Why environments cannot be sandboxed on this machine ("bubblewrap (bwrap) is not
+    // installed"); empty where they can.
+    static QString sandboxUnavailableReason();
     const EngineOptions &options() const;
 
     // Channel for `provided` runtimes (the Lambda Runtime API over HTTP, from core/api).

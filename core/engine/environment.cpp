@@ -6,6 +6,7 @@
 #include "engine/errordocs.h"
 #include "engine/pipechannel.h"
 #include "engine/proctree.h"
+#include "engine/sandbox.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -136,6 +137,16 @@ Status Environment::start(std::optional<PendingInvocation> &first)
     }
     if (cfg.scaleCpu.value_or(opts.scaleCpuWithMemory))
         limitCpu(cfg, spawn);
+    if (opts.sandbox && !sandboxLauncher().isEmpty()) {
+        SandboxSpec sandbox;
+        sandbox.codeDir = cfg.codeDir;
+        sandbox.readOnlyPaths = {runtimePrefix(m_spec.program), opts.shimDir};
+        sandbox.tmpSizeMb = cfg.ephemeralStorageMb;
+        sandbox.network = cfg.network;
+        if (Status s = wrapInSandbox(spawn, sandbox); !s)
+            return s;
+        m_info.sandboxed = true;
+    }
 
     m_spawnAt = Clock::now();
     auto child = ChildProcess::spawn(spawn);
@@ -363,7 +374,7 @@ void Environment::checkMemory()
         m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
         return;
     }
-    const TreeMemory m = treeMemory(m_process.pid(), false);
+    const TreeMemory m = treeMemory(memoryRoot(), false);
     m_peakKb = std::max(m_peakKb, m.rssKb);
     if (m.rssKb <= qint64(m_spec.config->memoryMb) * 1024)
         return;
@@ -381,8 +392,21 @@ void Environment::refreshPeak(bool withPeak)
         m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
         return;
     }
-    const TreeMemory m = treeMemory(m_process.pid(), withPeak);
+    const TreeMemory m = treeMemory(memoryRoot(), withPeak);
     m_peakKb = std::max(m_peakKb, withPeak ? m.hwmKb : m.rssKb);
+}
+
+pid_t Environment::memoryRoot()
+{
+    if (m_memoryRoot == 0 && !m_info.sandboxed)
+        m_memoryRoot = m_process.pid();
+    if (m_memoryRoot == 0) { // found once the runtime is up; bwrap's own processes until then
+        const pid_t runtime = firstDescendantNotNamed(m_process.pid(), "bwrap");
+        if (runtime == 0)
+            return m_process.pid();
+        m_memoryRoot = runtime;
+    }
+    return m_memoryRoot;
 }
 
 void Environment::killNow(const QString &retireReason)

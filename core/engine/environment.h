@@ -134,6 +134,8 @@ private:
     std::chrono::steady_clock::time_point m_sentAt;
     qint64 m_deadlineMs = 0;
     qint64 m_peakKb = 0;
+    pid_t m_memoryRoot = 0; // where memory is measured from: the process, or in a sandbox the runtime under bwrap
+    pid_t memoryRoot();
     bool m_initDone = false;
 };
 

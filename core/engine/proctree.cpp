@@ -78,4 +78,21 @@ TreeMemory treeMemory(pid_t root, bool withPeak)
     return m;
 }
 
+pid_t firstDescendantNotNamed(pid_t root, const char *name)
+{
+    char path[64];
+    char comm[64];
+    const std::vector<pid_t> tree = processTree(root);
+    for (size_t i = 1; i < tree.size(); ++i) {
+        std::snprintf(path, sizeof path, "/proc/%d/comm", int(tree[i]));
+        const long n = readSmall(path, comm, sizeof comm);
+        if (n <= 0)
+            continue;
+        comm[std::strcspn(comm, "\n")] = '\0';
+        if (std::strcmp(comm, name) != 0)
+            return tree[i];
+    }
+    return 0;
+}
+
 } // namespace funcdesk::engine

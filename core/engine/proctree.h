@@ -22,4 +22,8 @@ struct TreeMemory
 // rss only (fast: /proc/<pid>/statm) unless withPeak (reads /proc/<pid>/status).
 TreeMemory treeMemory(pid_t root, bool withPeak);
 
+// The first process below `root` (breadth first) whose name (/proc/<pid>/comm) is not
+// `name`: in a sandbox, the runtime under bwrap's own processes. 0 while there is none.
+pid_t firstDescendantNotNamed(pid_t root, const char *name);
+
 } // namespace funcdesk::engine

@@ -99,6 +99,7 @@ void collectProblems(const FunctionConfig &c, QStringList &problems)
     if (c.reservedConcurrency)
         checkRange(QStringLiteral("reservedConcurrency"), *c.reservedConcurrency, 0, 1000, {}, problems);
     checkRange(QStringLiteral("provisionedConcurrency"), c.provisionedConcurrency, 0, 1000, {}, problems);
+    checkRange(QStringLiteral("ephemeralStorage"), c.ephemeralStorageMb, 512, 10240, QStringLiteral("MB"), problems);
     if (c.reservedConcurrency && c.provisionedConcurrency > *c.reservedConcurrency)
         problems << QStringLiteral("provisionedConcurrency: must not exceed reservedConcurrency (%1), got %2")
                         .arg(*c.reservedConcurrency)
@@ -281,7 +282,8 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
     static const QStringList known = {
         QStringLiteral("runtime"), QStringLiteral("handler"), QStringLiteral("memorySize"), QStringLiteral("timeout"),
         QStringLiteral("environment"), QStringLiteral("reservedConcurrency"), QStringLiteral("provisionedConcurrency"),
-        QStringLiteral("architecture"), QStringLiteral("description"), QStringLiteral("async"), QStringLiteral("triggers")};
+        QStringLiteral("architecture"), QStringLiteral("description"), QStringLiteral("async"), QStringLiteral("triggers"),
+        QStringLiteral("network"), QStringLiteral("ephemeralStorage")};
     QStringList problems;
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!known.contains(it.key()))
@@ -329,6 +331,12 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
     } else if (!env.isUndefined() && !env.isNull()) {
         problems << QStringLiteral("environment: must be an object, got ") + describe(env);
     }
+    const QJsonValue network = o.value(QLatin1String("network"));
+    if (network.isBool())
+        c.network = network.toBool();
+    else if (!network.isUndefined() && !network.isNull())
+        problems << QStringLiteral("network: must be true or false, got ") + describe(network);
+    readInt(o.value(QLatin1String("ephemeralStorage")), QStringLiteral("ephemeralStorage"), c.ephemeralStorageMb, problems);
     parseAsync(o.value(QLatin1String("async")), c.async, problems);
     parseTriggers(o.value(QLatin1String("triggers")), c.triggers, problems);
 
@@ -354,6 +362,10 @@ QByteArray serialize(const FunctionConfig &c)
     o.insert(QStringLiteral("provisionedConcurrency"), c.provisionedConcurrency);
     o.insert(QStringLiteral("architecture"), c.architecture);
     o.insert(QStringLiteral("description"), c.description);
+    if (!c.network)
+        o.insert(QStringLiteral("network"), false);
+    if (c.ephemeralStorageMb != 512)
+        o.insert(QStringLiteral("ephemeralStorage"), c.ephemeralStorageMb);
     QJsonObject destinations;
     destinations.insert(QStringLiteral("onSuccess"), c.async.onSuccess);
     destinations.insert(QStringLiteral("onFailure"), c.async.onFailure);
