@@ -20,5 +20,7 @@ set(CPACK_GENERATOR "DEB;TGZ")
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, nodejs")
+# The sandbox each environment runs in (engine/sandbox.h); without it functions run unsandboxed and say so.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bubblewrap")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 include(CPack)

@@ -101,6 +101,7 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     options.engine.keepAliveSeconds = settings->keepAliveSeconds();
     options.engine.freezeIdle = settings->freezeIdle();
     options.engine.scaleCpuWithMemory = settings->scaleCpuWithMemory();
+    options.engine.sandbox = settings->sandbox();
     options.capture.enabled = settings->capturePayloads();
     options.capture.maxBytes = std::clamp(settings->captureMaxKb(), 1, 6 * 1024) * 1024;
     options.capture.perFunction = std::clamp(settings->capturePerFunction(), 1, 100'000);

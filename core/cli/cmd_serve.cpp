@@ -19,6 +19,7 @@
 #include <QSaveFile>
 
 #include "api/service.h"
+#include "engine/engine.h"
 
 namespace funcdesk::cli {
 
@@ -39,6 +40,8 @@ int runServe(const QStringList &args)
     cl.addOption(QCommandLineOption(QStringLiteral("allow-origin"),
                                     QStringLiteral("A web origin allowed to call Lambda's API (repeatable; none by default)."),
                                     QStringLiteral("ORIGIN")));
+    cl.addOption(QCommandLineOption(QStringLiteral("no-sandbox"),
+                                    QStringLiteral("Run functions outside the bubblewrap sandbox (they can then read your files).")));
     if (auto exit = cl.parse(args))
         return *exit;
     bool portOk = false;
@@ -54,6 +57,9 @@ int runServe(const QStringList &args)
         ? cl.token()
         : QString(); // the data dir's own token file is accepted anyway (api/requestguard.h)
     options.api.allowedOrigins = cl.parser().values(QStringLiteral("allow-origin"));
+    options.engine.sandbox = !cl.isSet(QStringLiteral("no-sandbox"));
+    const QString noSandbox = engine::Engine::sandboxUnavailableReason();
+    const bool sandboxed = options.engine.sandbox && noSandbox.isEmpty();
     auto service = api::Service::start(dir, options);
     if (!service)
         return reportError(service.error());
@@ -75,11 +81,18 @@ int runServe(const QStringList &args)
     if (cl.json())
         printOut(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("endpoint"), endpoint},
                                                              {QStringLiteral("listen"), address},
-                                                             {QStringLiteral("dataDir"), dir.root}})
+                                                             {QStringLiteral("dataDir"), dir.root},
+                                                             {QStringLiteral("sandbox"), sandboxed},
+                                                             {QStringLiteral("sandboxUnavailable"), noSandbox}})
                                        .toJson(QJsonDocument::Compact)));
     else
         printOut(QStringLiteral("Funcdesk engine serving ") + dir.root + QStringLiteral(" at ") + endpoint
-                 + QStringLiteral(" (listening on ") + address + QStringLiteral("; Ctrl+C stops)"));
+                 + QStringLiteral(" (listening on ") + address + QStringLiteral("; Ctrl+C stops)")
+                 + (sandboxed ? QStringLiteral("; functions run sandboxed (bubblewrap)")
+                    : options.engine.sandbox
+                        ? QStringLiteral("; functions are NOT sandboxed: %1. Install bubblewrap to keep them away "
+                                         "from your files").arg(noSandbox)
+                        : QStringLiteral("; functions are NOT sandboxed (--no-sandbox)")));
 
     SignalWatcher watcher;
     int received = 0;

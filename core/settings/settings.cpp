@@ -16,6 +16,7 @@ const QHash<QString, QVariant> &defaults()
         {QStringLiteral("engine/freezeIdle"), false},
         {QStringLiteral("engine/scaleCpuWithMemory"), false},
         {QStringLiteral("engine/globalConcurrency"), 64},
+        {QStringLiteral("engine/sandbox"), true},
         {QStringLiteral("api/port"), 9001},
         {QStringLiteral("api/bindAddress"), QStringLiteral("127.0.0.1")},
         {QStringLiteral("api/token"), QString()},
@@ -78,6 +79,7 @@ FUNCDESK_SETTING_POD(int, keepAliveSeconds, setKeepAliveSeconds, "engine/keepAli
 FUNCDESK_SETTING_POD(bool, freezeIdle, setFreezeIdle, "engine/freezeIdle", toBool)
 FUNCDESK_SETTING_POD(bool, scaleCpuWithMemory, setScaleCpuWithMemory, "engine/scaleCpuWithMemory", toBool)
 FUNCDESK_SETTING_POD(int, globalConcurrency, setGlobalConcurrency, "engine/globalConcurrency", toInt)
+FUNCDESK_SETTING_POD(bool, sandbox, setSandbox, "engine/sandbox", toBool)
 FUNCDESK_SETTING_POD(int, apiPort, setApiPort, "api/port", toInt)
 FUNCDESK_SETTING(QString, bindAddress, setBindAddress, "api/bindAddress", toString)
 FUNCDESK_SETTING(QString, apiToken, setApiToken, "api/token", toString)

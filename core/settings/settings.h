@@ -42,6 +42,9 @@ public:
     // tuning and the scenarios that need it always scale. Off: full machine speed.
     bool scaleCpuWithMemory() const; // false
     void setScaleCpuWithMemory(bool v);
+    // Each environment in a bubblewrap sandbox where bwrap works (engine/sandbox.h).
+    bool sandbox() const; // true
+    void setSandbox(bool v);
     int globalConcurrency() const; // 64
     void setGlobalConcurrency(int v);
     int apiPort() const; // 9001

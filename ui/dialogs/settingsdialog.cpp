@@ -91,9 +91,17 @@ QGroupBox *SettingsDialog::buildEngine()
                                                  "that need it always scale; this applies it to every invocation.")
                                                   .arg(method));
     m_scaleCpu->setEnabled(!method.isEmpty());
+    m_sandbox = new QCheckBox(tr("Run functions in a sandbox: their code read-only, a private /tmp, none of your files"),
+                              engine);
+    m_sandbox->setObjectName(QStringLiteral("sandbox"));
+    const QString noSandbox = engine::Engine::sandboxUnavailableReason();
+    m_sandbox->setToolTip(noSandbox.isEmpty() ? tr("Each environment runs in bubblewrap, as the code would on Lambda.")
+                                              : tr("Not possible here: %1. Install the bubblewrap package.").arg(noSandbox));
+    m_sandbox->setEnabled(noSandbox.isEmpty());
     ef->addRow(tr("Keep idle environments for:"), m_keepAlive);
     ef->addRow(QString(), m_freeze);
     ef->addRow(QString(), m_scaleCpu);
+    ef->addRow(QString(), m_sandbox);
     ef->addRow(tr("Global concurrency limit:"), m_concurrency);
     return engine;
 }
@@ -209,6 +217,7 @@ void SettingsDialog::load()
     m_keepAlive->setValue(m_settings->keepAliveSeconds());
     m_freeze->setChecked(m_settings->freezeIdle());
     m_scaleCpu->setChecked(m_settings->scaleCpuWithMemory());
+    m_sandbox->setChecked(m_settings->sandbox() && engine::Engine::sandboxUnavailableReason().isEmpty());
     m_origins->setText(m_settings->allowedOrigins().join(QLatin1Char(' ')));
     m_concurrency->setValue(m_settings->globalConcurrency());
     m_port->setValue(m_settings->apiPort());
@@ -264,6 +273,8 @@ bool SettingsDialog::apply()
     m_settings->setKeepAliveSeconds(m_keepAlive->value());
     m_settings->setFreezeIdle(m_freeze->isChecked());
     m_settings->setScaleCpuWithMemory(m_scaleCpu->isChecked());
+    if (m_sandbox->isEnabled())
+        m_settings->setSandbox(m_sandbox->isChecked());
     m_settings->setAllowedOrigins(m_origins->text().split(QLatin1Char(' '), Qt::SkipEmptyParts));
     m_settings->setGlobalConcurrency(m_concurrency->value());
     m_settings->setApiPort(m_port->value());

@@ -47,6 +47,7 @@ private:
     QSpinBox *m_keepAlive;
     QCheckBox *m_freeze;
     QCheckBox *m_scaleCpu;
+    QCheckBox *m_sandbox;
     QSpinBox *m_concurrency;
     QSpinBox *m_port;
     QLineEdit *m_bind;

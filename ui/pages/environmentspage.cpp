@@ -3,6 +3,7 @@
 #include "ui/charts/swimlanewidget.h"
 #include "ui/models/environmentmodel.h"
 #include "ui/pages/pageheader.h"
+#include "settings/settings.h"
 #include "ui/studio.h"
 #include "ui/widgets/icons.h"
 
@@ -95,8 +96,25 @@ EnvironmentsPage::EnvironmentsPage(Studio *studio, QWidget *parent)
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
 
+    // Whether functions are kept away from the user's files (engine/sandbox.h).
+    auto *sandbox = new QLabel(this);
+    sandbox->setObjectName(QStringLiteral("sandboxStatus"));
+    sandbox->setWordWrap(true);
+    const QString noSandbox = engine::Engine::sandboxUnavailableReason();
+    if (!noSandbox.isEmpty())
+        sandbox->setText(tr("<b>Functions are not sandboxed:</b> %1. They can read and change your files. Install the "
+                            "bubblewrap package and restart Funcdesk.")
+                             .arg(noSandbox.toHtmlEscaped()));
+    else if (!m_studio->settings()->sandbox())
+        sandbox->setText(tr("<b>Functions are not sandboxed</b> (turned off in Settings): they can read and change your "
+                            "files."));
+    else
+        sandbox->setText(tr("Each environment runs in a sandbox (bubblewrap): its code read-only at /var/task, a "
+                            "private /tmp, none of your files."));
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
+    layout->addWidget(sandbox);
     layout->addWidget(legend(this));
     layout->addWidget(splitter, 1);
 
