@@ -7,10 +7,9 @@
 #include "lab/scenarios_p.h"
 
 #include <QDateTime>
-#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 
 namespace funcdesk::lab {
 
@@ -153,56 +152,59 @@ Status asyncRetries(LabHost &host, ScenarioResult &r)
     return {};
 }
 
-// A payment handler that charges (a line in a ledger file standing in for a database) and
-// then fails once, as a call that times out after the work was done would. With
-// IDEMPOTENT=1 it first looks the order up in the ledger: the order id is its
-// idempotency key.
-QByteArray chargePy()
+QByteArray invokeHelperPy(); // below, with the sync-chain lesson
+
+// The ledger, standing in for a payment provider's database: a function with reserved
+// concurrency 1, so one environment keeps its entries for the whole lesson. It records
+// charges and counts attempts per request id.
+QByteArray ledgerPy()
 {
-    return QByteArrayLiteral(
-        "import json, os\n\n"
-        "LEDGER = os.environ['LEDGER']\n\n"
-        "def lines(path):\n"
-        "    try:\n"
-        "        with open(path) as f:\n"
-        "            return [json.loads(l) for l in f if l.strip()]\n"
-        "    except FileNotFoundError:\n"
-        "        return []\n\n"
-        "def append(path, entry):\n"
-        "    with open(path, 'a') as f:\n"
-        "        f.write(json.dumps(entry) + '\\n')\n\n"
-        "def lambda_handler(event, context):\n"
-        "    order = event['order']\n"
-        "    if os.environ.get('IDEMPOTENT') == '1':\n"
-        "        if any(c['order'] == order for c in lines(LEDGER)):\n"
-        "            return {'order': order, 'charged': False, 'reason': 'already charged'}\n"
-        "    append(LEDGER, {'order': order, 'requestId': context.aws_request_id})\n"
-        "    attempts = LEDGER + '.attempts'\n"
-        "    append(attempts, {'requestId': context.aws_request_id})\n"
-        "    if sum(1 for a in lines(attempts) if a['requestId'] == context.aws_request_id) == 1:\n"
-        "        raise TimeoutError('the receipt service timed out after the card was charged')\n"
-        "    return {'order': order, 'charged': True}\n");
+    return QByteArrayLiteral("charges = []\n"
+                             "attempts = {}\n\n"
+                             "def lambda_handler(event, context):\n"
+                             "    op = event['op']\n"
+                             "    if op == 'charge':\n"
+                             "        charges.append({'order': event['order'], 'requestId': event['requestId']})\n"
+                             "        return {'charged': True}\n"
+                             "    if op == 'attempt':\n"
+                             "        attempts[event['requestId']] = attempts.get(event['requestId'], 0) + 1\n"
+                             "        return {'attempt': attempts[event['requestId']]}\n"
+                             "    return {'charges': [c for c in charges if c['order'] == event['order']]}\n");
 }
 
-int chargesFor(const QString &ledger, int order)
+// A payment handler that charges (through the ledger) and then fails on its first
+// attempt, as a call that times out after the work was done would. With IDEMPOTENT=1 it
+// first looks the order up: the order id is its idempotency key.
+QByteArray chargePy()
 {
-    QFile f(ledger);
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    int n = 0;
-    while (!f.atEnd()) {
-        const QJsonObject entry = QJsonDocument::fromJson(f.readLine()).object();
-        n += entry.value(QStringLiteral("order")).toInt() == order;
-    }
-    return n;
+    return invokeHelperPy()
+        + QByteArrayLiteral(
+               "def ledger(request):\n"
+               "    status, body = invoke(os.environ['LEDGER'], request, 'RequestResponse')\n"
+               "    if status != 200:\n"
+               "        raise RuntimeError('the ledger answered %d' % status)\n"
+               "    return json.loads(body)\n\n"
+               "def lambda_handler(event, context):\n"
+               "    order = event['order']\n"
+               "    if os.environ.get('IDEMPOTENT') == '1' and ledger({'op': 'find', 'order': order})['charges']:\n"
+               "        return {'order': order, 'charged': False, 'reason': 'already charged'}\n"
+               "    ledger({'op': 'charge', 'order': order, 'requestId': context.aws_request_id})\n"
+               "    if ledger({'op': 'attempt', 'requestId': context.aws_request_id})['attempt'] == 1:\n"
+               "        raise TimeoutError('the receipt service timed out after the card was charged')\n"
+               "    return {'order': order, 'charged': True}\n");
 }
 
 Status atLeastOnce(LabHost &host, ScenarioResult &r)
 {
-    QTemporaryDir ledgerDir;
-    if (!ledgerDir.isValid())
-        return makeError(errc::Service, QStringLiteral("no temporary directory for the ledger: %1").arg(ledgerDir.errorString()));
-    const QString ledger = ledgerDir.filePath(QStringLiteral("charges.jsonl"));
+    if (host.apiEndpoint().isEmpty())
+        return makeError(errc::Service, QStringLiteral("This lesson needs the local Lambda API, which is not listening "
+                                                       "(see Settings, Local API)."));
+    FunctionSpec ledgerSpec;
+    ledgerSpec.name = kScenarioPrefix + QStringLiteral("ledger");
+    ledgerSpec.files.insert(QStringLiteral("lambda_function.py"), ledgerPy());
+    ledgerSpec.configure = [](FunctionConfig &c) { c.reservedConcurrency = 1; };
+    if (auto d = host.deployFunction(ledgerSpec); !d)
+        return d.error();
     static const QList<int> kDelays{500, 500};
 
     struct Run
@@ -212,12 +214,18 @@ Status atLeastOnce(LabHost &host, ScenarioResult &r)
         QList<InvocationRecord> attempts;
         int charges = 0;
     };
+    auto chargesFor = [&](int order) {
+        const InvokeResult x = invokeOnce(host.engine(), ledgerSpec.name,
+                                          QStringLiteral("{\"op\": \"find\", \"order\": %1}").arg(order).toUtf8());
+        return int(QJsonDocument::fromJson(x.response).object().value(QStringLiteral("charges")).toArray().size());
+    };
     auto run = [&](const QString &name, bool idempotent, int order) -> Result<Run> {
         FunctionSpec spec;
         spec.name = name;
         spec.files.insert(QStringLiteral("lambda_function.py"), chargePy());
         spec.configure = [&](FunctionConfig &c) {
-            c.environment.insert(QStringLiteral("LEDGER"), ledger);
+            c.timeoutSeconds = 10;
+            c.environment.insert(QStringLiteral("LEDGER"), ledgerSpec.name);
             c.environment.insert(QStringLiteral("IDEMPOTENT"), idempotent ? QStringLiteral("1") : QStringLiteral("0"));
             c.async.maximumRetryAttempts = 2;
         };
@@ -236,7 +244,7 @@ Status atLeastOnce(LabHost &host, ScenarioResult &r)
         if (!attempts)
             return attempts.error();
         out.attempts = *attempts;
-        out.charges = chargesFor(ledger, order);
+        out.charges = chargesFor(order);
         return out;
     };
 
@@ -273,10 +281,10 @@ Status atLeastOnce(LabHost &host, ScenarioResult &r)
     return {};
 }
 
-// Calls another function through Lambda's Invoke API with SigV4 from the standard
-// library, as the AWS SDKs do: on Lambda it reaches the real API; here the environment's
-// AWS_ENDPOINT_URL_LAMBDA points at Funcdesk's.
-QByteArray callerPy()
+// invoke(function, payload, invocation_type): Lambda's Invoke API signed with SigV4 from
+// the standard library, as the AWS SDKs sign: on Lambda it reaches the real API; here the
+// environment's AWS_ENDPOINT_URL_LAMBDA points at Funcdesk's. Answers (status, body).
+QByteArray invokeHelperPy()
 {
     return QByteArrayLiteral(
         "import datetime, hashlib, hmac, json, os, time, urllib.parse, urllib.request\n\n"
@@ -306,7 +314,12 @@ QByteArray callerPy()
         "    del headers['host']\n"
         "    request = urllib.request.Request(endpoint + path, data=body, headers=headers, method='POST')\n"
         "    with urllib.request.urlopen(request, timeout=30) as answer:\n"
-        "        return answer.status, answer.read()\n\n"
+        "        return answer.status, answer.read()\n\n");
+}
+
+QByteArray callerPy()
+{
+    return invokeHelperPy() + QByteArrayLiteral(
         "def lambda_handler(event, context):\n"
         "    mode = event.get('mode', 'sync')\n"
         "    started = time.time()\n"

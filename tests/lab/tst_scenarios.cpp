@@ -47,6 +47,7 @@ private Q_SLOTS:
     {
         api::ServiceOptions options;
         options.api.port = 0; // functions call each other through it (the sync-chain lesson)
+        options.engine.sandbox = true; // as the app runs them, where bubblewrap works
         options.runSchedules = false;
         auto service = api::Service::start(DataDir{m_dir.path()}, options);
         QVERIFY2(service.ok(), qPrintable(service.ok() ? QString() : service.error().toString()));
