@@ -220,7 +220,10 @@ private Q_SLOTS:
                 sendDeploy();
         });
         tick.start();
+        // At least 1.5 s of it, and enough answered to judge the recovery by (a loaded
+        // machine, or sandboxed cold starts after each deploy, take longer to get there).
         QTest::qWait(1500);
+        QTRY_VERIFY_WITH_TIMEOUT(syncAnswered.size() > 50 && lastDeployed >= 3, 30000);
         // A burst of events the dispatcher cannot have finished, and a deploy, then the kill
         // while they (and the steady load) are in flight.
         const int acceptedBeforeBurst = int(eventsAccepted.size());
