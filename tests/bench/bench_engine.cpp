@@ -16,6 +16,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <optional>
 
 #include <sched.h>
 #include <sys/wait.h>
@@ -211,22 +212,40 @@ FUNCDESK_BENCHMARK("engine")
         reporter.add(prefix + QStringLiteral("early_p99_us"), bench::percentile(early, 99), QStringLiteral("us"),
                      QStringLiteral("(calls 300-3,300 of a new environment)"));
 
-        // Cold start next to the bare interpreter, interleaved so both see the same machine.
+        // Cold start next to the bare interpreter, interleaved so both see the same machine;
+        // and in the sandbox the app runs environments in, where bwrap works here.
         const QString interpreter = engine.resolvedInterpreter(rc.runtime);
-        std::vector<double> cold, bare, init;
-        for (int i = 0; i < 10; ++i) {
+        EngineOptions so = o;
+        so.runDir = o.runDir + QStringLiteral("-sandboxed");
+        so.sandbox = true;
+        const bool sandboxed = Engine::sandboxUnavailableReason().isEmpty();
+        Engine sandboxEngine(so);
+        std::vector<double> cold, bare, init, coldSandboxed;
+        const auto coldStart = [&c](Engine &e, int i, std::vector<double> *initOut) -> std::optional<double> {
             FunctionConfig fresh = c;
             fresh.name = QStringLiteral("cold") + QString::number(i);
-            if (!engine.registerFunction(fresh).ok())
-                break;
+            if (!e.registerFunction(fresh).ok())
+                return std::nullopt;
             InvokeRequest coldReq;
             coldReq.function = fresh.name;
             const double t0 = bench::nowUs();
-            const InvokeResult r = engine.invokeAndWait(coldReq);
-            cold.push_back((bench::nowUs() - t0) / 1000.0);
-            init.push_back(r.record.initDurationMs);
+            const InvokeResult r = e.invokeAndWait(coldReq);
+            const double ms = (bench::nowUs() - t0) / 1000.0;
+            if (initOut)
+                initOut->push_back(r.record.initDurationMs);
+            e.unregisterFunction(fresh.name);
+            return ms;
+        };
+        for (int i = 0; i < 10; ++i) {
+            const std::optional<double> ms = coldStart(engine, i, &init);
+            if (!ms)
+                break;
+            cold.push_back(*ms);
             bare.push_back(bareStartMs(interpreter, rc.bareArgs));
-            engine.unregisterFunction(fresh.name);
+            if (sandboxed) {
+                if (const std::optional<double> sms = coldStart(sandboxEngine, i, nullptr))
+                    coldSandboxed.push_back(*sms);
+            }
         }
         const double coldMs = median(cold);
         const double bareMs = median(bare);
@@ -234,6 +253,12 @@ FUNCDESK_BENCHMARK("engine")
         reporter.add(prefix + QStringLiteral("init_duration_ms"), median(init), QStringLiteral("ms"));
         reporter.add(prefix + QStringLiteral("bare_start_ms"), bareMs, QStringLiteral("ms"));
         reporter.add(prefix + QStringLiteral("cold_overhead_ms"), coldMs - bareMs, QStringLiteral("ms"), QStringLiteral("<= 10"));
+        if (!coldSandboxed.empty()) {
+            const double sandboxedMs = median(coldSandboxed);
+            reporter.add(prefix + QStringLiteral("cold_start_sandboxed_ms"), sandboxedMs, QStringLiteral("ms"));
+            reporter.add(prefix + QStringLiteral("cold_overhead_sandboxed_ms"), sandboxedMs - bareMs, QStringLiteral("ms"),
+                         QStringLiteral("<= 10"));
+        }
 
         for (const int callers : {1, 4, 16})
             reporter.add(prefix + QStringLiteral("throughput_") + QString::number(callers),
