@@ -99,7 +99,7 @@ CpuScaling cpuScalingMethod()
         return CpuScaling::CgroupV2;
     if (CgroupCpu::v1Available())
         return CpuScaling::CgroupV1;
-    return CpuScaling::None;
+    return CpuScaling::DutyCycle;
 }
 
 QString cpuScalingName(CpuScaling method)
@@ -109,6 +109,8 @@ QString cpuScalingName(CpuScaling method)
         return QStringLiteral("cgroup v2 cpu.max");
     case CpuScaling::CgroupV1:
         return QStringLiteral("cgroup v1 cpu.cfs_quota_us");
+    case CpuScaling::DutyCycle:
+        return QStringLiteral("SIGSTOP/SIGCONT duty cycle");
     case CpuScaling::None:
         break;
     }

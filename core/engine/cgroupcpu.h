@@ -9,7 +9,12 @@
 //     where the cpu controller is delegated along with memory;
 //   - cgroup v1: a child of this process's cpu hierarchy with cpu.cfs_quota_us (this
 //     class), where that hierarchy is writable;
-//   - otherwise none, and results say "CPU not scaled on this machine".
+//   - otherwise a duty cycle (Environment): the environment's process group is stopped
+//     (SIGSTOP) and continued (SIGCONT) within each 100 ms period while it initialises or
+//     serves, running memory/1769 of the period. Coarser than a quota (a multi-threaded
+//     runtime can use more than one CPU in its share), but a CPU-bound single thread gets
+//     the same fraction.
+// FUNCDESK_NO_CGROUP (tests) skips the cgroup methods.
 //
 // Threading: method() is thread-safe (probed once); a CgroupCpu belongs to the engine
 // thread. Ownership: owns its cgroup directory (removed on destruction, once the
@@ -24,10 +29,11 @@ namespace funcdesk::engine {
 
 enum class CpuScaling { None,
                         CgroupV2,
-                        CgroupV1 };
+                        CgroupV1,
+                        DutyCycle };
 
 // How CPU would be scaled on this machine, and its name for people ("cgroup v1
-// cpu.cfs_quota_us", ...; "not available" for None).
+// cpu.cfs_quota_us", "SIGSTOP/SIGCONT duty cycle", ...; "not available" for None).
 CpuScaling cpuScalingMethod();
 QString cpuScalingName(CpuScaling method);
 

@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -175,6 +176,7 @@ Status Environment::start(std::optional<PendingInvocation> &first)
         m_cold = true;
     }
     m_deadline->start(kInitLimitMs);
+    startDutyCycle();
     m_host->environmentStateChanged(this);
     return {};
 }
@@ -189,20 +191,66 @@ void Environment::limitCpu(const FunctionConfig &cfg, SpawnSpec &spawn)
         m_info.cpuLimitVcpus = vcpus;
         return;
     }
-    if (!CgroupCpu::v1Available())
-        return;
-    auto cg = CgroupCpu::create(m_info.id, vcpus);
-    if (!cg) {
-        qCWarning(lcEngine) << "cpu cgroup:" << cg.error().message << "- CPU not scaled";
-        return;
+    if (CgroupCpu::v1Available()) {
+        auto cg = CgroupCpu::create(m_info.id, vcpus);
+        if (cg) {
+            m_cpuCgroup = std::move(*cg);
+            spawn.cpuCgroupProcsFd = m_cpuCgroup.procsFd();
+            m_info.cpuLimitVcpus = vcpus;
+            return;
+        }
+        qCWarning(lcEngine) << "cpu cgroup:" << cg.error().message << "- using the duty cycle";
     }
-    m_cpuCgroup = std::move(*cg);
-    spawn.cpuCgroupProcsFd = m_cpuCgroup.procsFd();
-    m_info.cpuLimitVcpus = vcpus;
+    // A duty cycle stops and continues the process group (see startDutyCycle()); a share of
+    // a whole CPU or more is the machine's full speed here.
+    m_info.cpuLimitVcpus = std::min(vcpus, 1.0);
+    if (vcpus < 1.0)
+        m_dutyVcpus = vcpus;
+}
+
+// Within each period the group runs share x period, then stops for the rest: CPU-bound
+// code gets the share of a CPU, as under a cfs quota. Runs while initialising or busy;
+// an idle environment is left running (or frozen, when freezeIdle says so).
+void Environment::startDutyCycle()
+{
+    if (m_dutyVcpus <= 0 || (m_duty && m_duty->isActive()) || !m_process.running())
+        return;
+    if (!m_duty) {
+        m_duty = new QTimer(this);
+        m_duty->setSingleShot(true);
+        m_duty->setTimerType(Qt::PreciseTimer);
+        connect(m_duty, &QTimer::timeout, this, &Environment::onDutyTick);
+    }
+    m_dutyStopped = false;
+    m_duty->start(std::max(1, int(std::lround(m_dutyVcpus * double(kCpuPeriodUs) / 1000.0))));
+}
+
+void Environment::stopDutyCycle()
+{
+    if (m_duty)
+        m_duty->stop();
+    if (m_dutyStopped && m_process.running())
+        m_process.signalGroup(SIGCONT);
+    m_dutyStopped = false;
+}
+
+void Environment::onDutyTick()
+{
+    if (!m_process.running())
+        return;
+    const double periodMs = double(kCpuPeriodUs) / 1000.0;
+    m_dutyStopped = !m_dutyStopped;
+    m_process.signalGroup(m_dutyStopped ? SIGSTOP : SIGCONT);
+    const double next = m_dutyStopped ? (1.0 - m_dutyVcpus) * periodMs : m_dutyVcpus * periodMs;
+    m_duty->start(std::max(1, int(std::lround(next))));
 }
 
 void Environment::setState(EnvironmentState s)
 {
+    if (s == EnvironmentState::Busy || s == EnvironmentState::Initializing)
+        startDutyCycle();
+    else
+        stopDutyCycle();
     m_info.state = s;
     m_info.stateSinceMs = nowMs();
     m_host->environmentStateChanged(this);
@@ -583,6 +631,8 @@ void Environment::retire(const QString &reason)
     }
     if (m_exitPoll)
         m_exitPoll->stop();
+    if (m_duty)
+        m_duty->stop();
     if (m_process.running())
         m_process.killAndReap();
     m_cgroup = CgroupMemory(); // kills stragglers, removes the cgroup

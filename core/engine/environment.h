@@ -102,6 +102,10 @@ private:
     void sendActive();
     void refreshPeak(bool withPeak);
     void limitCpu(const FunctionConfig &cfg, SpawnSpec &spawn);
+    // The duty-cycle CPU limit (cgroupcpu.h) while initialising or busy.
+    void startDutyCycle();
+    void stopDutyCycle();
+    void onDutyTick();
     // Completes the active request. `retireReason` non-empty: the environment retires first.
     void finish(InvocationStatus status, QByteArray response, const QString &errorType, const QString &errorMessage,
                 bool functionError, const QString &retireReason);
@@ -122,6 +126,9 @@ private:
     QSocketNotifier *m_exitNotifier = nullptr;
     QTimer *m_deadline = nullptr;
     QTimer *m_exitPoll = nullptr; // without pidfd support
+    QTimer *m_duty = nullptr;     // the duty cycle's next stop or continue
+    double m_dutyVcpus = 0;       // the duty cycle's share of a CPU; 0: none
+    bool m_dutyStopped = false;
     QByteArray m_partial;
     QString m_scratchDir;
     std::optional<PendingInvocation> m_active;
