@@ -109,6 +109,7 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     options.api.port = quint16(settings->apiPort());
     options.api.token = settings->apiToken();
     options.api.allowedOrigins = settings->allowedOrigins();
+    options.api.requireLocalCredentials = settings->requireSignature();
     auto service = api::Service::start(dataDir, options);
     if (!service.ok())
         return service.error();

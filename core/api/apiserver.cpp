@@ -76,6 +76,8 @@ ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject
     m_guard.bindAddress = m_options.address;
     m_guard.tokens = {m_options.token, m_options.localToken};
     m_guard.allowedOrigins = m_options.allowedOrigins;
+    if (m_options.requireLocalCredentials)
+        m_guard.requiredSecret = m_options.localToken;
     m_server.setMaxBodyBytes(m_options.maxRequestBytes);
     m_server.setHandler([this](HttpRequest &&request, HttpResponder responder) {
         route(std::move(request), std::move(responder));

@@ -47,6 +47,7 @@ struct ApiServerOptions
     quint16 port = 9001;                          // 0: any free port (tests)
     QString token;                                // required when address is not loopback; then required for every request
     QString localToken;                           // the data dir's token (the CLI sends it); see requestguard.h
+    bool requireLocalCredentials = false;         // signatures must verify against the data dir's credentials
     QStringList allowedOrigins;                   // web origins allowed to call Lambda's API (none by default)
     qint64 maxSyncPayloadBytes = 6 * 1024 * 1024; // Lambda: 6 MB
     qint64 maxAsyncPayloadBytes = 1024 * 1024;    // Lambda's async payload limit

@@ -10,7 +10,8 @@
 //     with an Origin is refused unless that origin is allowed (none by default).
 //   - Credentials, for Lambda's API (management and Invoke): an AWS Signature Version 4
 //     Authorization header (the AWS SDKs and CLI always sign; any well-formed signature is
-//     accepted on a loopback server), or Funcdesk's token as "Bearer <token>" (the CLI
+//     accepted on a loopback server unless the data dir's own credentials are required,
+//     then it must verify against them), or Funcdesk's token as "Bearer <token>" (the CLI
 //     reads the data dir's token file). A browser cannot add either to a request without
 //     a CORS preflight, which carries an Origin and is refused. Signatures in the query
 //     string are not accepted: a page can put those in a link.
@@ -34,7 +35,23 @@ struct GuardOptions
     QStringList tokens;                                // accepted as "Bearer <token>" (empty ones ignored)
     QStringList allowedOrigins;                        // exact origins, e.g. "http://localhost:3000"
     bool acceptAnySignature = true;                    // a well-formed SigV4 header is enough (loopback only)
+    // Non-empty: a signature must verify against this secret (the data dir's own
+    // credentials, localCredentials()); a well-formed one is not enough.
+    QString requiredSecret;
 };
+
+// The data dir's own AWS-style credentials: access key id kLocalAccessKeyId and the
+// data dir's token as the secret. Functions get them (AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY); an SDK configured with them signs requests the engine accepts
+// when signatures are required.
+inline constexpr QLatin1String kLocalAccessKeyId{"FUNCDESKLOCAL"};
+
+// Verifies an AWS Signature Version 4 Authorization header against `secret`, as AWS does
+// for services other than S3: the canonical request (method, the path URI-encoded once
+// more, sorted query, the signed headers, the payload's SHA-256 or x-amz-content-sha256),
+// the string to sign, the derived key. A request dated more than 15 minutes from
+// `nowMs` is refused (0: not checked). Errors say which part does not match.
+Status verifySigV4(const HttpRequest &request, const QString &secret, qint64 nowMs);
 
 // Each returns an error (errc::AccessDenied or errc::Unrecognized, with a message saying
 // what was refused and why) or success.

@@ -23,10 +23,10 @@ namespace funcdesk::api {
 namespace {
 
 // What every environment gets to call the local Lambda API as code on Lambda calls the
-// real one: the endpoint an SDK honours (AWS_ENDPOINT_URL_LAMBDA) and credentials to sign
-// with. Any well-formed signature is accepted on loopback (requestguard.h); these are not
-// secrets, they only let an SDK sign.
-QMap<QString, QString> platformEnvironment(const QString &bindAddress, quint16 port)
+// real one: the endpoint an SDK honours (AWS_ENDPOINT_URL_LAMBDA) and the data dir's own
+// credentials to sign with (requestguard.h), which verify when signatures are required,
+// as an execution role's do on Lambda.
+QMap<QString, QString> platformEnvironment(const QString &bindAddress, quint16 port, const QString &secret)
 {
     const QHostAddress address(bindAddress);
     QString host = bindAddress;
@@ -37,8 +37,8 @@ QMap<QString, QString> platformEnvironment(const QString &bindAddress, quint16 p
     else if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + bindAddress + QLatin1Char(']');
     return {{QStringLiteral("AWS_ENDPOINT_URL_LAMBDA"), QStringLiteral("http://%1:%2").arg(host).arg(port)},
-            {QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("FUNCDESKLOCAL")},
-            {QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("funcdesk-local-signing-only")},
+            {QStringLiteral("AWS_ACCESS_KEY_ID"), QString(kLocalAccessKeyId)},
+            {QStringLiteral("AWS_SECRET_ACCESS_KEY"), secret},
             {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("funcdesk-local")}};
 }
 
@@ -147,7 +147,8 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
                 if (listening.ok()) {
                     d.apiPort = worker->server.port();
                     d.apiAddress = options.api.address + QLatin1Char(':') + QString::number(d.apiPort);
-                    worker->catalog.setPlatformEnvironment(platformEnvironment(options.api.address, d.apiPort));
+                    worker->catalog.setPlatformEnvironment(
+                        platformEnvironment(options.api.address, d.apiPort, options.api.localToken));
                 } else {
                     d.apiError = listening.error().toString();
                 }

@@ -40,6 +40,9 @@ int runServe(const QStringList &args)
     cl.addOption(QCommandLineOption(QStringLiteral("allow-origin"),
                                     QStringLiteral("A web origin allowed to call Lambda's API (repeatable; none by default)."),
                                     QStringLiteral("ORIGIN")));
+    cl.addOption(QCommandLineOption(QStringLiteral("require-signature"),
+                                    QStringLiteral("Accept only signatures made with the data dir's credentials (access key\n"
+                                                   "FUNCDESKLOCAL, the secret in funcdesk.token), not any well-formed one.")));
     cl.addOption(QCommandLineOption(QStringLiteral("no-sandbox"),
                                     QStringLiteral("Run functions outside the bubblewrap sandbox (they can then read your files).")));
     if (auto exit = cl.parse(args))
@@ -58,6 +61,7 @@ int runServe(const QStringList &args)
         : QString(); // the data dir's own token file is accepted anyway (api/requestguard.h)
     options.api.allowedOrigins = cl.parser().values(QStringLiteral("allow-origin"));
     options.engine.sandbox = !cl.isSet(QStringLiteral("no-sandbox"));
+    options.api.requireLocalCredentials = cl.isSet(QStringLiteral("require-signature"));
     const QString noSandbox = engine::Engine::sandboxUnavailableReason();
     const bool sandboxed = options.engine.sandbox && noSandbox.isEmpty();
     auto service = api::Service::start(dir, options);

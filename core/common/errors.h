@@ -16,6 +16,7 @@ inline constexpr QLatin1String InvalidRequestContent{"InvalidRequestContentExcep
 inline constexpr QLatin1String ResourceNotFound{"ResourceNotFoundException"};           // 404: function, version, alias, ref
 inline constexpr QLatin1String UnknownOperation{"UnknownOperationException"};           // 404: no such API route
 inline constexpr QLatin1String Unrecognized{"UnrecognizedClientException"};             // 403: token or signature missing
+inline constexpr QLatin1String InvalidSignature{"InvalidSignatureException"};           // 403: signature does not verify
 inline constexpr QLatin1String AccessDenied{"AccessDeniedException"};                   // 403: foreign Host or Origin
 inline constexpr QLatin1String ResourceConflict{"ResourceConflictException"};           // 409: already exists
 inline constexpr QLatin1String RequestTooLarge{"RequestTooLargeException"};             // 413: payload over the limit

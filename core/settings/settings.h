@@ -57,6 +57,10 @@ public:
     // default, so no web page can drive the engine (api/requestguard.h).
     QStringList allowedOrigins() const; // {}
     void setAllowedOrigins(const QStringList &v);
+    // Lambda's API takes only signatures made with the data dir's own credentials
+    // (api/requestguard.h), not any well-formed one.
+    bool requireSignature() const; // false
+    void setRequireSignature(bool v);
     double pricePerMillionRequests() const; // 0.20
     void setPricePerMillionRequests(double v);
     double pricePerGbSecondX86() const; // 0.0000166667

@@ -246,6 +246,57 @@ private Q_SLOTS:
         QVERIFY(!variables.contains(QStringLiteral("AWS_ACCESS_KEY_ID")));
     }
 
+    void signaturesCanBeRequired()
+    {
+        QProcess probe;
+        probe.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import boto3")});
+        QVERIFY(probe.waitForFinished(20000));
+        if (probe.exitCode() != 0)
+            QSKIP("boto3 is not installed");
+        ServiceOptions o = options();
+        o.api.requireLocalCredentials = true;
+        auto service = Service::start(dataDir(), o);
+        QVERIFY(service.ok());
+        // A function that lists functions with boto3 and the credentials its environment got.
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"),
+                     SourceFile(QByteArrayLiteral("import os, boto3\n"
+                                                  "def handler(event, context):\n"
+                                                  "    lam = boto3.client('lambda', endpoint_url=os.environ['AWS_ENDPOINT_URL_LAMBDA'])\n"
+                                                  "    return sorted(f['FunctionName'] for f in lam.list_functions()['Functions'])\n")));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"timeout\":20}")));
+        VersionStore store(dataDir());
+        QVERIFY(store.create(QStringLiteral("lister"), Runtime::Python3, files).ok());
+        QSignalSpy changed(service->get(), &Service::functionChanged);
+        (*service)->refreshFunction(QStringLiteral("lister"));
+        QVERIFY(changed.wait(10000));
+
+        const QString token = readLocalToken(dataDir());
+        auto sdk = [&](const QString &secret) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(QStringLiteral("python3"),
+                    {QStringLiteral("-c"),
+                     QStringLiteral("import sys, boto3\n"
+                                    "from botocore.exceptions import ClientError\n"
+                                    "lam = boto3.client('lambda', endpoint_url=sys.argv[1], region_name='us-east-1',\n"
+                                    "                   aws_access_key_id='FUNCDESKLOCAL', aws_secret_access_key=sys.argv[2])\n"
+                                    "try:\n"
+                                    "    print('RESULT', lam.invoke(FunctionName='lister')['Payload'].read().decode())\n"
+                                    "except ClientError as e:\n"
+                                    "    print('ERROR', e.response['Error']['Code'])\n"),
+                     QStringLiteral("http://") + (*service)->apiAddress(), secret});
+            p.waitForFinished(60000);
+            return QString::fromUtf8(p.readAll()).trimmed();
+        };
+        // The data dir's credentials verify, for the caller and for the function inside.
+        const QString listed = sdk(token);
+        QVERIFY2(listed.startsWith(QStringLiteral("RESULT [")) && listed.contains(QStringLiteral("\"lister\"")), qPrintable(listed));
+        // Any other secret signs a well-formed request that no longer passes.
+        QCOMPARE(sdk(QStringLiteral("local")), QStringLiteral("ERROR InvalidSignatureException"));
+    }
+
     void throttledEventsWaitForCapacity()
     {
         auto service = Service::start(dataDir(), options());

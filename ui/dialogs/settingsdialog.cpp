@@ -121,6 +121,11 @@ QGroupBox *SettingsDialog::buildApi()
     m_origins->setPlaceholderText(tr("none: no web page may call the API"));
     m_origins->setToolTip(tr("Web origins allowed to call Lambda's API, separated by spaces, e.g. "
                              "http://localhost:3000. Any page you open could otherwise drive the engine."));
+    m_requireSignature = new QCheckBox(tr("Require this data dir's credentials (signed requests only)"), api);
+    m_requireSignature->setObjectName(QStringLiteral("requireSignature"));
+    m_requireSignature->setToolTip(tr("SDKs must sign with access key FUNCDESKLOCAL and the secret in the data dir's "
+                                      "funcdesk.token file; any other signature is refused. Functions get these "
+                                      "credentials. Off: any well-formed signature is accepted on loopback."));
     m_bindError = new QLabel(api);
     m_bindError->setObjectName(QStringLiteral("bindError"));
     makeErrorText(m_bindError);
@@ -130,6 +135,7 @@ QGroupBox *SettingsDialog::buildApi()
     af->addRow(tr("Bind address:"), m_bind);
     af->addRow(tr("Token:"), m_token);
     af->addRow(tr("Allowed web origins:"), m_origins);
+    af->addRow(QString(), m_requireSignature);
     af->addRow(QString(), m_bindError);
     connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     connect(m_token, &QLineEdit::textChanged, this, &SettingsDialog::validate);
@@ -219,6 +225,7 @@ void SettingsDialog::load()
     m_scaleCpu->setChecked(m_settings->scaleCpuWithMemory());
     m_sandbox->setChecked(m_settings->sandbox() && engine::Engine::sandboxUnavailableReason().isEmpty());
     m_origins->setText(m_settings->allowedOrigins().join(QLatin1Char(' ')));
+    m_requireSignature->setChecked(m_settings->requireSignature());
     m_concurrency->setValue(m_settings->globalConcurrency());
     m_port->setValue(m_settings->apiPort());
     m_bind->setText(m_settings->bindAddress());
@@ -276,6 +283,7 @@ bool SettingsDialog::apply()
     if (m_sandbox->isEnabled())
         m_settings->setSandbox(m_sandbox->isChecked());
     m_settings->setAllowedOrigins(m_origins->text().split(QLatin1Char(' '), Qt::SkipEmptyParts));
+    m_settings->setRequireSignature(m_requireSignature->isChecked());
     m_settings->setGlobalConcurrency(m_concurrency->value());
     m_settings->setApiPort(m_port->value());
     m_settings->setBindAddress(m_bind->text().trimmed());

@@ -53,6 +53,7 @@ private:
     QLineEdit *m_bind;
     QLineEdit *m_token;
     QLineEdit *m_origins;
+    QCheckBox *m_requireSignature;
     QLabel *m_bindError;
     QDoubleSpinBox *m_perMillion;
     QDoubleSpinBox *m_perGbsX86;
