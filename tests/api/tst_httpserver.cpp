@@ -181,6 +181,47 @@ private Q_SLOTS:
         QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
     }
 
+    // Bytes that are not HTTP/1.1: one 400 whose body says what the parser refused, the
+    // connection closed, and nothing reaches the handler.
+    void malformedRequests_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QByteArray>("reason");
+        QTest::newRow("header without colon") << QByteArray("GET / HTTP/1.1\r\nHost localhost\r\n\r\n") << QByteArray("invalid character in header");
+        QTest::newRow("space in method") << QByteArray("GE T / HTTP/1.1\r\n\r\n") << QByteArray("invalid HTTP method");
+        QTest::newRow("unknown method") << QByteArray("FETCH / HTTP/1.1\r\n\r\n") << QByteArray("invalid HTTP method");
+        QTest::newRow("letters in Content-Length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") << QByteArray("invalid character in content-length header");
+        QTest::newRow("two Content-Lengths") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab") << QByteArray("unexpected content-length header");
+        QTest::newRow("NUL in the path") << QByteArray("GET /a\0b HTTP/1.1\r\n\r\n", 21) << QByteArray("invalid URL");
+        QTest::newRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << QByteArray("invalid character in chunk size header");
+        QTest::newRow("bad version") << QByteArray("GET / HTTP/x.1\r\n\r\n") << QByteArray("invalid HTTP version");
+    }
+    void malformedRequests()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QByteArray, reason);
+        QTcpSocket s;
+        connectTo(s);
+        s.write(bytes);
+        const auto r = readResponses(s, 1);
+        QCOMPARE(r.size(), 1);
+        QVERIFY2(r[0].startsWith("HTTP/1.1 400 Bad Request\r\n"), r[0].constData());
+        QVERIFY2(r[0].endsWith(QByteArray("malformed HTTP request: " + reason)), r[0].constData());
+        QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
+        QVERIFY(seen.isEmpty());
+    }
+
+    // Header values are bytes: non-UTF-8 ones reach the handler unchanged, not refused.
+    void nonUtf8HeaderValuesArePassedOn()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("GET /h HTTP/1.1\r\nHost: h\r\nX-Name: caf\xff\xfe\r\n\r\n");
+        QCOMPARE(readResponses(s, 1).size(), 1);
+        QCOMPARE(seen.size(), 1);
+        QCOMPARE(seen[0].header("x-name"), QByteArray("caf\xff\xfe"));
+    }
+
     void http10ClosesAfterResponse()
     {
         QTcpSocket s;
