@@ -58,7 +58,7 @@ Result<QStringList> writeCodeZip(const QString &codeDirIn, const QString &zipPat
         return makeError(errc::IOError, QStringLiteral("cannot create ") + zipPath + QStringLiteral(": ") + message);
     }
     for (const QString &rel : files) {
-        const QString abs = root.filePath(rel);
+        const QString abs = root.path() + QLatin1Char('/') + rel; // not filePath(): ":name" is a resource path to it
         zip_source_t *source = zip_source_file(zip.get(), QFile::encodeName(abs).constData(), 0, -1);
         if (!source)
             return zipError(QStringLiteral("cannot read ") + abs, zip.get());

@@ -114,10 +114,13 @@ Status writeFiles(const QString &dir, const SourceFiles &files)
                 return s;
         }
     }
-    const QDir root(dir);
+    // Paths are joined by hand: QDir::filePath() takes a name starting with ':' for a
+    // resource path, which is absolute to it, and would write that entry in the process's
+    // working directory.
+    const auto inside = [&dir](const QString &relative) -> QString { return dir + QLatin1Char('/') + relative; };
     for (auto it = files.cbegin(); it != files.cend(); ++it) {
-        const QString path = root.filePath(it.key());
-        if (!root.mkpath(QFileInfo(it.key()).path()))
+        const QString path = inside(it.key());
+        if (!QDir().mkpath(QFileInfo(path).path()))
             return ioError(QStringLiteral("cannot create the folder of %1").arg(path));
         if (!it->symlinkTarget.isEmpty()) {
             QFile::remove(path);
@@ -140,7 +143,7 @@ Status writeFiles(const QString &dir, const SourceFiles &files)
     for (auto it = files.cbegin(); it != files.cend(); ++it) {
         if (it->symlinkTarget.isEmpty())
             continue;
-        const QString resolved = QFileInfo(root.filePath(it.key())).canonicalFilePath();
+        const QString resolved = QFileInfo(inside(it.key())).canonicalFilePath();
         if (!resolved.isEmpty() && resolved != canonicalRoot && !resolved.startsWith(canonicalRoot + QLatin1Char('/')))
             return makeError(errc::InvalidParameterValue, QStringLiteral("file \"%1\": symlink to \"%2\" points outside the function directory").arg(it.key(), it->symlinkTarget));
     }

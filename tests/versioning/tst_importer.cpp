@@ -181,6 +181,28 @@ private Q_SLOTS:
         QCOMPARE(s.store().history(QStringLiteral("zipped"))->first().message, QStringLiteral("Import from code.zip"));
     }
 
+    // Qt takes a path starting with ':' for a resource path, which is absolute to QDir:
+    // such an entry must still land inside the function, not in the working directory.
+    void zipEntryStartingWithAColonStaysInside()
+    {
+        ScratchRepo s;
+        QTemporaryDir cwd;
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(cwd.path()));
+        const QString zip = s.root() + QStringLiteral("/colon.zip");
+        QVERIFY(writeZip(zip, {{QStringLiteral("lambda_function.py"), ScratchRepo::handlerSource("colon")},
+                               {QStringLiteral(":notes.txt"), QByteArrayLiteral("inside\n")},
+                               {QStringLiteral("lib/:data"), QByteArrayLiteral("also inside\n")}}));
+        const Result<QString> r = s.store().importFromZip(QStringLiteral("colon"), zip);
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
+        QCOMPARE(QDir(cwd.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System), QStringList());
+        const Result<FunctionConfig> c = s.store().latestRunnable(QStringLiteral("colon"));
+        QVERIFY(c.ok());
+        QCOMPARE(ScratchRepo::readFile(c->codeDir + QStringLiteral("/:notes.txt")), QByteArray("inside\n"));
+        QCOMPARE(ScratchRepo::readFile(c->codeDir + QStringLiteral("/lib/:data")), QByteArray("also inside\n"));
+    }
+
     void zipWithManifestKeepsIt()
     {
         ScratchRepo s;
