@@ -94,6 +94,8 @@ PreparedSpawn prepare(const SpawnSpec &spec)
         childFail(errFd, errno);
     if (spec.cpuCgroupProcsFd >= 0 && ::write(spec.cpuCgroupProcsFd, "0", 1) != 1)
         childFail(errFd, errno);
+    if (spec.pidsCgroupProcsFd >= 0 && ::write(spec.pidsCgroupProcsFd, "0", 1) != 1)
+        childFail(errFd, errno);
     // Handlers first (the engine's must never run here), then unblock what the parent
     // blocked around vfork().
     for (int sig = 1; sig < NSIG; ++sig) {

@@ -71,6 +71,7 @@ struct SpawnSpec
     bool noCoreDumps = true;     // RLIMIT_CORE 0
     int cgroupProcsFd = -1;      // cgroup.procs to join before exec (CgroupMemory), -1: none
     int cpuCgroupProcsFd = -1;   // the same in cgroup v1's cpu hierarchy (CgroupCpu), -1: none
+    int pidsCgroupProcsFd = -1;  // the same in cgroup v1's pids hierarchy (CgroupPids), -1: none
 };
 
 class ChildProcess

@@ -136,6 +136,15 @@ Status Environment::start(std::optional<PendingInvocation> &first)
             qCWarning(lcEngine) << "memory cgroup:" << cg.error().message << "- using the RSS watchdog";
         }
     }
+    if (CgroupPids::available()) {
+        auto pids = CgroupPids::create(m_info.id, opts.maxProcessesPerEnvironment);
+        if (pids) {
+            m_pidsCgroup = std::move(*pids);
+            spawn.pidsCgroupProcsFd = m_pidsCgroup.procsFd();
+        } else {
+            qCWarning(lcEngine) << "pids cgroup:" << pids.error().message << "- RLIMIT_NPROC only";
+        }
+    }
     if (cfg.scaleCpu.value_or(opts.scaleCpuWithMemory))
         limitCpu(cfg, spawn);
     if (opts.sandbox && !sandboxLauncher().isEmpty()) {
@@ -637,6 +646,7 @@ void Environment::retire(const QString &reason)
         m_process.killAndReap();
     m_cgroup = CgroupMemory(); // kills stragglers, removes the cgroup
     m_cpuCgroup = CgroupCpu();
+    m_pidsCgroup = CgroupPids();
     readLogs();
     m_logFd.reset();
     if (m_channel) {

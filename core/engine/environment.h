@@ -13,6 +13,7 @@
 
 #include "engine/cgroupcpu.h"
 #include "engine/cgroupmemory.h"
+#include "engine/cgrouppids.h"
 #include "engine/childprocess.h"
 #include "engine/engine.h"
 
@@ -118,6 +119,7 @@ private:
     QString m_unqualifiedArn; // invokedFunctionArn for $LATEST without an alias
     CgroupMemory m_cgroup;    // kernel-enforced memory limit where cgroup v2 allows it
     CgroupCpu m_cpuCgroup;    // CPU quota in cgroup v1's cpu hierarchy, when scaled there
+    CgroupPids m_pidsCgroup;  // process cap that binds root too, where cgroup v1's pids hierarchy allows
     ChildProcess m_process;
     std::unique_ptr<RuntimeChannel> m_channel;
     PipeChannel *m_pipe = nullptr; // m_channel when it is the built-in pipe channel

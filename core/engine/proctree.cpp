@@ -56,7 +56,32 @@ TreeMemory treeMemory(pid_t root, bool withPeak)
     TreeMemory m;
     char path[64];
     char buf[4096];
-    for (const pid_t pid : processTree(root)) {
+    const std::vector<pid_t> tree = processTree(root);
+    static const bool hasPss = ::access("/proc/self/smaps_rollup", R_OK) == 0; // Linux 4.14+
+    if (tree.size() > 1 && hasPss) {
+        // Forked processes share their parent's pages until they write them; summing RSS
+        // would count those pages once per process (twenty forked interpreters would read
+        // as twenty times the memory). PSS splits each shared page among its sharers, so
+        // the sum counts it once, as a cgroup does. The kernel walks the page tables for
+        // it, which is why a single process (the usual case) reads statm instead.
+        for (const pid_t pid : tree) {
+            std::snprintf(path, sizeof path, "/proc/%d/smaps_rollup", int(pid));
+            if (readSmall(path, buf, sizeof buf) <= 0)
+                continue; // gone meanwhile
+            if (const char *pss = std::strstr(buf, "\nPss:"))
+                m.rssKb += std::strtol(pss + 5, nullptr, 10);
+        }
+        m.hwmKb = m.rssKb;
+        if (withPeak) { // the tree's peak is at least the root's own
+            std::snprintf(path, sizeof path, "/proc/%d/status", int(root));
+            if (readSmall(path, buf, sizeof buf) > 0) {
+                if (const char *hwm = std::strstr(buf, "VmHWM:"))
+                    m.hwmKb = std::max(m.hwmKb, qint64(std::strtol(hwm + 6, nullptr, 10)));
+            }
+        }
+        return m;
+    }
+    for (const pid_t pid : tree) {
         if (!withPeak) {
             std::snprintf(path, sizeof path, "/proc/%d/statm", int(pid));
             if (readSmall(path, buf, sizeof buf) <= 0)

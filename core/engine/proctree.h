@@ -13,6 +13,8 @@ namespace funcdesk::engine {
 // pid and all its descendants (through /proc/<pid>/task/<pid>/children).
 std::vector<pid_t> processTree(pid_t root);
 
+// One process: its RSS (and VmHWM). Several (a function that forked): their PSS summed,
+// so pages they share are counted once.
 struct TreeMemory
 {
     qint64 rssKb = 0; // current resident set, summed over the tree
