@@ -78,6 +78,12 @@ QString freshScratch()
     const QString dir = root + QStringLiteral("/run");
     if (!QDir().mkpath(dir))
         fail("cannot create the scratch run folder");
+    // The working directory is an empty folder of the scratch too, so a write that
+    // escapes to a relative path (QDir takes ":name" for an absolute resource path) is
+    // seen by checkNothingOutside() instead of landing in the checkout.
+    const QString cwd = root + QStringLiteral("/cwd");
+    if (!QDir().mkpath(cwd) || !QDir::setCurrent(cwd))
+        fail("cannot enter the scratch working folder");
     return dir;
 }
 
@@ -87,7 +93,7 @@ void checkNothingOutside(const QString &allowedRoot, const QStringList &alsoAllo
     QDirIterator it(root, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString p = it.next();
-        if (p == allowedRoot || p.startsWith(allowedRoot + QLatin1Char('/')))
+        if (p == allowedRoot || p.startsWith(allowedRoot + QLatin1Char('/')) || p == root + QStringLiteral("/cwd"))
             continue;
         if (allowedRoot.startsWith(p + QLatin1Char('/')) || alsoAllowed.contains(p))
             continue; // a folder on the way to allowedRoot, or the target's own input
