@@ -112,14 +112,16 @@ Status wrapInSandbox(SpawnSpec &spawn, const SandboxSpec &spec)
         return makeError(errc::RuntimeInvalidEntrypoint, QStringLiteral("cannot execute %1: Permission denied").arg(spawn.program));
 
     QStringList args = baseArguments();
+    // /tmp first: bwrap mounts in order, and a tmpfs mounted later would hide whatever was
+    // bound below it (a checkout or a runtime under /tmp).
+    args << QStringLiteral("--size") << QString::number(qint64(spec.tmpSizeMb) * 1024 * 1024) << QStringLiteral("--tmpfs")
+         << QStringLiteral("/tmp");
     for (const QString &path : spec.readOnlyPaths) {
         const QString clean = QDir::cleanPath(path);
         if (!clean.isEmpty() && !under(clean, QStringLiteral("/usr")) && QFileInfo::exists(clean))
             args << QStringLiteral("--ro-bind") << clean << clean;
     }
     args << QStringLiteral("--ro-bind") << code << QString(kTaskRoot);
-    args << QStringLiteral("--size") << QString::number(qint64(spec.tmpSizeMb) * 1024 * 1024) << QStringLiteral("--tmpfs")
-         << QStringLiteral("/tmp");
     if (!spec.network)
         args << QStringLiteral("--unshare-net");
     args << QStringLiteral("--chdir") << inside(QDir::cleanPath(spawn.workingDirectory.isEmpty() ? code : spawn.workingDirectory));

@@ -93,15 +93,25 @@ class TestSandbox : public QObject
     {
         EngineOptions o;
         o.runDir = m_dir.filePath(QStringLiteral("run"));
+        o.shimDir = m_shims; // under /tmp, where the sandbox has a /tmp of its own
         o.sandbox = sandbox;
         return o;
     }
+
+    QString m_shims; // a copy of resources/runtimes in the temporary dir
 
 private Q_SLOTS:
     void initTestCase()
     {
         if (const QString why = Engine::sandboxUnavailableReason(); !why.isEmpty())
             QSKIP(qPrintable(QStringLiteral("no sandbox on this machine: ") + why));
+        // The shims from a folder under /tmp, as a checkout there (a CI clone) has them.
+        m_shims = m_dir.filePath(QStringLiteral("shims"));
+        for (const char *file : {"python/bootstrap.py", "node/bootstrap.js"}) {
+            QFile source(QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/runtimes/") + QLatin1String(file));
+            QVERIFY(source.open(QIODevice::ReadOnly));
+            writeFile(m_shims + QLatin1Char('/') + QLatin1String(file), source.readAll());
+        }
         m_home = m_dir.filePath(QStringLiteral("home/user"));
         m_secret = m_home + QStringLiteral("/.ssh/id_ed25519");
         writeFile(m_secret, QByteArrayLiteral("PRIVATE KEY"));
