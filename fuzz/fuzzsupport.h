@@ -18,7 +18,9 @@ namespace funcdesk::fuzz {
 void init();
 
 // An empty folder for this input, below a process-wide temporary folder that is removed
-// when the fuzzer exits normally.
+// when the fuzzer exits normally. Also makes an empty folder of that base the working
+// directory, so a write that escapes to a relative path is a stray checkNothingOutside()
+// sees (libFuzzer must then be given absolute corpus and artifact paths, as fuzz.sh does).
 QString freshScratch();
 
 // The base of freshScratch()'s folders: everything a target writes must stay below its

@@ -58,7 +58,9 @@ flock "$lock" bash -c '
   cmake --build --preset fuzz -j "$1"' _ "$jobs"
 echo "fuzz.sh: build took $(( $(date +%s) - build_start )) s"
 
-run="build/fuzz/runs/$(date +%Y%m%d-%H%M%S)"
+# Absolute paths: a target works in a scratch folder of its own (fuzz/fuzzsupport.h), and
+# libFuzzer reads and extends its corpus by these paths during the run.
+run="$root/build/fuzz/runs/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run"
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:symbolize=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -66,7 +68,7 @@ command -v llvm-symbolizer >/dev/null || export ASAN_SYMBOLIZER_PATH=/usr/bin/ll
 
 failed=()
 for t in "${targets[@]}"; do
-  exe="build/fuzz/fuzz/$t"
+  exe="$root/build/fuzz/fuzz/$t"
   [ -x "$exe" ] || { echo "fuzz.sh: no such target $t" >&2; exit 2; }
   mkdir -p "$run/$t/corpus" "$run/$t/artifacts" "$run/$t/tmp"
   cp -r "fuzz/corpus/$t/." "$run/$t/corpus/"
@@ -74,16 +76,16 @@ for t in "${targets[@]}"; do
   flock "$lock" true
   start=$(date +%s)
   rc=0
-  TMPDIR="$root/$run/$t/tmp" "$exe" "$run/$t/corpus" \
+  TMPDIR="$run/$t/tmp" "$exe" "$run/$t/corpus" \
     -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$root/$run/$t/artifacts/" -print_final_stats=1 >"$run/$t/log" 2>&1 || rc=$?
+    -artifact_prefix="$run/$t/artifacts/" -print_final_stats=1 >"$run/$t/log" 2>&1 || rc=$?
   last=$(grep -E '^#[0-9]+' "$run/$t/log" | tail -1 || true)
   printf 'fuzz.sh: %-18s %3d s  rc=%d  %s\n' "$t" "$(( $(date +%s) - start ))" "$rc" "$last"
   artifacts=$(find "$run/$t/artifacts" -type f | sort)
   if [ "$rc" -ne 0 ] || [ -n "$artifacts" ]; then
     failed+=("$t")
     echo "fuzz.sh: $t FAILED; reproducer(s):" >&2
-    for a in $artifacts; do echo "  $root/$a    (run: $exe $a)" >&2; done
+    for a in $artifacts; do echo "  $a    (run: $exe $a)" >&2; done
     grep -n -m1 -E 'ERROR: |FUNCDESK FUZZ FINDING|runtime error|ALARM|SUMMARY' "$run/$t/log" >&2 || true
     sed -n '/==ERROR\|FUNCDESK FUZZ FINDING\|runtime error\|ALARM: working on the last Unit/,$p' "$run/$t/log" | head -80 >&2
   fi
