@@ -219,7 +219,7 @@ QJsonObject functionConfigurationJson(const FunctionDescription &d)
         {QStringLiteral("LastUpdateStatus"), QStringLiteral("Successful")},
         {QStringLiteral("PackageType"), QStringLiteral("Zip")},
         {QStringLiteral("Architectures"), QJsonArray{c.architecture}},
-        {QStringLiteral("EphemeralStorage"), QJsonObject{{QStringLiteral("Size"), 512}}},
+        {QStringLiteral("EphemeralStorage"), QJsonObject{{QStringLiteral("Size"), c.ephemeralStorageMb}}},
     };
     if (!c.environment.isEmpty())
         o.insert(QStringLiteral("Environment"), QJsonObject{{QStringLiteral("Variables"), vars}});
@@ -252,6 +252,12 @@ Status applyConfigurationJson(const QJsonObject &body, FunctionConfig &config)
         if (t < 1 || t > 900)
             return invalid(QStringLiteral("1 validation error detected: Value '%1' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900 and greater than or equal to 1").arg(t));
         config.timeoutSeconds = t;
+    }
+    if (body.contains(QStringLiteral("EphemeralStorage"))) {
+        const int size = body.value(QStringLiteral("EphemeralStorage")).toObject().value(QStringLiteral("Size")).toInt(-1);
+        if (size < 512 || size > 10240)
+            return invalid(QStringLiteral("1 validation error detected: Value '%1' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240 and greater than or equal to 512").arg(size));
+        config.ephemeralStorageMb = size;
     }
     if (body.contains(QStringLiteral("Description")))
         config.description = body.value(QStringLiteral("Description")).toString();

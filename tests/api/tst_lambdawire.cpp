@@ -170,6 +170,9 @@ private Q_SLOTS:
         QTest::newRow("env reserved") << QByteArray(R"({"Environment":{"Variables":{"AWS_REGION":"x"}}})") << false;
         QTest::newRow("arch") << QByteArray(R"({"Architectures":["arm64"]})") << true;
         QTest::newRow("arch bad") << QByteArray(R"({"Architectures":["mips"]})") << false;
+        QTest::newRow("ephemeral storage") << QByteArray(R"({"EphemeralStorage":{"Size":2048}})") << true;
+        QTest::newRow("ephemeral storage low") << QByteArray(R"({"EphemeralStorage":{"Size":256}})") << false;
+        QTest::newRow("ephemeral storage missing size") << QByteArray(R"({"EphemeralStorage":{}})") << false;
     }
     void applyConfiguration()
     {
@@ -182,6 +185,14 @@ private Q_SLOTS:
             QCOMPARE(c.memoryMb, 512);
         if (ok && json.contains("KEY"))
             QCOMPARE(c.environment.value(QStringLiteral("KEY")), QStringLiteral("v"));
+        if (ok && json.contains("EphemeralStorage")) {
+            QCOMPARE(c.ephemeralStorageMb, 2048);
+            FunctionDescription d;
+            d.config = c;
+            QCOMPARE(functionConfigurationJson(d).value(QStringLiteral("EphemeralStorage")).toObject().value(QStringLiteral("Size")).toInt(), 2048);
+        }
+        if (!ok && json.contains("EphemeralStorage"))
+            QVERIFY(s.error().message.contains(QStringLiteral("ephemeralStorage.size")));
         if (!ok)
             QCOMPARE(s.error().type, QStringLiteral("InvalidParameterValueException"));
     }
