@@ -2,6 +2,7 @@
 // list model, event templates and JSON checking, the environment timeline, the mode bar
 // and its icons, the empty-state pane.
 #include "common/resources.h"
+#include "engine/engine.h"
 #include "settings/settings.h"
 #include "ui/dialogs/commandpalette.h"
 #include "ui/dialogs/newfunctiondialog.h"
@@ -24,6 +25,7 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QApplication>
 #include <QImage>
 #include <QLabel>
@@ -34,6 +36,7 @@
 #include <QTableView>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QTemporaryDir>
 #include <QDialogButtonBox>
@@ -291,6 +294,28 @@ private Q_SLOTS:
         QVERIFY(dialog.apply());
         QCOMPARE(settings.allowedOrigins(), QStringList({QStringLiteral("http://localhost:3000"), QStringLiteral("https://studio.example")}));
         QVERIFY(!settings.scaleCpuWithMemory()); // untouched: off by default
+    }
+
+    // The switches added with replay, the sandbox and required signatures reach Settings.
+    void settingsDialogTakesCaptureSandboxAndSignatures()
+    {
+        QTemporaryDir dir;
+        Settings settings(dir.filePath(QStringLiteral("s.ini")));
+        QVERIFY(settings.capturePayloads() && settings.sandbox() && !settings.requireSignature()); // the defaults
+        SettingsDialog dialog(&settings);
+        auto *capture = dialog.findChild<QCheckBox *>(QStringLiteral("capturePayloads"));
+        auto *require = dialog.findChild<QCheckBox *>(QStringLiteral("requireSignature"));
+        auto *sandbox = dialog.findChild<QCheckBox *>(QStringLiteral("sandbox"));
+        QVERIFY(capture && require && sandbox);
+        QCOMPARE(sandbox->isEnabled(), engine::Engine::sandboxUnavailableReason().isEmpty());
+        capture->setChecked(false);
+        require->setChecked(true);
+        if (sandbox->isEnabled())
+            sandbox->setChecked(false);
+        QVERIFY(dialog.apply());
+        QVERIFY(!settings.capturePayloads());
+        QVERIFY(settings.requireSignature());
+        QCOMPARE(settings.sandbox(), !sandbox->isEnabled()); // turned off where it could be
     }
 
     void functionListModelIsAWellBehavedModel()

@@ -61,9 +61,10 @@ ConfigurationPage::ConfigurationPage(Studio *studio, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
 
-    for (QSpinBox *box : {m_memory, m_timeout, m_reserved, m_provisioned, m_retries, m_maxAge})
+    for (QSpinBox *box : {m_memory, m_timeout, m_ephemeral, m_reserved, m_provisioned, m_retries, m_maxAge})
         connect(box, &QSpinBox::valueChanged, this, &ConfigurationPage::validate);
     connect(m_reservedOn, &QCheckBox::toggled, this, &ConfigurationPage::validate);
+    connect(m_network, &QCheckBox::toggled, this, &ConfigurationPage::validate);
     connect(m_env, &QTableWidget::itemChanged, this, &ConfigurationPage::validate);
 }
 
@@ -82,12 +83,24 @@ QGroupBox *ConfigurationPage::buildGeneral(QWidget *parent)
     m_architecture = new QComboBox(general);
     m_architecture->addItems({QStringLiteral("x86_64"), QStringLiteral("arm64")});
     m_architecture->setToolTip(tr("Runs natively here either way; sets the price per GB-second."));
+    m_ephemeral = new QSpinBox(general);
+    m_ephemeral->setObjectName(QStringLiteral("ephemeralStorage"));
+    m_ephemeral->setRange(512, 10240);
+    m_ephemeral->setSingleStep(512);
+    m_ephemeral->setSuffix(tr(" MB"));
+    m_ephemeral->setToolTip(tr("The size of /tmp, 512 MB to 10,240 MB as on Lambda (in the sandbox)."));
+    m_network = new QCheckBox(tr("Network access"), general);
+    m_network->setObjectName(QStringLiteral("network"));
+    m_network->setToolTip(tr("Off: the function's environments have no network at all (in the sandbox; python3 and "
+                             "nodejs only, a custom runtime needs it for the Runtime API)."));
     m_description = new QLineEdit(general);
     m_cost = new QLabel(general);
     m_cost->setWordWrap(true);
     gf->addRow(tr("Memory:"), m_memory);
     gf->addRow(tr("Timeout:"), m_timeout);
     gf->addRow(tr("Architecture:"), m_architecture);
+    gf->addRow(tr("Ephemeral storage:"), m_ephemeral);
+    gf->addRow(QString(), m_network);
     gf->addRow(tr("Description:"), m_description);
     gf->addRow(QString(), m_cost);
     return general;

@@ -63,6 +63,8 @@ private:
     QSpinBox *m_memory;
     QSpinBox *m_timeout;
     QComboBox *m_architecture;
+    QSpinBox *m_ephemeral;
+    QCheckBox *m_network;
     QLineEdit *m_description;
     QTableWidget *m_env;
     QLabel *m_envError;

@@ -34,6 +34,8 @@ void ConfigurationPage::setFunction(const QString &name, const FunctionConfig &d
     m_memory->setValue(draft.memoryMb);
     m_timeout->setValue(draft.timeoutSeconds);
     m_architecture->setCurrentText(draft.architecture);
+    m_ephemeral->setValue(draft.ephemeralStorageMb);
+    m_network->setChecked(draft.network);
     m_description->setText(draft.description);
     setEnvironment(draft.environment);
     m_reservedOn->setChecked(draft.reservedConcurrency.has_value());
@@ -75,6 +77,8 @@ FunctionConfig ConfigurationPage::editedConfig() const
     c.memoryMb = m_memory->value();
     c.timeoutSeconds = m_timeout->value();
     c.architecture = m_architecture->currentText();
+    c.ephemeralStorageMb = m_ephemeral->value();
+    c.network = m_network->isChecked();
     c.description = m_description->text();
     c.environment.clear();
     for (int row = 0; row < m_env->rowCount(); ++row) {
