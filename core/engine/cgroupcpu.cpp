@@ -19,40 +19,6 @@ namespace funcdesk::engine {
 
 namespace {
 
-// This process's directory in cgroup v1's cpu hierarchy, or empty: the mount whose super
-// options name the cpu controller, joined with our path in it from /proc/self/cgroup.
-QString ownV1CpuDir()
-{
-    QString relative;
-    bool found = false;
-    const QList<QByteArray> lines = cgroupfiles::read(QStringLiteral("/proc/self/cgroup")).split('\n');
-    for (const QByteArray &line : lines) {
-        const QList<QByteArray> f = line.split(':');
-        if (f.size() >= 3 && f[1].split(',').contains("cpu")) {
-            relative = QString::fromLocal8Bit(line.mid(f[0].size() + f[1].size() + 2));
-            found = true;
-        }
-    }
-    if (!found)
-        return {};
-    const QList<QByteArray> mounts = cgroupfiles::read(QStringLiteral("/proc/self/mountinfo")).split('\n');
-    for (const QByteArray &m : mounts) {
-        const int dash = m.indexOf(" - ");
-        if (dash < 0)
-            continue;
-        const QList<QByteArray> after = m.mid(dash + 3).split(' ');
-        if (after.size() < 3 || after[0] != "cgroup" || !after[2].split(',').contains("cpu"))
-            continue;
-        const QList<QByteArray> fields = m.left(dash).split(' ');
-        if (fields.size() < 5)
-            continue;
-        const QString dir = QString::fromLocal8Bit(fields.at(4)) + (relative == QLatin1String("/") ? QString() : relative);
-        if (QFileInfo(dir + QStringLiteral("/cpu.cfs_quota_us")).exists())
-            return dir;
-    }
-    return {};
-}
-
 QString &v1Base()
 {
     static QString dir;
@@ -61,7 +27,7 @@ QString &v1Base()
 
 bool probeV1()
 {
-    const QString base = ownV1CpuDir();
+    const QString base = cgroupfiles::ownV1Dir("cpu", QStringLiteral("cpu.cfs_quota_us"));
     if (base.isEmpty())
         return false;
     const QString test = base + QStringLiteral("/funcdesk-cpu-probe-") + QString::number(::getpid());
@@ -153,11 +119,7 @@ CgroupCpu::~CgroupCpu()
     if (m_path.isEmpty())
         return;
     m_procs.reset();
-    // v1 has no cgroup.kill: the environment killed its process group before this; a
-    // killed process leaves the cgroup asynchronously, so give it a moment.
-    const QByteArray path = QFile::encodeName(m_path);
-    for (int i = 0; i < 50 && ::rmdir(path.constData()) != 0 && errno == EBUSY; ++i)
-        ::usleep(1000);
+    cgroupfiles::removeWhenEmpty(m_path);
 }
 
 qint64 CgroupCpu::throttledNs() const

@@ -17,40 +17,6 @@ namespace funcdesk::engine {
 
 namespace {
 
-// This process's directory in cgroup v1's pids hierarchy, or empty (the mount whose super
-// options name the pids controller, joined with our path in it from /proc/self/cgroup).
-QString ownV1PidsDir()
-{
-    QString relative;
-    bool found = false;
-    const QList<QByteArray> lines = cgroupfiles::read(QStringLiteral("/proc/self/cgroup")).split('\n');
-    for (const QByteArray &line : lines) {
-        const QList<QByteArray> f = line.split(':');
-        if (f.size() >= 3 && f[1].split(',').contains("pids")) {
-            relative = QString::fromLocal8Bit(line.mid(f[0].size() + f[1].size() + 2));
-            found = true;
-        }
-    }
-    if (!found)
-        return {};
-    const QList<QByteArray> mounts = cgroupfiles::read(QStringLiteral("/proc/self/mountinfo")).split('\n');
-    for (const QByteArray &m : mounts) {
-        const int dash = m.indexOf(" - ");
-        if (dash < 0)
-            continue;
-        const QList<QByteArray> after = m.mid(dash + 3).split(' ');
-        if (after.size() < 3 || after[0] != "cgroup" || !after[2].split(',').contains("pids"))
-            continue;
-        const QList<QByteArray> fields = m.left(dash).split(' ');
-        if (fields.size() < 5)
-            continue;
-        const QString dir = QString::fromLocal8Bit(fields.at(4)) + (relative == QLatin1String("/") ? QString() : relative);
-        if (QFileInfo(dir + QStringLiteral("/cgroup.procs")).exists())
-            return dir;
-    }
-    return {};
-}
-
 QString &base()
 {
     static QString dir;
@@ -59,7 +25,7 @@ QString &base()
 
 bool probe()
 {
-    const QString dir = ownV1PidsDir();
+    const QString dir = cgroupfiles::ownV1Dir("pids", QStringLiteral("cgroup.procs")); // the root has no pids.max
     if (dir.isEmpty())
         return false;
     const QString test = dir + QStringLiteral("/funcdesk-pids-probe-") + QString::number(::getpid());
@@ -127,11 +93,7 @@ CgroupPids::~CgroupPids()
     if (m_path.isEmpty())
         return;
     m_procs.reset();
-    // The environment killed its process group first; killed processes leave the cgroup
-    // asynchronously, so give them a moment.
-    const QByteArray path = QFile::encodeName(m_path);
-    for (int i = 0; i < 50 && ::rmdir(path.constData()) != 0 && errno == EBUSY; ++i)
-        ::usleep(1000);
+    cgroupfiles::removeWhenEmpty(m_path);
 }
 
 qint64 CgroupPids::current() const

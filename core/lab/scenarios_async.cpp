@@ -52,6 +52,15 @@ Result<QList<InvocationRecord>> waitForAttempts(LabHost &host, const QString &fu
 
 using engine::InvokeResult;
 
+// Lessons where functions call functions need the API they call through.
+Status needsLocalApi(const LabHost &host)
+{
+    if (!host.apiEndpoint().isEmpty())
+        return {};
+    return makeError(errc::Service, QStringLiteral("This lesson needs the local Lambda API, which is not listening "
+                                                   "(see Settings, Local API)."));
+}
+
 QString seconds(qint64 ms) { return QString::number(double(ms) / 1000.0, 'f', 1) + QStringLiteral(" s"); }
 
 Status asyncRetries(LabHost &host, ScenarioResult &r)
@@ -196,9 +205,8 @@ QByteArray chargePy()
 
 Status atLeastOnce(LabHost &host, ScenarioResult &r)
 {
-    if (host.apiEndpoint().isEmpty())
-        return makeError(errc::Service, QStringLiteral("This lesson needs the local Lambda API, which is not listening "
-                                                       "(see Settings, Local API)."));
+    if (Status api = needsLocalApi(host); !api)
+        return api;
     FunctionSpec ledgerSpec;
     ledgerSpec.name = kScenarioPrefix + QStringLiteral("ledger");
     ledgerSpec.files.insert(QStringLiteral("lambda_function.py"), ledgerPy());
@@ -329,9 +337,8 @@ QByteArray callerPy()
 
 Status syncChain(LabHost &host, ScenarioResult &r)
 {
-    if (host.apiEndpoint().isEmpty())
-        return makeError(errc::Service, QStringLiteral("This lesson needs the local Lambda API, which is not listening "
-                                                       "(see Settings, Local API)."));
+    if (Status api = needsLocalApi(host); !api)
+        return api;
     FunctionSpec worker = [] {
         FunctionSpec spec;
         spec.name = kScenarioPrefix + QStringLiteral("chain-worker");
