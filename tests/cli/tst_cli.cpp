@@ -189,9 +189,12 @@ private Q_SLOTS:
         const QJsonObject load = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(load.value(QStringLiteral("sent")).toInt(), 40);
         QCOMPARE(load.value(QStringLiteral("ok")).toInt(), 40);
-        // One environment keeps up with 40/s once warm; a request that comes while the first
-        // cold start is still running needs a second one.
-        QVERIFY(load.value(QStringLiteral("coldStarts")).toInt() >= 1 && load.value(QStringLiteral("coldStarts")).toInt() <= 2);
+        // One environment keeps up with 40/s once warm. A request that comes while the first
+        // cold start is still running needs an environment of its own: one or two on an idle
+        // machine, a few more where a cold start spans several 25 ms arrivals (ASan, a loaded
+        // CI machine). Most requests are warm either way.
+        const int coldStarts = load.value(QStringLiteral("coldStarts")).toInt();
+        QVERIFY2(coldStarts >= 1 && coldStarts <= 10, qPrintable(QString::number(coldStarts)));
         QVERIFY(load.value(QStringLiteral("latencyMs")).toObject().value(QStringLiteral("p99")).toDouble() > 0);
         {
             auto conn = funcdesk::store::Connection::open(funcdesk::DataDir{data}.database());
