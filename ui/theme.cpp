@@ -106,6 +106,11 @@ QColor errorColor(const QPalette &palette)
     return isDark(palette) ? QColor(0xef, 0x6c, 0x6c) : QColor(0xc6, 0x28, 0x28);
 }
 
+QString errorHtml(const QPalette &palette, const QString &message)
+{
+    return QStringLiteral("<span style='color:%1'>%2</span>").arg(errorColor(palette).name(), message.toHtmlEscaped());
+}
+
 QColor successColor(const QPalette &palette)
 {
     return isDark(palette) ? QColor(0x66, 0xbb, 0x6a) : QColor(0x2e, 0x7d, 0x32);

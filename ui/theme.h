@@ -29,6 +29,8 @@ bool isDark(const QPalette &palette);
 QColor errorColor(const QPalette &palette);       // red text: invalid input, failures
 QColor successColor(const QPalette &palette);     // green text: success
 QColor noticeBackground(const QPalette &palette); // amber banner ("read-only version")
+// Rich text for a label: `message`, escaped, in errorColor().
+QString errorHtml(const QPalette &palette, const QString &message);
 
 // Runs `apply` now and again whenever `widget`'s palette changes (a theme switch, or the
 // desktop changing while Funcdesk follows it). `apply` may set the widget's own palette.

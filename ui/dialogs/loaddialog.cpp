@@ -182,7 +182,7 @@ QString LoadDialog::errorText() const
 void LoadDialog::fail(const QString &message)
 {
     m_error = message;
-    m_figures->setText(QStringLiteral("<span style='color:%1'>%2</span>").arg(errorColor(palette()).name(), message.toHtmlEscaped()));
+    m_figures->setText(errorHtml(palette(), message));
     setRunning(false);
 }
 

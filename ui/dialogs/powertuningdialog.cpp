@@ -110,10 +110,8 @@ void PowerTuningDialog::start()
     auto sizes = lab::parseMemoryList(m_sizes->text());
     const JsonCheck json = checkJson(m_payload->text());
     if (!sizes || !json.ok) {
-        m_status->setText(QStringLiteral("<span style='color:%1'>%2</span>")
-                              .arg(errorColor(palette()).name(),
-                                   (!sizes ? sizes.error().message : tr("The event is not valid JSON: %1").arg(json.message))
-                                       .toHtmlEscaped()));
+        m_status->setText(
+            errorHtml(palette(), !sizes ? sizes.error().message : tr("The event is not valid JSON: %1").arg(json.message)));
         return;
     }
     lab::TuningOptions options;
@@ -136,8 +134,7 @@ void PowerTuningDialog::start()
             m_run->setEnabled(true);
             m_cancel->setEnabled(false);
             if (!r) {
-                m_status->setText(QStringLiteral("<span style='color:%1'>%2</span>")
-                                      .arg(errorColor(palette()).name(), r.error().message.toHtmlEscaped()));
+                m_status->setText(errorHtml(palette(), r.error().message));
                 Q_EMIT finished(false);
                 return;
             }

@@ -189,8 +189,7 @@ void ReplayDialog::start()
             m_run->setEnabled(true);
             m_cancel->setEnabled(false);
             if (!r) {
-                m_status->setText(QStringLiteral("<span style='color:%1'>%2</span>")
-                                      .arg(errorColor(palette()).name(), r.error().message.toHtmlEscaped()));
+                m_status->setText(errorHtml(palette(), r.error().message));
                 Q_EMIT finished(false);
                 return;
             }
