@@ -1,6 +1,8 @@
 // Replay: captured payloads go to another version or alias, the outcomes are compared
 // with the recorded ones, and the run is recorded; on a real Service with real python3.
 // Response comparison is by JSON value where both sides parse.
+#include "labtestkit.h"
+
 #include "api/service.h"
 #include "lab/replay.h"
 #include "lab/servicelabhost.h"
@@ -45,15 +47,7 @@ class TestReplay : public QObject
     template<typename T>
     T onWorker(const std::function<T()> &work)
     {
-        std::optional<T> result;
-        QThread *worker = QThread::create([&] { result.emplace(work()); });
-        QSignalSpy finished(worker, &QThread::finished);
-        worker->start();
-        if (!finished.wait(120000))
-            qFatal("the replay did not finish in 120 s");
-        worker->wait();
-        delete worker;
-        return std::move(*result);
+        return labtest::onWorker<T>(work, 120000);
     }
 
 private Q_SLOTS:

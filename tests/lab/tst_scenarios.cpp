@@ -2,6 +2,8 @@
 // data dir) through the ServiceLabHost the GUI and `funcdesk learn` use; each must pass
 // its own self-check, and be recorded as an experiment. Power tuning's own run: temporary
 // versions leave nothing behind in the engine, and results name how CPU was scaled.
+#include "labtestkit.h"
+
 #include "api/service.h"
 #include "engine/engine.h"
 #include "lab/scenario.h"
@@ -27,19 +29,10 @@ class TestScenarios : public QObject
     QTemporaryDir m_dir;
     std::unique_ptr<api::Service> m_service;
 
-    // Runs `work` on a worker thread while this (the Service's) thread turns its event loop.
     template<typename T>
     T onWorker(const std::function<T()> &work)
     {
-        std::optional<T> result;
-        QThread *worker = QThread::create([&] { result.emplace(work()); });
-        QSignalSpy finished(worker, &QThread::finished);
-        worker->start();
-        if (!finished.wait(180000))
-            qFatal("the experiment did not finish in 180 s");
-        worker->wait();
-        delete worker;
-        return std::move(*result);
+        return labtest::onWorker<T>(work, 180000);
     }
 
 private Q_SLOTS:
