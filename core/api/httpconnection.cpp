@@ -1,5 +1,7 @@
 #include "httpconnection.h"
 
+#include <sys/socket.h>
+
 namespace funcdesk::api {
 
 namespace {
@@ -55,7 +57,7 @@ void HttpConnection::flush()
         auto it = m_pending.find(m_nextToWrite);
         if (it == m_pending.end() || !it->answered)
             break;
-        m_socket->write(it->bytes);
+        write(it->bytes);
         const bool keepAlive = it->keepAlive;
         m_pending.erase(it);
         ++m_nextToWrite;
@@ -67,6 +69,22 @@ void HttpConnection::flush()
     // Write now rather than on the next event loop pass: saves a wake-up per response.
     if (!m_closing && m_socket->bytesToWrite() > 0)
         m_socket->flush();
+}
+
+void HttpConnection::write(const QByteArray &bytes)
+{
+    // Straight to the kernel when nothing is queued before it: QTcpSocket's buffered write
+    // would arm a write notifier and take another event loop pass (and with it system
+    // calls and a wake-up) to send what almost always fits the socket buffer at once.
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+        const ssize_t n = ::send(int(m_socket->socketDescriptor()), bytes.constData(), size_t(bytes.size()),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0)
+            sent = qsizetype(n);
+    }
+    if (sent < bytes.size())
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent); // the rest, or the error, the Qt way
 }
 
 void HttpConnection::closeNow()

@@ -45,6 +45,7 @@ private:
 
     void onReadyRead();
     void flush();
+    void write(const QByteArray &bytes); // one response, in order
     void closeNow();
 
     QTcpSocket *m_socket;

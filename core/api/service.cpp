@@ -4,6 +4,7 @@
 #include "api/requestguard.h"
 #include "api/runtimeapichannel.h"
 #include "api/schedulerunner.h"
+#include "common/eventthread.h"
 #include "common/logging.h"
 #include "store/datadirlock.h"
 #include "store/sqlite.h"
@@ -127,7 +128,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
         d.engine->setRecordSink(d.writer.get()); // the engine is destroyed first
 
     d.apiThread.setObjectName(QStringLiteral("funcdesk-api"));
-    d.apiThread.start();
+    startWithPlainDispatcher(d.apiThread); // common/eventthread.h: the cheaper cross-thread wake-up
     Status started;
     Service *self = s.get();
     // Built here, then moved (with its children, timers and sockets) to the API thread

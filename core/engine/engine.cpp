@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include "common/eventthread.h"
 #include "common/ids.h"
 #include "engine/cgroupcpu.h"
 #include "engine/sandbox.h"
@@ -88,16 +89,7 @@ Engine::Engine(EngineOptions options, QObject *parent) : QObject(parent), d(std:
     d->core = new EngineCore(this, d->options, d->options.runDir);
     d->core->moveToThread(&d->thread);
     d->thread.setObjectName(QStringLiteral("funcdesk-engine"));
-    // The engine thread polls pipes and timers only: the plain UNIX event dispatcher has a
-    // cheaper wake-up than the GLib one, which is most of the warm-invoke budget.
-    const bool setNoGlib = qEnvironmentVariableIsEmpty("QT_NO_GLIB");
-    if (setNoGlib)
-        qputenv("QT_NO_GLIB", "1");
-    d->thread.start();
-    QMetaObject::invokeMethod(
-        d->core, [] {}, Qt::BlockingQueuedConnection); // dispatcher exists now
-    if (setNoGlib)
-        qunsetenv("QT_NO_GLIB");
+    startWithPlainDispatcher(d->thread); // common/eventthread.h
 }
 
 Engine::~Engine()

@@ -431,7 +431,7 @@ void Environment::checkMemory()
         m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
         return;
     }
-    const TreeMemory m = treeMemory(memoryRoot(), false);
+    const TreeMemory m = sampleMemory(false);
     m_peakKb = std::max(m_peakKb, m.rssKb);
     if (m.rssKb <= qint64(m_spec.config->memoryMb) * 1024)
         return;
@@ -449,8 +449,16 @@ void Environment::refreshPeak(bool withPeak)
         m_peakKb = std::max(m_peakKb, m_cgroup.peakKb());
         return;
     }
-    const TreeMemory m = treeMemory(memoryRoot(), withPeak);
+    const TreeMemory m = sampleMemory(withPeak);
     m_peakKb = std::max(m_peakKb, withPeak ? m.hwmKb : m.rssKb);
+}
+
+TreeMemory Environment::sampleMemory(bool withPeak)
+{
+    const pid_t root = memoryRoot();
+    if (m_memoryReader.root() != root)
+        m_memoryReader.reset(root);
+    return m_memoryReader.read(withPeak);
 }
 
 pid_t Environment::memoryRoot()
@@ -629,6 +637,7 @@ void Environment::retire(const QString &reason)
     if (m_info.state == EnvironmentState::Retired)
         return;
     m_deadline->stop();
+    m_memoryReader.reset();
     // retire() may run inside a notifier's own activated() signal: disable now, delete later,
     // and never leave an enabled notifier on a closed fd.
     for (QSocketNotifier **n : {&m_exitNotifier, &m_logNotifier}) {

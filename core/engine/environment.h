@@ -16,6 +16,7 @@
 #include "engine/cgrouppids.h"
 #include "engine/childprocess.h"
 #include "engine/engine.h"
+#include "engine/proctree.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -145,6 +146,8 @@ private:
     qint64 m_peakKb = 0;
     pid_t m_memoryRoot = 0; // where memory is measured from: the process, or in a sandbox the runtime under bwrap
     pid_t memoryRoot();
+    TreeMemory sampleMemory(bool withPeak); // of memoryRoot()'s tree
+    TreeMemoryReader m_memoryReader;
     bool m_initDone = false;
 };
 

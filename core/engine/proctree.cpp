@@ -103,6 +103,48 @@ TreeMemory treeMemory(pid_t root, bool withPeak)
     return m;
 }
 
+TreeMemoryReader::~TreeMemoryReader()
+{
+    reset();
+}
+
+void TreeMemoryReader::reset(pid_t root)
+{
+    for (int *fd : {&m_childrenFd, &m_statmFd}) {
+        if (*fd >= 0)
+            ::close(*fd);
+        *fd = -1;
+    }
+    m_root = root;
+}
+
+TreeMemory TreeMemoryReader::read(bool withPeak)
+{
+    if (m_root <= 0)
+        return {};
+    if (withPeak)
+        return treeMemory(m_root, true);
+    char buf[256];
+    if (m_childrenFd < 0) {
+        std::snprintf(buf, sizeof buf, "/proc/%d/task/%d/children", int(m_root), int(m_root));
+        m_childrenFd = ::open(buf, O_RDONLY | O_CLOEXEC);
+        std::snprintf(buf, sizeof buf, "/proc/%d/statm", int(m_root));
+        m_statmFd = ::open(buf, O_RDONLY | O_CLOEXEC);
+    }
+    if (m_childrenFd < 0 || m_statmFd < 0 || ::pread(m_childrenFd, buf, sizeof buf, 0) != 0)
+        return treeMemory(m_root, false); // children (or no /proc files): the whole tree
+    const ssize_t n = ::pread(m_statmFd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return {};
+    buf[n] = 0;
+    TreeMemory m;
+    long size = 0, resident = 0;
+    if (std::sscanf(buf, "%ld %ld", &size, &resident) == 2)
+        m.rssKb = resident * kPageKb;
+    m.hwmKb = m.rssKb;
+    return m;
+}
+
 pid_t firstDescendantNotNamed(pid_t root, const char *name)
 {
     char path[64];

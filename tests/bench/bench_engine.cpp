@@ -6,6 +6,7 @@
 // engine thread -> caller thread, nothing subtracted.
 
 #include "bench.h"
+#include "floor.h"
 
 #include "engine/childprocess.h"
 #include "engine/engine.h"
@@ -96,60 +97,15 @@ double throughput(Engine &engine, const QString &function, int callers, int seco
     return double(done) / elapsed;
 }
 
-// The machine's floor under a warm round trip: a byte sent to a process waiting on
-// another CPU and back (two wake-ups of a blocked task, as the engine's round trip
-// has four: caller -> engine thread -> runtime -> engine thread -> caller). On a VM
-// this is the cost of waking an idle virtual CPU, which no code in the path controls.
-double crossCpuPipeRoundTripUs(int samples)
-{
-    int there[2];
-    int back[2];
-    if (::pipe(there) != 0 || ::pipe(back) != 0)
-        return 0;
-    const auto pin = [](int cpu) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        return ::sched_setaffinity(0, sizeof set, &set) == 0;
-    };
-    cpu_set_t original;
-    ::sched_getaffinity(0, sizeof original, &original);
-    const pid_t child = ::fork();
-    if (child == 0) {
-        ::close(there[1]); // so the parent closing its end ends the loop
-        ::close(back[0]);
-        pin(1);
-        char c;
-        while (::read(there[0], &c, 1) == 1 && ::write(back[1], &c, 1) == 1) {
-        }
-        ::_exit(0);
-    }
-    ::close(there[0]);
-    ::close(back[1]);
-    pin(0);
-    std::vector<double> rtt;
-    char c = 'x';
-    for (int i = 0; i < samples; ++i) {
-        const double t0 = bench::nowUs();
-        if (::write(there[1], &c, 1) != 1 || ::read(back[0], &c, 1) != 1)
-            break;
-        rtt.push_back(bench::nowUs() - t0);
-    }
-    ::close(there[1]);
-    ::close(back[0]);
-    ::waitpid(child, nullptr, 0);
-    ::sched_setaffinity(0, sizeof original, &original);
-    return median(rtt);
-}
-
 } // namespace
 
 FUNCDESK_BENCHMARK("engine")
 {
     QTemporaryDir dir;
-    if (QThread::idealThreadCount() >= 2) {
-        reporter.add(QStringLiteral("engine.machine_cross_cpu_pipe_roundtrip_us"), crossCpuPipeRoundTripUs(5000),
-                     QStringLiteral("us"), QStringLiteral("(floor: 2 of the round trip's 4 wake-ups)"));
+    const double pipeFloorUs = QThread::idealThreadCount() >= 2 ? bench::crossCpuPipeRoundTripUs(5000) : 0.0;
+    if (pipeFloorUs > 0) {
+        reporter.add(QStringLiteral("engine.machine_cross_cpu_pipe_roundtrip_us"), pipeFloorUs, QStringLiteral("us"),
+                     QStringLiteral("(floor: 2 of the round trip's 4 wake-ups)"));
     }
     {
         EngineOptions o;
@@ -206,8 +162,27 @@ FUNCDESK_BENCHMARK("engine")
         const std::vector<double> early = sample(3000);
         for (int i = 0; i < 20000 - 3300; ++i)
             engine.invokeAndWait(req);
+        std::vector<pid_t> processes{::getpid()};
+        for (pid_t child : bench::childrenOf(::getpid()))
+            processes.push_back(child);
+        const bench::KernelCounters counters(processes);
+        const double syscalls0 = counters.syscalls();
+        const double switches0 = counters.contextSwitches();
         const std::vector<double> warm = sample(3000);
-        reporter.add(prefix + QStringLiteral("warm_p50_us"), bench::percentile(warm, 50), QStringLiteral("us"), QStringLiteral("<= 50"));
+        const double warmP50 = bench::percentile(warm, 50);
+        reporter.add(prefix + QStringLiteral("warm_p50_us"), warmP50, QStringLiteral("us"), QStringLiteral("<= 50"));
+        if (pipeFloorUs > 0) {
+            reporter.add(prefix + QStringLiteral("warm_p50_over_pipe_floor_us"), warmP50 - pipeFloorUs, QStringLiteral("us"),
+                         QStringLiteral("<= 30"));
+        }
+        if (syscalls0 >= 0) {
+            reporter.add(prefix + QStringLiteral("syscalls_per_invocation"), (counters.syscalls() - syscalls0) / double(warm.size()),
+                         QStringLiteral("calls"), QStringLiteral("(engine and runtime, both sides)"));
+        }
+        if (switches0 >= 0) {
+            reporter.add(prefix + QStringLiteral("context_switches_per_invocation"),
+                         (counters.contextSwitches() - switches0) / double(warm.size()), QStringLiteral("switches"));
+        }
         reporter.add(prefix + QStringLiteral("warm_p99_us"), bench::percentile(warm, 99), QStringLiteral("us"), QStringLiteral("<= 200"));
         reporter.add(prefix + QStringLiteral("early_p99_us"), bench::percentile(early, 99), QStringLiteral("us"),
                      QStringLiteral("(calls 300-3,300 of a new environment)"));
