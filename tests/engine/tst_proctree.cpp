@@ -3,6 +3,7 @@
 // measured whole, and that a process gone or replaced is handled.
 #include "engine/proctree.h"
 
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QTest>
 
@@ -36,10 +37,21 @@ else:
         print("ok", flush=True)
 )py";
 
+// One line of the process's output (waiting up to 10 s for it to be complete).
+QByteArray readLine(QProcess &p)
+{
+    QDeadlineTimer deadline(10000);
+    while (!p.canReadLine() && !deadline.hasExpired()) {
+        if (!p.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))) && p.state() != QProcess::Running)
+            break;
+    }
+    return p.readLine().trimmed();
+}
+
 bool grow(QProcess &p, int mb)
 {
     p.write(QByteArray::number(mb) + '\n');
-    return p.waitForReadyRead(10000) && p.readLine().trimmed() == "ok";
+    return readLine(p) == "ok";
 }
 
 } // namespace
@@ -53,8 +65,7 @@ private slots:
         QProcess p;
         p.start(QStringLiteral("python3"), {QStringLiteral("-c"), QString::fromLatin1(kGrower), QStringLiteral("single")});
         QVERIFY(p.waitForStarted());
-        QVERIFY(p.waitForReadyRead(10000));
-        p.readLine();
+        QCOMPARE(readLine(p), "ok");
         TreeMemoryReader reader;
         reader.reset(pid_t(p.processId()));
         const qint64 before = reader.read(false).rssKb;
@@ -87,13 +98,13 @@ private slots:
     {
         QProcess a;
         a.start(QStringLiteral("python3"), {QStringLiteral("-c"), QString::fromLatin1(kGrower), QStringLiteral("single")});
-        QVERIFY(a.waitForStarted() && a.waitForReadyRead(10000));
-        a.readLine();
+        QVERIFY(a.waitForStarted());
+        QCOMPARE(readLine(a), "ok");
         QVERIFY(grow(a, 80));
         QProcess b;
         b.start(QStringLiteral("python3"), {QStringLiteral("-c"), QString::fromLatin1(kGrower), QStringLiteral("single")});
-        QVERIFY(b.waitForStarted() && b.waitForReadyRead(10000));
-        b.readLine();
+        QVERIFY(b.waitForStarted());
+        QCOMPARE(readLine(b), "ok");
         TreeMemoryReader reader;
         reader.reset(pid_t(a.processId()));
         QVERIFY(reader.read(false).rssKb >= 80 * 1024);
