@@ -219,7 +219,10 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
         return answer(r);
     }
     if (isEvent) {
-        const AsyncInvocation event{requestId, ref->name, ref->qualifier.isEmpty() ? QStringLiteral("$LATEST") : ref->qualifier, payload};
+        const QByteArray traceHeader = request.header("x-amzn-trace-id");
+        const AsyncInvocation event{requestId, ref->name, ref->qualifier.isEmpty() ? QStringLiteral("$LATEST") : ref->qualifier,
+                                    payload, TriggerKind::Async, traceHeader};
+        m_catalog->engine()->noteTraceParent(traceHeader); // the caller called a function, even if it ends first
         if (m_asyncSink) {
             const Status s = m_asyncSink(event);
             if (!s.ok())
@@ -233,6 +236,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
             req.trigger = TriggerKind::Async;
             req.requestId = requestId;
             req.isAsync = true;
+            req.traceHeader = traceHeader;
             m_catalog->engine()->invoke(std::move(req), [](engine::InvokeResult) {});
         }
         WireResponse r;
@@ -247,6 +251,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     req.payload = payload;
     req.trigger = TriggerKind::Api;
     req.requestId = requestId;
+    req.traceHeader = request.header("x-amzn-trace-id");
     if (request.hasHeader("x-amz-client-context"))
         req.clientContext = QByteArray::fromBase64(request.header("x-amz-client-context"));
     const bool tail = request.header("x-amz-log-type") == "Tail";
@@ -321,6 +326,7 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
     req.alias = resolved->alias;
     req.trigger = TriggerKind::FunctionUrl;
     req.requestId = newRequestId();
+    req.traceHeader = request.header("x-amzn-trace-id");
     req.payload = functionUrlEvent(request, target, FunctionUrlContext{req.requestId, QDateTime::currentMSecsSinceEpoch(), QString()});
     const QString requestId = req.requestId;
     std::shared_ptr<AnswerInbox> inbox = m_inbox;

@@ -62,6 +62,7 @@ struct AsyncInvocation
     QString qualifier; // as the caller gave it (resolved when dispatched)
     QByteArray payload;
     TriggerKind trigger = TriggerKind::Async; // what the invocation records say started it (Schedule for schedules)
+    QByteArray traceHeader;                   // X-Amzn-Trace-Id the call came with
 };
 using AsyncSink = std::function<Status(const AsyncInvocation &)>;
 

@@ -83,6 +83,7 @@ Status AsyncDispatcher::enqueue(const AsyncInvocation &invocation)
     e.firstReceivedMs = nowMs();
     e.nextAttemptMs = e.firstReceivedMs;
     e.trigger = invocation.trigger;
+    e.traceHeader = invocation.traceHeader;
     const Result<qint64> id = store::insertAsyncEvent(**conn, e);
     if (!id.ok())
         return id.error();
@@ -152,6 +153,7 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
     req.trigger = event.trigger;
     req.requestId = event.requestId;
     req.isAsync = true;
+    req.traceHeader = event.traceHeader;
     ++m_inFlight;
     QPointer<AsyncDispatcher> self(this);
     std::shared_ptr<AnswerInbox> inbox = m_inbox;
@@ -178,6 +180,10 @@ void AsyncDispatcher::dispatch(const store::AsyncEvent &event)
                     (void)store::retryAsyncEvent(**conn, event.id, QStringLiteral("TooManyRequestsException: Rate Exceeded."), now + backoff);
                     Q_EMIT d.eventRetried(event.requestId, event.function, QStringLiteral("throttled"), now + backoff);
                     d.m_timer.start(0);
+                    return;
+                }
+                if (result.record.errorType == errc::RecursiveInvocation) { // never retried: the loop is the fault
+                    d.finish(event, false, QStringLiteral("RecursiveInvocationDetected"), result.record.version, result.response, false);
                     return;
                 }
                 const bool failed = result.functionError || result.record.status != InvocationStatus::Success;

@@ -22,6 +22,7 @@ inline constexpr QLatin1String ResourceConflict{"ResourceConflictException"};   
 inline constexpr QLatin1String RequestTooLarge{"RequestTooLargeException"};             // 413: payload over the limit
 inline constexpr QLatin1String UnsupportedMediaType{"UnsupportedMediaTypeException"};   // 415
 inline constexpr QLatin1String TooManyRequests{"TooManyRequestsException"};             // 429: throttled
+inline constexpr QLatin1String RecursiveInvocation{"RecursiveInvocationException"};     // 400: a call chain looped (common/trace.h)
 inline constexpr QLatin1String Service{"ServiceException"};                             // 500: Funcdesk itself failed
 inline constexpr QLatin1String InvalidRuntime{"InvalidRuntimeException"};               // 502: the runtime misbehaved
 

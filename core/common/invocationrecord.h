@@ -71,6 +71,13 @@ struct InvocationRecord
     double costUsd = 0; // filled by the store's cost model
     QString architecture = QStringLiteral("x86_64");
     bool logTruncated = false;
+    // Its place in a trace (common/trace.h): the trace, the calling span (empty at a root)
+    // and its own span; calledFunctions when a call to another function carried its span.
+    QString traceId;
+    QString parentSpanId;
+    QString spanId;
+    bool calledFunctions = false;
+    bool traced() const { return !parentSpanId.isEmpty() || calledFunctions; } // part of a multi-function trace
 };
 
 // Where the engine records to (the store's writer): called on the engine thread, as a

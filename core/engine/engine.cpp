@@ -2,6 +2,7 @@
 
 #include "common/eventthread.h"
 #include "common/ids.h"
+#include "common/trace.h"
 #include "engine/cgroupcpu.h"
 #include "engine/sandbox.h"
 #include "engine/enginecore.h"
@@ -213,6 +214,15 @@ void Engine::invoke(InvokeRequest request, std::function<void(InvokeResult)> don
         core,
         [core, p = PendingInvocation{std::move(request), std::move(done), 0}]() mutable { core->invoke(std::move(p)); },
         Qt::QueuedConnection);
+}
+
+void Engine::noteTraceParent(const QByteArray &traceHeader)
+{
+    const TraceHeader h = TraceHeader::parse(traceHeader);
+    if (h.parent.isEmpty() || d->stopped)
+        return;
+    EngineCore *core = d->core;
+    QMetaObject::invokeMethod(core, [core, span = h.parent] { core->noteTraceParent(span); }, Qt::QueuedConnection);
 }
 
 InvokeResult Engine::invokeAndWait(InvokeRequest request)

@@ -77,6 +77,7 @@ struct InvokeRequest
     QByteArray clientContext; // JSON, optional (Lambda-Runtime-Client-Context)
     QString requestId;        // empty: the engine makes one
     bool isAsync = false;     // payload limit 1 MB (Lambda's async limit) instead of 6 MB
+    QByteArray traceHeader;   // X-Amzn-Trace-Id the request came with (common/trace.h); empty: a new trace
 };
 
 struct InvokeResult
@@ -134,6 +135,9 @@ public:
     void invoke(InvokeRequest request, std::function<void(InvokeResult)> done);
     // Convenience for CLI, tests and worker threads. Never call from the GUI thread.
     InvokeResult invokeAndWait(InvokeRequest request);
+    // An event or message carrying this trace header was accepted and runs later: the
+    // invocation named as its Parent is recorded as having called other functions.
+    void noteTraceParent(const QByteArray &traceHeader);
 
     QList<EnvironmentInfo> environments() const; // BLOCKING
     // The interpreter actually executed for a runtime (after resolving version-manager shims).

@@ -180,6 +180,21 @@ void EngineCore::invoke(PendingInvocation inv)
     if (req.requestId.isEmpty())
         req.requestId = newRequestId();
     inv.startMs = nowMs();
+    inv.trace = TraceContext::begin(req.traceHeader);
+    if (!inv.trace.parentSpanId.isEmpty())
+        noteTraceParent(inv.trace.parentSpanId);
+    // Lambda's recursive loop detection: events and messages (not synchronous calls, which
+    // their callers' timeouts bound) stop at the chain's 17th call.
+    if (inv.trace.lineage >= kMaxChainCalls && (req.trigger == TriggerKind::Async || req.isAsync)) {
+        const QString msg = QStringLiteral("Stopped a recursive loop: this request would be call %1 in one chain of "
+                                           "functions, and a chain stops after %2 (Lambda's recursive loop detection).")
+                                .arg(inv.trace.lineage + 1)
+                                .arg(kMaxChainCalls);
+        InvokeResult r = rejected(req, inv.startMs, errc::RecursiveInvocation, msg, InvocationStatus::Error);
+        r.response = serviceErrorDocument(msg);
+        complete(std::move(inv), std::move(r));
+        return;
+    }
     if (m_stopped) {
         InvokeResult r = rejected(req, inv.startMs, errc::Service, QStringLiteral("The engine is stopped."),
                                   InvocationStatus::Error);
@@ -338,8 +353,25 @@ void EngineCore::environmentFinished(Environment *env, PendingInvocation &&inv, 
     complete(std::move(inv), std::move(result));
 }
 
+void EngineCore::noteTraceParent(const QString &spanId)
+{
+    if (spanId.isEmpty())
+        return;
+    const qint64 now = nowMs();
+    if (m_traceParents.size() >= 4096) { // calls that outlived their callers: keep 15 min (the longest timeout)
+        for (auto it = m_traceParents.begin(); it != m_traceParents.end();)
+            it = it.value() < now - 15 * 60 * 1000 ? m_traceParents.erase(it) : std::next(it);
+    }
+    m_traceParents.insert(spanId, now);
+}
+
 void EngineCore::complete(PendingInvocation &&inv, InvokeResult &&result)
 {
+    InvocationRecord &rec = result.record;
+    rec.traceId = inv.trace.traceId;
+    rec.parentSpanId = inv.trace.parentSpanId;
+    rec.spanId = inv.trace.spanId;
+    rec.calledFunctions = !m_traceParents.isEmpty() && m_traceParents.remove(rec.spanId) > 0;
     // Lines first: the store rebuilds END / REPORT from the record, so a reader that sees
     // the record must already be able to see what the handler printed before them.
     if (m_sink) {

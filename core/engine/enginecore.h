@@ -41,6 +41,9 @@ public:
     void setProvidedChannelFactory(RuntimeChannelFactory factory) { m_factory = std::move(factory); }
     void setRecordSink(RecordSink *sink) { m_sink = sink; }
     void stop(); // retire everything, reap every child; later invokes fail
+    // A call carrying `spanId` as its parent is on its way (an event or message accepted
+    // now, run later): the calling invocation's record says it called other functions.
+    void noteTraceParent(const QString &spanId);
 
     // EnvironmentHost
     void environmentStateChanged(Environment *env) override;
@@ -78,6 +81,9 @@ private:
     QHash<QString, int> m_inFlightByFunction; // requests holding an environment, per function
     int m_inFlight = 0;
     int m_busy = 0;
+    // Spans that other invocations named as their parent, until that span finishes (or,
+    // for a call that outlived its caller, a sweep of old entries): wall clock noted.
+    QHash<QString, qint64> m_traceParents;
     QTimer *m_watchdog = nullptr;
     QTimer *m_sweep = nullptr;
     bool m_stopped = false;

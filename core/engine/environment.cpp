@@ -43,18 +43,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// X-Ray's format, as Lambda hands it to runtimes (_X_AMZN_TRACE_ID, Lambda-Runtime-Trace-Id).
-QString newTraceId()
-{
-    QRandomGenerator *rng = QRandomGenerator::global();
-    const quint64 a = rng->generate64();
-    const quint64 b = rng->generate64();
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "Root=1-%08llx-%08x%016llx;Parent=%016llx;Sampled=0",
-                  static_cast<unsigned long long>(nowMs() / 1000), unsigned(a >> 32), static_cast<unsigned long long>(b),
-                  static_cast<unsigned long long>(a ^ (b >> 7)));
-    return QString::fromLatin1(buf);
-}
 } // namespace
 
 Environment::Environment(EnvironmentHost *host, LaunchSpec spec, QObject *parent)
@@ -318,7 +306,7 @@ void Environment::sendActive()
         ci.invokedFunctionArn = functionArn(cfg.name, cfg.version);
     else
         ci.invokedFunctionArn = m_unqualifiedArn;
-    ci.traceId = newTraceId();
+    ci.traceId = QString::fromLatin1(m_active->trace.downstreamHeader()); // _X_AMZN_TRACE_ID
     ci.clientContext = req.clientContext;
     ci.payload = req.payload;
     m_sentAt = Clock::now();

@@ -18,6 +18,8 @@
 #include "engine/engine.h"
 #include "engine/proctree.h"
 
+#include "common/trace.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -41,6 +43,7 @@ struct PendingInvocation
     InvokeRequest request;
     std::function<void(InvokeResult)> done;
     qint64 startMs = 0; // wall clock when accepted
+    TraceContext trace;
 };
 
 // How an environment is launched; built by EngineCore per function version.

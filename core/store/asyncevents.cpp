@@ -29,7 +29,7 @@ AsyncEventStatus statusFrom(const QString &name)
 }
 
 constexpr const char *kColumns = "id, request_id, function, qualifier, payload, attempts, next_attempt_ms, status, "
-                                 "first_received_ms, updated_ms, last_error, trigger";
+                                 "first_received_ms, updated_ms, last_error, trigger, trace_header";
 
 AsyncEvent fromRow(const Statement &s)
 {
@@ -48,6 +48,7 @@ AsyncEvent fromRow(const Statement &s)
     e.updatedMs = s.int64(9);
     e.lastError = s.text(10);
     e.trigger = triggerFromName(s.text(11));
+    e.traceHeader = s.text(12).toLatin1();
     return e;
 }
 
@@ -85,8 +86,8 @@ QString asyncEventStatusName(AsyncEventStatus s)
 Result<qint64> insertAsyncEvent(Connection &conn, const AsyncEvent &e)
 {
     auto stmt = conn.prepare("INSERT INTO async_events(request_id, function, qualifier, payload, attempts, "
-                             "next_attempt_ms, status, first_received_ms, updated_ms, trigger) "
-                             "VALUES (?1,?2,?3,?4,?5,?6,'pending',?7,?8,?9)");
+                             "next_attempt_ms, status, first_received_ms, updated_ms, trigger, trace_header) "
+                             "VALUES (?1,?2,?3,?4,?5,?6,'pending',?7,?8,?9,?10)");
     if (!stmt)
         return stmt.error();
     const qint64 t = now();
@@ -95,6 +96,10 @@ Result<qint64> insertAsyncEvent(Connection &conn, const AsyncEvent &e)
     stmt->bind(4, e.payload.isNull() ? QByteArray("") : e.payload).bind(5, e.attempts);
     stmt->bind(6, e.nextAttemptMs > 0 ? e.nextAttemptMs : received).bind(7, received).bind(8, t);
     stmt->bind(9, triggerName(e.trigger));
+    if (e.traceHeader.isEmpty())
+        stmt->bindNull(10);
+    else
+        stmt->bind(10, QString::fromLatin1(e.traceHeader));
     if (auto s = stmt->run(); !s)
         return s.error();
     return conn.lastInsertRowId();

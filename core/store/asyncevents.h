@@ -38,6 +38,7 @@ struct AsyncEvent
     qint64 updatedMs = 0;
     QString lastError;
     TriggerKind trigger = TriggerKind::Async; // what sent it: the Invoke API or a schedule
+    QByteArray traceHeader;                   // X-Amzn-Trace-Id it came with (common/trace.h)
 };
 
 // Stores a new pending event; returns its id.

@@ -350,8 +350,34 @@ CREATE TABLE captures(
 )sql");
 }
 
+// Traces (common/trace.h): one row per invocation that is part of a multi-function trace
+// (it was called by a function, or called one), written by the writer with its record;
+// and the trace header an async event arrived with, so its run continues the trace.
+Status step7(Connection &conn)
+{
+    return conn.exec(R"sql(
+CREATE TABLE trace_spans(
+  span_id TEXT PRIMARY KEY,
+  trace_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  request_id TEXT NOT NULL,
+  function TEXT NOT NULL,
+  version TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  init_ms REAL NOT NULL,
+  status TEXT NOT NULL,
+  error_type TEXT,
+  error_message TEXT) WITHOUT ROWID;
+CREATE INDEX trace_spans_trace ON trace_spans(trace_id, start_ms);
+CREATE INDEX trace_spans_start ON trace_spans(start_ms);
+ALTER TABLE async_events ADD COLUMN trace_header TEXT;
+)sql");
+}
+
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, step7};
 
 } // namespace
 

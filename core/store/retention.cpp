@@ -114,6 +114,7 @@ Result<PruneResult> pruneStep(Connection &conn, const RetentionPolicy &policy, q
     };
     const Step steps[] = {
         {"DELETE FROM log_lines WHERE id IN (SELECT id FROM log_lines WHERE ts_ms < ?1 LIMIT ?2)", rawCutoffMs},
+        {"DELETE FROM trace_spans WHERE span_id IN (SELECT span_id FROM trace_spans WHERE start_ms < ?1 LIMIT ?2)", rawCutoffMs},
         {"DELETE FROM rollups_1s WHERE (function, ts, version) IN "
          "(SELECT function, ts, version FROM rollups_1s WHERE ts < ?1 LIMIT ?2)",
          secondCutoff},

@@ -6,6 +6,7 @@
 #include "store/rollup.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
+#include "store/traces.h"
 
 #include <QDateTime>
 
@@ -120,6 +121,7 @@ public:
     TopsTracker tops;
     MonthlyUsage usage;
     CaptureWriter captures;
+    TraceWriter traces;
 };
 
 Status WriterPrivate::openOnThread()
@@ -205,6 +207,8 @@ Status WriterPrivate::writeBatch(Batch &batch)
     if (auto st = tops.write(conn); !st)
         return st;
     if (auto st = captures.write(conn, batch.captures); !st)
+        return st;
+    if (auto st = traces.write(conn, batch.records); !st)
         return st;
     return tx->commit();
 }

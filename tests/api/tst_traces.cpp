@@ -1,0 +1,204 @@
+// Traces across functions, end to end: real python3 functions calling each other with
+// boto3 (which forwards _X_AMZN_TRACE_ID as X-Amzn-Trace-Id by itself, as in Lambda),
+// through the Service's real API, recorded by the real writer into SQLite.
+#include "apitestkit.h"
+
+#include "api/service.h"
+#include "common/trace.h"
+#include "store/sqlite.h"
+#include "store/traces.h"
+#include "store/writer.h"
+#include "versioning/versionstore.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace funcdesk;
+using namespace funcdesk::api;
+
+namespace {
+
+// Calls `worker` synchronously, then as an event, with boto3 and the endpoint and
+// credentials its environment got; returns what the synchronous call answered.
+const QByteArray kCallerPy = QByteArrayLiteral(
+    "import json, os, boto3\n"
+    "lam = boto3.client('lambda', endpoint_url=os.environ['AWS_ENDPOINT_URL_LAMBDA'])\n"
+    "def handler(event, context):\n"
+    "    r = lam.invoke(FunctionName='worker', Payload=json.dumps({'n': 1}))\n"
+    "    lam.invoke(FunctionName='worker', InvocationType='Event', Payload=json.dumps({'n': 2}))\n"
+    "    return {'sync': json.loads(r['Payload'].read()), 'trace': os.environ['_X_AMZN_TRACE_ID']}\n");
+
+const QByteArray kWorkerPy = QByteArrayLiteral(
+    "import os\n"
+    "def handler(event, context):\n"
+    "    return {'n': event.get('n'), 'trace': os.environ['_X_AMZN_TRACE_ID']}\n");
+
+// Hands every event on to itself as a new event: a loop only the chain limit stops.
+const QByteArray kLooperPy = QByteArrayLiteral(
+    "import json, os, boto3\n"
+    "lam = boto3.client('lambda', endpoint_url=os.environ['AWS_ENDPOINT_URL_LAMBDA'])\n"
+    "def handler(event, context):\n"
+    "    lam.invoke(FunctionName='looper', InvocationType='Event', Payload=json.dumps({'hop': event.get('hop', 0) + 1}))\n"
+    "    return event\n");
+
+bool hasBoto3()
+{
+    QProcess probe;
+    probe.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import boto3")});
+    return probe.waitForFinished(30000) && probe.exitCode() == 0;
+}
+
+} // namespace
+
+class TestTraces : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    DataDir dataDir() const { return DataDir{dir.path()}; }
+
+    ServiceOptions options() const
+    {
+        ServiceOptions o;
+        o.api.port = 0;
+        o.async.retryDelaysMs = {100, 150};
+        o.async.pollIntervalMs = 50;
+        return o;
+    }
+
+    bool add(Service &service, const QString &name, const QByteArray &code)
+    {
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"), SourceFile(code));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"timeout\":30}")));
+        VersionStore store(dataDir());
+        if (!store.create(name, Runtime::Python3, files).ok())
+            return false;
+        QSignalSpy changed(&service, &Service::functionChanged);
+        service.refreshFunction(name);
+        return changed.wait(10000);
+    }
+
+    QList<store::Span> spansOf(Service &service, const QString &traceId)
+    {
+        if (!service.writer() || !service.writer()->flush())
+            return {};
+        auto conn = store::Connection::open(dataDir().database(), {.readOnly = true});
+        if (!conn)
+            return {};
+        return store::traceSpans(*conn, traceId).valueOr({});
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!hasBoto3())
+            QSKIP("boto3 is not installed for python3 (Debian: python3-boto3)");
+    }
+
+    void callsBetweenFunctionsMakeOneTrace()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QVERIFY(add(**service, QStringLiteral("worker"), kWorkerPy));
+        QVERIFY(add(**service, QStringLiteral("caller"), kCallerPy));
+        QSignalSpy asyncDone(service->get(), &Service::asyncEventFinished);
+
+        // The caller comes with a trace of its own, as from a traced client.
+        const QString root = newTraceRoot(QDateTime::currentSecsSinceEpoch());
+        const QByteArray incoming = "Root=" + root.toLatin1() + ";Parent=1234567890abcdef;Sampled=1";
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/caller/invocations"), "{}",
+                                             {{"X-Amzn-Trace-Id", incoming}});
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.header("X-Amz-Function-Error").isEmpty(), r.body.constData());
+        const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+        QCOMPARE(answer.value(QStringLiteral("sync")).toObject().value(QStringLiteral("n")).toInt(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(asyncDone.count(), 1, 20000);
+        QCOMPARE(asyncDone.first().at(2).toString(), QStringLiteral("done"));
+
+        const QList<store::Span> spans = spansOf(**service, root);
+        QCOMPARE(spans.size(), 3);
+        const store::Span &caller = spans.first();
+        QCOMPARE(caller.function, QStringLiteral("caller"));
+        QCOMPARE(caller.parentSpanId, QStringLiteral("1234567890abcdef"));
+        // What the caller's handler saw is what it handed on: its own span as the parent.
+        const TraceHeader seen = TraceHeader::parse(answer.value(QStringLiteral("trace")).toString().toLatin1());
+        QCOMPARE(seen.root, root);
+        QCOMPARE(seen.parent, caller.spanId);
+        QSet<QString> triggers;
+        for (const store::Span &s : spans.sliced(1)) {
+            QCOMPARE(s.function, QStringLiteral("worker"));
+            QCOMPARE(s.parentSpanId, caller.spanId);
+            QVERIFY(s.startMs >= caller.startMs);
+            triggers.insert(triggerName(s.trigger));
+        }
+        QCOMPARE(triggers, (QSet<QString>{QStringLiteral("api"), QStringLiteral("async")}));
+        // Listed with its root function, the functions it touched and no errors.
+        auto conn = store::Connection::open(dataDir().database(), {.readOnly = true});
+        QVERIFY(conn.ok());
+        const auto recent = store::recentTraces(*conn, 0);
+        QVERIFY(recent.ok());
+        QCOMPARE(recent->size(), 1);
+        QCOMPARE(recent->first().rootFunction, QStringLiteral("caller"));
+        QCOMPARE(recent->first().functions, 2);
+        QCOMPARE(recent->first().spans, 3);
+        QCOMPARE(recent->first().errors, 0);
+    }
+
+    void aSingleFunctionLeavesNoTrace()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QVERIFY(add(**service, QStringLiteral("alone"), kWorkerPy));
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/alone/invocations"), "{\"n\":5}");
+        QCOMPARE(r.status, 200);
+        const TraceHeader seen = TraceHeader::parse(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("trace")).toString().toLatin1());
+        QVERIFY(seen.isValid()); // the handler still gets a trace id, as in Lambda
+        QVERIFY(spansOf(**service, seen.root).isEmpty());
+    }
+
+    void aLoopStopsAfterSixteenCalls()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QVERIFY(add(**service, QStringLiteral("looper"), kLooperPy));
+        QSignalSpy asyncDone(service->get(), &Service::asyncEventFinished);
+        QString requestId;
+        (*service)->invokeAsync(QStringLiteral("looper"), QString(), QByteArrayLiteral("{\"hop\":0}"),
+                                [&requestId](Result<QString> id) { requestId = id.valueOr(QStringLiteral("-")); });
+        QTRY_VERIFY(!requestId.isEmpty());
+        QVERIFY(requestId != QLatin1String("-"));
+        // 16 calls run; the 17th is stopped and dead-lettered, never retried.
+        QTRY_VERIFY_WITH_TIMEOUT(asyncDone.size() >= 17, 120000);
+        QTest::qWait(500);
+        QCOMPARE(asyncDone.size(), 17);
+        // (The stopped call ends at once, possibly before the call that made it.)
+        QStringList outcomes;
+        for (const QList<QVariant> &e : asyncDone)
+            outcomes.append(e.at(2).toString() + QLatin1Char(' ') + e.at(3).toString());
+        QCOMPARE(outcomes.count(QStringLiteral("done Success")), 16);
+        QCOMPARE(outcomes.count(QStringLiteral("dead RecursiveInvocationDetected")), 1);
+
+        auto conn = store::Connection::open(dataDir().database(), {.readOnly = true});
+        QVERIFY(conn.ok() && (*service)->writer()->flush());
+        const QString traceId = store::traceOfRequest(*conn, requestId).valueOr(QString());
+        QVERIFY(!traceId.isEmpty());
+        const QList<store::Span> spans = spansOf(**service, traceId);
+        QCOMPARE(spans.size(), 17);
+        int stopped = 0;
+        for (const store::Span &s : spans)
+            stopped += s.errorType == QLatin1String("RecursiveInvocationException") ? 1 : 0;
+        QCOMPARE(stopped, 1);
+        const auto recent = store::recentTraces(*conn, 0, 10, QStringLiteral("looper"));
+        QVERIFY(recent.ok() && !recent->isEmpty());
+        QVERIFY(recent->first().stopped);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraces)
+#include "tst_traces.moc"
