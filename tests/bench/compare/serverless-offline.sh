@@ -150,6 +150,7 @@ end
 LUA
 
 # --- Funcdesk ---------------------------------------------------------------------------
+unset FUNCDESK_ENDPOINT FUNCDESK_TOKEN   # this run's engine, not one named by the caller's environment
 export FUNCDESK_DATA_DIR="$data"
 for fn in noop-python noop-node; do
   "$binary" deploy "$work/functions/$fn" >> "$work/logs/deploy.log" 2>&1 \
