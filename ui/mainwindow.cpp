@@ -6,6 +6,7 @@
 #include "ui/pages/codepage.h"
 #include "ui/pages/configurationpage.h"
 #include "ui/pages/costpage.h"
+#include "ui/pages/tracespage.h"
 #include "ui/pages/dashboardpage.h"
 #include "ui/pages/environmentspage.h"
 #include "ui/pages/learnpage.h"
@@ -147,6 +148,8 @@ void MainWindow::buildModes()
     addMode(modeOf(Page::Logs), glyphIcon(Glyph::Logs), tr("Logs"), m_logs);
     m_cost = new CostPage(m_studio, this);
     addMode(modeOf(Page::Cost), glyphIcon(Glyph::Cost), tr("Cost"), m_cost);
+    m_traces = new TracesPage(m_studio, this);
+    addMode(QStringLiteral("traces"), glyphIcon(Glyph::Traces), tr("Traces"), m_traces);
     m_learn = new LearnPage(m_studio, this);
     connect(m_learn, &LearnPage::statusMessage, this, &MainWindow::showMessage);
     addMode(QStringLiteral("learn"), glyphIcon(Glyph::Learn), tr("Learn"), m_learn);
@@ -216,6 +219,7 @@ void MainWindow::connectPages()
         m_logs->showRequest(requestId);
     };
     connect(m_test, &TestPage::showLogsRequested, this, showLogsOf);
+    connect(m_traces, &TracesPage::requestActivated, this, showLogsOf);
     connect(m_monitor, &MonitorPage::requestActivated, this, showLogsOf);
     connect(m_monitor, &MonitorPage::replayRequested, this, [this](const QStringList &ids) { openReplay(ids); });
     connect(m_logs, &LogsPage::requestActivated, this, [this](const QString &) {

@@ -34,6 +34,7 @@ class CodePage;
 class CommandPalette;
 class ConfigurationPage;
 class CostPage;
+class TracesPage;
 class DashboardPage;
 class EmptyState;
 class EnvironmentsPage;
@@ -152,6 +153,7 @@ private:
     EnvironmentsPage *m_environments = nullptr;
     LogsPage *m_logs = nullptr;
     CostPage *m_cost = nullptr;
+    TracesPage *m_traces = nullptr;
     LearnPage *m_learn = nullptr;
     CommandPalette *m_palette = nullptr;
     QMenu *m_viewMenu = nullptr;

@@ -544,6 +544,20 @@ void Studio::totals(qint64 sinceMs, QObject *receiver, Callback<QList<store::Fun
         std::move(done));
 }
 
+void Studio::traces(qint64 sinceMs, const QString &function, QObject *receiver, Callback<QList<store::TraceSummary>> done)
+{
+    storeQuery<QList<store::TraceSummary>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [sinceMs, function](store::Connection &c) { return store::recentTraces(c, sinceMs, 200, function); }, std::move(done));
+}
+
+void Studio::traceSpans(const QString &traceId, QObject *receiver, Callback<QList<store::Span>> done)
+{
+    storeQuery<QList<store::Span>>(
+        &d->storePool, d->dataDir.database(), receiver,
+        [traceId](store::Connection &c) { return store::traceSpans(c, traceId); }, std::move(done));
+}
+
 void Studio::testEvents(const QString &function, QObject *receiver, Callback<QList<SavedTestEvent>> done)
 {
     storeQuery<QList<SavedTestEvent>>(

@@ -18,6 +18,7 @@
 #include "metrics/livemetrics.h"
 #include "store/experiments.h"
 #include "store/queries.h"
+#include "store/traces.h"
 #include "versioning/versionstore.h"
 
 #include <QObject>
@@ -118,6 +119,8 @@ public:
     void searchLogs(const store::LogSearch &search, QObject *receiver, Callback<QList<LogLine>> done);
     void logsOf(const QString &requestId, QObject *receiver, Callback<QList<LogLine>> done);
     void totals(qint64 sinceMs, QObject *receiver, Callback<QList<store::FunctionTotals>> done);
+    void traces(qint64 sinceMs, const QString &function, QObject *receiver, Callback<QList<store::TraceSummary>> done);
+    void traceSpans(const QString &traceId, QObject *receiver, Callback<QList<store::Span>> done);
 
     // Experiments (the Learn page): one at a time on the lab thread, each for seconds.
     // `progress` hears each step on the GUI thread. cancelExperiment() stops the running

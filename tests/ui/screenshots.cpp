@@ -142,6 +142,26 @@ int main(int argc, char **argv)
     window.showPage(MainWindow::Page::Cost);
     grab(QStringLiteral("cost"));
 
+    // Traces: a function calling two others with boto3, synchronously and by event.
+    {
+        bool made = false;
+        studio->createFunction(QStringLiteral("front-door"), Runtime::Python3, QStringLiteral("call-another"), &window,
+                               [&made](Result<QString>) { made = true; });
+        waitFor([&] { return made; }, 30000);
+        settle(1500); // the engine registers it
+        int calls = 0;
+        for (const char *target : {"hello", "flaky-worker", "hello", "orders-api", "flaky-worker"}) {
+            studio->invoke(QStringLiteral("front-door"), QStringLiteral("$LATEST"),
+                           QByteArrayLiteral("{\"target\": \"") + target + QByteArrayLiteral("\"}"), TriggerKind::Manual, &window,
+                           [&calls](engine::InvokeResult) { ++calls; });
+            waitFor([&] { return calls > 0; }, 30000);
+            --calls;
+        }
+        settle(2000); // the events run
+        window.showMode(QStringLiteral("traces"));
+        grab(QStringLiteral("traces"));
+    }
+
     // The load generator after an open-loop ramp on hello.
     {
         window.selectFunction(QStringLiteral("hello"));

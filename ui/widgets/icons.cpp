@@ -91,6 +91,14 @@ QPainterPath glyphPath(Glyph glyph)
         path.moveTo(12, 15.9);
         path.lineTo(12, 17.6);
         break;
+    case Glyph::Traces: // a waterfall of three calls, each starting under the one before
+        path.addRoundedRect(QRectF(4, 5, 10, 3.5), 1, 1);
+        path.addRoundedRect(QRectF(8, 10.25, 9, 3.5), 1, 1);
+        path.addRoundedRect(QRectF(12, 15.5, 8, 3.5), 1, 1);
+        path.moveTo(5.5, 8.5);
+        path.lineTo(5.5, 12);
+        path.lineTo(8, 12);
+        break;
     case Glyph::Learn: // a flask: learning by experiment
         path.moveTo(9.5, 4);
         path.lineTo(14.5, 4);

@@ -21,6 +21,7 @@ enum class Glyph { Functions,
                    Environments,
                    Logs,
                    Cost,
+                   Traces,
                    Learn };
 QIcon glyphIcon(Glyph glyph);
 
