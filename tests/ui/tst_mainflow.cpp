@@ -96,16 +96,21 @@ private Q_SLOTS:
         window->showFunctionTab(MainWindow::FunctionTab::Test);
         QCOMPARE(window->currentPage(), MainWindow::Page::Function);
 
-        // A new global page is one call, with its shortcut and palette entry.
-        auto *queues = new QLabel(QStringLiteral("Queues page"));
-        QCOMPARE(window->addMode(QStringLiteral("queues"), glyphIcon(Glyph::Logs), QStringLiteral("Queues"), queues), 6);
-        QVERIFY(!queues->isVisible());
-        QTest::keyClick(window, Qt::Key_7, Qt::ControlModifier);
-        QCOMPARE(window->currentMode(), QStringLiteral("queues"));
+        // A new global page is one call, with its shortcut (while there are digits left) and
+        // palette entry.
+        auto *probe = new QLabel(QStringLiteral("Probe page"));
+        const int count = bar->count();
+        QCOMPARE(window->addMode(QStringLiteral("probe"), glyphIcon(Glyph::Logs), QStringLiteral("Probe"), probe), count);
+        QVERIFY(!probe->isVisible());
+        if (count < 9)
+            QTest::keyClick(window, Qt::Key(Qt::Key_1 + count), Qt::ControlModifier);
+        else
+            QVERIFY(window->showMode(QStringLiteral("probe")));
+        QCOMPARE(window->currentMode(), QStringLiteral("probe"));
         QCOMPARE(window->currentPage(), MainWindow::Page::Other);
-        QVERIFY(queues->isVisible());
+        QVERIFY(probe->isVisible());
         window->openCommandPalette();
-        window->commandPalette()->setFilterText(QStringLiteral("go to queues"));
+        window->commandPalette()->setFilterText(QStringLiteral("go to probe"));
         QCOMPARE(window->commandPalette()->visibleCount(), 1);
         window->commandPalette()->hide();
         QVERIFY(window->showMode(QStringLiteral("dashboard")));
