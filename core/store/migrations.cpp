@@ -1,6 +1,7 @@
 #include "store/migrations.h"
 
 #include "store/blocks.h"
+#include "store/queues.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
 
@@ -350,8 +351,14 @@ CREATE TABLE captures(
 )sql");
 }
 
+// Queues, their messages and event source mappings (store/queues.h).
+Status step7(Connection &conn)
+{
+    return createQueueTables(conn);
+}
+
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, step7};
 
 } // namespace
 
