@@ -136,13 +136,20 @@ QJsonObject queueAttributesJson(const store::QueueInfo &q, const store::QueueSta
         {QStringLiteral("ReceiveMessageWaitTimeSeconds"), QString::number(a.receiveWaitTimeS)},
         {QStringLiteral("SqsManagedSseEnabled"), QStringLiteral("false")},
     };
+    // Funcdesk's own, named only when asked for (CloudWatch's ApproximateAgeOfOldestMessage
+    // on SQS): seconds since the oldest message was sent.
+    const QString age = QString::number(stats.oldestSentMs > 0 ? qMax<qint64>(0, (nowMs() - stats.oldestSentMs) / 1000) : 0);
     if (!a.deadLetterQueue.isEmpty()) {
         const QJsonObject policy{{QStringLiteral("deadLetterTargetArn"), queueArn(a.deadLetterQueue)},
                                  {QStringLiteral("maxReceiveCount"), a.maxReceiveCount}};
         all.insert(QStringLiteral("RedrivePolicy"), QString::fromUtf8(QJsonDocument(policy).toJson(QJsonDocument::Compact)));
     }
-    if (names.contains(QStringLiteral("All")))
+    if (names.contains(QStringLiteral("All"))) {
+        if (names.contains(QStringLiteral("ApproximateAgeOfOldestMessage")))
+            all.insert(QStringLiteral("ApproximateAgeOfOldestMessage"), age);
         return all;
+    }
+    all.insert(QStringLiteral("ApproximateAgeOfOldestMessage"), age);
     QJsonObject out;
     for (const QString &n : names)
         if (all.contains(n))
@@ -285,10 +292,16 @@ bool SqsApi::handle(const HttpRequest &request, HttpResponder &responder)
             call->params.insert(QStringLiteral("QueueUrl"), queueUrl(m_baseUrl, QString::fromUtf8(parts[2])));
     }
     bool deferred = false;
-    const WireResponse r = dispatch(*call, requestId, responder, deferred);
+    const WireResponse r = dispatch(*call, requestId, &responder, deferred);
     if (!deferred)
         responder.respond(r);
     return true;
+}
+
+WireResponse SqsApi::callDirect(const QString &operation, const QJsonObject &params)
+{
+    bool deferred = false;
+    return dispatch(SqsCall{SqsProtocol::Json, operation, params}, newRequestId(), nullptr, deferred);
 }
 
 Result<QString> SqsApi::queueOf(const QJsonObject &params) const
@@ -353,7 +366,7 @@ Result<QJsonObject> SqsApi::receive(const QJsonObject &params, const QString &qu
     return result;
 }
 
-WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, HttpResponder &responder, bool &deferred)
+WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, HttpResponder *responder, bool &deferred)
 {
     const QJsonObject &p = call.params;
     const QString &op = call.operation;
@@ -504,15 +517,15 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
         auto result = receive(p, *queue, empty);
         if (!result)
             return fail(result.error());
-        if (!empty || *wait == 0)
+        if (!empty || *wait == 0 || !responder)
             return ok(*result);
         // Long poll: answered later from wake() or check().
         deferred = true;
-        Waiter w{call, requestId, *queue, now + qint64(*wait) * 1000, responder, m_nextWaiter++};
+        Waiter w{call, requestId, *queue, now + qint64(*wait) * 1000, *responder, m_nextWaiter++};
         const quint64 id = w.id;
         m_waiters.push_back(std::move(w));
         QPointer<SqsApi> self(this);
-        responder.onAbandoned([self, id] {
+        responder->onAbandoned([self, id] {
             if (self)
                 self->m_waiters.remove_if([id](const Waiter &x) { return x.id == id; });
         });
@@ -591,7 +604,8 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
             QStringLiteral("DelaySeconds"), QStringLiteral("ReceiveMessageWaitTimeSeconds"), QStringLiteral("RedrivePolicy"),
             QStringLiteral("FifoQueue"), QStringLiteral("ContentBasedDeduplication"), QStringLiteral("KmsMasterKeyId"),
             QStringLiteral("KmsDataKeyReusePeriodSeconds"), QStringLiteral("DeduplicationScope"), QStringLiteral("FifoThroughputLimit"),
-            QStringLiteral("RedriveAllowPolicy"), QStringLiteral("SqsManagedSseEnabled")};
+            QStringLiteral("RedriveAllowPolicy"), QStringLiteral("SqsManagedSseEnabled"),
+            QStringLiteral("ApproximateAgeOfOldestMessage")};
         for (const QString &n : std::as_const(names))
             if (!kKnown.contains(n))
                 return fail(sqsErr("InvalidAttributeName", QStringLiteral("Unknown Attribute %1.").arg(n)));

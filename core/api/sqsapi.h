@@ -34,6 +34,9 @@ public:
     QString baseUrl() const { return m_baseUrl; }
     // Takes the request when it is an SQS call (either protocol); false: not SQS.
     bool handle(const HttpRequest &request, HttpResponder &responder);
+    // One call without HTTP, answered in the JSON protocol (the command line on a data dir
+    // no engine holds). A ReceiveMessage does not wait.
+    WireResponse callDirect(const QString &operation, const QJsonObject &params);
     // Answers waiting long polls with no messages (shutting down).
     void stop();
     int waitingPolls() const { return int(m_waiters.size()); }
@@ -57,7 +60,8 @@ private:
         quint64 id = 0;
     };
 
-    WireResponse dispatch(const SqsCall &call, const QString &requestId, HttpResponder &responder, bool &deferred);
+    // `responder` null: answer at once (no long poll).
+    WireResponse dispatch(const SqsCall &call, const QString &requestId, HttpResponder *responder, bool &deferred);
     Result<QString> queueOf(const QJsonObject &params) const;
     // ReceiveMessage's answer, or an empty list to wait on.
     Result<QJsonObject> receive(const QJsonObject &params, const QString &queue, bool &empty);
