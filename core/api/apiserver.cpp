@@ -159,6 +159,8 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
         responder.respond(errorResponse(allowed.error().type, allowed.error().message, 403));
         return;
     }
+    if (m_extraRoute && m_extraRoute(request, responder))
+        return;
     QList<QString> segments;
     const QList<QByteArray> raw = request.path.split('/');
     for (const QByteArray &s : raw) {

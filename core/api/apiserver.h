@@ -85,6 +85,10 @@ public:
     // Where Event invocations go (the store's async_events). Without one they run at once,
     // not persisted.
     void setAsyncSink(AsyncSink sink);
+    // Other AWS APIs on this port (SQS, event source mappings), asked after the Host, token
+    // and credential checks; it returns true when it took (and answers) the request.
+    using ExtraRoute = std::function<bool(const HttpRequest &, HttpResponder &)>;
+    void setExtraRoute(ExtraRoute route) { m_extraRoute = std::move(route); }
 
 Q_SIGNALS:
     // A function was created, changed (code, configuration, versions, aliases) or deleted.
@@ -125,6 +129,7 @@ private:
     GuardOptions m_guard;
     HttpServer m_server;
     AsyncSink m_asyncSink;
+    ExtraRoute m_extraRoute;
     struct CodeFacts
     {
         QString sha256;

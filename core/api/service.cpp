@@ -1,6 +1,8 @@
 #include "service.h"
 
 #include "api/functioncatalog.h"
+#include "api/queuepoller.h"
+#include "api/sqsapi.h"
 #include "api/requestguard.h"
 #include "api/runtimeapichannel.h"
 #include "api/schedulerunner.h"
@@ -38,6 +40,7 @@ QMap<QString, QString> platformEnvironment(const QString &bindAddress, quint16 p
     else if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + bindAddress + QLatin1Char(']');
     return {{QStringLiteral("AWS_ENDPOINT_URL_LAMBDA"), QStringLiteral("http://%1:%2").arg(host).arg(port)},
+            {QStringLiteral("AWS_ENDPOINT_URL_SQS"), QStringLiteral("http://%1:%2").arg(host).arg(port)},
             {QStringLiteral("AWS_ACCESS_KEY_ID"), QString(kLocalAccessKeyId)},
             {QStringLiteral("AWS_SECRET_ACCESS_KEY"), secret},
             {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("funcdesk-local")}};
@@ -58,12 +61,21 @@ public:
           schedules(&catalog, [this](const AsyncInvocation &inv) {
               if (const Status s = dispatcher.enqueue(inv); !s.ok())
                   qCWarning(lcApi) << "scheduled event for" << inv.function << "not queued:" << s.error().toString();
-          })
+          }),
+          sqs(dir.database()),
+          poller(&catalog, dir.database())
     {
         server.setParent(this);
         dispatcher.setParent(this);
         schedules.setParent(this);
+        sqs.setParent(this);
+        poller.setParent(this);
         server.setAsyncSink([this](const AsyncInvocation &inv) { return dispatcher.enqueue(inv); });
+        // SQS and event source mappings share the Lambda API's port and checks.
+        server.setExtraRoute([this](const HttpRequest &request, HttpResponder &responder) {
+            return sqs.handle(request, responder) || poller.handle(request, responder);
+        });
+        connect(&sqs, &SqsApi::messagesSent, &poller, &QueuePoller::wake);
     }
     ~ServiceWorker() override
     {
@@ -71,12 +83,16 @@ public:
         server.setParent(nullptr);
         dispatcher.setParent(nullptr);
         schedules.setParent(nullptr);
+        sqs.setParent(nullptr);
+        poller.setParent(nullptr);
     }
 
     FunctionCatalog catalog;
     ApiServer server;
     AsyncDispatcher dispatcher;
     ScheduleRunner schedules;
+    SqsApi sqs;
+    QueuePoller poller;
 };
 
 struct Service::Private
@@ -148,6 +164,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
                 if (listening.ok()) {
                     d.apiPort = worker->server.port();
                     d.apiAddress = options.api.address + QLatin1Char(':') + QString::number(d.apiPort);
+                    worker->sqs.setBaseUrl(worker->server.baseUrl());
                     worker->catalog.setPlatformEnvironment(
                         platformEnvironment(options.api.address, d.apiPort, options.api.localToken));
                 } else {
@@ -176,6 +193,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
             }
             if (runSchedules)
                 worker->schedules.reload();
+            (void)worker->poller.start();
             QMetaObject::invokeMethod(
                 self, [self, problems] { Q_EMIT self->ready(problems); }, Qt::QueuedConnection);
         },
@@ -196,6 +214,8 @@ Service::~Service()
             worker,
             [worker] {
                 worker->schedules.stop();
+                worker->poller.stop();
+                worker->sqs.stop();
                 worker->dispatcher.stop();
                 worker->server.stop();
             },
@@ -326,6 +346,18 @@ void Service::setAsyncRetryDelays(const QString &function, const QList<int> &del
     ServiceWorker *worker = d->worker;
     QMetaObject::invokeMethod(
         worker, [worker, function, delaysMs] { worker->dispatcher.setRetryDelays(function, delaysMs); },
+        Qt::QueuedConnection);
+}
+
+void Service::queueChanged(const QString &queue)
+{
+    ServiceWorker *worker = d->worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, queue] {
+            worker->sqs.wake(queue);
+            worker->poller.wake(queue);
+        },
         Qt::QueuedConnection);
 }
 

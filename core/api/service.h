@@ -80,6 +80,9 @@ public:
     // clock the caller controls, e.g. tests). Their events take the Event path. `done` gets
     // how many fired, on the Service's thread.
     void fireSchedules(const QDateTime &now, std::function<void(int)> done = {});
+    // Messages were put into a local queue outside the SQS API (the GUI's send, a move back
+    // from a dead-letter queue): waiting receives and the queue's mappings look at once.
+    void queueChanged(const QString &queue);
 
 Q_SIGNALS:
     // Emitted on the Service's thread.

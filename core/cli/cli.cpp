@@ -27,6 +27,7 @@ const Command kCommands[] = {
     {"tune", "Power-tune a function: duration and cost at several memory sizes.", runTune},
     {"replay", "Replay recorded invocations against another version or alias and compare.", runReplay},
     {"learn", "Guided scenarios: run real experiments with a self-check (list, run, reset).", runLearn},
+    {"queues", "Local SQS-compatible queues: list, create, send, receive, purge, delete, redrive.", runQueues},
 };
 
 QString mainHelp()

@@ -14,7 +14,7 @@ constexpr std::array<std::pair<InvocationStatus, const char *>, 6> kStatusNames{
     {InvocationStatus::Crash, "crash"},
     {InvocationStatus::Throttled, "throttled"},
 }};
-constexpr std::array<std::pair<TriggerKind, const char *>, 7> kTriggerNames{{
+constexpr std::array<std::pair<TriggerKind, const char *>, 8> kTriggerNames{{
     {TriggerKind::Manual, "manual"},
     {TriggerKind::Api, "api"},
     {TriggerKind::FunctionUrl, "url"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<TriggerKind, const char *>, 7> kTriggerNames{{
     {TriggerKind::Async, "async"},
     {TriggerKind::LoadGenerator, "load"},
     {TriggerKind::Replay, "replay"},
+    {TriggerKind::Queue, "queue"},
 }};
 } // namespace
 

@@ -24,8 +24,9 @@ enum class TriggerKind { Manual,
                          Schedule,
                          Async,
                          LoadGenerator,
-                         Replay };
-QString triggerName(TriggerKind t); // "manual", "api", "url", "schedule", "async", "load", "replay"
+                         Replay,
+                         Queue }; // an event source mapping's batch
+QString triggerName(TriggerKind t); // "manual", "api", "url", "schedule", "async", "load", "replay", "queue"
 TriggerKind triggerFromName(const QString &name);
 
 // Equal strings. Records of one function share their strings' data (name, version,

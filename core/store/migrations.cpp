@@ -1,6 +1,7 @@
 #include "store/migrations.h"
 
 #include "store/blocks.h"
+#include "store/queues.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
 
@@ -376,8 +377,14 @@ ALTER TABLE async_events ADD COLUMN trace_header TEXT;
 )sql");
 }
 
+// Queues, their messages and event source mappings (store/queues.h).
+Status step8(Connection &conn)
+{
+    return createQueueTables(conn);
+}
+
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, step7};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, step7, step8};
 
 } // namespace
 

@@ -15,6 +15,7 @@
 // 4: invocation records packed into invocation_blocks (see blocks.h) with
 //    invocation_request_ids and invocation_count; the invocations table goes.
 // 5: experiments (recorded load, power tuning, replay and scenario runs).
+// 7: queues, queue_messages, event_source_mappings (store/queues.h).
 
 #include "common/result.h"
 
@@ -22,7 +23,7 @@ namespace funcdesk::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // Brings the schema from its current version up to `target` (default: latest). A newer
 // schema than this build knows is an error (the file is left alone).
