@@ -255,9 +255,16 @@ private Q_SLOTS:
 
     void everyRuntimeOffersTheSevenTemplates()
     {
+        const QStringList seven{QStringLiteral("hello-world"), QStringLiteral("http-handler"), QStringLiteral("scheduled-job"),
+                                QStringLiteral("slow-init"),   QStringLiteral("cpu-bound"),    QStringLiteral("memory-hungry"),
+                                QStringLiteral("flaky")};
         for (Runtime r : {Runtime::Python3, Runtime::NodeJs, Runtime::Provided}) {
             const auto templates = functionTemplates(r);
-            QCOMPARE(templates.size(), 7);
+            QStringList ids;
+            for (const auto &t : templates)
+                ids.append(t.id);
+            for (const QString &id : seven) // a runtime may offer more (a dependency, a call to another function)
+                QVERIFY2(ids.contains(id), qPrintable(id));
             QCOMPARE(templates.first().id, QStringLiteral("hello-world"));
             for (const auto &t : templates)
                 QVERIFY2(!t.description.isEmpty(), qPrintable(t.id));
