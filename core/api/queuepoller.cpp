@@ -52,11 +52,14 @@ QByteArray sqsEvent(const QString &queue, const QList<store::QueueMessage> &mess
             {QStringLiteral("SenderId"), m.senderId},
             {QStringLiteral("ApproximateFirstReceiveTimestamp"), QString::number(m.firstReceiveMs)},
         };
+        QJsonObject withTrace = attributes;
+        if (!m.traceHeader.isEmpty())
+            withTrace.insert(QStringLiteral("AWSTraceHeader"), QString::fromLatin1(m.traceHeader));
         records.append(QJsonObject{
             {QStringLiteral("messageId"), m.messageId},
             {QStringLiteral("receiptHandle"), m.receiptHandle},
             {QStringLiteral("body"), QString::fromUtf8(m.body)},
-            {QStringLiteral("attributes"), attributes},
+            {QStringLiteral("attributes"), withTrace},
             {QStringLiteral("messageAttributes"), lambdaMessageAttributes(m.attributes)},
             {QStringLiteral("md5OfBody"), m.md5OfBody},
             {QStringLiteral("eventSource"), QStringLiteral("aws:sqs")},
@@ -252,6 +255,7 @@ bool QueuePoller::invokeBatch(State &state, const QList<store::QueueMessage> &me
     req.payload = sqsEvent(m.queue, messages);
     req.trigger = TriggerKind::Queue;
     req.requestId = newRequestId();
+    req.traceHeader = messages.first().traceHeader; // a batch continues its first message's trace
     ++state.inFlight;
     const QString uuid = m.uuid;
     std::shared_ptr<AnswerInbox> inbox = m_inbox;

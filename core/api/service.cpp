@@ -76,6 +76,8 @@ public:
             return sqs.handle(request, responder) || poller.handle(request, responder);
         });
         connect(&sqs, &SqsApi::messagesSent, &poller, &QueuePoller::wake);
+        // A function that sends a message called on: its span is kept when it ends.
+        connect(&sqs, &SqsApi::tracedMessageSent, this, [this](const QByteArray &h) { catalog.engine()->noteTraceParent(h); });
     }
     ~ServiceWorker() override
     {

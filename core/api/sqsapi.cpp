@@ -169,6 +169,8 @@ QJsonObject systemAttributes(const store::QueueMessage &m, const QStringList &na
     add("SentTimestamp", QString::number(m.sentMs));
     add("ApproximateReceiveCount", QString::number(m.receiveCount));
     add("ApproximateFirstReceiveTimestamp", QString::number(m.firstReceiveMs));
+    if (!m.traceHeader.isEmpty())
+        add("AWSTraceHeader", QString::fromLatin1(m.traceHeader));
     return out;
 }
 
@@ -186,7 +188,9 @@ qint64 messageSize(const QByteArray &body, const QJsonObject &attributes)
 }
 
 // A SendMessage's (or batch entry's) message, validated.
-Result<store::QueueMessage> messageFrom(const QJsonObject &p, const QueueAttributes &a, qint64 now)
+// The trace a message continues: its AWSTraceHeader system attribute, else the sender's
+// request header (what SQS stores as AWSTraceHeader when the sender runs traced).
+Result<store::QueueMessage> messageFrom(const QJsonObject &p, const QueueAttributes &a, qint64 now, const QByteArray &traceHeader)
 {
     if (!p.contains(QStringLiteral("MessageBody")))
         return sqsErr("MissingParameter", QStringLiteral("The request must contain the parameter MessageBody."));
@@ -214,6 +218,9 @@ Result<store::QueueMessage> messageFrom(const QJsonObject &p, const QueueAttribu
     m.md5OfAttributes = md5OfMessageAttributes(attributes);
     m.senderId = QLatin1String(kAccountId);
     m.visibleMs = now + qint64(*delay) * 1000;
+    const QString systemTrace = p.value(QStringLiteral("MessageSystemAttributes")).toObject().value(QStringLiteral("AWSTraceHeader"))
+                                    .toObject().value(QStringLiteral("StringValue")).toString();
+    m.traceHeader = systemTrace.isEmpty() ? traceHeader : systemTrace.toLatin1();
     return m;
 }
 
@@ -285,6 +292,7 @@ bool SqsApi::handle(const HttpRequest &request, HttpResponder &responder)
                                    call.error().message, requestId));
         return true;
     }
+    call->traceHeader = request.header("x-amzn-trace-id");
     // The query protocol may address the queue by the request's path (/<account>/<name>).
     if (call->protocol == SqsProtocol::Query && !call->params.contains(QStringLiteral("QueueUrl"))) {
         const QList<QByteArray> parts = request.path.split('/');
@@ -458,7 +466,7 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
         return ok({});
     }
     if (op == QLatin1String("SendMessage")) {
-        auto m = messageFrom(p, info->attributes, now);
+        auto m = messageFrom(p, info->attributes, now, call.traceHeader);
         if (!m)
             return fail(m.error());
         QList<store::QueueMessage> batch{*m};
@@ -466,6 +474,8 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
             return fail(s.error());
         wake(*queue);
         Q_EMIT messagesSent(*queue);
+        if (!batch.first().traceHeader.isEmpty())
+            Q_EMIT tracedMessageSent(batch.first().traceHeader);
         return ok(sentJson(batch.first()));
     }
     if (op == QLatin1String("SendMessageBatch")) {
@@ -479,7 +489,7 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
         for (const QJsonValue &e : std::as_const(*entries)) {
             const QJsonObject entry = e.toObject();
             const QString id = entry.value(QStringLiteral("Id")).toString();
-            auto m = messageFrom(entry, info->attributes, now);
+            auto m = messageFrom(entry, info->attributes, now, call.traceHeader);
             if (!m) {
                 failed.append(batchError(id, m.error()));
                 continue;
@@ -496,6 +506,8 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
         if (!batch.isEmpty()) {
             if (Status s = store::sendMessages(conn, *queue, batch, now); !s)
                 return fail(s.error());
+            if (!batch.first().traceHeader.isEmpty())
+                Q_EMIT tracedMessageSent(batch.first().traceHeader);
         }
         QJsonArray successful;
         for (qsizetype i = 0; i < batch.size(); ++i) {

@@ -44,6 +44,7 @@ public:
 Q_SIGNALS:
     // Messages were stored in `queue` (sent, or moved back from a dead-letter queue).
     void messagesSent(const QString &queue);
+    void tracedMessageSent(const QByteArray &traceHeader); // a message continuing a trace was accepted
 
 public Q_SLOTS:
     // Something else put messages into `queue`: waiting polls look again.

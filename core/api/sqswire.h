@@ -28,6 +28,7 @@ struct SqsCall
     SqsProtocol protocol = SqsProtocol::Json;
     QString operation;  // "SendMessage"
     QJsonObject params; // JSON protocol shape (query parameters converted)
+    QByteArray traceHeader; // X-Amzn-Trace-Id of the request (a function's SDK sends its own)
 };
 
 // Whether a request is an SQS call (either protocol), and its operation and parameters.

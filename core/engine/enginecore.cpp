@@ -185,7 +185,7 @@ void EngineCore::invoke(PendingInvocation inv)
         noteTraceParent(inv.trace.parentSpanId);
     // Lambda's recursive loop detection: events and messages (not synchronous calls, which
     // their callers' timeouts bound) stop at the chain's 17th call.
-    if (inv.trace.lineage >= kMaxChainCalls && (req.trigger == TriggerKind::Async || req.isAsync)) {
+    if (inv.trace.lineage >= kMaxChainCalls && (req.trigger == TriggerKind::Async || req.trigger == TriggerKind::Queue || req.isAsync)) {
         const QString msg = QStringLiteral("Stopped a recursive loop: this request would be call %1 in one chain of "
                                            "functions, and a chain stops after %2 (Lambda's recursive loop detection).")
                                 .arg(inv.trace.lineage + 1)

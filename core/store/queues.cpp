@@ -17,7 +17,7 @@ constexpr const char *kQueueColumns = "name, created_ms, modified_ms, visibility
                                       "max_message_bytes, receive_wait_s, dead_letter_queue, max_receive_count, "
                                       "sent_total, received_total, deleted_total";
 constexpr const char *kMessageColumns = "id, queue, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
-                                        "sent_ms, visible_ms, receive_count, first_receive_ms, receipt_handle";
+                                        "sent_ms, visible_ms, receive_count, first_receive_ms, receipt_handle, trace_header";
 
 QueueInfo queueFromRow(const Statement &s)
 {
@@ -85,6 +85,7 @@ QueueMessage messageFromRow(const Statement &s)
     m.receiveCount = int(s.int64(10));
     m.firstReceiveMs = s.isNull(11) ? 0 : s.int64(11);
     m.receiptHandle = exposedHandle(m.id, s.text(12));
+    m.traceHeader = s.text(13).toLatin1();
     return m;
 }
 
@@ -217,7 +218,7 @@ Status sendMessages(Connection &conn, const QString &queue, QList<QueueMessage> 
     if (!info)
         return info.error();
     auto stmt = conn.prepare("INSERT INTO queue_messages(queue, message_id, body, attributes, md5_body, md5_attributes, "
-                             "sender_id, sent_ms, visible_ms, receive_count) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,0)");
+                             "sender_id, sent_ms, visible_ms, receive_count, trace_header) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10)");
     if (!stmt)
         return stmt.error();
     for (QueueMessage &m : messages) {
@@ -234,6 +235,10 @@ Status sendMessages(Connection &conn, const QString &queue, QList<QueueMessage> 
             stmt->bind(4, QJsonDocument(m.attributes).toJson(QJsonDocument::Compact));
         stmt->bind(5, m.md5OfBody).bind(6, m.md5OfAttributes.isEmpty() ? QString() : m.md5OfAttributes);
         stmt->bind(7, m.senderId).bind(8, m.sentMs).bind(9, m.visibleMs);
+        if (m.traceHeader.isEmpty())
+            stmt->bindNull(10);
+        else
+            stmt->bind(10, QString::fromLatin1(m.traceHeader));
         if (auto s = stmt->run(); !s)
             return s;
         m.id = conn.lastInsertRowId();
@@ -629,7 +634,8 @@ CREATE TABLE queue_messages(
   visible_ms INTEGER NOT NULL,
   receive_count INTEGER NOT NULL,
   first_receive_ms INTEGER,
-  receipt_handle TEXT);
+  receipt_handle TEXT,
+  trace_header TEXT);
 CREATE INDEX queue_messages_due ON queue_messages(queue, visible_ms, id);
 CREATE INDEX queue_messages_age ON queue_messages(queue, id);
 CREATE TABLE event_source_mappings(

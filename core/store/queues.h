@@ -78,6 +78,7 @@ struct QueueMessage
     int receiveCount = 0;
     qint64 firstReceiveMs = 0; // 0: never received
     QString receiptHandle;     // of the newest receive
+    QByteArray traceHeader;    // AWSTraceHeader: the trace the message continues (common/trace.h)
 };
 
 struct QueueStats

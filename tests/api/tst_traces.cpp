@@ -43,6 +43,18 @@ const QByteArray kLooperPy = QByteArrayLiteral(
     "    lam.invoke(FunctionName='looper', InvocationType='Event', Payload=json.dumps({'hop': event.get('hop', 0) + 1}))\n"
     "    return event\n");
 
+// Sends its event on as an SQS message with boto3 (a queue hop in the trace).
+const QByteArray kProducerPy = QByteArrayLiteral(
+    "import json, os, boto3\n"
+    "sqs = boto3.client('sqs', endpoint_url=os.environ['AWS_ENDPOINT_URL_SQS'])\n"
+    "def handler(event, context):\n"
+    "    url = sqs.get_queue_url(QueueName='hops')['QueueUrl']\n"
+    "    return sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))['MessageId']\n");
+
+const QByteArray kConsumerPy = QByteArrayLiteral(
+    "def handler(event, context):\n"
+    "    return [r['attributes'].get('AWSTraceHeader') for r in event['Records']]\n");
+
 bool hasBoto3()
 {
     QProcess probe;
@@ -147,6 +159,36 @@ private Q_SLOTS:
         QCOMPARE(recent->first().functions, 2);
         QCOMPARE(recent->first().spans, 3);
         QCOMPARE(recent->first().errors, 0);
+    }
+
+    void aQueueHopContinuesTheTrace()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QVERIFY(add(**service, QStringLiteral("producer"), kProducerPy));
+        QVERIFY(add(**service, QStringLiteral("consumer"), kConsumerPy));
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        QCOMPARE(client.call("POST", QStringLiteral("/"), "{\"QueueName\":\"hops\"}", {{"X-Amz-Target", "AmazonSQS.CreateQueue"}}).status, 200);
+        const apitest::Reply mapped = client.call("POST", QStringLiteral("/2015-03-31/event-source-mappings/"),
+                                                  "{\"FunctionName\":\"consumer\",\"EventSourceArn\":\"arn:aws:sqs:us-east-1:000000000000:hops\",\"BatchSize\":1}");
+        QVERIFY2(mapped.status == 202, mapped.body.constData());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/producer/invocations"), "{\"order\":7}");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.header("X-Amz-Function-Error").isEmpty(), r.body.constData());
+
+        // The consumer runs from the mapping under the producer's trace, its parent the producer.
+        auto conn = store::Connection::open(dataDir().database(), {.readOnly = true});
+        QVERIFY(conn.ok());
+        QList<store::TraceSummary> traces;
+        QTRY_VERIFY_WITH_TIMEOUT(((*service)->writer()->flush(), traces = store::recentTraces(*conn, 0, 10, QStringLiteral("consumer")).valueOr({}),
+                                  !traces.isEmpty() && traces.first().spans == 2),
+                                 20000);
+        const QList<store::Span> spans = spansOf(**service, traces.first().traceId);
+        QCOMPARE(spans.size(), 2);
+        QCOMPARE(spans[0].function, QStringLiteral("producer"));
+        QCOMPARE(spans[1].function, QStringLiteral("consumer"));
+        QCOMPARE(spans[1].parentSpanId, spans[0].spanId);
+        QCOMPARE(triggerName(spans[1].trigger), QStringLiteral("queue"));
     }
 
     void aSingleFunctionLeavesNoTrace()
