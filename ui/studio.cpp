@@ -110,6 +110,7 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     options.api.token = settings->apiToken();
     options.api.allowedOrigins = settings->allowedOrigins();
     options.api.requireLocalCredentials = settings->requireSignature();
+    options.otlpEndpoint = QUrl(settings->otlpEndpoint());
     auto service = api::Service::start(dataDir, options);
     if (!service.ok())
         return service.error();

@@ -1,6 +1,7 @@
 #include "service.h"
 
 #include "api/functioncatalog.h"
+#include "api/otlpexporter.h"
 #include "api/queuepoller.h"
 #include "api/sqsapi.h"
 #include "api/requestguard.h"
@@ -95,6 +96,7 @@ public:
     ScheduleRunner schedules;
     SqsApi sqs;
     QueuePoller poller;
+    std::unique_ptr<OtlpExporter> otlp; // when a collector is set
 };
 
 struct Service::Private
@@ -176,6 +178,11 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
             Result<store::Connection *> conn = store::threadConnection(d.dataDir.database());
             if (!conn.ok())
                 started = conn.error();
+            if (!options.otlpEndpoint.isEmpty()) { // spans to a collector, from the engine's records
+                worker->otlp = std::make_unique<OtlpExporter>(options.otlpEndpoint);
+                connect(d.engine.get(), &engine::Engine::invocationFinished, worker->otlp.get(), &OtlpExporter::add,
+                        Qt::QueuedConnection);
+            }
         },
         Qt::BlockingQueuedConnection);
     const bool runSchedules = options.runSchedules;

@@ -20,6 +20,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -42,6 +43,7 @@ struct ServiceOptions
     bool runSchedules = true;
     bool record = true; // invocation records and log lines to the store's writer
     store::CaptureOptions capture; // payloads kept for replay
+    QUrl otlpEndpoint; // an OpenTelemetry collector (OTLP/HTTP) that gets the traces' spans; empty: none
 };
 
 class Service : public QObject

@@ -43,6 +43,10 @@ int runServe(const QStringList &args)
     cl.addOption(QCommandLineOption(QStringLiteral("require-signature"),
                                     QStringLiteral("Accept only signatures made with the data dir's credentials (access key\n"
                                                    "FUNCDESKLOCAL, the secret in funcdesk.token), not any well-formed one.")));
+    cl.addOption(QCommandLineOption(QStringLiteral("otlp-endpoint"),
+                                    QStringLiteral("Send the spans of multi-function traces to this OpenTelemetry collector\n"
+                                                   "(OTLP/HTTP, e.g. http://127.0.0.1:4318)."),
+                                    QStringLiteral("URL")));
     cl.addOption(QCommandLineOption(QStringLiteral("no-sandbox"),
                                     QStringLiteral("Run functions outside the bubblewrap sandbox (they can then read your files).")));
     if (auto exit = cl.parse(args))
@@ -62,6 +66,12 @@ int runServe(const QStringList &args)
     options.api.allowedOrigins = cl.parser().values(QStringLiteral("allow-origin"));
     options.engine.sandbox = !cl.isSet(QStringLiteral("no-sandbox"));
     options.api.requireLocalCredentials = cl.isSet(QStringLiteral("require-signature"));
+    if (cl.isSet(QStringLiteral("otlp-endpoint"))) {
+        const QUrl otlp(cl.value(QStringLiteral("otlp-endpoint")), QUrl::StrictMode);
+        if (!otlp.isValid() || (otlp.scheme() != QLatin1String("http") && otlp.scheme() != QLatin1String("https")) || otlp.host().isEmpty())
+            return cl.usageError(QStringLiteral("--otlp-endpoint takes an http(s) URL, e.g. http://127.0.0.1:4318"));
+        options.otlpEndpoint = otlp;
+    }
     const QString noSandbox = engine::Engine::sandboxUnavailableReason();
     const bool sandboxed = options.engine.sandbox && noSandbox.isEmpty();
     auto service = api::Service::start(dir, options);

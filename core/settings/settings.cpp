@@ -22,6 +22,7 @@ const QHash<QString, QVariant> &defaults()
         {QStringLiteral("api/token"), QString()},
         {QStringLiteral("api/allowedOrigins"), QStringList()},
         {QStringLiteral("api/requireSignature"), false},
+        {QStringLiteral("tracing/otlpEndpoint"), QString()},
         {QStringLiteral("pricing/perMillionRequests"), 0.20},
         {QStringLiteral("pricing/perGbSecondX86"), 0.0000166667},
         {QStringLiteral("pricing/perGbSecondArm"), 0.0000133334},
@@ -86,6 +87,7 @@ FUNCDESK_SETTING(QString, bindAddress, setBindAddress, "api/bindAddress", toStri
 FUNCDESK_SETTING(QString, apiToken, setApiToken, "api/token", toString)
 FUNCDESK_SETTING(QStringList, allowedOrigins, setAllowedOrigins, "api/allowedOrigins", toStringList)
 FUNCDESK_SETTING_POD(bool, requireSignature, setRequireSignature, "api/requireSignature", toBool)
+FUNCDESK_SETTING(QString, otlpEndpoint, setOtlpEndpoint, "tracing/otlpEndpoint", toString)
 FUNCDESK_SETTING_POD(double, pricePerMillionRequests, setPricePerMillionRequests, "pricing/perMillionRequests", toDouble)
 FUNCDESK_SETTING_POD(double, pricePerGbSecondX86, setPricePerGbSecondX86, "pricing/perGbSecondX86", toDouble)
 FUNCDESK_SETTING_POD(double, pricePerGbSecondArm, setPricePerGbSecondArm, "pricing/perGbSecondArm", toDouble)

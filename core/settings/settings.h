@@ -61,6 +61,10 @@ public:
     // (api/requestguard.h), not any well-formed one.
     bool requireSignature() const; // false
     void setRequireSignature(bool v);
+    // An OpenTelemetry collector (OTLP/HTTP, e.g. http://127.0.0.1:4318) that gets the
+    // spans of multi-function traces; empty: none. Applies at the next start.
+    QString otlpEndpoint() const; // ""
+    void setOtlpEndpoint(const QString &v);
     double pricePerMillionRequests() const; // 0.20
     void setPricePerMillionRequests(double v);
     double pricePerGbSecondX86() const; // 0.0000166667

@@ -136,6 +136,12 @@ QGroupBox *SettingsDialog::buildApi()
     af->addRow(tr("Token:"), m_token);
     af->addRow(tr("Allowed web origins:"), m_origins);
     af->addRow(QString(), m_requireSignature);
+    m_otlp = new QLineEdit(api);
+    m_otlp->setObjectName(QStringLiteral("otlpEndpoint"));
+    m_otlp->setPlaceholderText(tr("none, e.g. http://127.0.0.1:4318"));
+    m_otlp->setToolTip(tr("An OpenTelemetry collector (OTLP over HTTP) that gets the spans of traces through "
+                          "several functions, for Jaeger, Tempo or any OTLP backend. Applies at the next start."));
+    af->addRow(tr("Trace export (OTLP):"), m_otlp);
     af->addRow(QString(), m_bindError);
     connect(m_bind, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     connect(m_token, &QLineEdit::textChanged, this, &SettingsDialog::validate);
@@ -226,6 +232,7 @@ void SettingsDialog::load()
     m_sandbox->setChecked(m_settings->sandbox() && engine::Engine::sandboxUnavailableReason().isEmpty());
     m_origins->setText(m_settings->allowedOrigins().join(QLatin1Char(' ')));
     m_requireSignature->setChecked(m_settings->requireSignature());
+    m_otlp->setText(m_settings->otlpEndpoint());
     m_concurrency->setValue(m_settings->globalConcurrency());
     m_port->setValue(m_settings->apiPort());
     m_bind->setText(m_settings->bindAddress());
@@ -284,6 +291,7 @@ bool SettingsDialog::apply()
         m_settings->setSandbox(m_sandbox->isChecked());
     m_settings->setAllowedOrigins(m_origins->text().split(QLatin1Char(' '), Qt::SkipEmptyParts));
     m_settings->setRequireSignature(m_requireSignature->isChecked());
+    m_settings->setOtlpEndpoint(m_otlp->text().trimmed());
     m_settings->setGlobalConcurrency(m_concurrency->value());
     m_settings->setApiPort(m_port->value());
     m_settings->setBindAddress(m_bind->text().trimmed());

@@ -54,6 +54,7 @@ private:
     QLineEdit *m_token;
     QLineEdit *m_origins;
     QCheckBox *m_requireSignature;
+    QLineEdit *m_otlp;
     QLabel *m_bindError;
     QDoubleSpinBox *m_perMillion;
     QDoubleSpinBox *m_perGbsX86;
