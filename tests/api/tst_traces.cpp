@@ -10,7 +10,9 @@
 #include "store/writer.h"
 #include "versioning/versionstore.h"
 
+#include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -54,6 +56,20 @@ const QByteArray kProducerPy = QByteArrayLiteral(
 const QByteArray kConsumerPy = QByteArrayLiteral(
     "def handler(event, context):\n"
     "    return [r['attributes'].get('AWSTraceHeader') for r in event['Records']]\n");
+
+// Calls `worker` with the AWS SDK for JavaScript v3 and no endpoint in the code: the SDK
+// finds AWS_ENDPOINT_URL_LAMBDA, the region and the credentials in its environment, and
+// forwards _X_AMZN_TRACE_ID as X-Amzn-Trace-Id, as it does in Lambda.
+const QByteArray kNodeCallerJs = QByteArrayLiteral(
+    "const { LambdaClient, InvokeCommand } = require(process.env.SDK_DIR + '/node_modules/@aws-sdk/client-lambda');\n"
+    "const client = new LambdaClient({});\n"
+    "exports.handler = async () => {\n"
+    "  const r = await client.send(new InvokeCommand({ FunctionName: 'worker', Payload: Buffer.from('{\"n\":3}') }));\n"
+    "  return JSON.parse(Buffer.from(r.Payload).toString());\n"
+    "};\n");
+
+// Where the test installs the SDK's Lambda client from npm (once per build tree).
+const QString kSdkDir = QStringLiteral(FUNCDESK_BINARY_DIR "/npm-sdk-lambda");
 
 bool hasBoto3()
 {
@@ -189,6 +205,48 @@ private Q_SLOTS:
         QCOMPARE(spans[1].function, QStringLiteral("consumer"));
         QCOMPARE(spans[1].parentSpanId, spans[0].spanId);
         QCOMPARE(triggerName(spans[1].trigger), QStringLiteral("queue"));
+    }
+
+    void theJavaScriptSdkCarriesTheTraceToo()
+    {
+        if (!QFile::exists(kSdkDir + QStringLiteral("/node_modules/@aws-sdk/client-lambda/package.json"))) {
+            if (QStandardPaths::findExecutable(QStringLiteral("npm")).isEmpty())
+                QSKIP("npm is not installed (packaging/dev.sh installs it): cannot fetch @aws-sdk/client-lambda");
+            QProcess npm;
+            npm.setProcessChannelMode(QProcess::MergedChannels);
+            npm.start(QStringLiteral("npm"), {QStringLiteral("install"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund"),
+                                              QStringLiteral("--prefix"), kSdkDir, QStringLiteral("@aws-sdk/client-lambda@3")});
+            QVERIFY(npm.waitForFinished(300000));
+            QVERIFY2(npm.exitCode() == 0, npm.readAll().constData());
+        }
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QVERIFY(add(**service, QStringLiteral("worker"), kWorkerPy));
+        SourceFiles files;
+        files.insert(QStringLiteral("index.js"), SourceFile(kNodeCallerJs));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"nodejs20.x\",\"handler\":\"index.handler\",\"timeout\":30,"
+                                                  "\"environment\":{\"SDK_DIR\":\"") + kSdkDir.toUtf8() + QByteArrayLiteral("\"}}")));
+        VersionStore store(dataDir());
+        QVERIFY(store.create(QStringLiteral("nodecaller"), Runtime::NodeJs, files).ok());
+        QSignalSpy changed(service->get(), &Service::functionChanged);
+        (*service)->refreshFunction(QStringLiteral("nodecaller"));
+        QVERIFY(changed.wait(10000));
+
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/nodecaller/invocations"), "{}");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.header("X-Amz-Function-Error").isEmpty(), r.body.constData());
+        const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+        QCOMPARE(answer.value(QStringLiteral("n")).toInt(), 3);
+        const TraceHeader seen = TraceHeader::parse(answer.value(QStringLiteral("trace")).toString().toLatin1());
+        QVERIFY(seen.isValid());
+        const QList<store::Span> spans = spansOf(**service, seen.root);
+        QCOMPARE(spans.size(), 2);
+        QCOMPARE(spans[0].function, QStringLiteral("nodecaller"));
+        QCOMPARE(spans[1].function, QStringLiteral("worker"));
+        QCOMPARE(spans[1].parentSpanId, spans[0].spanId);
+        QCOMPARE(seen.parent, spans[1].spanId); // what the worker handed on is its own span
     }
 
     void aSingleFunctionLeavesNoTrace()
