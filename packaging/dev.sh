@@ -25,6 +25,7 @@ packages=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libgit2-dev libsqlite3-dev libqscintilla2-qt6-dev libzip-dev libyaml-cpp-dev libhttp-parser-dev
   python3 python3-boto3 nodejs bubblewrap curl wrk xvfb xauth
+  python3-pip npm
 )
 
 install_missing() {

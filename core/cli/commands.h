@@ -19,5 +19,7 @@ int runLoad(const QStringList &args);
 int runTune(const QStringList &args);
 int runLearn(const QStringList &args);
 int runReplay(const QStringList &args);
+int runDev(const QStringList &args);
+int runLayers(const QStringList &args);
 
 } // namespace funcdesk::cli
