@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -132,6 +133,59 @@ private Q_SLOTS:
         QVERIFY(QFile::remove(src() + QStringLiteral("/requirements.txt")));
         QVERIFY(waitForDev("deployed watched"));
         QCOMPARE(invoke().value(QStringLiteral("v")).toInt(), 4);
+    }
+
+    // `funcdesk deploy` through the same engine: the build's lines, then exit code 6 and
+    // pip's message when the build fails.
+    void deployPrintsTheBuildAndExitsSixWhenItFails()
+    {
+        const QString other = m_tmp.filePath(QStringLiteral("other"));
+        writeFile(other + QStringLiteral("/lambda_function.py"), "def lambda_handler(e, c):\n    return 1\n");
+        writeFile(other + QStringLiteral("/requirements.txt"), "still-no-such-package-funcdesk==2.0\n");
+        QProcess p;
+        p.setProcessEnvironment(cleanEnvironment());
+        p.start(kBinary, QStringList{QStringLiteral("deploy"), other} + dataDir());
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray out = p.readAllStandardOutput();
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 6);
+        QVERIFY2(out.contains("build: installing dependencies on the running engine"), out.constData());
+        QVERIFY2(err.contains("BuildFailedException") && err.contains("No matching distribution found for still-no-such-package-funcdesk==2.0"),
+                 err.constData());
+    }
+
+    // `funcdesk layers` over the running engine's API: publish a folder, list, delete.
+    void layersCommands()
+    {
+        const QString layer = m_tmp.filePath(QStringLiteral("layer"));
+        writeFile(layer + QStringLiteral("/python/shared_mod.py"), "X = 1\n");
+        auto run = [this](const QStringList &args) {
+            QProcess p;
+            p.setProcessEnvironment(cleanEnvironment());
+            p.start(kBinary, QStringList{QStringLiteral("layers")} + args + dataDir());
+            p.waitForFinished(60000);
+            return std::make_pair(p.exitCode(), QByteArray(p.readAllStandardOutput() + p.readAllStandardError()));
+        };
+        auto [code, out] = run({QStringLiteral("publish"), QStringLiteral("cli-layer"), QStringLiteral("--dir"), layer,
+                                QStringLiteral("--description"), QStringLiteral("from the CLI"), QStringLiteral("--runtime"),
+                                QStringLiteral("python3.12")});
+        QVERIFY2(code == 0, out.constData());
+        QVERIFY2(out.contains("Published arn:aws:lambda:us-east-1:000000000000:layer:cli-layer:1"), out.constData());
+        std::tie(code, out) = run({QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(code, 0);
+        const QJsonArray listed = QJsonDocument::fromJson(out).array();
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0)[QStringLiteral("LayerName")].toString(), QStringLiteral("cli-layer"));
+        QCOMPARE(listed.at(0)[QStringLiteral("Description")].toString(), QStringLiteral("from the CLI"));
+        QCOMPARE(listed.at(0)[QStringLiteral("CompatibleRuntimes")].toArray().at(0).toString(), QStringLiteral("python3.12"));
+        QVERIFY(listed.at(0)[QStringLiteral("CodeSize")].toDouble() > 0);
+        std::tie(code, out) = run({QStringLiteral("delete"), QStringLiteral("cli-layer"), QStringLiteral("1")});
+        QCOMPARE(code, 0);
+        std::tie(code, out) = run({QStringLiteral("list")});
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains("No layers."), out.constData());
+        std::tie(code, out) = run({QStringLiteral("publish"), QStringLiteral("cli-layer")});
+        QCOMPARE(code, 2); // neither --zip nor --dir
     }
 
     void cleanupTestCase()

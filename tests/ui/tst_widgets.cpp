@@ -253,11 +253,14 @@ private Q_SLOTS:
         QCOMPARE(dialog.nameProblem().isEmpty(), ok);
     }
 
-    void everyRuntimeOffersTheSevenTemplates()
+    void everyRuntimeOffersItsTemplates()
     {
         for (Runtime r : {Runtime::Python3, Runtime::NodeJs, Runtime::Provided}) {
             const auto templates = functionTemplates(r);
-            QCOMPARE(templates.size(), 7);
+            // The seven, and for python3 and nodejs one with a dependency (requests, dayjs).
+            QCOMPARE(templates.size(), r == Runtime::Provided ? 7 : 8);
+            if (r != Runtime::Provided)
+                QCOMPARE(templates.last().id, QStringLiteral("with-dependency"));
             QCOMPARE(templates.first().id, QStringLiteral("hello-world"));
             for (const auto &t : templates)
                 QVERIFY2(!t.description.isEmpty(), qPrintable(t.id));
