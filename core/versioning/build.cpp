@@ -259,7 +259,10 @@ Result<Record> buildInto(const DataDir &dataDir, const QString &dir, const Funct
             saveRecord(dataDir, r);
             return makeError(errc::InvalidParameterValue, QStringLiteral("Unzipped size must be smaller than %1 bytes").arg(kMaxUnzippedBytes));
         }
-        saveRecord(dataDir, r);
+        if (o == Outcome::None)
+            forgetBuild(dataDir, r.function); // nothing to show; an old record would mislead
+        else
+            saveRecord(dataDir, r);
         return r;
     };
     auto fail = [&](const Error &e) -> Result<Record> {

@@ -1,6 +1,7 @@
 // The GUI side of layers and builds on a real data dir: the Layers page's model (versions,
 // sizes, which functions use them) under QAbstractItemModelTester, the Configuration tab's
-// layer picker (order, Lambda's limit of 5), and the Code tab's build panel.
+// layer picker (order, Lambda's limit of 5), the Code tab's build panel, and a function
+// linked to a folder through the Studio (real python3).
 #include "settings/settings.h"
 #include "ui/models/layermodel.h"
 #include "ui/studio.h"
@@ -13,6 +14,11 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
 #include <QListWidget>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -115,6 +121,67 @@ private Q_SLOTS:
         QVERIFY(up);
         up->click();
         QCOMPARE(picker.layers(), (QStringList{arns.at(0), arns.at(1), arns.at(2), arns.at(4), arns.at(3)}));
+    }
+
+    void linkedFolderIsDeployedAndTheNextInvocationRunsIt()
+    {
+        QTemporaryDir dir;
+        Settings settings(dir.filePath(QStringLiteral("s.ini")));
+        settings.setApiPort(0);
+        auto opened = Studio::open(DataDir{dir.filePath(QStringLiteral("data"))}, &settings);
+        QVERIFY(opened.ok());
+        Studio *studio = opened->get();
+        bool created = false;
+        studio->createFunction(QStringLiteral("linked"), Runtime::Python3, QStringLiteral("hello-world"), studio,
+                               [&created](Result<QString> r) { created = r.ok(); });
+        QTRY_VERIFY_WITH_TIMEOUT(created, 20000);
+
+        const QString folder = dir.filePath(QStringLiteral("src"));
+        QVERIFY(QDir().mkpath(folder));
+        auto write = [&folder](const QByteArray &value) {
+            QFile f(folder + QStringLiteral("/lambda_function.py"));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("def lambda_handler(event, context):\n    return {'value': " + value + "}\n");
+        };
+        write("1");
+        QSignalSpy deployed(studio, &Studio::linkedDeployed);
+        studio->linkFolder(QStringLiteral("linked"), folder);
+        QCOMPARE(studio->linkedFolder(QStringLiteral("linked")), folder);
+        QVERIFY(deployed.wait(20000));
+        QCOMPARE(deployed.last().at(1).toBool(), true);
+        auto invoke = [studio]() -> QJsonObject {
+            QJsonObject out;
+            bool done = false;
+            studio->invoke(QStringLiteral("linked"), QStringLiteral("$LATEST"), "{}", TriggerKind::Manual, studio,
+                           [&](engine::InvokeResult r) {
+                               out = QJsonDocument::fromJson(r.response).object();
+                               done = true;
+                           });
+            QTest::qWaitFor([&done] { return done; }, 20000);
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(invoke().value(QStringLiteral("value")).toInt(), 1, 10000);
+        // The folder keeps its function.json out: the draft's is kept.
+        QVERIFY(QFileInfo::exists(studio->draftDir(QStringLiteral("linked")) + QStringLiteral("/function.json")));
+
+        deployed.clear();
+        write("2");
+        QVERIFY(deployed.wait(20000));
+        QCOMPARE(deployed.last().at(1).toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(invoke().value(QStringLiteral("value")).toInt(), 2, 10000);
+
+        // A broken function.json is refused; the last good code keeps running.
+        deployed.clear();
+        QFile bad(folder + QStringLiteral("/function.json"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"runtime\": \"python3\"}");
+        bad.close();
+        QVERIFY(deployed.wait(20000));
+        QCOMPARE(deployed.last().at(1).toBool(), false);
+        QVERIFY2(deployed.last().at(2).toString().contains(QLatin1String("handler: required")), qPrintable(deployed.last().at(2).toString()));
+        QCOMPARE(invoke().value(QStringLiteral("value")).toInt(), 2);
+        studio->unlinkFolder(QStringLiteral("linked"));
+        QVERIFY(studio->linkedFolder(QStringLiteral("linked")).isEmpty());
     }
 
     void buildPanelSaysWhatTheBuildDid()
