@@ -31,6 +31,8 @@ packages=(
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do
+    # NodeSource's nodejs carries its own npm (and conflicts with Debian's npm package).
+    [ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
