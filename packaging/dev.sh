@@ -68,6 +68,12 @@ case "$cmd" in
     # The preset's test settings apply (timeouts; for asan, ASAN/UBSAN_OPTIONS: leak
     # detection is off because Qt's own per-thread caches (PCRE2 JIT, QtCharts) are
     # reported as leaks when threads end).
+    # The nodejs template with a dependency (dayjs) is tested offline from this cache,
+    # filled from the npm registry once (tst_build skips it when the registry was out of reach).
+    if command -v npm >/dev/null 2>&1 && [ ! -d "build/$preset/npm-cache/_cacache" ]; then
+      npm cache add "dayjs@^1.11.10" --cache "build/$preset/npm-cache" >/dev/null 2>&1 \
+        || echo "dev.sh: the npm registry is out of reach; the dayjs template test will skip"
+    fi
     exec ctest --preset "$preset" --output-on-failure -j "$jobs" "$@"
     ;;
   bench)

@@ -8,6 +8,7 @@
 #include "versioning/build.h"
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -254,6 +255,39 @@ private Q_SLOTS:
         QVERIFY2(message.startsWith(QLatin1String("Build failed: npm install --omit=dev")), qPrintable(message));
         QVERIFY2(message.contains(QLatin1String("ENOENT")), qPrintable(message));
         QCOMPARE(invoke(QStringLiteral("nodedep")).json().value(QStringLiteral("again")).toBool(), true);
+    }
+
+    // The nodejs template with a real dependency: dayjs from the npm cache that dev.sh test
+    // fills from the registry, installed offline by the deploy's npm install.
+    void nodeTemplateWithDayjsRuns()
+    {
+        if (m_tarball.isEmpty())
+            QSKIP("npm is not installed (Debian: apt install npm)");
+        const QString cache = QStringLiteral(FUNCDESK_BINARY_DIR "/npm-cache");
+        if (!QFileInfo::exists(cache + QStringLiteral("/_cacache")))
+            QSKIP("no npm cache with dayjs: ./packaging/dev.sh test fills build/<preset>/npm-cache from the npm registry");
+        const QByteArray previousCache = qgetenv("npm_config_cache");
+        qputenv("npm_config_cache", QFile::encodeName(cache));
+        qputenv("npm_config_offline", "true");
+        const auto restore = qScopeGuard([previousCache] {
+            qputenv("npm_config_cache", previousCache);
+            qunsetenv("npm_config_offline");
+        });
+        const QString dir = QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/templates/functions/nodejs/with-dependency");
+        QMap<QString, QByteArray> files;
+        for (const QString &name : QDir(dir).entryList(QDir::Files)) {
+            QFile f(dir + QLatin1Char('/') + name);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            files.insert(name, f.readAll());
+        }
+        const apitest::Reply created = createFunction(QStringLiteral("dayjs-template"), QStringLiteral("nodejs20.x"),
+                                                      QStringLiteral("index.handler"), makeZip(files));
+        QVERIFY2(created.status == 201, created.body.constData());
+        QCOMPARE(lastBuild(QStringLiteral("dayjs-template")).outcome, build::Outcome::Built);
+        const apitest::Reply r = stack.client->call("POST", QStringLiteral("/2015-03-31/functions/dayjs-template/invocations"),
+                                                    "{\"date\": \"2024-02-29T12:00:00Z\"}");
+        QVERIFY2(r.status == 200, r.body.constData());
+        QCOMPARE(r.json().value(QStringLiteral("inAWeek")).toString(), QStringLiteral("2024-03-07"));
     }
 
     void codeAndLayersOverLambdasUnzippedLimitAreRefused()
