@@ -6,6 +6,7 @@
 #include "versioning/manifest.h"
 #include "versionstore_p.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -338,11 +339,15 @@ Result<FunctionConfig> VersionStore::latestRunnable(const QString &name)
     // Older $LATEST exports are stale now (the engine retires their environments when it
     // is handed the new config), and so are staging folders a crash left behind. (A deploy
     // puts the new export in place itself, so this runs whether or not it was made here.)
-    const QStringList old = QDir(exportsDir).entryList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*"), QStringLiteral(".pending-*")},
-                                                       QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
-    for (const QString &o : old) {
-        if (o != dirName)
-            (void)treefiles::removeTree(exportsDir + QLatin1Char('/') + o);
+    // A deploy's .pending-* build may be running on another thread (the GUI's store and the
+    // API's are two): only one an hour old is a crash's leftover.
+    const QDateTime crashed = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    const QFileInfoList old = QDir(exportsDir).entryInfoList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*"), QStringLiteral(".pending-*")},
+                                                             QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    for (const QFileInfo &o : old) {
+        if (o.fileName() == dirName || (o.fileName().startsWith(QLatin1String(".pending-")) && o.lastModified().toUTC() > crashed))
+            continue;
+        (void)treefiles::removeTree(o.absoluteFilePath());
     }
     config->codeDir = target;
     config->version = QStringLiteral("$LATEST");

@@ -167,6 +167,8 @@ void CodePage::linkFolder(const QString &dir)
 void CodePage::updateLinkBanner()
 {
     const QString dir = m_function.isEmpty() ? QString() : m_studio->linkedFolder(m_function);
+    if (m_linkAction)
+        m_linkAction->setText(dir.isEmpty() ? tr("Link to folder…") : tr("Unlink folder"));
     m_linkBanner->setVisible(!dir.isEmpty() && !m_readOnly);
     m_linkBanner->setText(tr("Linked to %1: edit there in any editor; each save is deployed (with its build). Edits here are "
                              "replaced by the folder's files.")
@@ -213,6 +215,7 @@ QToolBar *CodePage::buildToolBar()
             linkFolder(dir);
     });
     link->setObjectName(QStringLiteral("linkFolder"));
+    m_linkAction = link;
     link->setToolTip(tr("Edit in your own editor: deploy a folder whenever saves in it settle (again: unlink)"));
     connect(m_versionBox, &QComboBox::activated, this, [this] { showVersion(m_versionBox->currentData().toInt()); });
     return bar;

@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QFileSystemModel;
 class QLabel;
@@ -87,6 +88,7 @@ private:
     CodeEditor *m_editor;
     QLabel *m_banner;
     QLabel *m_linkBanner;
+    QAction *m_linkAction = nullptr;
     BuildPanel *m_build;
     QSplitter *m_split;
     QStringList m_open; // relative paths, tab order
