@@ -25,11 +25,14 @@ packages=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libgit2-dev libsqlite3-dev libqscintilla2-qt6-dev libzip-dev libyaml-cpp-dev libhttp-parser-dev
   python3 python3-boto3 nodejs bubblewrap curl wrk xvfb xauth
+  python3-pip npm
 )
 
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do
+    # NodeSource's nodejs carries its own npm (and conflicts with Debian's npm package).
+    [ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -65,6 +68,12 @@ case "$cmd" in
     # The preset's test settings apply (timeouts; for asan, ASAN/UBSAN_OPTIONS: leak
     # detection is off because Qt's own per-thread caches (PCRE2 JIT, QtCharts) are
     # reported as leaks when threads end).
+    # The nodejs template with a dependency (dayjs) is tested offline from this cache,
+    # filled from the npm registry once (tst_build skips it when the registry was out of reach).
+    if command -v npm >/dev/null 2>&1 && [ ! -d "build/$preset/npm-cache/_cacache" ]; then
+      npm cache add "dayjs@^1.11.10" --cache "build/$preset/npm-cache" >/dev/null 2>&1 \
+        || echo "dev.sh: the npm registry is out of reach; the dayjs template test will skip"
+    fi
     exec ctest --preset "$preset" --output-on-failure -j "$jobs" "$@"
     ;;
   bench)

@@ -21,6 +21,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, nodejs")
 # The sandbox each environment runs in (engine/sandbox.h); without it functions run unsandboxed and say so.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bubblewrap")
+# pip and npm: a deploy's build step installs requirements.txt / package.json (versioning/build.h);
+# Debian's nodejs comes without npm.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bubblewrap, python3-pip, npm")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 include(CPack)

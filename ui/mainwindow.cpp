@@ -9,6 +9,7 @@
 #include "ui/pages/tracespage.h"
 #include "ui/pages/dashboardpage.h"
 #include "ui/pages/environmentspage.h"
+#include "ui/pages/layerspage.h"
 #include "ui/pages/learnpage.h"
 #include "ui/pages/logspage.h"
 #include "ui/pages/monitorpage.h"
@@ -153,6 +154,9 @@ void MainWindow::buildModes()
     m_learn = new LearnPage(m_studio, this);
     connect(m_learn, &LearnPage::statusMessage, this, &MainWindow::showMessage);
     addMode(QStringLiteral("learn"), glyphIcon(Glyph::Learn), tr("Learn"), m_learn);
+    auto *layers = new LayersPage(m_studio, this);
+    connect(layers, &LayersPage::statusMessage, this, &MainWindow::showMessage);
+    addMode(QStringLiteral("layers"), glyphIcon(Glyph::Layers), tr("Layers"), layers);
 
     // The global pages' shortcuts from before the mode bar keep working.
     for (int i = 1; i <= 4; ++i) {

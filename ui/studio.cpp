@@ -9,6 +9,10 @@
 #include "store/costmodel.h"
 #include "store/sqlite.h"
 #include "ui/async.h"
+#include "versioning/layerstore.h"
+#include "versioning/manifest.h"
+#include "versioning/treefiles.h"
+#include "versioning/zipwriter.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -168,6 +172,22 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     connect(p.service.get(), &api::Service::functionChanged, s.get(), &Studio::functionsChanged);
 
     p.versions = std::make_unique<VersionStore>(dataDir);
+    {
+        // Builds run on the git pool; their lines reach the Code page through buildOutput.
+        build::Options buildOptions;
+        buildOptions.python3 = options.engine.python3Path;
+        buildOptions.node = options.engine.nodePath;
+        QPointer<Studio> guard(self);
+        buildOptions.progress = [guard](const QString &function, const QString &line) {
+            QMetaObject::invokeMethod(
+                guard.data(), [guard, function, line] {
+                    if (guard)
+                        Q_EMIT guard->buildOutput(function, line);
+                },
+                Qt::QueuedConnection);
+        };
+        p.versions->setBuildOptions(std::move(buildOptions));
+    }
     p.gitPool.setMaxThreadCount(1);
     p.storePool.setMaxThreadCount(2);
     p.labPool.setMaxThreadCount(1);
@@ -181,6 +201,14 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
             &p.gitPool, self,
             [versions, marker]() -> QStringList {
                 QStringList added;
+                // Layers first (examples/_layers/<name>/): an example function names one.
+                const QDir exampleLayers(resourcePath(QStringLiteral("examples/_layers")));
+                for (const QString &layer : exampleLayers.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                    auto layerFiles = FolderWatch::readFolder(exampleLayers.filePath(layer), false);
+                    auto zip = layerFiles.ok() ? zipwriter::zipFiles(*layerFiles) : Result<QByteArray>(layerFiles.error());
+                    if (zip.ok())
+                        (void)LayerStore(versions->dataDir()).publish(LayerPublish{layer, *zip, Studio::tr("Example layer"), {}, {}, {}});
+                }
                 const QDir examples(resourcePath(QStringLiteral("examples")));
                 for (const QString &name : examples.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
                     auto files = readFolder(examples.filePath(name));
@@ -375,6 +403,61 @@ void Studio::deploy(const QString &name, const QString &message, QObject *receiv
     gitChange<QString>(
         this, d->service.get(), {name}, receiver, [=] { return versions->deploy(name, message); },
         std::move(done));
+}
+
+void Studio::lastBuild(const QString &name, QObject *receiver, Callback<build::Record> done)
+{
+    const DataDir dataDir = d->dataDir;
+    runAsync(&d->storePool, receiver, [dataDir, name] { return build::lastBuild(dataDir, name); }, std::move(done));
+}
+
+void Studio::linkFolder(const QString &name, const QString &dir)
+{
+    unlinkFolder(name);
+    auto *watch = new FolderWatch(dir, 300, this);
+    d->links.insert(name, watch);
+    VersionStore *versions = d->versions.get();
+    auto deployFolder = [this, versions, name, dir] {
+        gitChange<QString>(
+            this, d->service.get(), {name}, this,
+            [versions, name, dir]() -> Result<QString> {
+                Result<SourceFiles> files = FolderWatch::readFolder(dir);
+                if (!files.ok())
+                    return files.error();
+                const QString manifest = QStringLiteral("function.json");
+                if (!files->contains(manifest)) { // the folder may leave the manifest to Funcdesk
+                    Result<FunctionConfig> draft = versions->draftConfig(name);
+                    if (!draft.ok())
+                        return draft.error();
+                    files->insert(manifest, SourceFile(manifest::serialize(*draft)));
+                }
+                if (Status s = treefiles::clearWorkdir(versions->repoPath(name)); !s.ok())
+                    return s.error();
+                if (Status s = versions->writeDraftFiles(name, *files); !s.ok())
+                    return s.error();
+                return versions->deploy(name, Studio::tr("Saved in %1").arg(dir));
+            },
+            [this, name](Result<QString> r) {
+                if (r.ok() || r.error().type == errc::NothingToDeploy)
+                    Q_EMIT linkedDeployed(name, true, r.ok() ? *r : QString());
+                else
+                    Q_EMIT linkedDeployed(name, false, r.error().message);
+            });
+    };
+    connect(watch, &FolderWatch::settled, this, deployFolder);
+    deployFolder();
+}
+
+void Studio::unlinkFolder(const QString &name)
+{
+    if (FolderWatch *w = d->links.take(name))
+        w->deleteLater();
+}
+
+QString Studio::linkedFolder(const QString &name) const
+{
+    const FolderWatch *w = d->links.value(name);
+    return w ? w->dir() : QString();
 }
 
 void Studio::saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done)

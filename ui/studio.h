@@ -93,6 +93,14 @@ public:
                    QObject *receiver, Callback<QString> done);
     void deploy(const QString &name, const QString &message, QObject *receiver, Callback<QString> done);
     void saveConfig(const FunctionConfig &config, QObject *receiver, Callback<bool> done); // into the draft
+    // The function's last build (versioning/build.h): outcome, tool, duration, pip's / npm's log.
+    void lastBuild(const QString &name, QObject *receiver, Callback<build::Record> done);
+    // Edit in your own editor: `dir` becomes the function's $LATEST now and again whenever
+    // saves in it settle (a deploy each, with the build step); a failed deploy keeps the
+    // last good version running (linkedDeployed says so). One folder per function.
+    void linkFolder(const QString &name, const QString &dir);
+    void unlinkFolder(const QString &name);
+    QString linkedFolder(const QString &name) const; // empty: not linked
     QString draftDir(const QString &name) const;                                           // the working tree (edit files here)
     QString versionDir(const QString &name, int version) const;
 
@@ -161,6 +169,10 @@ public:
 
 Q_SIGNALS:
     void functionsChanged(); // created, deleted, deployed, config saved
+    // A build's output, line by line, while a deploy runs (on the git pool).
+    void buildOutput(const QString &function, const QString &line);
+    // A linked folder was deployed (ok) or refused (message: the error, e.g. the build's).
+    void linkedDeployed(const QString &function, bool ok, const QString &message);
     // State changes in the order they happened, one batch every 100 ms (a busy engine
     // changes states thousands of times a second: one signal each would flood the GUI).
     void environmentsChanged(const QList<funcdesk::engine::EnvironmentInfo> &changes);

@@ -6,6 +6,7 @@
 
 #include "api/service.h"
 #include "store/costmodel.h"
+#include "versioning/folderwatch.h"
 #include "versioning/versionstore.h"
 
 #include <QHash>
@@ -38,6 +39,7 @@ struct Studio::Private
     QList<engine::EnvironmentInfo> pendingChanges;
     QTimer drainTimer;
     bool firstStart = false; // the window opened a data dir it had never opened (examples seeded)
+    QHash<QString, FolderWatch *> links; // function -> its linked folder's watch (children of the Studio)
 };
 
 } // namespace funcdesk::ui

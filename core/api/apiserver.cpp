@@ -382,6 +382,13 @@ WireResponse ApiServer::manage(const HttpRequest &request, const QList<QString> 
         {nullptr, "2019-09-25/functions/{}/event-invoke-config",
          [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.eventInvokeConfig(q, p[0]); }},
         {nullptr, "2021-10-31/functions/{}/url", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.functionUrlConfig(q, p[0]); }},
+        {"GET", "2018-10-31/layers", [](ApiServer &a, const HttpRequest &q, const Args &) { return a.listLayers(q); }},
+        {"POST", "2018-10-31/layers/{}/versions", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.publishLayerVersion(q, p[0]); }},
+        {"GET", "2018-10-31/layers/{}/versions", [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.listLayerVersions(q, p[0]); }},
+        {nullptr, "2018-10-31/layers/{}/versions/{}",
+         [](ApiServer &a, const HttpRequest &q, const Args &p) { return a.layerVersionOperation(q, p[0], p[1]); }},
+        {"GET", "2018-10-31/layers/{}/versions/{}/content",
+         [](ApiServer &a, const HttpRequest &, const Args &p) { return a.layerVersionContent(p[0], p[1]); }},
     };
     const auto match = [&s](const char *path, Args &args) {
         const QList<QByteArray> parts = QByteArray(path).split('/');

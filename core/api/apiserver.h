@@ -31,10 +31,16 @@
 #include "common/result.h"
 
 #include <QHash>
+#include <QJsonObject>
+#include <QStringList>
 #include <QObject>
 
 #include <functional>
 #include <memory>
+
+namespace funcdesk {
+struct LayerVersionInfo;
+}
 
 namespace funcdesk::api {
 
@@ -93,6 +99,8 @@ public:
 Q_SIGNALS:
     // A function was created, changed (code, configuration, versions, aliases) or deleted.
     void functionChanged(const QString &name);
+    // A layer version was published or deleted.
+    void layersChanged();
 
 private:
     void route(HttpRequest &&request, HttpResponder responder);
@@ -117,6 +125,17 @@ private:
     WireResponse getConcurrency(const QString &name);
     WireResponse eventInvokeConfig(const HttpRequest &request, const QString &name);
     WireResponse functionUrlConfig(const HttpRequest &request, const QString &name);
+
+    // Layers (apiserver_layers.cpp).
+    WireResponse publishLayerVersion(const HttpRequest &request, const QString &name);
+    WireResponse listLayers(const HttpRequest &request);
+    WireResponse listLayerVersions(const HttpRequest &request, const QString &name);
+    WireResponse layerVersionOperation(const HttpRequest &request, const QString &name, const QString &number);
+    WireResponse layerVersionContent(const QString &name, const QString &number);
+    WireResponse getLayerVersionByArn(const QString &arn);
+    QJsonObject layerVersionJson(const LayerVersionInfo &v) const;
+    // Layers a configuration newly names must exist and not be deleted; at most 5.
+    Status checkNewLayers(const QStringList &before, const QStringList &after) const;
 
     // Helpers.
     Result<QString> existingFunction(const QString &functionNameParam); // name (no qualifier) or error

@@ -8,6 +8,7 @@
 #include "api/lambdawire.h"
 #include "common/ids.h"
 #include "versioning/importer.h"
+#include "versioning/layerstore.h"
 #include "versioning/manifest.h"
 
 #include <QCryptographicHash>
@@ -26,11 +27,13 @@ using namespace detail;
 namespace {
 
 // Reads a base64 zip into files (through a temporary file, as the importer wants a path).
-Result<SourceFiles> filesFromZip(const QString &base64)
+Result<SourceFiles> filesFromZip(const QString &base64, const char *operation = "CreateFunction")
 {
     const QByteArray zip = QByteArray::fromBase64(base64.toLatin1());
     if (zip.isEmpty())
         return makeError(errc::InvalidParameterValue, QStringLiteral("Code.ZipFile is empty or not base64"));
+    if (Status s = checkZippedSize(zip.size(), QLatin1String(operation)); !s.ok())
+        return s.error();
     QTemporaryFile file;
     if (!file.open() || file.write(zip) != zip.size() || !file.flush())
         return makeError(errc::Service, QStringLiteral("cannot write the zip to a temporary file"));
@@ -41,8 +44,10 @@ Result<SourceFiles> filesFromZip(const QString &base64)
     return files;
 }
 
+} // namespace
+
 // Lambda's paging: Marker (opaque: the index to continue from) and MaxItems.
-QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QString *nextMarker)
+QJsonArray detail::page(const QList<QJsonObject> &all, const HttpRequest &request, QString *nextMarker)
 {
     const int start = qBound(0, queryParam(request, "Marker").toInt(), int(all.size()));
     const int maxItems = queryParam(request, "MaxItems").isEmpty() ? 50 : qBound(1, queryParam(request, "MaxItems").toInt(), 10000);
@@ -53,8 +58,6 @@ QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QStri
     *nextMarker = next < all.size() ? QString::number(next) : QString();
     return out;
 }
-
-} // namespace
 
 Result<QString> ApiServer::existingFunction(const QString &functionNameParam)
 {
@@ -95,6 +98,14 @@ QJsonObject ApiServer::describe(const QString &name, const QString &version)
     }
     d.codeSha256 = facts->sha256;
     d.codeSize = facts->size;
+    if (!d.config.layers.isEmpty()) {
+        const LayerStore layers(m_catalog->store().dataDir());
+        for (const QString &arn : std::as_const(d.config.layers)) {
+            Result<QPair<QString, int>> p = LayerStore::parseVersionArn(arn);
+            Result<LayerVersionInfo> v = p.ok() ? layers.version(p->first, p->second, true) : Result<LayerVersionInfo>(p.error());
+            d.layers.append({arn, v.ok() ? v->codeSize : 0});
+        }
+    }
     if (d.config.version == QLatin1String("$LATEST")) {
         const Result<QList<DeployInfo>> h = m_catalog->store().history(name, 1);
         if (h.ok() && !h->isEmpty()) {
@@ -122,13 +133,18 @@ Status ApiServer::changeDraftConfig(const QString &name, const std::function<Sta
     Result<FunctionConfig> cfg = store.draftConfig(name);
     if (!cfg.ok())
         return cfg.error();
+    const FunctionConfig before = *cfg;
     if (Status s = edit(*cfg); !s.ok())
+        return s;
+    if (Status s = checkNewLayers(before.layers, cfg->layers); !s.ok())
         return s;
     if (Status s = store.setDraftConfig(name, *cfg); !s.ok())
         return s;
     const Result<QString> commit = store.deploy(name, message);
-    if (!commit.ok() && commit.error().type != errc::NothingToDeploy)
+    if (!commit.ok() && commit.error().type != errc::NothingToDeploy) {
+        (void)store.setDraftConfig(name, before); // a refused change leaves no trace in the draft
         return commit.error();
+    }
     const Status s = m_catalog->refresh(name);
     Q_EMIT functionChanged(name);
     return s;
@@ -181,6 +197,8 @@ WireResponse ApiServer::createFunction(const HttpRequest &request)
     if (!body->contains(QStringLiteral("Handler")) && !files->contains(manifestName))
         config.handler = manifest::defaultHandler(config.runtime);
     if (Status s = manifest::validate(config); !s.ok())
+        return errorResponse(s.error());
+    if (Status s = checkNewLayers({}, config.layers); !s.ok())
         return errorResponse(s.error());
     files->insert(manifestName, SourceFile(manifest::serialize(config)));
 
@@ -301,6 +319,8 @@ WireResponse ApiServer::updateCode(const HttpRequest &request, const QString &na
     const QByteArray zip = QByteArray::fromBase64(body->value(QStringLiteral("ZipFile")).toString().toLatin1());
     if (zip.isEmpty())
         return errorResponse(errc::InvalidParameterValue, QStringLiteral("ZipFile is required (S3 code locations are not supported locally)."));
+    if (Status s = checkZippedSize(zip.size(), QStringLiteral("UpdateFunctionCode")); !s.ok())
+        return errorResponse(s.error());
     QTemporaryFile file;
     if (!file.open() || file.write(zip) != zip.size() || !file.flush())
         return errorResponse(errc::Service, QStringLiteral("cannot write the zip to a temporary file"));

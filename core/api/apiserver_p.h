@@ -5,7 +5,9 @@
 #include "api/lambdawire.h"
 #include "common/result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace funcdesk::api::detail {
@@ -16,5 +18,10 @@ QString queryParam(const HttpRequest &request, const char *key);
 Result<QJsonObject> jsonBody(const HttpRequest &request);
 // Versioning's error names onto Lambda's wire.
 WireResponse fromError(const Error &e);
+// Lambda's 50 MB limit on a zip uploaded in the request (RequestEntityTooLargeException,
+// worded as Lambda words it, which counts the base64 request).
+Status checkZippedSize(qint64 zipBytes, const QString &operation);
+// Lambda's paging of a list: Marker (the index to continue from) and MaxItems (default 50).
+QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QString *nextMarker);
 
 } // namespace funcdesk::api::detail

@@ -47,11 +47,19 @@ WireResponse fromError(const Error &e)
     const QString t = e.type;
     if (t == errc::InvalidParameterValue || t == errc::ResourceNotFound
         || t == errc::ResourceConflict || t == errc::InvalidRequestContent
-        || t == errc::TooManyRequests)
+        || t == errc::TooManyRequests || t == errc::BuildFailed || t == errc::RequestEntityTooLarge)
         return errorResponse(e);
     if (t == errc::DraftHasChanges)
         return errorResponse(errc::ResourceConflict, e.message);
     return errorResponse(errc::Service, e.toString());
+}
+
+Status checkZippedSize(qint64 zipBytes, const QString &operation)
+{
+    if (zipBytes <= 50 * 1024 * 1024)
+        return {};
+    return makeError(errc::RequestEntityTooLarge,
+                     QStringLiteral("Request must be smaller than 70167211 bytes for the %1 operation").arg(operation));
 }
 
 } // namespace detail

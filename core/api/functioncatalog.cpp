@@ -18,7 +18,7 @@ bool sameRunnable(const FunctionConfig &a, const FunctionConfig &b)
         && a.architecture == b.architecture && a.async.maximumRetryAttempts == b.async.maximumRetryAttempts
         && a.async.maximumEventAgeSeconds == b.async.maximumEventAgeSeconds && a.async.onSuccess == b.async.onSuccess
         && a.async.onFailure == b.async.onFailure && a.description == b.description && a.network == b.network
-        && a.ephemeralStorageMb == b.ephemeralStorageMb;
+        && a.ephemeralStorageMb == b.ephemeralStorageMb && a.layers == b.layers && a.optDir == b.optDir;
 }
 
 } // namespace

@@ -27,6 +27,8 @@ constexpr ErrorStatus kStatuses[] = {
     {errc::AccessDenied, 403},
     {errc::ResourceConflict, 409},
     {errc::RequestTooLarge, 413},
+    {errc::RequestEntityTooLarge, 413},
+    {errc::BuildFailed, 400},
     {errc::UnsupportedMediaType, 415},
     {errc::TooManyRequests, 429},
     {errc::Service, 500},
@@ -223,6 +225,12 @@ QJsonObject functionConfigurationJson(const FunctionDescription &d)
     };
     if (!c.environment.isEmpty())
         o.insert(QStringLiteral("Environment"), QJsonObject{{QStringLiteral("Variables"), vars}});
+    if (!d.layers.isEmpty()) {
+        QJsonArray layers;
+        for (const auto &l : d.layers)
+            layers.append(QJsonObject{{QStringLiteral("Arn"), l.first}, {QStringLiteral("CodeSize"), double(l.second)}});
+        o.insert(QStringLiteral("Layers"), layers);
+    }
     return o;
 }
 
@@ -261,6 +269,18 @@ Status applyConfigurationJson(const QJsonObject &body, FunctionConfig &config)
     }
     if (body.contains(QStringLiteral("Description")))
         config.description = body.value(QStringLiteral("Description")).toString();
+    if (body.contains(QStringLiteral("Layers"))) {
+        const QJsonValue layers = body.value(QStringLiteral("Layers"));
+        if (!layers.isArray())
+            return invalid(QStringLiteral("Layers must be a list of layer version ARNs"));
+        QStringList arns;
+        const QJsonArray a = layers.toArray();
+        for (const QJsonValue &l : a)
+            arns << l.toString();
+        if (arns.size() > 5)
+            return invalid(QStringLiteral("Cannot reference more than 5 layers."));
+        config.layers = arns;
+    }
     if (body.contains(QStringLiteral("Environment"))) {
         const QJsonValue vars = body.value(QStringLiteral("Environment")).toObject().value(QStringLiteral("Variables"));
         if (!vars.isUndefined() && !vars.isObject())

@@ -63,6 +63,7 @@ struct FunctionDescription
     QString codeSha256;    // base64 of the SHA-256 of the deployment package
     qint64 codeSize = 0;
     QString revisionId; // e.g. the commit id
+    QList<QPair<QString, qint64>> layers; // ARN and the layer zip's size, in order
 };
 
 // Lambda's name for a runtime ("python3.12", "nodejs20.x", "provided.al2023").

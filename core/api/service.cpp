@@ -47,6 +47,17 @@ QMap<QString, QString> platformEnvironment(const QString &bindAddress, quint16 p
             {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("funcdesk-local")}};
 }
 
+// The catalog's store builds dependencies with the interpreters functions run on.
+VersionStore buildingStore(const DataDir &dir, const engine::EngineOptions &engine)
+{
+    VersionStore store(dir);
+    build::Options b;
+    b.python3 = engine.python3Path;
+    b.node = engine.nodePath;
+    store.setBuildOptions(std::move(b));
+    return store;
+}
+
 } // namespace
 
 // Everything that lives on the API thread.
@@ -54,7 +65,7 @@ class ServiceWorker : public QObject
 {
 public:
     ServiceWorker(const DataDir &dir, engine::Engine *engine, const ServiceOptions &options)
-        : catalog(VersionStore(dir), engine),
+        : catalog(buildingStore(dir, options.engine), engine),
           server(&catalog, options.api),
           dispatcher(&catalog, dir.database(), options.async),
           // EventBridge invokes asynchronously: scheduled events take the Event path

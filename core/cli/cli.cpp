@@ -28,6 +28,8 @@ const Command kCommands[] = {
     {"replay", "Replay recorded invocations against another version or alias and compare.", runReplay},
     {"learn", "Guided scenarios: run real experiments with a self-check (list, run, reset).", runLearn},
     {"queues", "Local SQS-compatible queues: list, create, send, receive, purge, delete, redrive.", runQueues},
+    {"dev", "Link a function to a folder: deploy each time saved changes settle.", runDev},
+    {"layers", "Lambda layers: list, publish, delete.", runLayers},
 };
 
 QString mainHelp()
@@ -58,7 +60,8 @@ QString mainHelp()
         "  2  usage error (unknown command or option, missing or bad argument)\n"
         "  3  function (or version, alias) not found\n"
         "  4  function error: the handler failed (error, timeout, out of memory, crash)\n"
-        "  5  engine/API unreachable, or any other failure\n");
+        "  5  engine/API unreachable, or any other failure\n"
+        "  6  a deploy's build failed (pip or npm; their message is printed)\n");
     return text;
 }
 

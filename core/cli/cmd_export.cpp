@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include "versioning/layerstore.h"
 #include "versioning/versionstore.h"
 
 namespace funcdesk::cli {
@@ -48,6 +49,11 @@ Result<ExportInput> exportInputFor(VersionStore &store, const QString &name, con
     if (!config)
         return config.error();
     input.config = *config;
+    auto layers = LayerStore(store.dataDir()).resolve(config->layers, true);
+    if (!layers)
+        return layers.error();
+    for (const LayerVersionInfo &l : std::as_const(*layers))
+        input.layers.append(ExportLayer{l.name, l.version, l.zipPath, l.description, l.compatibleRuntimes, l.licenseInfo});
     return input;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/dataaccess.h"
 #include "cli/deploydir.h"
+#include "versioning/build.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -150,11 +151,26 @@ int runDeploy(const QStringList &args)
     auto access = openDataAccess(cl);
     if (!access)
         return reportError(access.error());
-    DeployRequest request{name, dir.absoluteFilePath(), cl.value(QStringLiteral("message"))};
+    DeployRequest request{name, dir.absoluteFilePath(), cl.value(QStringLiteral("message")), {}};
+    const bool human = !cl.json();
+    if (human) {
+        request.progress = [](const QString &, const QString &line) { printOut(QStringLiteral("build: ") + line); };
+        if (access->viaApi && (QFileInfo::exists(dir.absoluteFilePath() + QStringLiteral("/requirements.txt"))
+                               || QFileInfo::exists(dir.absoluteFilePath() + QStringLiteral("/package.json"))))
+            printOut(QStringLiteral("build: installing dependencies on the running engine..."));
+    }
     Result<DeployOutcome> outcome = access->viaApi ? deployViaApi(clientFor(cl), request)
                                                    : deployDirect(access->dir, request);
     if (!outcome)
         return reportError(outcome.error());
+    if (human && outcome->changed) {
+        // The build's record sits in the data dir whichever process built it.
+        if (auto b = build::lastBuild(access->dir, name); b && b->outcome != build::Outcome::None)
+            printOut(QStringLiteral("build: %1 %2 in %3 ms (%4 KB with dependencies)")
+                         .arg(build::outcomeName(b->outcome), b->tool)
+                         .arg(b->durationMs)
+                         .arg((b->totalBytes + 1023) / 1024));
+    }
     if (cl.json()) {
         printJson(QJsonObject{{QStringLiteral("FunctionName"), name},
                               {QStringLiteral("Created"), outcome->created},

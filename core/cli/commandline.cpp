@@ -177,6 +177,8 @@ int exitCodeFor(const Error &error)
         return ExitNotFound;
     if (error.type == QLatin1String("Usage"))
         return ExitUsage;
+    if (error.type == QLatin1String("BuildFailedException"))
+        return ExitBuildFailed;
     return ExitFailure;
 }
 

@@ -20,5 +20,7 @@ int runTune(const QStringList &args);
 int runLearn(const QStringList &args);
 int runReplay(const QStringList &args);
 int runQueues(const QStringList &args);
+int runDev(const QStringList &args);
+int runLayers(const QStringList &args);
 
 } // namespace funcdesk::cli

@@ -62,6 +62,9 @@ Result<FunctionConfig> manifestOf(const DeployRequest &request)
 Result<DeployOutcome> deployDirect(const DataDir &dataDir, const DeployRequest &request)
 {
     VersionStore store(dataDir);
+    build::Options buildOptions;
+    buildOptions.progress = request.progress;
+    store.setBuildOptions(buildOptions);
     auto files = readFolder(request.dir);
     if (!files)
         return files.error();

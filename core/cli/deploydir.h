@@ -14,6 +14,8 @@
 
 #include <QString>
 
+#include <functional>
+
 namespace funcdesk::cli {
 
 struct DeployRequest
@@ -21,6 +23,8 @@ struct DeployRequest
     QString name;
     QString dir; // absolute
     QString message;
+    // Build output lines as they come (direct deploys; through the API the server builds).
+    std::function<void(const QString &function, const QString &line)> progress;
 };
 
 struct DeployOutcome

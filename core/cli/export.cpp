@@ -3,6 +3,7 @@
 #include "cli/codezip.h"
 
 #include <QDir>
+#include <QFile>
 #include <QSaveFile>
 
 #include <yaml-cpp/yaml.h>
@@ -141,6 +142,39 @@ QString knativeName(const QString &functionName)
     return name.left(50); // leaves room for "-v<N>" in revision names (63 max)
 }
 
+// "shared-libs", 3 -> "SharedLibs3Layer"
+static QString samLayerLogicalId(const ExportLayer &layer)
+{
+    QString id = samLogicalId(layer.name);
+    id.chop(int(qstrlen("Function")));
+    return id + QString::number(layer.version) + QStringLiteral("Layer");
+}
+
+static QString layerZipName(const ExportLayer &layer) { return layer.name + QLatin1Char('-') + QString::number(layer.version) + QStringLiteral(".zip"); }
+
+static void emitSamLayers(YAML::Emitter &out, const ExportInput &input)
+{
+    for (const ExportLayer &l : input.layers) {
+        out << YAML::Key << s(samLayerLogicalId(l)) << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "Type" << YAML::Value << "AWS::Serverless::LayerVersion";
+        out << YAML::Key << "Properties" << YAML::Value << YAML::BeginMap;
+        quoted(out, "LayerName", l.name);
+        if (!l.description.isEmpty())
+            quoted(out, "Description", l.description);
+        quoted(out, "ContentUri", layerZipName(l));
+        if (!l.compatibleRuntimes.isEmpty()) {
+            out << YAML::Key << "CompatibleRuntimes" << YAML::Value << YAML::BeginSeq;
+            for (const QString &r : l.compatibleRuntimes)
+                out << s(r);
+            out << YAML::EndSeq;
+        }
+        if (!l.licenseInfo.isEmpty())
+            quoted(out, "LicenseInfo", l.licenseInfo);
+        out << YAML::Key << "RetentionPolicy" << YAML::Value << "Retain";
+        out << YAML::EndMap << YAML::EndMap;
+    }
+}
+
 QByteArray samTemplate(const ExportInput &input, const QString &codeUri)
 {
     const FunctionConfig &c = input.config;
@@ -165,6 +199,12 @@ QByteArray samTemplate(const ExportInput &input, const QString &codeUri)
     out << YAML::Key << "MemorySize" << YAML::Value << c.memoryMb;
     out << YAML::Key << "Timeout" << YAML::Value << c.timeoutSeconds;
     out << YAML::Key << "Architectures" << YAML::Value << YAML::BeginSeq << s(c.architecture) << YAML::EndSeq;
+    if (!input.layers.isEmpty()) {
+        out << YAML::Key << "Layers" << YAML::Value << YAML::BeginSeq;
+        for (const ExportLayer &l : input.layers)
+            out << YAML::LocalTag("Ref") << s(samLayerLogicalId(l));
+        out << YAML::EndSeq;
+    }
     if (!c.environment.isEmpty()) {
         out << YAML::Key << "Environment" << YAML::Value << YAML::BeginMap;
         out << YAML::Key << "Variables" << YAML::Value << YAML::BeginMap;
@@ -206,6 +246,7 @@ QByteArray samTemplate(const ExportInput &input, const QString &codeUri)
     emitSamEvents(out, c);
     out << YAML::EndMap; // Properties
     out << YAML::EndMap; // function
+    emitSamLayers(out, input);
     out << YAML::EndMap; // Resources
     out << YAML::EndMap;
     return QByteArray(out.c_str()) + '\n';
@@ -310,10 +351,18 @@ Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format
     auto zipped = writeCodeZip(input.config.codeDir, zipPath);
     if (!zipped)
         return zipped.error();
+    QStringList written;
+    for (const ExportLayer &l : input.layers) {
+        const QString layerZip = dir.filePath(layerZipName(l));
+        QFile::remove(layerZip);
+        if (!QFile::copy(l.zipPath, layerZip))
+            return makeError(errc::IOError, QStringLiteral("cannot copy %1 to %2").arg(l.zipPath, layerZip));
+        written << layerZip;
+    }
     const QString path = dir.filePath(QStringLiteral("template.yaml"));
     if (Status st = writeFile(path, samTemplate(input, zipName)); !st)
         return st.error();
-    return QStringList{path, zipPath};
+    return QStringList{path, zipPath} + written;
 }
 
 } // namespace funcdesk::cli

@@ -3,7 +3,9 @@
 // deployment description for the cloud.
 //
 //  * sam:     template.yaml (AWS SAM, Transform AWS::Serverless-2016-10-31) with one
-//             AWS::Serverless::Function whose CodeUri is a code zip written beside it.
+//             AWS::Serverless::Function whose CodeUri is a code zip written beside it (the
+//             built code: dependencies included), and one AWS::Serverless::LayerVersion per
+//             layer it uses (ContentUri: the layer's zip beside it), named in its Layers.
 //  * knative: service.yaml, a serving.knative.dev/v1 Service (containerConcurrency 1,
 //             because a Lambda execution environment serves one request at a time).
 //
@@ -25,6 +27,7 @@
 #include "common/result.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -44,11 +47,23 @@ struct ExportAlias
     double additionalWeight = 0; // 0..1, share sent to additionalVersion
 };
 
+// A layer the function uses: an AWS::Serverless::LayerVersion beside it in the SAM export.
+struct ExportLayer
+{
+    QString name;
+    int version = 0;
+    QString zipPath; // the published zip, copied next to the template as <name>-<N>.zip
+    QString description;
+    QStringList compatibleRuntimes;
+    QString licenseInfo;
+};
+
 struct ExportInput
 {
     FunctionConfig config; // config.codeDir: what goes into the zip; config.version: exported version
     std::optional<ExportAlias> alias;
     QString image; // knative container image; empty: localhost:5000/funcdesk/<name>:<tag>
+    QList<ExportLayer> layers; // in the function's order
 };
 
 // Lambda runtime identifiers for the cloud: python3.12, nodejs20.x, provided.al2023.
@@ -64,7 +79,7 @@ QByteArray samTemplate(const ExportInput &input, const QString &codeUri);
 QByteArray knativeService(const ExportInput &input);
 
 // Writes the export into outDir (created if needed) and returns the files written:
-// sam -> template.yaml and <name>.zip; knative -> service.yaml.
+// sam -> template.yaml, <name>.zip and each layer's <layer>-<N>.zip; knative -> service.yaml.
 Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format, const QString &outDir);
 
 } // namespace funcdesk::cli

@@ -17,6 +17,10 @@ struct DataDir
     QString functionRepo(const QString &name) const { return functions() + QLatin1Char('/') + name; }
     QString versions() const { return root + QStringLiteral("/versions"); }
     QString run() const { return root + QStringLiteral("/run"); }
+    // Dependency builds, one folder per cache key (versioning/build.h), and build logs.
+    QString builds() const { return root + QStringLiteral("/builds"); }
+    // Published layer versions: layers/<name>/<N>/ (content, read-only) and <N>.zip.
+    QString layers() const { return root + QStringLiteral("/layers"); }
     QString lockFile() const { return root + QStringLiteral("/funcdesk.lock"); }
 };
 

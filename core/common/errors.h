@@ -20,6 +20,7 @@ inline constexpr QLatin1String InvalidSignature{"InvalidSignatureException"};   
 inline constexpr QLatin1String AccessDenied{"AccessDeniedException"};                   // 403: foreign Host or Origin
 inline constexpr QLatin1String ResourceConflict{"ResourceConflictException"};           // 409: already exists
 inline constexpr QLatin1String RequestTooLarge{"RequestTooLargeException"};             // 413: payload over the limit
+inline constexpr QLatin1String RequestEntityTooLarge{"RequestEntityTooLargeException"}; // 413: a zip over 50 MB
 inline constexpr QLatin1String UnsupportedMediaType{"UnsupportedMediaTypeException"};   // 415
 inline constexpr QLatin1String TooManyRequests{"TooManyRequestsException"};             // 429: throttled
 inline constexpr QLatin1String RecursiveInvocation{"RecursiveInvocationException"};     // 400: a call chain looped (common/trace.h)
@@ -35,6 +36,7 @@ inline constexpr QLatin1String NothingToDeploy{"NothingToDeploy"};   // draft eq
 inline constexpr QLatin1String NothingToPublish{"NothingToPublish"}; // deployed commit already is the last version
 inline constexpr QLatin1String DraftHasChanges{"DraftHasChanges"};   // restore would discard undeployed edits
 inline constexpr QLatin1String GitError{"GitError"};                 // libgit2 failure (text from git_error_last)
+inline constexpr QLatin1String BuildFailed{"BuildFailedException"};  // 400: pip/npm failed; the message carries their output
 
 // Store (SQLite; the text from sqlite3_errmsg).
 inline constexpr QLatin1String StoreError{"StoreError"};

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -54,11 +55,17 @@ struct FunctionConfig
     // only; engine/sandbox.h). Functions call APIs, so it is on by default.
     bool network = true;
     int ephemeralStorageMb = 512; // the size of /tmp, 512..10240 as on Lambda (sandboxed environments)
+    // Layer version ARNs (arn:aws:lambda:<region>:<account>:layer:<name>:<N>), at most 5, in
+    // the order Lambda extracts them (a later layer's file wins).
+    QStringList layers;
 
     // Where the code lives, and which version of the function it is ("$LATEST", "1", ...).
     // Not part of the manifest: filled in by whoever hands the function to the engine.
     QString codeDir;
     QString version = QStringLiteral("$LATEST");
+    // The function's layers merged into one read-only folder (versioning/layerstore.h), which
+    // the environment sees at /opt; empty: no layers. Filled in like codeDir.
+    QString optDir;
     // CPU in proportion to memory (1,769 MB = one vCPU) for this version's environments;
     // unset: the engine's setting. Experiments that need it (power tuning) set it.
     std::optional<bool> scaleCpu;

@@ -1,4 +1,5 @@
 #include "enginecore.h"
+#include "engine/layerpaths.h"
 
 #include "common/ids.h"
 #include "common/logging.h"
@@ -108,6 +109,14 @@ void EngineCore::registerFunction(const FunctionConfig &config, const RuntimeLau
     env.insert(QStringLiteral("AWS_DEFAULT_REGION"), region);
     if (!launch.executionEnv.isEmpty())
         env.insert(QStringLiteral("AWS_EXECUTION_ENV"), launch.executionEnv);
+    {
+        // "AWS_Lambda_python3.11" -> "3.11", "AWS_Lambda_nodejs20.x" -> "20"
+        QString runtimeVersion = launch.executionEnv;
+        runtimeVersion.remove(QStringLiteral("AWS_Lambda_python")).remove(QStringLiteral("AWS_Lambda_nodejs")).remove(QStringLiteral(".x"));
+        if (config.runtime == Runtime::Python3 && !runtimeVersion.contains(QLatin1Char('.')))
+            runtimeVersion.clear(); // "3": unknown minor
+        addLayerPaths(env, config, runtimeVersion);
+    }
 
     auto it = m_versions.insert(key, std::move(entry));
     topUpProvisioned(*it);

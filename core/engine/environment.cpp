@@ -138,6 +138,7 @@ Status Environment::start(std::optional<PendingInvocation> &first)
     if (opts.sandbox && !sandboxLauncher().isEmpty()) {
         SandboxSpec sandbox;
         sandbox.codeDir = cfg.codeDir;
+        sandbox.optDir = cfg.optDir;
         sandbox.readOnlyPaths = {runtimePrefix(m_spec.program), opts.shimDir};
         sandbox.tmpSizeMb = cfg.ephemeralStorageMb;
         sandbox.network = cfg.network;

@@ -98,8 +98,22 @@ Status wrapInSandbox(SpawnSpec &spawn, const SandboxSpec &spec)
     if (bwrap.isEmpty())
         return makeError(errc::Service, QStringLiteral("no sandbox: ") + sandboxUnavailableReason());
     const QString code = QDir::cleanPath(spec.codeDir);
-    auto inside = [&code](const QString &path) {
-        return under(path, code) ? QString(kTaskRoot) + path.mid(code.size()) : path;
+    const QString opt = spec.optDir.isEmpty() ? QString() : QDir::cleanPath(spec.optDir);
+    auto insideOne = [&code, &opt](const QString &path) -> QString {
+        if (under(path, code))
+            return QString(kTaskRoot) + path.mid(code.size());
+        if (!opt.isEmpty() && under(path, opt))
+            return QStringLiteral("/opt") + path.mid(opt.size());
+        return path;
+    };
+    // Values such as PATH and PYTHONPATH are lists: each part maps on its own.
+    auto inside = [&insideOne](const QString &value) -> QString {
+        if (!value.contains(QLatin1Char(':')))
+            return insideOne(value);
+        QStringList parts = value.split(QLatin1Char(':'));
+        for (QString &p : parts)
+            p = insideOne(p);
+        return parts.join(QLatin1Char(':'));
     };
     // What the program will be inside: it must exist there as an executable file (a
     // directory or a file without x gives the same errors as outside).
@@ -122,6 +136,8 @@ Status wrapInSandbox(SpawnSpec &spawn, const SandboxSpec &spec)
             args << QStringLiteral("--ro-bind") << clean << clean;
     }
     args << QStringLiteral("--ro-bind") << code << QString(kTaskRoot);
+    if (!opt.isEmpty())
+        args << QStringLiteral("--ro-bind") << opt << QStringLiteral("/opt");
     if (!spec.network)
         args << QStringLiteral("--unshare-net");
     args << QStringLiteral("--chdir") << inside(QDir::cleanPath(spawn.workingDirectory.isEmpty() ? code : spawn.workingDirectory));

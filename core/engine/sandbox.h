@@ -3,6 +3,7 @@
 // code imported from zips and repositories on the user's desktop, next to their SSH keys
 // and browser profile. Inside, as on Lambda:
 //   - the function's code read-only at /var/task (the working directory; LAMBDA_TASK_ROOT);
+//   - its layers, merged, read-only at /opt (engine/layerpaths.h names the paths);
 //   - a private, size-limited /tmp (a tmpfs of the function's ephemeral storage, 512 MB by
 //     default): a write past it fails with ENOSPC, as on Lambda. On a cgroup v2 machine the
 //     tmpfs counts toward the memory limit, which on Lambda it does not;
@@ -31,6 +32,7 @@ inline constexpr QLatin1String kTaskRoot{"/var/task"};
 struct SandboxSpec
 {
     QString codeDir;           // bound read-only at /var/task
+    QString optDir;            // the function's merged layers, bound read-only at /opt (empty: none)
     QStringList readOnlyPaths; // also visible, read-only, at their own paths (runtime prefix, shims)
     int tmpSizeMb = 512;       // /tmp
     bool network = true;

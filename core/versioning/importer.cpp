@@ -271,7 +271,7 @@ Result<QString> VersionStore::updateCodeFromZip(const QString &name, const QStri
         return s.error();
     Result<QString> commit = detail::commitWorkdir(repo->get(), repoPath(name),
                                                    QStringLiteral("Update code from %1").arg(QFileInfo(zipPath).fileName()),
-                                                   m_authorName, m_authorEmail);
+                                                   m_authorName, m_authorEmail, {m_dataDir, m_build});
     if (!commit.ok() && commit.error().type == errc::NothingToDeploy) {
         Result<git::Commit> head = git::headCommit(repo->get());
         if (!head.ok())

@@ -106,6 +106,13 @@ void collectProblems(const FunctionConfig &c, QStringList &problems)
                         .arg(c.provisionedConcurrency);
     if (c.architecture != QLatin1String("x86_64") && c.architecture != QLatin1String("arm64"))
         problems << QStringLiteral("architecture: must be \"x86_64\" or \"arm64\", got ") + quoted(c.architecture);
+    if (c.layers.size() > 5)
+        problems << QStringLiteral("layers: Cannot reference more than 5 layers, got %1").arg(c.layers.size());
+    for (const QString &arn : c.layers) {
+        static const QRegularExpression kLayerArn(QStringLiteral("^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$"));
+        if (!kLayerArn.match(arn).hasMatch())
+            problems << QStringLiteral("layers: not a layer version ARN: ") + quoted(arn);
+    }
     if (c.description.size() > 256)
         problems << QStringLiteral("description: must be at most 256 characters, got %1").arg(c.description.size());
 
@@ -283,7 +290,7 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
         QStringLiteral("runtime"), QStringLiteral("handler"), QStringLiteral("memorySize"), QStringLiteral("timeout"),
         QStringLiteral("environment"), QStringLiteral("reservedConcurrency"), QStringLiteral("provisionedConcurrency"),
         QStringLiteral("architecture"), QStringLiteral("description"), QStringLiteral("async"), QStringLiteral("triggers"),
-        QStringLiteral("network"), QStringLiteral("ephemeralStorage")};
+        QStringLiteral("network"), QStringLiteral("ephemeralStorage"), QStringLiteral("layers")};
     QStringList problems;
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!known.contains(it.key()))
@@ -337,6 +344,18 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
     else if (!network.isUndefined() && !network.isNull())
         problems << QStringLiteral("network: must be true or false, got ") + describe(network);
     readInt(o.value(QLatin1String("ephemeralStorage")), QStringLiteral("ephemeralStorage"), c.ephemeralStorageMb, problems);
+    const QJsonValue layers = o.value(QLatin1String("layers"));
+    if (layers.isArray()) {
+        const QJsonArray la = layers.toArray();
+        for (const QJsonValue &l : la) {
+            if (l.isString())
+                c.layers << l.toString();
+            else
+                problems << QStringLiteral("layers: must be layer version ARNs, got ") + describe(l);
+        }
+    } else if (!layers.isUndefined() && !layers.isNull()) {
+        problems << QStringLiteral("layers: must be a list of layer version ARNs, got ") + describe(layers);
+    }
     parseAsync(o.value(QLatin1String("async")), c.async, problems);
     parseTriggers(o.value(QLatin1String("triggers")), c.triggers, problems);
 
@@ -366,6 +385,8 @@ QByteArray serialize(const FunctionConfig &c)
         o.insert(QStringLiteral("network"), false);
     if (c.ephemeralStorageMb != 512)
         o.insert(QStringLiteral("ephemeralStorage"), c.ephemeralStorageMb);
+    if (!c.layers.isEmpty())
+        o.insert(QStringLiteral("layers"), QJsonArray::fromStringList(c.layers));
     QJsonObject destinations;
     destinations.insert(QStringLiteral("onSuccess"), c.async.onSuccess);
     destinations.insert(QStringLiteral("onFailure"), c.async.onFailure);

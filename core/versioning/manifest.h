@@ -13,6 +13,7 @@
 //     "architecture": "x86_64", "description": "",
 //     "async": { "maximumRetryAttempts": 2, "maximumEventAgeInSeconds": 21600,
 //                "destinations": { "onSuccess": "", "onFailure": "dlq" } },
+//     "layers": [ "arn:aws:lambda:us-east-1:000000000000:layer:shared:1" ],   // at most 5, in order
 //     "triggers": { "functionUrl": false,
 //                   "schedules": [ "rate(5 minutes)", { "expression": "cron(0 12 * * ? *)", "enabled": false } ] }
 //   }

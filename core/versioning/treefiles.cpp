@@ -180,7 +180,8 @@ Result<SourceFiles> readTree(git_repository *repo, git_tree *tree, const QString
     return std::move(st.files);
 }
 
-Status exportReadOnly(git_repository *repo, git_tree *tree, const QString &targetDir)
+Status exportReadOnly(git_repository *repo, git_tree *tree, const QString &targetDir,
+                      const std::function<Status(const QString &staging)> &beforeSeal)
 {
     if (QFileInfo::exists(targetDir))
         return ioError(QStringLiteral("%1 already exists").arg(targetDir));
@@ -191,6 +192,8 @@ Status exportReadOnly(git_repository *repo, git_tree *tree, const QString &targe
     if (!QDir().mkpath(staging))
         return ioError(QStringLiteral("cannot create %1").arg(staging));
     Status s = writeFiles(staging, *files);
+    if (s.ok() && beforeSeal)
+        s = beforeSeal(staging);
     if (s.ok())
         s = setReadOnlyRecursively(staging);
     if (s.ok() && !QDir().rename(staging, targetDir))

@@ -12,6 +12,8 @@
 #include <QMap>
 #include <QString>
 
+#include <functional>
+
 struct git_repository;
 struct git_tree;
 
@@ -49,8 +51,10 @@ Result<SourceFiles> readTree(git_repository *repo, git_tree *tree, const QString
 
 // Exports `tree` to `targetDir` read-only (files a-w, folders a-w): written to a staging
 // folder beside it, then renamed, so `targetDir` exists only complete. Refuses an
-// existing `targetDir`.
-Status exportReadOnly(git_repository *repo, git_tree *tree, const QString &targetDir);
+// existing `targetDir`. `beforeSeal`, when given, runs on the complete, still writable
+// staging folder (the build step adds dependencies there); its error aborts the export.
+Status exportReadOnly(git_repository *repo, git_tree *tree, const QString &targetDir,
+                      const std::function<Status(const QString &staging)> &beforeSeal = {});
 
 // Removes a folder tree even where exports made it read-only. Missing is fine.
 Status removeTree(const QString &dir);

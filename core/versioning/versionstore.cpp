@@ -2,9 +2,11 @@
 
 #include "common/ids.h"
 #include "common/logging.h"
+#include "versioning/layerstore.h"
 #include "versioning/manifest.h"
 #include "versionstore_p.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -85,14 +87,45 @@ Result<git_oid> stageWorkdirImpl(git_repository *repo, bool writeIndex)
 
 Result<git_oid> stageWorkdir(git_repository *repo) { return stageWorkdirImpl(repo, false); }
 
+Status exportBuilt(const BuildContext &build, git_repository *repo, git_tree *tree, const QString &target,
+                   const FunctionConfig &config)
+{
+    // Lambda's 250 MB counts the layers too.
+    qint64 layerBytes = 0;
+    Result<QList<LayerVersionInfo>> layers = LayerStore(build.dataDir).resolve(config.layers, true);
+    if (!layers.ok())
+        return layers.error();
+    for (const LayerVersionInfo &l : std::as_const(*layers))
+        layerBytes += l.unzippedBytes;
+    return treefiles::exportReadOnly(repo, tree, target, [&](const QString &staging) -> Status {
+        Result<build::Record> r = build::buildInto(build.dataDir, staging, config, layerBytes, build.options);
+        if (!r.ok())
+            return r.error();
+        return {};
+    });
+}
+
+Status attachLayers(const DataDir &dataDir, FunctionConfig &config)
+{
+    Result<QList<LayerVersionInfo>> layers = LayerStore(dataDir).resolve(config.layers, true);
+    if (!layers.ok())
+        return layers.error();
+    Result<QString> merged = LayerStore(dataDir).mergedDir(*layers);
+    if (!merged.ok())
+        return merged.error();
+    config.optDir = *merged;
+    return {};
+}
+
 Result<QString> commitWorkdir(git_repository *repo, const QString &workdir, const QString &message,
-                              const QString &authorName, const QString &authorEmail)
+                              const QString &authorName, const QString &authorEmail, const BuildContext &build)
 {
     QFile mf(workdir + QLatin1Char('/') + QString::fromLatin1(manifest::kFileName));
     if (!mf.open(QIODevice::ReadOnly))
         return makeError(errc::InvalidParameterValue, QStringLiteral("function.json: missing from the draft"));
     const QString name = QFileInfo(workdir).fileName();
-    if (Result<FunctionConfig> m = manifest::parse(mf.readAll(), name); !m.ok())
+    Result<FunctionConfig> m = manifest::parse(mf.readAll(), name);
+    if (!m.ok())
         return m.error();
 
     Result<git_oid> tree = stageWorkdirImpl(repo, true);
@@ -111,6 +144,25 @@ Result<QString> commitWorkdir(git_repository *repo, const QString &workdir, cons
         rc = git_signature_now(sig.out(), authorName.toUtf8().constData(), authorEmail.toUtf8().constData());
     if (rc != 0)
         return git::lastError(QStringLiteral("preparing the deploy"), rc);
+
+    // The build step, before anything is committed: a failed build leaves HEAD (and so
+    // what $LATEST runs) as it was. The export becomes $LATEST's once the commit exists.
+    const QString exportsDir = build.dataDir.versions() + QLatin1Char('/') + name;
+    const QString pending = exportsDir + QStringLiteral("/.pending-") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    if (!QDir().mkpath(exportsDir))
+        return makeError(errc::IOError, QStringLiteral("cannot create %1").arg(exportsDir));
+    if (Status s = exportBuilt(build, repo, treeObj.get(), pending, *m); !s.ok())
+        return s.error();
+    struct PendingGuard
+    {
+        QString path;
+        ~PendingGuard()
+        {
+            if (!path.isEmpty())
+                (void)treefiles::removeTree(path);
+        }
+    } guard{pending};
+
     const git_commit *parents[1] = {head.ok() ? head->get() : nullptr};
     const QByteArray msg = (message.trimmed().isEmpty() ? QStringLiteral("Deploy") : message.trimmed()).toUtf8();
     git_oid commit;
@@ -118,6 +170,9 @@ Result<QString> commitWorkdir(git_repository *repo, const QString &workdir, cons
                            head.ok() ? 1 : 0, parents);
     if (rc != 0)
         return git::lastError(QStringLiteral("committing the deploy"), rc);
+    const QString target = exportsDir + QStringLiteral("/latest-") + git::oidToString(commit).left(12);
+    if (!QFileInfo::exists(target) && QDir().rename(pending, target))
+        guard.path.clear();
     qCDebug(lcVersioning) << "deployed" << name << git::oidToString(commit);
     return git::oidToString(commit);
 }
@@ -197,7 +252,7 @@ Result<QString> VersionStore::createFromFiles(const QString &name, SourceFiles f
             return repo.error();
         if (Status s = treefiles::writeFiles(staging, files); !s.ok())
             return s.error();
-        return detail::commitWorkdir(repo->get(), staging, message, m_authorName, m_authorEmail);
+        return detail::commitWorkdir(repo->get(), staging, message, m_authorName, m_authorEmail, {m_dataDir, m_build});
     }();
     if (commit.ok() && !QDir().rename(staging, target))
         commit = makeError(errc::IOError, QStringLiteral("cannot move the new repository to %1").arg(target));
@@ -210,7 +265,7 @@ Result<QString> VersionStore::deploy(const QString &name, const QString &message
     Result<git::Repository> repo = detail::openFunction(m_dataDir, name);
     if (!repo.ok())
         return repo.error();
-    return detail::commitWorkdir(repo->get(), repoPath(name), message, m_authorName, m_authorEmail);
+    return detail::commitWorkdir(repo->get(), repoPath(name), message, m_authorName, m_authorEmail, {m_dataDir, m_build});
 }
 
 Result<bool> VersionStore::hasDraftChanges(const QString &name) const
@@ -278,18 +333,26 @@ Result<FunctionConfig> VersionStore::latestRunnable(const QString &name)
     if (!QFileInfo::exists(target)) {
         if (!QDir().mkpath(exportsDir))
             return makeError(errc::IOError, QStringLiteral("cannot create %1").arg(exportsDir));
-        if (Status s = treefiles::exportReadOnly(repo->get(), tree->get(), target); !s.ok())
+        if (Status s = detail::exportBuilt({m_dataDir, m_build}, repo->get(), tree->get(), target, *config); !s.ok())
             return s.error();
-        // Older $LATEST exports are stale now (the engine retires their environments when
-        // it is handed the new config), and so are staging folders a crash left behind.
-        const QStringList old = QDir(exportsDir).entryList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &o : old) {
-            if (o != dirName)
-                (void)treefiles::removeTree(exportsDir + QLatin1Char('/') + o);
-        }
+    }
+    // Older $LATEST exports are stale now (the engine retires their environments when it
+    // is handed the new config), and so are staging folders a crash left behind. (A deploy
+    // puts the new export in place itself, so this runs whether or not it was made here.)
+    // A deploy's .pending-* build may be running on another thread (the GUI's store and the
+    // API's are two): only one an hour old is a crash's leftover.
+    const QDateTime crashed = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    const QFileInfoList old = QDir(exportsDir).entryInfoList({QStringLiteral("latest-*"), QStringLiteral("*.partial-*"), QStringLiteral(".pending-*")},
+                                                             QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    for (const QFileInfo &o : old) {
+        if (o.fileName() == dirName || (o.fileName().startsWith(QLatin1String(".pending-")) && o.lastModified().toUTC() > crashed))
+            continue;
+        (void)treefiles::removeTree(o.absoluteFilePath());
     }
     config->codeDir = target;
     config->version = QStringLiteral("$LATEST");
+    if (Status s = detail::attachLayers(m_dataDir, *config); !s.ok())
+        return s.error();
     return config;
 }
 

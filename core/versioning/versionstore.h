@@ -22,6 +22,7 @@
 #include "common/functionconfig.h"
 #include "common/result.h"
 #include "versioning/aliases.h"
+#include "versioning/build.h"
 #include "versioning/treefiles.h"
 
 #include <QDateTime>
@@ -84,6 +85,11 @@ public:
                           QString authorEmail = QStringLiteral("funcdesk@localhost"));
 
     const DataDir &dataDir() const { return m_dataDir; }
+    // How deploys build dependencies (build.h): interpreter, npm, progress lines.
+    void setBuildOptions(build::Options options) { m_build = std::move(options); }
+    const build::Options &buildOptions() const { return m_build; }
+    // The function's last build (build::lastBuild).
+    Result<build::Record> lastBuild(const QString &name) const { return build::lastBuild(m_dataDir, name); }
     QString repoPath(const QString &name) const { return m_dataDir.functionRepo(name); }
 
     // Functions with a repository, sorted.
@@ -96,7 +102,9 @@ public:
     Result<QString> create(const QString &name, Runtime runtime, const SourceFiles &files,
                            const QString &message = {});
     // Commits the whole draft (additions, modifications, deletions; function.json must be
-    // valid). Error NothingToDeploy when the draft equals the deployed commit.
+    // valid). Error NothingToDeploy when the draft equals the deployed commit. The build
+    // step (build.h) runs first: BuildFailed (pip's / npm's output in the message) or
+    // Lambda's unzipped-size error commit nothing, so $LATEST keeps running what it ran.
     Result<QString> deploy(const QString &name, const QString &message = {});
     // True when the draft differs from the deployed commit.
     Result<bool> hasDraftChanges(const QString &name) const;
@@ -167,6 +175,7 @@ private:
     Result<QString> createFromFiles(const QString &name, SourceFiles files, const QString &message);
 
     DataDir m_dataDir;
+    build::Options m_build;
     QString m_authorName;
     QString m_authorEmail;
 };

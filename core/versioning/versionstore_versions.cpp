@@ -53,8 +53,9 @@ Result<QList<VersionInfo>> listVersions(git_repository *repo)
 }
 
 // The version's export: DataDir::versions()/<name>/<N>, exported from its tag when missing.
-Result<FunctionConfig> exportVersion(const DataDir &dataDir, git_repository *repo, const QString &name, int n)
+Result<FunctionConfig> exportVersion(const detail::BuildContext &build, git_repository *repo, const QString &name, int n)
 {
+    const DataDir &dataDir = build.dataDir;
     Result<git::Commit> commit = detail::resolveRef(repo, QStringLiteral("v%1").arg(n));
     if (!commit.ok())
         return commit.error();
@@ -69,11 +70,13 @@ Result<FunctionConfig> exportVersion(const DataDir &dataDir, git_repository *rep
     if (!QFileInfo::exists(target)) {
         if (!QDir().mkpath(exportsDir))
             return makeError(errc::IOError, QStringLiteral("cannot create %1").arg(exportsDir));
-        if (Status s = treefiles::exportReadOnly(repo, tree->get(), target); !s.ok())
+        if (Status s = detail::exportBuilt(build, repo, tree->get(), target, *config); !s.ok())
             return s.error();
     }
     config->codeDir = target;
     config->version = QString::number(n);
+    if (Status s = detail::attachLayers(dataDir, *config); !s.ok())
+        return s.error();
     return config;
 }
 
@@ -141,7 +144,7 @@ Result<VersionInfo> VersionStore::publish(const QString &name, const QString &de
                             sig.get(), msg.constData(), 0);
     if (rc != 0)
         return git::lastError(QStringLiteral("tagging version %1").arg(n), rc);
-    Result<FunctionConfig> exported = exportVersion(m_dataDir, repo->get(), name, n);
+    Result<FunctionConfig> exported = exportVersion({m_dataDir, m_build}, repo->get(), name, n);
     if (!exported.ok()) {
         git_tag_delete(repo->get(), tagName.constData()); // no version without its export
         return exported.error();
@@ -213,7 +216,7 @@ Result<FunctionConfig> VersionStore::versionConfig(const QString &name, int vers
         return repo.error();
     if (version <= 0)
         return makeError(errc::InvalidParameterValue, QStringLiteral("version: must be a positive number, got %1").arg(version));
-    return exportVersion(m_dataDir, repo->get(), name, version);
+    return exportVersion({m_dataDir, m_build}, repo->get(), name, version);
 }
 
 Result<AliasConfig> VersionStore::createAlias(const QString &name, const AliasConfig &alias)
@@ -326,6 +329,7 @@ Status VersionStore::deleteFunction(const QString &name)
     // The repository first: once it is gone the function is gone, even if an export lingers.
     if (Status s = treefiles::removeTree(repoPath(name)); !s.ok())
         return s;
+    build::forgetBuild(m_dataDir, name);
     return treefiles::removeTree(m_dataDir.versions() + QLatin1Char('/') + name);
 }
 

@@ -120,11 +120,13 @@ struct Stack
     std::unique_ptr<funcdesk::api::FunctionCatalog> catalog;
     std::unique_ptr<funcdesk::api::ApiServer> server;
     std::unique_ptr<Client> client;
+    bool sandbox = false; // set before start(): environments in bubblewrap (engine/sandbox.h)
 
     bool start(funcdesk::api::ApiServerOptions options = {})
     {
         funcdesk::engine::EngineOptions eo;
         eo.runDir = dir.filePath(QStringLiteral("run"));
+        eo.sandbox = sandbox;
         engine = std::make_unique<funcdesk::engine::Engine>(eo);
         engine->setProvidedChannelFactory(funcdesk::api::runtimeApiChannelFactory());
         store = std::make_unique<funcdesk::VersionStore>(funcdesk::DataDir{dir.path()});

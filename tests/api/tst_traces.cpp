@@ -84,8 +84,8 @@ class TestTraces : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir dir;
-    DataDir dataDir() const { return DataDir{dir.path()}; }
+    std::unique_ptr<QTemporaryDir> dir; // a data dir of its own for each test
+    DataDir dataDir() const { return DataDir{dir->path()}; }
 
     ServiceOptions options() const
     {
@@ -126,6 +126,8 @@ private Q_SLOTS:
         if (!hasBoto3())
             QSKIP("boto3 is not installed for python3 (Debian: python3-boto3)");
     }
+
+    void init() { dir = std::make_unique<QTemporaryDir>(); }
 
     void callsBetweenFunctionsMakeOneTrace()
     {

@@ -348,6 +348,47 @@ private Q_SLOTS:
         if (format == QLatin1String("sam"))
             QCOMPARE(*zipEntries(written->at(1)), QStringList{QStringLiteral("lambda_function.py")});
     }
+
+    void samDeclaresLayersInOrderAndShipsTheirZips()
+    {
+        QTemporaryDir code;
+        QFile f(code.filePath(QStringLiteral("app.py")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("import shared\n");
+        f.close();
+        QFile layerZip(code.filePath(QStringLiteral("published.zip")));
+        QVERIFY(layerZip.open(QIODevice::WriteOnly));
+        layerZip.write("PK-layer-bytes");
+        layerZip.close();
+        ExportInput input{baseConfig(QStringLiteral("fn")), std::nullopt, {}};
+        input.config.codeDir = code.path();
+        input.layers = {ExportLayer{QStringLiteral("shared-libs"), 3, layerZip.fileName(), QStringLiteral("common code"),
+                                    {QStringLiteral("python3.12")}, QStringLiteral("MIT")},
+                        ExportLayer{QStringLiteral("tools"), 1, layerZip.fileName(), {}, {}, {}}};
+        QTemporaryDir out;
+        auto written = exportFunction(input, ExportFormat::Sam, out.path());
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        QVERIFY(written->contains(out.filePath(QStringLiteral("shared-libs-3.zip"))));
+        QVERIFY(written->contains(out.filePath(QStringLiteral("tools-1.zip"))));
+        QFile copied(out.filePath(QStringLiteral("shared-libs-3.zip")));
+        QVERIFY(copied.open(QIODevice::ReadOnly));
+        QCOMPARE(copied.readAll(), QByteArray("PK-layer-bytes"));
+
+        const YAML::Node doc = YAML::LoadFile(QFile::encodeName(out.filePath(QStringLiteral("template.yaml"))).toStdString());
+        const YAML::Node layers = doc["Resources"]["FnFunction"]["Properties"]["Layers"];
+        QCOMPARE(int(layers.size()), 2);
+        QCOMPARE(QString::fromStdString(layers[0].Tag()), QStringLiteral("!Ref"));
+        QCOMPARE(str(layers[0]), QStringLiteral("SharedLibs3Layer"));
+        QCOMPARE(str(layers[1]), QStringLiteral("Tools1Layer"));
+        const YAML::Node shared = doc["Resources"]["SharedLibs3Layer"];
+        QCOMPARE(str(shared["Type"]), QStringLiteral("AWS::Serverless::LayerVersion"));
+        QCOMPARE(str(shared["Properties"]["LayerName"]), QStringLiteral("shared-libs"));
+        QCOMPARE(str(shared["Properties"]["ContentUri"]), QStringLiteral("shared-libs-3.zip"));
+        QCOMPARE(str(shared["Properties"]["Description"]), QStringLiteral("common code"));
+        QCOMPARE(str(shared["Properties"]["CompatibleRuntimes"][0]), QStringLiteral("python3.12"));
+        QCOMPARE(str(shared["Properties"]["LicenseInfo"]), QStringLiteral("MIT"));
+        QVERIFY(!doc["Resources"]["Tools1Layer"]["Properties"]["CompatibleRuntimes"]);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExport)

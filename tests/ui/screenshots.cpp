@@ -9,7 +9,10 @@
 #include "ui/dialogs/powertuningdialog.h"
 #include "ui/dialogs/replaydialog.h"
 #include "ui/mainwindow.h"
+#include "ui/pages/codepage.h"
+#include "ui/pages/layerspage.h"
 #include "ui/pages/learnpage.h"
+#include "ui/widgets/buildpanel.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/testpage.h"
 #include "ui/pages/versionspage.h"
@@ -18,6 +21,10 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -160,6 +167,67 @@ int main(int argc, char **argv)
         settle(2000); // the events run
         window.showMode(QStringLiteral("traces"));
         grab(QStringLiteral("traces"));
+    }
+
+    // Dependencies and layers: hello gets a requirements.txt (a wheel made here, installed
+    // by real pip from a local folder, as with a mirror) and a layer, and is deployed from
+    // the Code page, whose build panel shows pip's log; then the Layers page.
+    {
+        const QString wheels = dir.filePath(QStringLiteral("wheels"));
+        QProcess wheel;
+        wheel.start(QStringLiteral("python3"), {QStringLiteral(FUNCDESK_SOURCE_DIR "/tests/api/data/tinywheel.py"), wheels,
+                                                QStringLiteral("quote_rules"), QStringLiteral("1.2.0"),
+                                                QStringLiteral("RATE = 0.2\n")});
+        wheel.waitForFinished(30000);
+        qputenv("PIP_NO_INDEX", "1");
+        qputenv("PIP_FIND_LINKS", QFile::encodeName(wheels));
+        const QString layerDir = dir.filePath(QStringLiteral("layer-src"));
+        QDir().mkpath(layerDir + QStringLiteral("/python"));
+        QFile shared(layerDir + QStringLiteral("/python/shared_utils.py"));
+        shared.open(QIODevice::WriteOnly);
+        shared.write("def money(x):\n    return f'{x:.2f} EUR'\n");
+        shared.close();
+        window.showMode(QStringLiteral("layers"));
+        auto *layersPage = window.findChild<LayersPage *>();
+        int published = 0;
+        QObject::connect(layersPage, &LayersPage::layersChanged, &window, [&published] { ++published; });
+        layersPage->publish(QStringLiteral("shared-utils"), layerDir, QStringLiteral("Formatting helpers"));
+        waitFor([&] { return published >= 1; }, 20000);
+        layersPage->publish(QStringLiteral("shared-utils"), layerDir, QStringLiteral("Formatting helpers, v2"));
+        waitFor([&] { return published >= 2; }, 20000);
+
+        window.selectFunction(QStringLiteral("hello"));
+        window.showFunctionTab(MainWindow::FunctionTab::Code);
+        const QString draft = studio->draftDir(QStringLiteral("hello"));
+        QFile req(draft + QStringLiteral("/requirements.txt"));
+        req.open(QIODevice::WriteOnly);
+        req.write("quote_rules==1.2.0\n");
+        req.close();
+        QFile manifest(draft + QStringLiteral("/function.json"));
+        manifest.open(QIODevice::ReadOnly);
+        QJsonObject m = QJsonDocument::fromJson(manifest.readAll()).object();
+        manifest.close();
+        m.insert(QStringLiteral("layers"), QJsonArray{QStringLiteral("arn:aws:lambda:us-east-1:000000000000:layer:shared-utils:2")});
+        manifest.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        manifest.write(QJsonDocument(m).toJson());
+        manifest.close();
+        bool deployed = false;
+        QObject::connect(window.codePage(), &CodePage::deployed, &window, [&deployed] { deployed = true; });
+        window.codePage()->deploy(QStringLiteral("Add quote_rules and the shared-utils layer"));
+        waitFor([&] { return deployed; }, 60000);
+        waitFor([&] { return !window.codePage()->buildPanel()->isBuilding(); }, 10000);
+        window.codePage()->openFile(QStringLiteral("requirements.txt"));
+        window.codePage()->buildPanel()->setLogVisible(true);
+        grab(QStringLiteral("code-build"));
+        window.showMode(QStringLiteral("layers"));
+        grab(QStringLiteral("layers"));
+        // The Configuration tab reads the draft when a function is selected: select again.
+        window.refreshFunctions();
+        settle(500);
+        window.selectFunction(QStringLiteral("orders-api"));
+        window.selectFunction(QStringLiteral("hello"));
+        window.showFunctionTab(MainWindow::FunctionTab::Configuration);
+        grab(QStringLiteral("configuration-layers"));
     }
 
     // The load generator after an open-loop ramp on hello.

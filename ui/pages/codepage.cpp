@@ -2,11 +2,13 @@
 
 #include "ui/studio.h"
 #include "ui/theme.h"
+#include "ui/widgets/buildpanel.h"
 #include "ui/widgets/codeeditor.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileSystemModel>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -30,7 +32,7 @@ constexpr int kTreeMaxWidth = 280;
 CodePage::CodePage(Studio *studio, QWidget *parent)
     : QWidget(parent), m_studio(studio), m_versionBox(new QComboBox(this)), m_files(new QFileSystemModel(this)),
       m_tree(new QTreeView(this)), m_tabs(new QTabBar(this)), m_editor(new CodeEditor(this)), m_banner(new QLabel(this)),
-      m_split(new QSplitter(this))
+      m_linkBanner(new QLabel(this)), m_build(new BuildPanel(this)), m_split(new QSplitter(this))
 {
     setObjectName(QStringLiteral("codePage"));
     m_files->setReadOnly(true);
@@ -55,14 +57,20 @@ CodePage::CodePage(Studio *studio, QWidget *parent)
         m_banner->setPalette(p);
     });
     m_banner->hide();
+    m_linkBanner->setObjectName(QStringLiteral("linkBanner"));
+    m_linkBanner->setWordWrap(true);
+    m_linkBanner->setContentsMargins(6, 4, 6, 4);
+    m_linkBanner->hide();
 
     auto *editorSide = new QWidget(this);
     auto *editorLayout = new QVBoxLayout(editorSide);
     editorLayout->setContentsMargins(0, 0, 0, 0);
     editorLayout->setSpacing(0);
     editorLayout->addWidget(m_banner);
+    editorLayout->addWidget(m_linkBanner);
     editorLayout->addWidget(m_tabs);
     editorLayout->addWidget(m_editor, 1);
+    editorLayout->addWidget(m_build); // one line; its log opens below the editor
     m_split->addWidget(m_tree);
     m_split->addWidget(editorSide);
     m_split->setStretchFactor(0, 0);
@@ -75,6 +83,96 @@ CodePage::CodePage(Studio *studio, QWidget *parent)
     layout->addWidget(buildToolBar());
     layout->addWidget(m_split, 1);
     connectEditing();
+    connect(m_studio, &Studio::buildOutput, this, [this](const QString &function, const QString &line) {
+        if (function == m_function)
+            m_build->appendLine(line);
+    });
+    connect(m_studio, &Studio::linkedDeployed, this, [this](const QString &function, bool ok, const QString &message) {
+        if (function != m_function)
+            return;
+        if (!ok) {
+            m_build->failed(message);
+            Q_EMIT statusMessage(tr("%1 not deployed: %2").arg(function, message.section(QLatin1Char('\n'), 0, 0)));
+            return;
+        }
+        reloadBuild();
+        reloadOpenFiles();
+        if (!message.isEmpty()) {
+            Q_EMIT statusMessage(tr("Deployed %1 from %2").arg(function, m_studio->linkedFolder(function)));
+            Q_EMIT deployed(function, message);
+        }
+    });
+}
+
+void CodePage::reloadBuild()
+{
+    if (m_function.isEmpty()) {
+        m_build->clear();
+        return;
+    }
+    const QString function = m_function;
+    m_studio->lastBuild(function, this, [this, function](Result<build::Record> r) {
+        if (function != m_function)
+            return;
+        if (r.ok())
+            m_build->setRecord(*r);
+        else
+            m_build->clear();
+    });
+}
+
+void CodePage::reloadOpenFiles()
+{
+    if (m_readOnly)
+        return;
+    const QString current = currentFile();
+    for (int i = int(m_open.size()) - 1; i >= 0; --i) {
+        const QString path = m_open.at(i);
+        if (m_buffers.value(path).modified)
+            continue;
+        QFile f(absolute(path));
+        if (!f.open(QIODevice::ReadOnly)) { // deleted or renamed in the folder
+            m_buffers.remove(path);
+            m_open.removeAt(i);
+            continue;
+        }
+        m_buffers[path].text = QString::fromUtf8(f.readAll());
+    }
+    updateTabs();
+    if (m_open.contains(current))
+        showBuffer(current);
+    else if (!m_open.isEmpty())
+        showBuffer(m_open.first());
+    else
+        m_editor->clear();
+}
+
+void CodePage::linkFolder(const QString &dir)
+{
+    if (m_function.isEmpty())
+        return;
+    if (dir.isEmpty()) {
+        m_studio->unlinkFolder(m_function);
+        Q_EMIT statusMessage(tr("%1 is no longer linked to a folder.").arg(m_function));
+    } else {
+        if (hasUnsavedChanges())
+            saveAll();
+        m_build->started();
+        m_studio->linkFolder(m_function, dir);
+        Q_EMIT statusMessage(tr("Linked %1 to %2: saved changes there deploy automatically.").arg(m_function, dir));
+    }
+    updateLinkBanner();
+}
+
+void CodePage::updateLinkBanner()
+{
+    const QString dir = m_function.isEmpty() ? QString() : m_studio->linkedFolder(m_function);
+    if (m_linkAction)
+        m_linkAction->setText(dir.isEmpty() ? tr("Link to folder…") : tr("Unlink folder"));
+    m_linkBanner->setVisible(!dir.isEmpty() && !m_readOnly);
+    m_linkBanner->setText(tr("Linked to %1: edit there in any editor; each save is deployed (with its build). Edits here are "
+                             "replaced by the folder's files.")
+                              .arg(dir));
 }
 
 QToolBar *CodePage::buildToolBar()
@@ -106,6 +204,19 @@ QToolBar *CodePage::buildToolBar()
     bar->addSeparator();
     bar->addAction(tr("Save"), this, &CodePage::save)->setToolTip(tr("Save (Ctrl+S)"));
     bar->addAction(tr("Deploy…"), this, &CodePage::promptDeploy)->setToolTip(tr("Deploy the draft (Ctrl+D)"));
+    bar->addSeparator();
+    QAction *link = bar->addAction(tr("Link to folder…"), this, [this] {
+        if (!m_studio->linkedFolder(m_function).isEmpty()) {
+            linkFolder({});
+            return;
+        }
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Link %1 to a folder").arg(m_function));
+        if (!dir.isEmpty())
+            linkFolder(dir);
+    });
+    link->setObjectName(QStringLiteral("linkFolder"));
+    m_linkAction = link;
+    link->setToolTip(tr("Edit in your own editor: deploy a folder whenever saves in it settle (again: unlink)"));
     connect(m_versionBox, &QComboBox::activated, this, [this] { showVersion(m_versionBox->currentData().toInt()); });
     return bar;
 }
@@ -190,6 +301,7 @@ void CodePage::setFunction(const QString &name)
     m_buffers.clear();
     reloadVersions();
     showVersion(0);
+    reloadBuild();
 }
 
 void CodePage::reloadVersions()
@@ -220,6 +332,7 @@ void CodePage::showVersion(int version)
     m_editor->clear();
     m_editor->setReadOnly(m_readOnly);
     m_banner->setVisible(m_readOnly);
+    updateLinkBanner();
     m_banner->setText(tr("Version %1 is published and immutable. Restore it into the draft from the Versions tab to change it.")
                           .arg(version));
     const QString root = rootDir();

@@ -3,11 +3,16 @@
 // tree, `$LATEST`'s source); published versions open read-only. Open files are tabs;
 // a tab with unsaved edits is marked with "•". Ctrl+S saves, Ctrl+Shift+S saves all,
 // Ctrl+D deploys (saving first). File operations are small local writes; deploy runs
-// on the git worker through Studio. GUI thread only.
+// on the git worker through Studio. Under the editor, the build panel shows the last
+// deploy's build (dependencies from requirements.txt / package.json), live while one runs,
+// and a refused deploy's error. "Link to folder..." deploys a folder edited in any editor
+// whenever saves settle (Studio::linkFolder); the tree and open files follow it. GUI
+// thread only.
 
 #include <QHash>
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QFileSystemModel;
 class QLabel;
@@ -18,6 +23,7 @@ class QTreeView;
 
 namespace funcdesk::ui {
 
+class BuildPanel;
 class CodeEditor;
 class Studio;
 
@@ -43,6 +49,9 @@ public:
     bool renameFile(const QString &from, const QString &to);
     bool deleteFile(const QString &relativePath);
     void showVersion(int version); // 0: the draft
+    // Edit in your own editor (Studio::linkFolder); empty: unlink.
+    void linkFolder(const QString &dir);
+    BuildPanel *buildPanel() const { return m_build; }
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -63,6 +72,9 @@ private:
     void showBuffer(const QString &relativePath);
     void updateTabs();
     void reloadVersions();
+    void reloadBuild();
+    void reloadOpenFiles(); // after a linked folder was deployed: unmodified buffers from disk
+    void updateLinkBanner();
 
     Studio *m_studio;
     QString m_function;
@@ -75,6 +87,9 @@ private:
     QTabBar *m_tabs;
     CodeEditor *m_editor;
     QLabel *m_banner;
+    QLabel *m_linkBanner;
+    QAction *m_linkAction = nullptr;
+    BuildPanel *m_build;
     QSplitter *m_split;
     QStringList m_open; // relative paths, tab order
     QHash<QString, Buffer> m_buffers;

@@ -2,6 +2,8 @@
 // Studio, and new, renamed and deleted files.
 #include "codepage.h"
 
+#include "ui/widgets/buildpanel.h"
+
 #include "ui/studio.h"
 #include "ui/widgets/codeeditor.h"
 
@@ -79,11 +81,17 @@ void CodePage::deploy(const QString &message)
         return;
     const QString function = m_function;
     Q_EMIT statusMessage(tr("Deploying %1…").arg(function));
+    m_build->started();
     m_studio->deploy(function, message, this, [this, function](Result<QString> commit) {
         if (!commit.ok()) {
-            Q_EMIT statusMessage(tr("Deploy failed: %1").arg(commit.error().message));
+            if (function == m_function && commit.error().type != errc::NothingToDeploy)
+                m_build->failed(commit.error().message);
+            else
+                reloadBuild();
+            Q_EMIT statusMessage(tr("Deploy failed: %1").arg(commit.error().message.section(QLatin1Char('\n'), 0, 0)));
             return;
         }
+        reloadBuild();
         Q_EMIT statusMessage(tr("Deployed %1 as %2; the next $LATEST invocation is a cold start.")
                                  .arg(function, commit->left(8)));
         Q_EMIT deployed(function, *commit);

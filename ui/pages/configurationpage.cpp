@@ -2,6 +2,7 @@
 
 #include "ui/studio.h"
 #include "ui/widgets/labels.h"
+#include "ui/widgets/layerpicker.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -40,6 +41,8 @@ ConfigurationPage::ConfigurationPage(Studio *studio, QWidget *parent)
     auto *left = new QVBoxLayout;
     left->addWidget(buildGeneral(content));
     left->addWidget(buildEnvironment(content));
+    m_layers = new LayerPicker(m_studio, content);
+    left->addWidget(m_layers);
     left->addStretch();
     auto *right = new QVBoxLayout;
     right->addWidget(buildConcurrency(content));
@@ -66,6 +69,7 @@ ConfigurationPage::ConfigurationPage(Studio *studio, QWidget *parent)
     connect(m_reservedOn, &QCheckBox::toggled, this, &ConfigurationPage::validate);
     connect(m_network, &QCheckBox::toggled, this, &ConfigurationPage::validate);
     connect(m_env, &QTableWidget::itemChanged, this, &ConfigurationPage::validate);
+    connect(m_layers, &LayerPicker::changed, this, &ConfigurationPage::validate);
 }
 
 QGroupBox *ConfigurationPage::buildGeneral(QWidget *parent)

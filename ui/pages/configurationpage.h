@@ -1,7 +1,7 @@
 #pragma once
 // The Configuration tab: memory, timeout, environment variables, reserved and
-// provisioned concurrency, async settings, and triggers (function URL with a copyable
-// address; schedules with their next fire times). Each invalid value is explained next
+// provisioned concurrency, async settings, triggers (function URL with a copyable
+// address; schedules with their next fire times) and layers (widgets/layerpicker.h). Each invalid value is explained next
 // to its field and blocks saving. Saving writes the draft's function.json; "Save and
 // deploy" also deploys it. GUI thread only.
 
@@ -22,6 +22,7 @@ class QTableWidget;
 
 namespace funcdesk::ui {
 
+class LayerPicker;
 class Studio;
 
 class ConfigurationPage : public QWidget
@@ -83,6 +84,7 @@ private:
     QLabel *m_scheduleError;
     QLabel *m_nextFires;
     QLabel *m_cost;
+    LayerPicker *m_layers;
     QPushButton *m_save;
     QPushButton *m_saveDeploy;
 };

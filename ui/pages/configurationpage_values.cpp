@@ -2,6 +2,8 @@
 // them back, validation (each problem shown next to its field) and saving.
 #include "configurationpage.h"
 
+#include "ui/widgets/layerpicker.h"
+
 #include "common/schedule.h"
 #include "settings/settings.h"
 #include "ui/studio.h"
@@ -36,6 +38,8 @@ void ConfigurationPage::setFunction(const QString &name, const FunctionConfig &d
     m_architecture->setCurrentText(draft.architecture);
     m_ephemeral->setValue(draft.ephemeralStorageMb);
     m_network->setChecked(draft.network);
+    m_layers->setLayers(draft.layers);
+    m_layers->reloadAvailable();
     m_description->setText(draft.description);
     setEnvironment(draft.environment);
     m_reservedOn->setChecked(draft.reservedConcurrency.has_value());
@@ -79,6 +83,7 @@ FunctionConfig ConfigurationPage::editedConfig() const
     c.architecture = m_architecture->currentText();
     c.ephemeralStorageMb = m_ephemeral->value();
     c.network = m_network->isChecked();
+    c.layers = m_layers->layers();
     c.description = m_description->text();
     c.environment.clear();
     for (int row = 0; row < m_env->rowCount(); ++row) {

@@ -113,6 +113,15 @@ QPainterPath glyphPath(Glyph glyph)
         path.moveTo(7.8, 15);
         path.lineTo(16.2, 15);
         break;
+    case Glyph::Layers: // three stacked sheets: layers merged over each other
+        for (const double y : {5.0, 10.0, 15.0}) {
+            path.moveTo(12, y);
+            path.lineTo(20, y + 3);
+            path.lineTo(12, y + 6);
+            path.lineTo(4, y + 3);
+            path.closeSubpath();
+        }
+        break;
     }
     return path;
 }

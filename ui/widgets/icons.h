@@ -22,7 +22,8 @@ enum class Glyph { Functions,
                    Logs,
                    Cost,
                    Traces,
-                   Learn };
+                   Learn,
+                   Layers };
 QIcon glyphIcon(Glyph glyph);
 
 } // namespace funcdesk::ui
