@@ -52,6 +52,7 @@ public:
         : catalog(VersionStore(dir), engine),
           server(&catalog, options.api),
           dispatcher(&catalog, dir.database(), options.async),
+          alarms(dir.database(), options.alarmIntervalMs),
           // EventBridge invokes asynchronously: scheduled events take the Event path
           // (persisted, retried, destinations, dead-letter list).
           schedules(&catalog, [this](const AsyncInvocation &inv) {
@@ -62,6 +63,7 @@ public:
         server.setParent(this);
         dispatcher.setParent(this);
         schedules.setParent(this);
+        alarms.setParent(this);
         server.setAsyncSink([this](const AsyncInvocation &inv) { return dispatcher.enqueue(inv); });
     }
     ~ServiceWorker() override
@@ -70,11 +72,13 @@ public:
         server.setParent(nullptr);
         dispatcher.setParent(nullptr);
         schedules.setParent(nullptr);
+        alarms.setParent(nullptr);
     }
 
     FunctionCatalog catalog;
     ApiServer server;
     AsyncDispatcher dispatcher;
+    AlarmMonitor alarms;
     ScheduleRunner schedules;
 };
 
@@ -175,6 +179,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
             }
             if (runSchedules)
                 worker->schedules.reload();
+            worker->alarms.start();
             QMetaObject::invokeMethod(
                 self, [self, problems] { Q_EMIT self->ready(problems); }, Qt::QueuedConnection);
         },
@@ -184,6 +189,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
     connect(&worker->server, &ApiServer::functionChanged, self, &Service::functionChanged, Qt::QueuedConnection);
     connect(&worker->server, &ApiServer::functionChanged, worker, [worker] { worker->schedules.reload(); });
     connect(&worker->dispatcher, &AsyncDispatcher::eventFinished, self, &Service::asyncEventFinished, Qt::QueuedConnection);
+    connect(&worker->alarms, &AlarmMonitor::stateChanged, self, &Service::alarmStateChanged, Qt::QueuedConnection);
     return s;
 }
 
@@ -195,6 +201,7 @@ Service::~Service()
             worker,
             [worker] {
                 worker->schedules.stop();
+                worker->alarms.stop();
                 worker->dispatcher.stop();
                 worker->server.stop();
             },
@@ -268,6 +275,21 @@ void Service::fireSchedules(const QDateTime &now, std::function<void(int)> done)
             if (done && self)
                 QMetaObject::invokeMethod(
                     self.data(), [done, fired] { done(fired); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void Service::evaluateAlarms(qint64 nowMs, std::function<void(Result<int>)> done)
+{
+    ServiceWorker *worker = d->worker;
+    QPointer<Service> self(this);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, self, nowMs, done = std::move(done)] {
+            const Result<int> changed = worker->alarms.evaluate(nowMs);
+            if (done && self)
+                QMetaObject::invokeMethod(
+                    self.data(), [done, changed] { done(changed); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

@@ -11,6 +11,7 @@
 // for functions changed over HTTP: the GUI should not run git operations on the same
 // function at the same moment (it calls refreshFunction() after its own changes).
 
+#include "api/alarmmonitor.h"
 #include "api/apiserver.h"
 #include "api/asyncdispatcher.h"
 #include "common/datadir.h"
@@ -42,6 +43,7 @@ struct ServiceOptions
     bool runSchedules = true;
     bool record = true; // invocation records and log lines to the store's writer
     store::CaptureOptions capture; // payloads kept for replay
+    int alarmIntervalMs = 5000;    // how often alarms are evaluated; 0: only by evaluateAlarms()
 };
 
 class Service : public QObject
@@ -80,6 +82,9 @@ public:
     // clock the caller controls, e.g. tests). Their events take the Event path. `done` gets
     // how many fired, on the Service's thread.
     void fireSchedules(const QDateTime &now, std::function<void(int)> done = {});
+    // Evaluates every alarm as of `nowMs` (a clock the caller controls, e.g. tests), as the
+    // alarm timer does. `done` gets how many changed state, on the Service's thread.
+    void evaluateAlarms(qint64 nowMs, std::function<void(Result<int>)> done = {});
 
 Q_SIGNALS:
     // Emitted on the Service's thread.
@@ -87,6 +92,8 @@ Q_SIGNALS:
     // waits for the API to listen). `problems`: functions that could not be registered.
     void ready(const QString &problems);
     void functionChanged(const QString &name);
+    // An alarm changed state (api/alarmmonitor.h); its history row is written.
+    void alarmStateChanged(const funcdesk::api::AlarmStateChange &change);
     void asyncEventFinished(const QString &requestId, const QString &function, const QString &status, const QString &condition);
 
 private:

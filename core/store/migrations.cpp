@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include "store/alarms.h"
 #include "store/blocks.h"
 #include "store/sqlite.h"
 #include "store/tops.h"
@@ -351,7 +352,7 @@ CREATE TABLE captures(
 }
 
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, migrateAlarms};
 
 } // namespace
 

@@ -15,6 +15,8 @@
 // 4: invocation records packed into invocation_blocks (see blocks.h) with
 //    invocation_request_ids and invocation_count; the invocations table goes.
 // 5: experiments (recorded load, power tuning, replay and scenario runs).
+// 6: captures (payloads kept for replay).
+// 7: alarms and alarm_history (store/alarms.h).
 
 #include "common/result.h"
 
@@ -22,7 +24,7 @@ namespace funcdesk::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Brings the schema from its current version up to `target` (default: latest). A newer
 // schema than this build knows is an error (the file is left alone).
