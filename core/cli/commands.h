@@ -19,5 +19,6 @@ int runLoad(const QStringList &args);
 int runTune(const QStringList &args);
 int runLearn(const QStringList &args);
 int runReplay(const QStringList &args);
+int runAlarms(const QStringList &args);
 
 } // namespace funcdesk::cli
