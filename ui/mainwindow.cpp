@@ -150,6 +150,7 @@ void MainWindow::buildModes()
     m_learn = new LearnPage(m_studio, this);
     connect(m_learn, &LearnPage::statusMessage, this, &MainWindow::showMessage);
     addMode(QStringLiteral("learn"), glyphIcon(Glyph::Learn), tr("Learn"), m_learn);
+    buildAlarms();
 
     // The global pages' shortcuts from before the mode bar keep working.
     for (int i = 1; i <= 4; ++i) {

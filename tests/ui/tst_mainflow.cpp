@@ -64,7 +64,7 @@ private Q_SLOTS:
         QStringList ids;
         for (int i = 0; i < bar->count(); ++i)
             ids << bar->idAt(i);
-        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("learn")}));
+        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("learn"), QStringLiteral("alarms")}));
         QCOMPARE(window->currentPage(), MainWindow::Page::Dashboard); // where the window opens
         QCOMPARE(bar->currentId(), QStringLiteral("dashboard"));
 
@@ -98,9 +98,9 @@ private Q_SLOTS:
 
         // A new global page is one call, with its shortcut and palette entry.
         auto *queues = new QLabel(QStringLiteral("Queues page"));
-        QCOMPARE(window->addMode(QStringLiteral("queues"), glyphIcon(Glyph::Logs), QStringLiteral("Queues"), queues), 6);
+        QCOMPARE(window->addMode(QStringLiteral("queues"), glyphIcon(Glyph::Logs), QStringLiteral("Queues"), queues), 7);
         QVERIFY(!queues->isVisible());
-        QTest::keyClick(window, Qt::Key_7, Qt::ControlModifier);
+        QTest::keyClick(window, Qt::Key_8, Qt::ControlModifier);
         QCOMPARE(window->currentMode(), QStringLiteral("queues"));
         QCOMPARE(window->currentPage(), MainWindow::Page::Other);
         QVERIFY(queues->isVisible());

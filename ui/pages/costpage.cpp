@@ -220,6 +220,13 @@ void CostPage::showSeries(const QList<store::SeriesPoint> &points, qint64 fromMs
     m_computeChart->setSeries({seriesOf(tr("Compute (GB-s)"), palette::concurrency(), points,
                                         [](const P &p) { return p.gbSeconds; })},
                               fromMs, toMs);
+    m_studio->changeEvents(QString(), fromMs, toMs, this, [this](Result<QList<ChangeEvent>> events) {
+        if (!events)
+            return;
+        const QList<ChartMarker> markers = markersOf(*events);
+        m_costChart->setMarkers(markers);
+        m_computeChart->setMarkers(markers);
+    });
 }
 
 } // namespace funcdesk::ui

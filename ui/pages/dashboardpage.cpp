@@ -120,6 +120,14 @@ void DashboardPage::refreshLive()
                        seriesOf(tr("Errors/s"), palette::errors(), points, [](const P &p) { return double(p.errors); }),
                        seriesOf(tr("Throttles/s"), palette::throttles(), points, [](const P &p) { return double(p.throttles); })},
                       m_liveFromMs, to);
+    if (nowSecond % 5 == 0) // markers change rarely: every 5 s is plenty
+        m_studio->changeEvents(QString(), m_liveFromMs, to, this, [this](Result<QList<ChangeEvent>> events) {
+            if (!events)
+                return;
+            const QList<ChartMarker> markers = markersOf(*events);
+            m_live->setMarkers(markers);
+            m_durations->setMarkers(markers);
+        });
     qint64 recent = 0;
     for (qsizetype i = std::max<qsizetype>(0, points.size() - kRateSeconds); i < points.size(); ++i)
         recent += points.at(i).invocations;

@@ -5,6 +5,7 @@
 // formatted for humans. Pure functions over plain values; GUI thread (no Widgets here).
 
 #include "metrics/livemetrics.h"
+#include "ui/studio.h"
 #include "store/queries.h"
 #include "ui/charts/timeserieschart.h"
 
@@ -68,6 +69,10 @@ ChartSeries seriesOf(const QString &name, const QColor &color, const QList<store
 bool hasInvocations(const store::SeriesPoint &p); // a PointFilter
 bool hasColdStarts(const store::SeriesPoint &p);  // a PointFilter
 
+// Deploys, publishes and alarm state changes as chart markers (hover names the commit,
+// the version or the alarm's reason).
+QList<ChartMarker> markersOf(const QList<ChangeEvent> &events);
+
 // Consistent colors across pages.
 namespace palette {
 QColor invocations();
@@ -79,6 +84,10 @@ QColor p50();
 QColor p99();
 QColor cost();
 QColor concurrency();
+QColor deploy();
+QColor publish();
+QColor alarm();
+QColor alarmOk();
 } // namespace palette
 
 // Numbers for humans.
