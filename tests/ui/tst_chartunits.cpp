@@ -20,6 +20,8 @@ private Q_SLOTS:
         QTest::addColumn<double>("top");
         QTest::addColumn<double>("step");
         QTest::newRow("7 invocations") << 7.0 << ValueUnit::Count << 8.0 << 2.0;
+        QTest::newRow("10 invocations: no 7.5") << 10.0 << ValueUnit::Count << 10.0 << 5.0;
+        QTest::newRow("25 invocations: 2.5 times ten is whole") << 95.0 << ValueUnit::Count << 100.0 << 25.0;
         QTest::newRow("1 invocation") << 1.0 << ValueUnit::Count << 1.0 << 1.0;
         QTest::newRow("counts never step by halves") << 2.0 << ValueUnit::Count << 2.0 << 1.0;
         QTest::newRow("nothing") << 0.0 << ValueUnit::Count << 1.0 << 1.0;

@@ -103,6 +103,9 @@ AxisScale niceScale(double max, int maxTicks, ValueUnit unit)
     const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
     double step = magnitude * 10;
     for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        // Counts of whole things do not step by 2.5 (7.5 invocations).
+        if (unit == ValueUnit::Count && m == 2.5 && magnitude < 10)
+            continue;
         if (magnitude * m >= rough * (1 - 1e-9)) {
             step = magnitude * m;
             break;

@@ -90,7 +90,7 @@ void MonitorPage::requestExperiments(qint64 fromMs, qint64 toMs)
     m_studio->changeEvents(function, fromMs, toMs, this, [this, function](Result<QList<ChangeEvent>> events) {
         if (!events || function != m_function)
             return;
-        const QList<ChartMarker> markers = markersOf(*events);
+        const QList<ChartMarker> markers = markersOf(*events, true);
         for (TimeSeriesChart *chart : charts())
             chart->setMarkers(markers);
     });

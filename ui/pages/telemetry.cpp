@@ -247,7 +247,7 @@ QColor palette::publish() { return QColor(0x00, 0x89, 0x7b); }
 QColor palette::alarm() { return QColor(0xc6, 0x28, 0x28); }
 QColor palette::alarmOk() { return QColor(0x2e, 0x7d, 0x32); }
 
-QList<ChartMarker> markersOf(const QList<ChangeEvent> &events)
+QList<ChartMarker> markersOf(const QList<ChangeEvent> &events, bool brief)
 {
     QList<ChartMarker> out;
     for (const ChangeEvent &e : events) {
@@ -265,13 +265,13 @@ QList<ChartMarker> markersOf(const QList<ChangeEvent> &events)
             break;
         case ChangeEvent::Kind::AlarmState:
             if (e.state == QLatin1String("ALARM")) {
-                m.label = QStringLiteral("\u26A0 ") + e.title;
+                m.label = QStringLiteral("\u26A0 ") + (brief ? e.state : e.title);
                 m.color = palette::alarm();
             } else if (e.state == QLatin1String("OK")) {
-                m.label = QStringLiteral("\u2713 ") + e.title;
+                m.label = QStringLiteral("\u2713 ") + (brief ? e.state : e.title);
                 m.color = palette::alarmOk();
             } else {
-                m.label = QStringLiteral("? ") + e.title;
+                m.label = QStringLiteral("? ") + (brief ? QStringLiteral("no data") : e.title);
                 m.color = QColor(0x75, 0x75, 0x75);
             }
             break;

@@ -70,8 +70,9 @@ bool hasInvocations(const store::SeriesPoint &p); // a PointFilter
 bool hasColdStarts(const store::SeriesPoint &p);  // a PointFilter
 
 // Deploys, publishes and alarm state changes as chart markers (hover names the commit,
-// the version or the alarm's reason).
-QList<ChartMarker> markersOf(const QList<ChangeEvent> &events);
+// the version or the alarm's reason). `brief`: alarm flags say only the new state (one
+// function's charts, where the alarm's name is in the tooltip).
+QList<ChartMarker> markersOf(const QList<ChangeEvent> &events, bool brief = false);
 
 // Consistent colors across pages.
 namespace palette {
