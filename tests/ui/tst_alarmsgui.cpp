@@ -11,6 +11,7 @@
 #include "ui/models/alarmmodel.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/alarmspage.h"
+#include "ui/pages/monitorpage.h"
 #include "ui/studio.h"
 
 #include <QAbstractItemModelTester>
@@ -48,7 +49,7 @@ private Q_SLOTS:
     void anAlarmGoingOffShowsEverywhere()
     {
         bool created = false;
-        m_studio->createFunction(QStringLiteral("checkout"), Runtime::Python3, QString(), this,
+        m_studio->createFunction(QStringLiteral("checkout"), Runtime::Python3, QStringLiteral("hello-world"), this,
                                  [&created](Result<QString> r) { created = r.ok(); });
         QTRY_VERIFY_WITH_TIMEOUT(created, 20000);
         m_window->refreshFunctions();
@@ -108,6 +109,38 @@ private Q_SLOTS:
         QVERIFY(std::any_of(events.cbegin(), events.cend(), [](const ChangeEvent &e) { return e.kind == ChangeEvent::Kind::Deploy; }));
     }
 
+    // Two versions overlaid on the Monitor: v1 and $LATEST, each with traffic of its own.
+    void monitorOverlaysTwoVersions()
+    {
+        bool published = false;
+        m_studio->publish(QStringLiteral("checkout"), QStringLiteral("first"), this,
+                          [&published](Result<VersionInfo> r) { published = r.ok(); });
+        QTRY_VERIFY_WITH_TIMEOUT(published, 20000);
+        int pending = 0;
+        for (const QString &q : {QStringLiteral("1"), QStringLiteral("$LATEST"), QStringLiteral("1"), QStringLiteral("$LATEST")}) {
+            ++pending;
+            m_studio->invoke(QStringLiteral("checkout"), q, QByteArrayLiteral("{}"), TriggerKind::Manual, this,
+                             [&pending](engine::InvokeResult) { --pending; });
+            QTRY_COMPARE_WITH_TIMEOUT(pending, 0, 20000);
+        }
+        m_window->selectFunction(QStringLiteral("checkout"));
+        m_window->showFunctionTab(MainWindow::FunctionTab::Monitor);
+        auto *monitor = m_window->findChild<MonitorPage *>();
+        QVERIFY(monitor);
+        QVERIFY(!monitor->compareChart()->isVisible());
+        monitor->compareVersions(QStringLiteral("1"), QStringLiteral("$LATEST"));
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->compareChart()->pointCount(QStringLiteral("p99 v1")) > 0
+                                     && monitor->compareChart()->pointCount(QStringLiteral("p99 $LATEST")) > 0,
+                                 15000);
+        QVERIFY(monitor->compareChart()->isVisible());
+        // Each version's own traffic (the page refreshes every 5 s while the writer flushes).
+        QTRY_VERIFY2_WITH_TIMEOUT(monitor->compareChart()->chart()->title().contains(
+                                      QStringLiteral("v1: 2 invocations, 0 % errors; $LATEST: 2 invocations, 0 % errors")),
+                                  qPrintable(monitor->compareChart()->chart()->title()), 15000);
+        monitor->compareVersions(QString(), QString()); // no comparison
+        QTRY_VERIFY(!monitor->compareChart()->isVisible());
+    }
+
     void chartMarkersHoverZoomAndExport()
     {
         TimeSeriesChart chart(QStringLiteral("Invocations"), QStringLiteral("count"));
@@ -163,6 +196,12 @@ private Q_SLOTS:
         QVERIFY(chart.savePng(out.filePath(QStringLiteral("c.png"))));
         const QImage png(out.filePath(QStringLiteral("c.png")));
         QCOMPARE(png.width(), chart.width() * int(chart.devicePixelRatio()));
+
+        // A series no longer given leaves the chart (an overlay turned off).
+        QCOMPARE(chart.seriesCount(), 2);
+        chart.setSeries({warm}, t0, t0 + 60000);
+        QCOMPARE(chart.seriesCount(), 1);
+        QCOMPARE(chart.pointCount(QStringLiteral("Cold")), -1);
     }
 
     void moneyAndDurationAxesReadAsHumans()

@@ -194,6 +194,19 @@ void TimeSeriesChart::setSeries(const QList<ChartSeries> &series, qint64 fromMs,
                 max = std::max(max, p.y());
         }
     }
+    // Series no longer given (an overlay turned off) leave the chart.
+    for (qsizetype i = m_series.size() - 1; i >= 0; --i) {
+        if (given.contains(m_series.at(i).name))
+            continue;
+        const Drawn d = m_series.takeAt(i);
+        chart()->removeSeries(d.shown);
+        if (d.shown != d.upper) { // an area series: its lines go too, unless it owns them
+            for (QXYSeries *line : {d.upper, d.lower})
+                if (line && line->parent() != d.shown)
+                    delete line;
+        }
+        delete d.shown;
+    }
     m_max = max;
     m_fromMs = fromMs;
     m_toMs = fromMs + std::max<qint64>(1000, toMs - fromMs);
