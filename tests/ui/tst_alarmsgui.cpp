@@ -12,9 +12,11 @@
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/alarmspage.h"
 #include "ui/pages/monitorpage.h"
+#include "ui/pages/pageheader.h"
 #include "ui/studio.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
@@ -139,6 +141,22 @@ private Q_SLOTS:
                                   qPrintable(monitor->compareChart()->chart()->title()), 15000);
         monitor->compareVersions(QString(), QString()); // no comparison
         QTRY_VERIFY(!monitor->compareChart()->isVisible());
+
+        // A custom range: the charts span exactly it, and it is an entry of the selector.
+        const qint64 to = QDateTime::currentMSecsSinceEpoch() + 2000;
+        const qint64 from = to - 10 * 60'000;
+        monitor->header()->setCustomRange(from, to);
+        QCOMPARE(monitor->header()->range().fixedToMs, to);
+        QCOMPARE(monitor->header()->rangeBox()->count(), 6); // live, 1 h, 24 h, 7 d, the custom one, "Custom…"
+        TimeSeriesChart *counts = nullptr;
+        for (TimeSeriesChart *c : monitor->findChildren<TimeSeriesChart *>())
+            if (c->chart()->title() == QStringLiteral("Invocations, errors, throttles"))
+                counts = c;
+        QVERIFY(counts);
+        QTRY_VERIFY2(std::abs(counts->axisStartMs() - from) < 1000 && std::abs(counts->axisEndMs() - to) < 1000,
+                     qPrintable(QStringLiteral("%1 %2").arg(counts->axisStartMs() - from).arg(counts->axisEndMs() - to)));
+        monitor->header()->setCustomRange(from - 60'000, to); // replaces it
+        QCOMPARE(monitor->header()->rangeBox()->count(), 6);
     }
 
     void chartMarkersHoverZoomAndExport()

@@ -45,6 +45,7 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
       m_cost(new TimeSeriesChart(tr("Cost"), tr("USD"))),
       m_slowest(new QTreeWidget)
 {
+    header()->setCustomRangeAllowed(true);
     header()->setRanges(monitorRanges(), 0, tr("&Range:"));
     m_init->setEmptyText(tr("No cold starts in this range"));
     m_duration->setEmptyText(tr("No invocations in this range"));
@@ -230,7 +231,7 @@ void MonitorPage::refreshStored()
         return;
     if (m_seriesInFlight == generation())
         return; // the last query for this function and range is still running
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = range.endMs(QDateTime::currentMSecsSinceEpoch());
     const int resolution = resolutionFor(range.spanMs);
     const qint64 bucketMs = resolution * 1000LL;
     const qint64 from = (now - range.spanMs) / bucketMs * bucketMs;

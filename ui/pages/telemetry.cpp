@@ -242,6 +242,18 @@ QString formatMemoryMb(int mb)
     return trimmed(mb / 1024.0, 2) + QStringLiteral(" GB");
 }
 
+RangePreset customRange(qint64 fromMs, qint64 toMs)
+{
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(fromMs);
+    const QDateTime to = QDateTime::fromMSecsSinceEpoch(toMs);
+    const QString toFormat = from.date() == to.date() ? QStringLiteral("HH:mm") : QStringLiteral("MM-dd HH:mm");
+    RangePreset r;
+    r.label = from.toString(QStringLiteral("MM-dd HH:mm")) + QStringLiteral(" \u2013 ") + to.toString(toFormat);
+    r.spanMs = std::max<qint64>(60'000, toMs - fromMs);
+    r.fixedToMs = toMs;
+    return r;
+}
+
 QColor palette::deploy() { return QColor(0x5c, 0x6b, 0xc0); }
 QColor palette::publish() { return QColor(0x00, 0x89, 0x7b); }
 QColor palette::alarm() { return QColor(0xc6, 0x28, 0x28); }

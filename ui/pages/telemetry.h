@@ -24,8 +24,12 @@ struct RangePreset
     QString label;
     qint64 spanMs = 0;
     bool live = false;
-    qint64 startMs(qint64 nowMs) const { return spanMs > 0 ? nowMs - spanMs : 0; }
+    qint64 fixedToMs = 0; // a custom range ends here (and starts spanMs before); 0: now
+    qint64 endMs(qint64 nowMs) const { return fixedToMs > 0 ? fixedToMs : nowMs; }
+    qint64 startMs(qint64 nowMs) const { return spanMs > 0 ? endMs(nowMs) - spanMs : 0; }
 };
+// A custom range [fromMs, toMs], labelled with its bounds ("12-07 01:00 – 02:30").
+RangePreset customRange(qint64 fromMs, qint64 toMs);
 QList<RangePreset> monitorRanges(); // Live (5 min), last hour, 24 hours, 7 days
 QList<RangePreset> storedRanges();  // last hour, 24 hours, 7 days
 QList<RangePreset> totalsRanges();  // last hour, 24 hours, 7 days, all retained
