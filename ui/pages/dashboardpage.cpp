@@ -116,7 +116,14 @@ void DashboardPage::refreshLive()
     const qint64 to = (nowSecond + 1) * 1000;
     m_liveFromMs = liveStartMs(points, to);
     using P = store::SeriesPoint;
-    m_live->setSeries({seriesOf(tr("Invocations/s"), palette::invocations(), points, [](const P &p) { return double(p.invocations); }),
+    // Invocations stacked: warm at the bottom, cold starts on top of them.
+    ChartSeries warm = seriesOf(tr("Warm/s"), palette::invocations(), points,
+                                [](const P &p) { return double(p.invocations - p.coldStarts); });
+    warm.area = true;
+    ChartSeries cold = seriesOf(tr("Cold/s"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); });
+    cold.area = true;
+    cold.stackedOn = warm.name;
+    m_live->setSeries({warm, cold,
                        seriesOf(tr("Errors/s"), palette::errors(), points, [](const P &p) { return double(p.errors); }),
                        seriesOf(tr("Throttles/s"), palette::throttles(), points, [](const P &p) { return double(p.throttles); })},
                       m_liveFromMs, to);
