@@ -199,13 +199,16 @@ void TimeSeriesChart::setSeries(const QList<ChartSeries> &series, qint64 fromMs,
         if (given.contains(m_series.at(i).name))
             continue;
         const Drawn d = m_series.takeAt(i);
-        chart()->removeSeries(d.shown);
-        if (d.shown != d.upper) { // an area series: its lines go too, unless it owns them
+        chart()->removeSeries(d.shown); // ownership comes back to us
+        // A QAreaSeries is made a child of its upper line by Qt's constructor, and it deletes
+        // neither line: unparent it, then delete each object exactly once.
+        d.shown->setParent(nullptr);
+        delete d.shown;
+        if (d.shown != d.upper) {
             for (QXYSeries *line : {d.upper, d.lower})
-                if (line && line->parent() != d.shown)
+                if (line && !line->parent())
                     delete line;
         }
-        delete d.shown;
     }
     m_max = max;
     m_fromMs = fromMs;
