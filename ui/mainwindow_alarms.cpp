@@ -31,16 +31,6 @@ void MainWindow::buildAlarms()
     m_alarmStatus->setCursor(Qt::PointingHandCursor);
     connect(m_alarmStatus, &QLabel::linkActivated, this, [this] { showMode(QStringLiteral("alarms")); });
     statusBar()->addPermanentWidget(m_alarmStatus);
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(appIcon(), this);
-        m_tray->setToolTip(tr("Funcdesk"));
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
-            showMode(QStringLiteral("alarms"));
-            raise();
-            activateWindow();
-        });
-        m_tray->show();
-    }
     connect(m_studio, &Studio::alarmStateChanged, this, [this](const api::AlarmStateChange &change) {
         notifyAlarm(change);
         refreshAlarmSummary();
@@ -67,8 +57,9 @@ void MainWindow::refreshAlarmSummary()
         }
         m_functions->setAlarming(byFunction);
         const QString color = AlarmModel::stateColor(QStringLiteral("ALARM")).name();
+        const QString text = palette().color(QPalette::WindowText).name();
         m_alarmStatus->setText(inAlarm.isEmpty()
-                                   ? (rows->isEmpty() ? QString() : QStringLiteral("<a href=\"alarms\" style=\"text-decoration:none; color:palette(text)\">%1</a>").arg(tr("Alarms: all OK")))
+                                   ? (rows->isEmpty() ? QString() : QStringLiteral("<a href=\"alarms\" style=\"text-decoration:none; color:%1\">%2</a>").arg(text, tr("Alarms: none in ALARM")))
                                    : QStringLiteral("<a href=\"alarms\" style=\"text-decoration:none; color:%1\"><b>● %2</b></a>")
                                          .arg(color, (inAlarm.size() == 1 ? tr("1 alarm in ALARM") : tr("%1 alarms in ALARM").arg(inAlarm.size())).toHtmlEscaped()));
         m_alarmStatus->setToolTip(inAlarm.isEmpty() ? tr("No alarm is in ALARM") : inAlarm.join(QLatin1Char('\n')));
@@ -82,6 +73,22 @@ void MainWindow::notifyAlarm(const api::AlarmStateChange &change)
         return;
     }
     showMessage(tr("Alarm %1 is in ALARM: %2").arg(change.alarm, change.reason));
+    // The tray icon appears with the first alarm that goes off, not before.
+    if (!m_tray && QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(appIcon(), this);
+        m_tray->setToolTip(tr("Funcdesk"));
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showMode(QStringLiteral("alarms"));
+            raise();
+            activateWindow();
+        });
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showMode(QStringLiteral("alarms"));
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
     if (m_tray && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(tr("Alarm %1 is in ALARM").arg(change.alarm), change.reason, QSystemTrayIcon::Warning, 10000);
 }

@@ -68,6 +68,7 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
     header()->addTrailingWidget(compareLabel);
     header()->addTrailingWidget(m_compareBox);
     connect(m_compareBox, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
+    connect(m_studio, &Studio::functionsChanged, this, [this] { loadComparisons(); }); // a version published
     buildSlowest();
     m_stack = new EmptyState(buildCharts(), this);
     body()->addWidget(m_stack, 1);

@@ -114,6 +114,7 @@ private:
     QList<store::Experiment> m_experiments; // shaded on the charts
     QComboBox *m_compareBox = nullptr;     // data: the two versions, "1\n2"; empty: none
     TimeSeriesChart *m_compare = nullptr;  // p50/p99 of each, shown while comparing
+    QString m_compareFunction;             // whose versions the choices are
 
 public:
     // For tests and screenshots: compare `a` and `b` (versions as recorded: "1", "$LATEST");

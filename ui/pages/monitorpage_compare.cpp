@@ -18,6 +18,9 @@ QString versionName(const QString &v) { return v == QLatin1String("$LATEST") ? v
 void MonitorPage::loadComparisons()
 {
     const QString function = m_function;
+    // A reload for the same function (a version was published) keeps the pair chosen.
+    const QString keep = function == m_compareFunction ? m_compareBox->currentData().toString() : QString();
+    m_compareFunction = function;
     {
         const QSignalBlocker block(m_compareBox);
         m_compareBox->clear();
@@ -26,10 +29,10 @@ void MonitorPage::loadComparisons()
     m_compareBox->setEnabled(false);
     if (function.isEmpty())
         return;
-    m_studio->versions(function, this, [this, function](Result<QList<VersionInfo>> versions) {
+    m_studio->versions(function, this, [this, function, keep](Result<QList<VersionInfo>> versions) {
         if (function != m_function || !versions)
             return;
-        m_studio->aliases(function, this, [this, function, versions = *versions](Result<QList<AliasConfig>> aliases) {
+        m_studio->aliases(function, this, [this, function, keep, versions = *versions](Result<QList<AliasConfig>> aliases) {
             if (function != m_function)
                 return;
             const QSignalBlocker block(m_compareBox);
@@ -53,6 +56,8 @@ void MonitorPage::loadComparisons()
                 m_compareBox->addItem(tr("v%1 vs v%2").arg(numbers.at(i + 1)).arg(numbers.at(i)),
                                       QString(QString::number(numbers.at(i + 1)) + QLatin1Char('\n') + QString::number(numbers.at(i))));
             m_compareBox->setEnabled(m_compareBox->count() > 1);
+            if (const int index = m_compareBox->findData(keep); index > 0)
+                m_compareBox->setCurrentIndex(index);
         });
     });
 }
