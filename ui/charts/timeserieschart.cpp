@@ -337,7 +337,7 @@ QString TimeSeriesChart::markerTipAt(const QPoint &viewPosition) const
     QStringList tips;
     for (const ChartMarker &m : m_markers) {
         const double x = xOf(m.ms);
-        if (x >= plot.left() - 1 && x <= plot.right() + 1 && std::abs(x - scene.x()) <= 4)
+        if (x >= plot.left() - 1 && x <= plot.right() + 1 && std::abs(x - scene.x()) <= 6)
             tips << QStringLiteral("%1  %2").arg(timeText(m.ms, false), m.detail.isEmpty() ? m.label : m.detail);
     }
     return tips.join(QLatin1Char('\n'));
@@ -571,34 +571,57 @@ void TimeSeriesChart::drawForeground(QPainter *painter, const QRectF &rect)
             painter->drawText(r.adjusted(3, 2, 200, 0), Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, i.label);
         }
     }
-    // Markers: a dashed line with its label in a small flag; flags that would overlap
-    // step down a row.
+    // Markers: a dashed line with its label in a small flag; markers closer than a few
+    // pixels share one line and one flag ("3 changes"; hover lists them), and flags that
+    // would overlap step down a row, at most three rows.
     {
         const QFontMetrics fm(small);
-        QList<double> rowEnds;
+        struct Cluster
+        {
+            double x;
+            QString label;
+            QColor color;
+        };
+        QList<Cluster> clusters;
+        int inCluster = 0;
         for (const ChartMarker &m : std::as_const(m_markers)) {
             const double x = xOf(m.ms);
             if (x < plot.left() - 0.5 || x > plot.right() + 0.5)
                 continue;
             const QColor color = m.color.isValid() ? m.color : palette().color(QPalette::Highlight);
-            QPen pen(color, 1.2, Qt::DashLine);
-            painter->setPen(pen);
-            painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-            const double w = fm.horizontalAdvance(m.label) + 8;
+            if (!clusters.isEmpty() && x - clusters.last().x < 6) {
+                Cluster &c = clusters.last();
+                ++inCluster;
+                c.label = tr("%1 changes").arg(inCluster);
+                if (m.label.startsWith(QChar(0x26A0)))
+                    c.color = color; // an alarm going off shows through
+                continue;
+            }
+            clusters.append(Cluster{x, m.label, color});
+            inCluster = 1;
+        }
+        QList<double> rowEnds;
+        for (const Cluster &c : std::as_const(clusters)) {
+            painter->setPen(QPen(c.color, 1.2, Qt::DashLine));
+            painter->drawLine(QPointF(c.x, plot.top()), QPointF(c.x, plot.bottom()));
+            const double w = fm.horizontalAdvance(c.label) + 8;
+            const double left = std::max(plot.left(), std::min(c.x, plot.right() - w));
             int row = 0;
-            while (row < rowEnds.size() && rowEnds.at(row) > x)
+            while (row < rowEnds.size() && rowEnds.at(row) > left)
                 ++row;
+            if (row >= 3)
+                continue; // the line stays; hover still names it
             if (row == rowEnds.size())
                 rowEnds.append(0);
-            rowEnds[row] = x + w + 2;
-            const QRectF flag(std::min(x, plot.right() - w), plot.top() + 1 + row * (fm.height() + 3), w, fm.height() + 2);
-            QColor fill = color;
+            rowEnds[row] = left + w + 2;
+            const QRectF flag(left, plot.top() + 1 + row * (fm.height() + 3), w, fm.height() + 2);
+            QColor fill = c.color;
             fill.setAlphaF(0.9);
             painter->setPen(Qt::NoPen);
             painter->setBrush(fill);
             painter->drawRoundedRect(flag, 3, 3);
             painter->setPen(Qt::white);
-            painter->drawText(flag, Qt::AlignCenter, m.label);
+            painter->drawText(flag, Qt::AlignCenter, c.label);
         }
     }
     // The span being dragged for a zoom.
