@@ -157,6 +157,7 @@ void MainWindow::buildModes()
     auto *layers = new LayersPage(m_studio, this);
     connect(layers, &LayersPage::statusMessage, this, &MainWindow::showMessage);
     addMode(QStringLiteral("layers"), glyphIcon(Glyph::Layers), tr("Layers"), layers);
+    buildAlarms();
 
     // The global pages' shortcuts from before the mode bar keep working.
     for (int i = 1; i <= 4; ++i) {

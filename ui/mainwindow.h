@@ -25,11 +25,17 @@
 
 class QLabel;
 class QSplitter;
+class QSystemTrayIcon;
 class QStackedWidget;
 class QTabWidget;
 
+namespace funcdesk::api {
+struct AlarmStateChange;
+}
+
 namespace funcdesk::ui {
 
+class AlarmsPage;
 class CodePage;
 class CommandPalette;
 class ConfigurationPage;
@@ -107,6 +113,8 @@ public:
     ConfigurationPage *configurationPage() const { return m_config; }
     CommandPalette *commandPalette() const { return m_palette; }
     QString statusText() const;
+    AlarmsPage *alarmsPage() const { return m_alarms; }
+    QString alarmStatusText() const; // the status bar's alarm figure ("1 alarm in ALARM")
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -135,6 +143,11 @@ private:
     void finishImport(const QString &name, const Result<QString> &result, bool cancelled);
     QAction *addAction(QMenu *menu, const QString &text, const QKeySequence &shortcut, std::function<void()> slot);
     void updateTitle();
+    // Alarms (mainwindow_alarms.cpp): the page, the status bar figure, the explorer's
+    // badges and a desktop notification (system tray, where there is one) on ALARM.
+    void buildAlarms();
+    void refreshAlarmSummary();
+    void notifyAlarm(const funcdesk::api::AlarmStateChange &change);
 
     Studio *m_studio;
     FunctionListModel *m_functions;
@@ -155,6 +168,9 @@ private:
     CostPage *m_cost = nullptr;
     TracesPage *m_traces = nullptr;
     LearnPage *m_learn = nullptr;
+    AlarmsPage *m_alarms = nullptr;
+    QLabel *m_alarmStatus = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
     CommandPalette *m_palette = nullptr;
     QMenu *m_viewMenu = nullptr;
     QAction *m_modeActionsEnd = nullptr; // mode entries go in the View menu before this

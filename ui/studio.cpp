@@ -170,6 +170,7 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
     connect(&p.drainTimer, &QTimer::timeout, self, [self] { self->drainEnvironmentChanges(); });
     p.drainTimer.start(100);
     connect(p.service.get(), &api::Service::functionChanged, s.get(), &Studio::functionsChanged);
+    connect(p.service.get(), &api::Service::alarmStateChanged, s.get(), &Studio::alarmStateChanged);
 
     p.versions = std::make_unique<VersionStore>(dataDir);
     {

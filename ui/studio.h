@@ -7,6 +7,7 @@
 //
 // Threading: create, use and destroy on the GUI thread.
 
+#include "api/alarmmonitor.h"
 #include "common/datadir.h"
 #include "common/functionconfig.h"
 #include "common/result.h"
@@ -16,6 +17,7 @@
 #include "lab/scenario.h"
 #include "lab/tuningrun.h"
 #include "metrics/livemetrics.h"
+#include "store/alarms.h"
 #include "store/experiments.h"
 #include "store/queries.h"
 #include "store/traces.h"
@@ -45,6 +47,18 @@ struct FunctionSummary
     int provisionedEnvironments = 0;
     int recentErrors = 0;   // last 5 minutes
     qint64 invocations = 0; // retained total
+};
+
+// A moment the charts mark on their time axis: a deploy, a publish, an alarm changing state.
+struct ChangeEvent
+{
+    enum class Kind { Deploy, Publish, AlarmState };
+    Kind kind = Kind::Deploy;
+    qint64 ms = 0;
+    QString function; // empty for an alarm on all functions
+    QString title;    // "deploy 1a2b3c4", "v3", "checkout-errors"
+    QString detail;   // the commit and its message, the version's description, the alarm's reason
+    QString state;    // AlarmState: the new state
 };
 
 struct SavedTestEvent
@@ -167,12 +181,26 @@ public:
     void saveTestEvent(const QString &function, const SavedTestEvent &event, QObject *receiver, Callback<bool> done);
     void deleteTestEvent(const QString &function, const QString &name, QObject *receiver, Callback<bool> done);
 
+    // Alarms (studio_alarms.cpp): rules and history from the store; the Service's monitor
+    // evaluates them. putAlarm() creates or updates a rule and has it evaluated at once.
+    void alarms(QObject *receiver, Callback<QList<store::AlarmRow>> done);
+    void alarmHistory(const store::AlarmHistoryQuery &query, QObject *receiver, Callback<QList<store::AlarmHistoryRow>> done);
+    void putAlarm(const metrics::AlarmRule &rule, QObject *receiver, Callback<bool> done);
+    void deleteAlarm(const QString &name, QObject *receiver, Callback<bool> done);
+    // Deploys and publishes (from git) and alarm state changes (from the store) in
+    // [fromMs, toMs] for one function (its alarms and the all-functions ones) or, with
+    // `function` empty, for all; oldest first.
+    void changeEvents(const QString &function, qint64 fromMs, qint64 toMs, QObject *receiver,
+                      Callback<QList<ChangeEvent>> done);
+
 Q_SIGNALS:
     void functionsChanged(); // created, deleted, deployed, config saved
     // A build's output, line by line, while a deploy runs (on the git pool).
     void buildOutput(const QString &function, const QString &line);
     // A linked folder was deployed (ok) or refused (message: the error, e.g. the build's).
     void linkedDeployed(const QString &function, bool ok, const QString &message);
+    // An alarm changed state (its history row is written).
+    void alarmStateChanged(const funcdesk::api::AlarmStateChange &change);
     // State changes in the order they happened, one batch every 100 ms (a busy engine
     // changes states thousands of times a second: one signal each would flood the GUI).
     void environmentsChanged(const QList<funcdesk::engine::EnvironmentInfo> &changes);

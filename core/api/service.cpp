@@ -68,6 +68,7 @@ public:
         : catalog(buildingStore(dir, options.engine), engine),
           server(&catalog, options.api),
           dispatcher(&catalog, dir.database(), options.async),
+          alarms(dir.database(), options.alarmIntervalMs),
           // EventBridge invokes asynchronously: scheduled events take the Event path
           // (persisted, retried, destinations, dead-letter list).
           schedules(&catalog, [this](const AsyncInvocation &inv) {
@@ -82,6 +83,7 @@ public:
         schedules.setParent(this);
         sqs.setParent(this);
         poller.setParent(this);
+        alarms.setParent(this);
         server.setAsyncSink([this](const AsyncInvocation &inv) { return dispatcher.enqueue(inv); });
         // SQS and event source mappings share the Lambda API's port and checks.
         server.setExtraRoute([this](const HttpRequest &request, HttpResponder &responder) {
@@ -99,11 +101,13 @@ public:
         schedules.setParent(nullptr);
         sqs.setParent(nullptr);
         poller.setParent(nullptr);
+        alarms.setParent(nullptr);
     }
 
     FunctionCatalog catalog;
     ApiServer server;
     AsyncDispatcher dispatcher;
+    AlarmMonitor alarms;
     ScheduleRunner schedules;
     SqsApi sqs;
     QueuePoller poller;
@@ -214,6 +218,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
             if (runSchedules)
                 worker->schedules.reload();
             (void)worker->poller.start();
+            worker->alarms.start();
             QMetaObject::invokeMethod(
                 self, [self, problems] { Q_EMIT self->ready(problems); }, Qt::QueuedConnection);
         },
@@ -223,6 +228,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
     connect(&worker->server, &ApiServer::functionChanged, self, &Service::functionChanged, Qt::QueuedConnection);
     connect(&worker->server, &ApiServer::functionChanged, worker, [worker] { worker->schedules.reload(); });
     connect(&worker->dispatcher, &AsyncDispatcher::eventFinished, self, &Service::asyncEventFinished, Qt::QueuedConnection);
+    connect(&worker->alarms, &AlarmMonitor::stateChanged, self, &Service::alarmStateChanged, Qt::QueuedConnection);
     return s;
 }
 
@@ -236,6 +242,7 @@ Service::~Service()
                 worker->schedules.stop();
                 worker->poller.stop();
                 worker->sqs.stop();
+                worker->alarms.stop();
                 worker->dispatcher.stop();
                 worker->server.stop();
             },
@@ -309,6 +316,21 @@ void Service::fireSchedules(const QDateTime &now, std::function<void(int)> done)
             if (done && self)
                 QMetaObject::invokeMethod(
                     self.data(), [done, fired] { done(fired); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void Service::evaluateAlarms(qint64 nowMs, std::function<void(Result<int>)> done)
+{
+    ServiceWorker *worker = d->worker;
+    QPointer<Service> self(this);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, self, nowMs, done = std::move(done)] {
+            const Result<int> changed = worker->alarms.evaluate(nowMs);
+            if (done && self)
+                QMetaObject::invokeMethod(
+                    self.data(), [done, changed] { done(changed); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

@@ -11,6 +11,7 @@
 // for functions changed over HTTP: the GUI should not run git operations on the same
 // function at the same moment (it calls refreshFunction() after its own changes).
 
+#include "api/alarmmonitor.h"
 #include "api/apiserver.h"
 #include "api/asyncdispatcher.h"
 #include "common/datadir.h"
@@ -44,6 +45,7 @@ struct ServiceOptions
     bool record = true; // invocation records and log lines to the store's writer
     store::CaptureOptions capture; // payloads kept for replay
     QUrl otlpEndpoint; // an OpenTelemetry collector (OTLP/HTTP) that gets the traces' spans; empty: none
+    int alarmIntervalMs = 5000;    // how often alarms are evaluated; 0: only by evaluateAlarms()
 };
 
 class Service : public QObject
@@ -85,6 +87,9 @@ public:
     // Messages were put into a local queue outside the SQS API (the GUI's send, a move back
     // from a dead-letter queue): waiting receives and the queue's mappings look at once.
     void queueChanged(const QString &queue);
+    // Evaluates every alarm as of `nowMs` (a clock the caller controls, e.g. tests), as the
+    // alarm timer does. `done` gets how many changed state, on the Service's thread.
+    void evaluateAlarms(qint64 nowMs, std::function<void(Result<int>)> done = {});
 
 Q_SIGNALS:
     // Emitted on the Service's thread.
@@ -92,6 +97,8 @@ Q_SIGNALS:
     // waits for the API to listen). `problems`: functions that could not be registered.
     void ready(const QString &problems);
     void functionChanged(const QString &name);
+    // An alarm changed state (api/alarmmonitor.h); its history row is written.
+    void alarmStateChanged(const funcdesk::api::AlarmStateChange &change);
     void asyncEventFinished(const QString &requestId, const QString &function, const QString &status, const QString &condition);
 
 private:

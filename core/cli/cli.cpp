@@ -26,6 +26,7 @@ const Command kCommands[] = {
     {"load", "Run an open-loop load test (rate, shape, duration) and print its latency summary.", runLoad},
     {"tune", "Power-tune a function: duration and cost at several memory sizes.", runTune},
     {"replay", "Replay recorded invocations against another version or alias and compare.", runReplay},
+    {"alarms", "Alarm rules on recorded metrics: list, add, delete, history.", runAlarms},
     {"learn", "Guided scenarios: run real experiments with a self-check (list, run, reset).", runLearn},
     {"queues", "Local SQS-compatible queues: list, create, send, receive, purge, delete, redrive.", runQueues},
     {"dev", "Link a function to a folder: deploy each time saved changes settle.", runDev},

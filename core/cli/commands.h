@@ -22,5 +22,6 @@ int runReplay(const QStringList &args);
 int runQueues(const QStringList &args);
 int runDev(const QStringList &args);
 int runLayers(const QStringList &args);
+int runAlarms(const QStringList &args);
 
 } // namespace funcdesk::cli

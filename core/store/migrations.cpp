@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include "store/alarms.h"
 #include "store/blocks.h"
 #include "store/queues.h"
 #include "store/sqlite.h"
@@ -384,7 +385,7 @@ Status step8(Connection &conn)
 }
 
 using Step = Status (*)(Connection &);
-constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, step7, step8};
+constexpr Step kSteps[kSchemaVersion] = {step1, step2, step3, step4, step5, step6, step7, step8, migrateAlarms};
 
 } // namespace
 

@@ -15,7 +15,10 @@
 // 4: invocation records packed into invocation_blocks (see blocks.h) with
 //    invocation_request_ids and invocation_count; the invocations table goes.
 // 5: experiments (recorded load, power tuning, replay and scenario runs).
-// 7: queues, queue_messages, event_source_mappings (store/queues.h).
+// 6: captures (payloads kept for replay).
+// 7: trace_spans, async_events.trace_header (store/traces.h).
+// 8: queues, queue_messages, event_source_mappings (store/queues.h).
+// 9: alarms and alarm_history (store/alarms.h).
 
 #include "common/result.h"
 
@@ -23,7 +26,7 @@ namespace funcdesk::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // Brings the schema from its current version up to `target` (default: latest). A newer
 // schema than this build knows is an error (the file is left alone).

@@ -4,6 +4,8 @@
 // dark theme are for checking the layout; the packaged PNGs are 1280x800, light). "extra"
 // also grabs states the packaged set leaves out (the Functions mode before a selection).
 // packaging/screenshots.sh runs it; README and the AppStream metainfo use the PNGs.
+// "alarms-only" stops after the alarm pictures (the Alarms page, a Monitor with a deploy
+// and an alarm marker).
 #include "settings/settings.h"
 #include "ui/dialogs/loaddialog.h"
 #include "ui/dialogs/powertuningdialog.h"
@@ -11,6 +13,7 @@
 #include "ui/mainwindow.h"
 #include "ui/pages/codepage.h"
 #include "ui/pages/layerspage.h"
+#include "ui/pages/alarmspage.h"
 #include "ui/pages/learnpage.h"
 #include "ui/widgets/buildpanel.h"
 #include "ui/models/functionlistmodel.h"
@@ -25,6 +28,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,10 +94,58 @@ int main(int argc, char **argv)
     window.refreshFunctions();
     waitFor([&] { return window.functionModel()->rowCount() == int(std::size(functions)); }, 10000);
 
+    // Alarms before the traffic, so the monitor judges it as it comes: flaky-worker's
+    // errors, hello's p99, throttles anywhere.
+    int alarmsPut = 0;
+    int alarmsOff = 0;
+    QObject::connect(studio, &Studio::alarmStateChanged, &window, [&alarmsOff](const api::AlarmStateChange &c) {
+        alarmsOff += c.to == QLatin1String("ALARM") ? 1 : 0;
+    });
+    {
+        metrics::AlarmRule errors;
+        errors.name = QStringLiteral("flaky-worker-errors");
+        errors.description = QStringLiteral("More than one failure in 10 s");
+        errors.metric = QStringLiteral("Errors");
+        errors.function = QStringLiteral("flaky-worker");
+        errors.threshold = 1;
+        errors.periodSeconds = 10;
+        errors.evaluationPeriods = 3;
+        errors.datapointsToAlarm = 1;
+        errors.treatMissingData = metrics::TreatMissingData::NotBreaching;
+        metrics::AlarmRule slow;
+        slow.name = QStringLiteral("hello-p99-slow");
+        slow.metric = QStringLiteral("Duration");
+        slow.statistic = QStringLiteral("p99");
+        slow.function = QStringLiteral("hello");
+        slow.threshold = 250;
+        slow.periodSeconds = 60;
+        metrics::AlarmRule throttles;
+        throttles.name = QStringLiteral("any-throttles");
+        throttles.metric = QStringLiteral("Throttles");
+        throttles.threshold = 0;
+        throttles.periodSeconds = 60;
+        throttles.evaluationPeriods = 5;
+        throttles.datapointsToAlarm = 2;
+        throttles.treatMissingData = metrics::TreatMissingData::Ignore;
+        for (const metrics::AlarmRule &r : {errors, slow, throttles})
+            studio->putAlarm(r, &window, [&alarmsPut](Result<bool>) { ++alarmsPut; });
+        waitFor([&] { return alarmsPut == 3; }, 10000);
+    }
+
     // Real traffic: a few rounds across the functions, some concurrent, so charts, logs,
     // environments and cost have something true to show.
     int pending = 0;
     for (int round = 0; round < 40; ++round) {
+        if (round == 20) { // a deploy half-way, for the charts' deploy marker
+            QFile note(studio->draftDir(QStringLiteral("flaky-worker")) + QStringLiteral("/NOTES.md"));
+            if (note.open(QIODevice::WriteOnly))
+                note.write("Retry the upstream call once before failing.\n");
+            note.close();
+            bool deployed = false;
+            studio->deploy(QStringLiteral("flaky-worker"), QStringLiteral("Retry the upstream call once"), &window,
+                           [&deployed](Result<QString>) { deployed = true; });
+            waitFor([&] { return deployed; }, 20000);
+        }
         for (const Fn &f : functions) {
             if (QLatin1String(f.tmpl) == QLatin1String("slow-init") && round > 2)
                 continue;
@@ -115,6 +167,17 @@ int main(int argc, char **argv)
         window.grab().save(out + QLatin1Char('/') + name + QStringLiteral(".png"));
         qInfo("wrote %s/%s.png", qPrintable(out), qPrintable(name));
     };
+
+    // The alarms: flaky-worker's went off; its Monitor marks the deploy and the alarm.
+    waitFor([&] { return alarmsOff > 0; }, 30000);
+    window.selectFunction(QStringLiteral("flaky-worker"));
+    window.showFunctionTab(MainWindow::FunctionTab::Monitor);
+    grab(QStringLiteral("monitor-alarm"));
+    window.showMode(QStringLiteral("alarms"));
+    window.alarmsPage()->selectAlarm(QStringLiteral("flaky-worker-errors"));
+    grab(QStringLiteral("alarms"));
+    if (args.contains(QStringLiteral("alarms-only")))
+        return 0;
 
     if (args.contains(QStringLiteral("extra"))) {
         MainWindow fresh(studio); // nothing selected yet, as at a first start

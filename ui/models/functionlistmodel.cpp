@@ -31,6 +31,15 @@ int FunctionListModel::rowOf(const QString &name) const
     return -1;
 }
 
+void FunctionListModel::setAlarming(const QHash<QString, QStringList> &alarmsByFunction)
+{
+    if (alarmsByFunction == m_alarming)
+        return;
+    m_alarming = alarmsByFunction;
+    if (!m_functions.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_functions.size()) - 1), {AlarmRole, Qt::ToolTipRole});
+}
+
 int FunctionListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_functions.size());
@@ -62,6 +71,8 @@ QVariant FunctionListModel::data(const QModelIndex &index, int role) const
             tip += QLatin1Char('\n') + tr("%n error(s) in the last 5 minutes", nullptr, f.recentErrors);
         if (f.draftChanged)
             tip += QLatin1Char('\n') + tr("Draft has undeployed changes");
+        if (m_alarming.contains(f.name))
+            tip += QLatin1Char('\n') + tr("In ALARM: %1").arg(m_alarming.value(f.name).join(QStringLiteral(", ")));
         return tip;
     }
     case NameRole: return f.name;
@@ -71,6 +82,7 @@ QVariant FunctionListModel::data(const QModelIndex &index, int role) const
     case RecentErrorsRole: return f.recentErrors;
     case DraftChangedRole: return f.draftChanged;
     case InvocationsRole: return f.invocations;
+    case AlarmRole: return m_alarming.value(f.name).join(QLatin1Char('\n'));
     default: return {};
     }
 }
@@ -85,6 +97,7 @@ QHash<int, QByteArray> FunctionListModel::roleNames() const
     names.insert(RecentErrorsRole, "recentErrors");
     names.insert(DraftChangedRole, "draftChanged");
     names.insert(InvocationsRole, "invocations");
+    names.insert(AlarmRole, "alarm");
     return names;
 }
 

@@ -20,6 +20,7 @@ public:
         RecentErrorsRole,
         DraftChangedRole,
         InvocationsRole,
+        AlarmRole, // alarms of this function in ALARM (names, "\n"-separated; empty: none)
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -27,6 +28,8 @@ public:
     void setFunctions(QList<FunctionSummary> functions); // keeps rows stable where names match
     const QList<FunctionSummary> &functions() const { return m_functions; }
     int rowOf(const QString &name) const;
+    // Alarms in ALARM by function (the explorer shows a badge); replaces the previous set.
+    void setAlarming(const QHash<QString, QStringList> &alarmsByFunction);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -34,6 +37,7 @@ public:
 
 private:
     QList<FunctionSummary> m_functions;
+    QHash<QString, QStringList> m_alarming;
 };
 
 } // namespace funcdesk::ui

@@ -54,6 +54,7 @@ CostPage::CostPage(Studio *studio, QWidget *parent)
       m_table(new TotalsTable(tr("Cost per function"), this)),
       m_pricing(new QLabel(this))
 {
+    header()->setCustomRangeAllowed(true);
     header()->setRanges(storedRanges(), 1, tr("&Range:")); // no live range: costs come from the store
     SummaryStrip *strip = summaryStrip();
     strip->addFigure(QStringLiteral("cost"), tr("Total cost"));
@@ -164,7 +165,7 @@ void CostPage::refresh()
     if (m_inFlight)
         return;
     const RangePreset range = header()->range();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = range.endMs(QDateTime::currentMSecsSinceEpoch());
     const int resolution = resolutionFor(range.spanMs);
     const qint64 bucketMs = resolution * 1000LL;
     const qint64 from = (now - range.spanMs) / bucketMs * bucketMs;
@@ -220,6 +221,13 @@ void CostPage::showSeries(const QList<store::SeriesPoint> &points, qint64 fromMs
     m_computeChart->setSeries({seriesOf(tr("Compute (GB-s)"), palette::concurrency(), points,
                                         [](const P &p) { return p.gbSeconds; })},
                               fromMs, toMs);
+    m_studio->changeEvents(QString(), fromMs, toMs, this, [this](Result<QList<ChangeEvent>> events) {
+        if (!events)
+            return;
+        const QList<ChartMarker> markers = markersOf(*events);
+        m_costChart->setMarkers(markers);
+        m_computeChart->setMarkers(markers);
+    });
 }
 
 } // namespace funcdesk::ui

@@ -116,10 +116,25 @@ void DashboardPage::refreshLive()
     const qint64 to = (nowSecond + 1) * 1000;
     m_liveFromMs = liveStartMs(points, to);
     using P = store::SeriesPoint;
-    m_live->setSeries({seriesOf(tr("Invocations/s"), palette::invocations(), points, [](const P &p) { return double(p.invocations); }),
+    // Invocations stacked: warm at the bottom, cold starts on top of them.
+    ChartSeries warm = seriesOf(tr("Warm/s"), palette::invocations(), points,
+                                [](const P &p) { return double(p.invocations - p.coldStarts); });
+    warm.area = true;
+    ChartSeries cold = seriesOf(tr("Cold/s"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); });
+    cold.area = true;
+    cold.stackedOn = warm.name;
+    m_live->setSeries({warm, cold,
                        seriesOf(tr("Errors/s"), palette::errors(), points, [](const P &p) { return double(p.errors); }),
                        seriesOf(tr("Throttles/s"), palette::throttles(), points, [](const P &p) { return double(p.throttles); })},
                       m_liveFromMs, to);
+    if (nowSecond % 5 == 0) // markers change rarely: every 5 s is plenty
+        m_studio->changeEvents(QString(), m_liveFromMs, to, this, [this](Result<QList<ChangeEvent>> events) {
+            if (!events)
+                return;
+            const QList<ChartMarker> markers = markersOf(*events);
+            m_live->setMarkers(markers);
+            m_durations->setMarkers(markers);
+        });
     qint64 recent = 0;
     for (qsizetype i = std::max<qsizetype>(0, points.size() - kRateSeconds); i < points.size(); ++i)
         recent += points.at(i).invocations;

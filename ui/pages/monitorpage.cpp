@@ -7,6 +7,7 @@
 #include "ui/studio.h"
 #include "ui/widgets/emptystate.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -44,6 +45,7 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
       m_cost(new TimeSeriesChart(tr("Cost"), tr("USD"))),
       m_slowest(new QTreeWidget)
 {
+    header()->setCustomRangeAllowed(true);
     header()->setRanges(monitorRanges(), 0, tr("&Range:"));
     m_init->setEmptyText(tr("No cold starts in this range"));
     m_duration->setEmptyText(tr("No invocations in this range"));
@@ -56,6 +58,17 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
     strip->addFigure(QStringLiteral("throttles"), tr("Throttles"), tr("Requests refused because no environment could be had"));
     strip->addFigure(QStringLiteral("gbs"), tr("Compute"), tr("Memory (GB) x billed duration (s)"));
     strip->addFigure(QStringLiteral("cost"), tr("Cost"), tr("Requests + compute at the pricing in Settings"));
+    m_compare = new TimeSeriesChart(tr("Versions compared: duration"), tr("ms"));
+    m_compare->setVisible(false);
+    m_compareBox = new QComboBox;
+    m_compareBox->setAccessibleName(tr("Compare versions"));
+    m_compareBox->setToolTip(tr("Overlay two versions, or an alias's two targets, on one chart"));
+    auto *compareLabel = new QLabel(tr("Co&mpare:"));
+    compareLabel->setBuddy(m_compareBox);
+    header()->addTrailingWidget(compareLabel);
+    header()->addTrailingWidget(m_compareBox);
+    connect(m_compareBox, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
+    connect(m_studio, &Studio::functionsChanged, this, [this] { loadComparisons(); }); // a version published
     buildSlowest();
     m_stack = new EmptyState(buildCharts(), this);
     body()->addWidget(m_stack, 1);
@@ -67,6 +80,7 @@ MonitorPage::MonitorPage(Studio *studio, QWidget *parent)
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         requestLivePercentiles(now);
         requestSlowest(now - kLiveSeconds * 1000LL);
+        requestCompare(now - kLiveSeconds * 1000LL, now, 1);
     });
     connect(header(), &PageHeader::rangeChanged, this, &MonitorPage::rangeOrFunctionChanged);
     setFunction({});
@@ -112,15 +126,16 @@ QWidget *MonitorPage::buildCharts()
     auto *content = new QWidget;
     auto *grid = new QGridLayout(content);
     grid->setContentsMargins(0, 0, 0, 0);
-    grid->addWidget(m_counts, 0, 0);
-    grid->addWidget(m_duration, 0, 1);
-    grid->addWidget(m_cold, 1, 0);
-    grid->addWidget(m_init, 1, 1);
-    grid->addWidget(m_concurrency, 2, 0);
-    grid->addWidget(m_cost, 2, 1);
+    grid->addWidget(m_counts, 1, 0);
+    grid->addWidget(m_duration, 1, 1);
+    grid->addWidget(m_cold, 2, 0);
+    grid->addWidget(m_init, 2, 1);
+    grid->addWidget(m_concurrency, 3, 0);
+    grid->addWidget(m_cost, 3, 1);
     m_slowestLabel = new QLabel(content);
-    grid->addWidget(m_slowestLabel, 3, 0, 1, 2);
-    grid->addWidget(m_slowest, 4, 0, 1, 2);
+    grid->addWidget(m_slowestLabel, 4, 0, 1, 2);
+    grid->addWidget(m_slowest, 5, 0, 1, 2);
+    grid->addWidget(m_compare, 0, 0, 1, 2); // above the others, shown while comparing
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -135,6 +150,7 @@ void MonitorPage::setFunction(const QString &name)
     m_function = name;
     m_functionSet = true;
     header()->setTitle(name.isEmpty() ? tr("Monitor") : tr("Monitor: %1").arg(name));
+    loadComparisons();
     rangeOrFunctionChanged();
 }
 
@@ -193,6 +209,7 @@ void MonitorPage::refresh()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     requestLivePercentiles(now);
     requestSlowest(now - kLiveSeconds * 1000LL);
+    requestCompare(now - kLiveSeconds * 1000LL, now, 1);
 }
 
 void MonitorPage::refreshLive()
@@ -215,7 +232,7 @@ void MonitorPage::refreshStored()
         return;
     if (m_seriesInFlight == generation())
         return; // the last query for this function and range is still running
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = range.endMs(QDateTime::currentMSecsSinceEpoch());
     const int resolution = resolutionFor(range.spanMs);
     const qint64 bucketMs = resolution * 1000LL;
     const qint64 from = (now - range.spanMs) / bucketMs * bucketMs;
@@ -237,6 +254,7 @@ void MonitorPage::refreshStored()
     });
     requestSummary(query);
     requestSlowest(from);
+    requestCompare(from, now, resolution);
 }
 
 void MonitorPage::requestSummary(const store::SeriesQuery &query)

@@ -17,6 +17,7 @@
 #include "store/queries.h"
 #include "ui/pages/telemetrypage.h"
 
+class QComboBox;
 class QLabel;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -88,6 +89,10 @@ private:
     void requestExperiments(qint64 fromMs, qint64 toMs);
     void showExperiment(qint64 id);
     QList<TimeSeriesChart *> charts() const;
+    // Two versions side by side (monitorpage_compare.cpp): the choices are the latest
+    // versions in pairs and each alias with weighted routing (its two targets).
+    void loadComparisons();
+    void requestCompare(qint64 fromMs, qint64 toMs, int resolutionSeconds);
 
     Studio *m_studio;
     QString m_function;
@@ -107,6 +112,15 @@ private:
     QTreeWidget *m_slowest;
     QLabel *m_slowestLabel = nullptr;
     QList<store::Experiment> m_experiments; // shaded on the charts
+    QComboBox *m_compareBox = nullptr;     // data: the two versions, "1\n2"; empty: none
+    TimeSeriesChart *m_compare = nullptr;  // p50/p99 of each, shown while comparing
+    QString m_compareFunction;             // whose versions the choices are
+
+public:
+    // For tests and screenshots: compare `a` and `b` (versions as recorded: "1", "$LATEST");
+    // an empty one: no comparison.
+    void compareVersions(const QString &a, const QString &b);
+    TimeSeriesChart *compareChart() const { return m_compare; }
 };
 
 } // namespace funcdesk::ui

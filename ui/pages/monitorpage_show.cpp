@@ -32,7 +32,14 @@ void MonitorPage::showPoints(const QList<store::SeriesPoint> &points, qint64 fro
     }
     m_stack->showContent();
     using P = store::SeriesPoint;
-    m_counts->setSeries({seriesOf(tr("Invocations"), palette::invocations(), points, [](const P &p) { return double(p.invocations); }),
+    // Invocations stacked: warm at the bottom, cold starts on top of them.
+    ChartSeries warm = seriesOf(tr("Warm"), palette::invocations(), points,
+                                [](const P &p) { return double(p.invocations - p.coldStarts); });
+    warm.area = true;
+    ChartSeries cold = seriesOf(tr("Cold"), palette::cold(), points, [](const P &p) { return double(p.coldStarts); });
+    cold.area = true;
+    cold.stackedOn = warm.name;
+    m_counts->setSeries({warm, cold,
                          seriesOf(tr("Errors"), palette::errors(), points, [](const P &p) { return double(p.errors); }),
                          seriesOf(tr("Throttles"), palette::throttles(), points, [](const P &p) { return double(p.throttles); })},
                         fromMs, toMs);
@@ -78,6 +85,14 @@ void MonitorPage::requestExperiments(qint64 fromMs, qint64 toMs)
             intervals.append(ChartInterval{e.id, e.startedMs, e.endedMs, e.label});
         for (TimeSeriesChart *chart : charts())
             chart->setIntervals(intervals);
+    });
+    // Deploys, publishes and this function's alarms changing state, marked on every chart.
+    m_studio->changeEvents(function, fromMs, toMs, this, [this, function](Result<QList<ChangeEvent>> events) {
+        if (!events || function != m_function)
+            return;
+        const QList<ChartMarker> markers = markersOf(*events, true);
+        for (TimeSeriesChart *chart : charts())
+            chart->setMarkers(markers);
     });
 }
 

@@ -33,6 +33,10 @@ public:
     void setRangeIndex(int index); // emits rangeChanged when it changes
     RangePreset range() const;     // the chosen one
     QComboBox *rangeBox() const { return m_range; }
+    // Offers "Custom…" after the presets: a dialog asks for the start and the end, and the
+    // range becomes an entry of its own (one at a time). setCustomRange() does it directly.
+    void setCustomRangeAllowed(bool allowed);
+    void setCustomRange(qint64 fromMs, qint64 toMs); // emits rangeChanged
     // A control of the page's own at the right, before the range selector.
     void addTrailingWidget(QWidget *widget);
 
@@ -47,6 +51,9 @@ private:
     QComboBox *m_range;
     QHBoxLayout *m_trailing;
     QList<RangePreset> m_ranges;
+    bool m_customAllowed = false;
+    int m_lastIndex = 0; // the range before "Custom…" was picked (a cancelled dialog returns to it)
+    void askCustomRange();
 };
 
 } // namespace funcdesk::ui

@@ -242,4 +242,55 @@ QString formatMemoryMb(int mb)
     return trimmed(mb / 1024.0, 2) + QStringLiteral(" GB");
 }
 
+RangePreset customRange(qint64 fromMs, qint64 toMs)
+{
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(fromMs);
+    const QDateTime to = QDateTime::fromMSecsSinceEpoch(toMs);
+    const QString toFormat = from.date() == to.date() ? QStringLiteral("HH:mm") : QStringLiteral("MM-dd HH:mm");
+    RangePreset r;
+    r.label = from.toString(QStringLiteral("MM-dd HH:mm")) + QStringLiteral(" \u2013 ") + to.toString(toFormat);
+    r.spanMs = std::max<qint64>(60'000, toMs - fromMs);
+    r.fixedToMs = toMs;
+    return r;
+}
+
+QColor palette::deploy() { return QColor(0x5c, 0x6b, 0xc0); }
+QColor palette::publish() { return QColor(0x00, 0x89, 0x7b); }
+QColor palette::alarm() { return QColor(0xc6, 0x28, 0x28); }
+QColor palette::alarmOk() { return QColor(0x2e, 0x7d, 0x32); }
+
+QList<ChartMarker> markersOf(const QList<ChangeEvent> &events, bool brief)
+{
+    QList<ChartMarker> out;
+    for (const ChangeEvent &e : events) {
+        ChartMarker m;
+        m.ms = e.ms;
+        m.detail = e.detail;
+        switch (e.kind) {
+        case ChangeEvent::Kind::Deploy:
+            m.label = e.title;
+            m.color = palette::deploy();
+            break;
+        case ChangeEvent::Kind::Publish:
+            m.label = e.title;
+            m.color = palette::publish();
+            break;
+        case ChangeEvent::Kind::AlarmState:
+            if (e.state == QLatin1String("ALARM")) {
+                m.label = QStringLiteral("\u26A0 ") + (brief ? e.state : e.title);
+                m.color = palette::alarm();
+            } else if (e.state == QLatin1String("OK")) {
+                m.label = QStringLiteral("\u2713 ") + (brief ? e.state : e.title);
+                m.color = palette::alarmOk();
+            } else {
+                m.label = QStringLiteral("? ") + (brief ? QStringLiteral("no data") : e.title);
+                m.color = QColor(0x75, 0x75, 0x75);
+            }
+            break;
+        }
+        out.append(m);
+    }
+    return out;
+}
+
 } // namespace funcdesk::ui

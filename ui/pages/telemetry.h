@@ -5,6 +5,7 @@
 // formatted for humans. Pure functions over plain values; GUI thread (no Widgets here).
 
 #include "metrics/livemetrics.h"
+#include "ui/studio.h"
 #include "store/queries.h"
 #include "ui/charts/timeserieschart.h"
 
@@ -23,8 +24,12 @@ struct RangePreset
     QString label;
     qint64 spanMs = 0;
     bool live = false;
-    qint64 startMs(qint64 nowMs) const { return spanMs > 0 ? nowMs - spanMs : 0; }
+    qint64 fixedToMs = 0; // a custom range ends here (and starts spanMs before); 0: now
+    qint64 endMs(qint64 nowMs) const { return fixedToMs > 0 ? fixedToMs : nowMs; }
+    qint64 startMs(qint64 nowMs) const { return spanMs > 0 ? endMs(nowMs) - spanMs : 0; }
 };
+// A custom range [fromMs, toMs], labelled with its bounds ("12-07 01:00 – 02:30").
+RangePreset customRange(qint64 fromMs, qint64 toMs);
 QList<RangePreset> monitorRanges(); // Live (5 min), last hour, 24 hours, 7 days
 QList<RangePreset> storedRanges();  // last hour, 24 hours, 7 days
 QList<RangePreset> totalsRanges();  // last hour, 24 hours, 7 days, all retained
@@ -68,6 +73,11 @@ ChartSeries seriesOf(const QString &name, const QColor &color, const QList<store
 bool hasInvocations(const store::SeriesPoint &p); // a PointFilter
 bool hasColdStarts(const store::SeriesPoint &p);  // a PointFilter
 
+// Deploys, publishes and alarm state changes as chart markers (hover names the commit,
+// the version or the alarm's reason). `brief`: alarm flags say only the new state (one
+// function's charts, where the alarm's name is in the tooltip).
+QList<ChartMarker> markersOf(const QList<ChangeEvent> &events, bool brief = false);
+
 // Consistent colors across pages.
 namespace palette {
 QColor invocations();
@@ -79,6 +89,10 @@ QColor p50();
 QColor p99();
 QColor cost();
 QColor concurrency();
+QColor deploy();
+QColor publish();
+QColor alarm();
+QColor alarmOk();
 } // namespace palette
 
 // Numbers for humans.

@@ -38,7 +38,9 @@ public:
             QColor color;
             QString text;
         };
+        const bool alarm = !index.data(FunctionListModel::AlarmRole).toString().isEmpty();
         const Badge badges[] = {
+            {alarm ? 1 : 0, QColor(0xb7, 0x1c, 0x1c), QStringLiteral("ALARM")},
             {index.data(FunctionListModel::RecentErrorsRole).toInt(), QColor(0xc6, 0x28, 0x28), QStringLiteral("err")},
             {index.data(FunctionListModel::ProvisionedRole).toInt(), QColor(0x15, 0x65, 0xc0), QStringLiteral("prov")},
             {index.data(FunctionListModel::WarmRole).toInt(), QColor(0x2e, 0x7d, 0x32), QStringLiteral("warm")},
@@ -52,7 +54,7 @@ public:
         for (const Badge &b : badges) {
             if (b.count <= 0)
                 continue;
-            const QString text = QString::number(b.count) + QLatin1Char(' ') + b.text;
+            const QString text = b.text == QLatin1String("ALARM") ? b.text : QString::number(b.count) + QLatin1Char(' ') + b.text;
             const int w = p->fontMetrics().horizontalAdvance(text) + 10;
             const QRect r(right - w, option.rect.center().y() - 8, w, 16);
             p->setPen(Qt::NoPen);

@@ -122,6 +122,20 @@ QPainterPath glyphPath(Glyph glyph)
             path.closeSubpath();
         }
         break;
+    case Glyph::Alarms: // a bell
+        path.moveTo(12, 3);
+        path.lineTo(12, 4.5);
+        path.moveTo(6, 17);
+        path.lineTo(6, 11);
+        path.cubicTo(6, 7.2, 8.6, 4.5, 12, 4.5);
+        path.cubicTo(15.4, 4.5, 18, 7.2, 18, 11);
+        path.lineTo(18, 17);
+        path.lineTo(19.5, 18.5);
+        path.lineTo(4.5, 18.5);
+        path.lineTo(6, 17);
+        path.moveTo(10, 21);
+        path.lineTo(14, 21);
+        break;
     }
     return path;
 }

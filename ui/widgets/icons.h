@@ -23,7 +23,8 @@ enum class Glyph { Functions,
                    Cost,
                    Traces,
                    Learn,
-                   Layers };
+                   Layers,
+                   Alarms };
 QIcon glyphIcon(Glyph glyph);
 
 } // namespace funcdesk::ui
