@@ -3,6 +3,7 @@
 
 #include "api/httpmessage.h"
 #include "api/lambdawire.h"
+#include "common/invocationrecord.h"
 #include "common/result.h"
 
 #include <QJsonObject>
@@ -16,5 +17,7 @@ QString queryParam(const HttpRequest &request, const char *key);
 Result<QJsonObject> jsonBody(const HttpRequest &request);
 // Versioning's error names onto Lambda's wire.
 WireResponse fromError(const Error &e);
+// X-Amz-Log-Result: the last 4 KB of a request's log lines, base64.
+QByteArray logTail(const QList<LogLine> &lines);
 
 } // namespace funcdesk::api::detail

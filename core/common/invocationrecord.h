@@ -71,6 +71,10 @@ struct InvocationRecord
     double costUsd = 0; // filled by the store's cost model
     QString architecture = QStringLiteral("x86_64");
     bool logTruncated = false;
+    // The runtime failed its init for this request (INIT_REPORT ... Status: error): the
+    // duration is the init's, and REPORT ends in "Status: error\tError Type: ...".
+    bool initFailed = false;
+    bool debugged = false; // run in a debug environment (engine/debugsession.h)
 };
 
 // Where the engine records to (the store's writer): called on the engine thread, as a
