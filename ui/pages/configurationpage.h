@@ -6,7 +6,9 @@
 // deploy" also deploys it. GUI thread only.
 
 #include "common/functionconfig.h"
+#include "common/result.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QCheckBox;
@@ -37,8 +39,13 @@ public:
 
     // For tests and the palette.
     QSpinBox *memoryBox() const { return m_memory; }
+    QComboBox *runtimeBox() const { return m_runtime; }
+    QString runtimeNote() const; // the deprecation / local interpreter note, empty when none
     QSpinBox *timeoutBox() const { return m_timeout; }
     void setEnvironment(const QMap<QString, QString> &env);
+    // Adds the variables of a .env file or a SAM env.json (common/envfile.h) to the table,
+    // replacing those with the same name; returns how many, or why the file was refused.
+    Result<int> importEnvironmentFile(const QString &path);
     void addSchedule(const QString &expression);
     QString nextFiresText() const;
 
@@ -60,6 +67,11 @@ private:
     QString m_function;
     FunctionConfig m_loaded;
 
+    void refreshRuntimeNote();
+
+    QComboBox *m_runtime;
+    QLabel *m_runtimeNote;
+    QHash<int, QString> m_localVersions; // language -> the local interpreter's version, probed off the GUI thread
     QSpinBox *m_memory;
     QSpinBox *m_timeout;
     QComboBox *m_architecture;
