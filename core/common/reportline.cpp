@@ -28,7 +28,8 @@ QString reportLine(const InvocationRecord &r)
         + QStringLiteral("\tMax Memory Used: ") + QString::number(r.maxMemoryUsedMb) + QStringLiteral(" MB")
         + QLatin1Char('\t');
     if (r.initFailed) {
-        line += QStringLiteral("Status: error\tError Type: ") + r.errorType;
+        line += r.status == InvocationStatus::Timeout ? QStringLiteral("Status: timeout")
+                                                       : QString(QStringLiteral("Status: error\tError Type: ") + r.errorType);
         return line;
     }
     if (r.cold)
@@ -36,10 +37,10 @@ QString reportLine(const InvocationRecord &r)
     return line;
 }
 
-QString initReportLine(double initDurationMs, const QString &errorType)
+QString initReportLine(double initDurationMs, const QString &errorType, bool timedOut)
 {
-    return QStringLiteral("INIT_REPORT Init Duration: ") + QString::number(initDurationMs, 'f', 2)
-        + QStringLiteral(" ms\tPhase: init\tStatus: error\tError Type: ") + errorType;
+    const QString head = QStringLiteral("INIT_REPORT Init Duration: ") + QString::number(initDurationMs, 'f', 2) + QStringLiteral(" ms\tPhase: init\tStatus: ");
+    return timedOut ? QString(head + QStringLiteral("timeout")) : QString(head + QStringLiteral("error\tError Type: ") + errorType);
 }
 
 QList<LogLine> framingLines(const InvocationRecord &record)

@@ -473,6 +473,8 @@ void Environment::onDeadline()
     }
     const bool inInit = !m_initDone;
     const double seconds = inInit ? (m_spec.debugPort ? kDebugAttachMs : kInitLimitMs) / 1000.0 : double(m_spec.config->timeoutSeconds);
+    if (inInit)
+        refreshPeak(true); // what the init used, for its REPORT, before the process goes
     killNow(QString());
     const QString msg = timeoutMessage(m_active->request.requestId, seconds);
     m_lines.append(LogLine{nowMs(), m_active->request.requestId, m_info.function, m_info.id, msg});
@@ -691,7 +693,7 @@ void Environment::finish(InvocationStatus status, QByteArray response, const QSt
         reason = QStringLiteral("debug session ended");
     if (!sent) { // init failed: INIT_REPORT, then the request's START (there was none yet)
         const qint64 t = nowMs();
-        m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, initReportLine(m_initMs, type)});
+        m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, initReportLine(m_initMs, type, status == InvocationStatus::Timeout)});
         m_lines.append(LogLine{t + 1, req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version), true});
     }
     if (status == InvocationStatus::Crash || status == InvocationStatus::OutOfMemory)

@@ -156,6 +156,8 @@ void PipeChannel::readAvailable()
         m_in.resize(old + n);
         if (n < want)
             break;
+        if (m_in.size() >= kPipeBytes) // a long answer: an oversized one is dropped as it comes, not buffered
+            dispatchFrames();
     }
     dispatchFrames();
 }

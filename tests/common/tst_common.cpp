@@ -168,6 +168,11 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 3);
         QCOMPARE(lines[0].timestampMs, qint64(1096)); // after the INIT_REPORT stamped when the init ended
         QCOMPARE(lines[2].timestampMs, qint64(1096));
+        // An init that ran out of its 10 s: Status: timeout, no error type.
+        QCOMPARE(initReportLine(10000.0, QStringLiteral("Sandbox.Timedout"), true),
+                 QStringLiteral("INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout"));
+        r.status = InvocationStatus::Timeout;
+        QVERIFY(reportLine(r).endsWith(QStringLiteral("Max Memory Used: 39 MB\tStatus: timeout")));
     }
 
     // One table: deprecated identifiers are accepted with a warning naming the date and the

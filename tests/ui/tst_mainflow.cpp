@@ -22,6 +22,7 @@
 #include "ui/widgets/modebar.h"
 
 #include <QAbstractButton>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -35,6 +36,8 @@
 #include <QDialogButtonBox>
 #include <QPushButton>
 #include <QTest>
+
+#include <optional>
 
 using namespace funcdesk;
 using namespace funcdesk::ui;
@@ -221,6 +224,24 @@ private Q_SLOTS:
         QCOMPARE(env.value(QStringLiteral("REGION_NAME")), QStringLiteral("eu"));
         QVERIFY(config->problems().isEmpty());
         QVERIFY(!config->importEnvironmentFile(dir.filePath(QStringLiteral("missing.env"))).ok());
+
+        // The function URL's invoke mode: RESPONSE_STREAM when streaming is ticked.
+        const auto urlTrigger = [config]() -> std::optional<Trigger> {
+            for (const Trigger &t : config->editedConfig().triggers) {
+                if (t.kind == Trigger::Kind::FunctionUrl)
+                    return t;
+            }
+            return std::nullopt;
+        };
+        auto *urlOn = config->findChild<QCheckBox *>(QStringLiteral("functionUrl"));
+        QVERIFY(urlOn && !urlOn->isChecked() && !config->urlStreamBox()->isEnabled());
+        urlOn->setChecked(true);
+        QVERIFY(config->urlStreamBox()->isEnabled());
+        QVERIFY(urlTrigger() && !urlTrigger()->streaming);
+        config->urlStreamBox()->setChecked(true);
+        QVERIFY(urlTrigger() && urlTrigger()->streaming);
+        urlOn->setChecked(false);
+        config->urlStreamBox()->setChecked(false);
         m_window->showFunctionTab(MainWindow::FunctionTab::Test);
     }
 

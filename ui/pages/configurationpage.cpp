@@ -221,6 +221,11 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     auto *triggers = new QGroupBox(tr("Triggers"), parent);
     auto *tl = new QVBoxLayout(triggers);
     m_urlOn = new QCheckBox(tr("Function URL (HTTP, payload format 2.0)"), triggers);
+    m_urlOn->setObjectName(QStringLiteral("functionUrl"));
+    m_urlStream = new QCheckBox(tr("Stream responses (invoke mode RESPONSE_STREAM)"), triggers);
+    m_urlStream->setObjectName(QStringLiteral("urlStream"));
+    m_urlStream->setToolTip(tr("A handler wrapped in awslambda.streamifyResponse answers in chunks as it writes them "
+                               "(chunked transfer, its HttpResponseStream prelude for status and headers)"));
     m_url = new QLineEdit(triggers);
     m_url->setReadOnly(true);
     auto *copy = new QPushButton(tr("Copy"), triggers);
@@ -245,6 +250,7 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     missed->setWordWrap(true);
     missed->setEnabled(false);
     tl->addWidget(m_urlOn);
+    tl->addWidget(m_urlStream);
     tl->addLayout(urlRow);
     tl->addWidget(new QLabel(tr("Schedules (EventBridge expressions, UTC):"), triggers));
     tl->addWidget(m_schedules);
@@ -253,6 +259,7 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     tl->addWidget(m_nextFires);
     tl->addWidget(missed);
 
+    connect(m_urlOn, &QCheckBox::toggled, m_urlStream, &QWidget::setEnabled);
     connect(m_urlOn, &QCheckBox::toggled, this, [this](bool on) {
         m_url->setText(on ? m_studio->functionUrl(m_function) : tr("(off)"));
     });

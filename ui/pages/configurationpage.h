@@ -40,6 +40,7 @@ public:
     // For tests and the palette.
     QSpinBox *memoryBox() const { return m_memory; }
     QComboBox *runtimeBox() const { return m_runtime; }
+    QCheckBox *urlStreamBox() const { return m_urlStream; }
     QString runtimeNote() const; // the deprecation / local interpreter note, empty when none
     QSpinBox *timeoutBox() const { return m_timeout; }
     void setEnvironment(const QMap<QString, QString> &env);
@@ -89,6 +90,7 @@ private:
     QLineEdit *m_onSuccess;
     QLineEdit *m_onFailure;
     QCheckBox *m_urlOn;
+    QCheckBox *m_urlStream;
     QLineEdit *m_url;
     QListWidget *m_schedules;
     QLineEdit *m_newSchedule;

@@ -79,14 +79,19 @@ void ConfigurationPage::setFunction(const QString &name, const FunctionConfig &d
     m_onSuccess->setText(draft.async.onSuccess);
     m_onFailure->setText(draft.async.onFailure);
     bool url = false;
+    bool streaming = false;
     m_schedules->clear();
     for (const Trigger &t : draft.triggers) {
-        if (t.kind == Trigger::Kind::FunctionUrl)
+        if (t.kind == Trigger::Kind::FunctionUrl) {
             url = url || t.enabled;
-        else
+            streaming = streaming || t.streaming;
+        } else {
             m_schedules->addItem(t.expression);
+        }
     }
     m_urlOn->setChecked(url);
+    m_urlStream->setChecked(streaming);
+    m_urlStream->setEnabled(url);
     m_url->setText(url ? m_studio->functionUrl(name) : tr("(off)"));
     refreshSchedules();
     validate();
@@ -168,12 +173,9 @@ FunctionConfig ConfigurationPage::editedConfig() const
     c.async.maximumEventAgeSeconds = m_maxAge->value();
     c.async.onSuccess = m_onSuccess->text().trimmed();
     c.async.onFailure = m_onFailure->text().trimmed();
-    bool streaming = false; // the URL's invoke mode is kept as the manifest has it
-    for (const Trigger &t : std::as_const(m_loaded.triggers))
-        streaming = streaming || (t.kind == Trigger::Kind::FunctionUrl && t.streaming);
     c.triggers.clear();
     if (m_urlOn->isChecked())
-        c.triggers.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true, streaming});
+        c.triggers.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true, m_urlStream->isChecked()});
     for (int i = 0; i < m_schedules->count(); ++i)
         c.triggers.append(Trigger{Trigger::Kind::Schedule, m_schedules->item(i)->text(), true});
     return c;
