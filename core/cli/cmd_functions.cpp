@@ -181,6 +181,13 @@ int runDeploy(const QStringList &args)
                                                    : deployDirect(access->dir, request);
     if (!outcome)
         return reportError(outcome.error());
+    // A deprecated runtime identifier is accepted, with Lambda's deprecation said.
+    QFile manifestFile(dir.absoluteFilePath() + QStringLiteral("/function.json"));
+    if (manifestFile.open(QIODevice::ReadOnly)) {
+        const QString id = QJsonDocument::fromJson(manifestFile.readAll()).object().value(QStringLiteral("runtime")).toString();
+        if (const QString warning = runtimeDeprecationWarning(id.trimmed().toLower()); !warning.isEmpty())
+            printErr(QStringLiteral("warning: ") + warning);
+    }
     if (cl.json()) {
         printJson(QJsonObject{{QStringLiteral("FunctionName"), name},
                               {QStringLiteral("Created"), outcome->created},

@@ -266,6 +266,18 @@ private Q_SLOTS:
         r = runFuncdesk(QStringList{QStringLiteral("deploy"), fn} + dd);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("Nothing to deploy")), qPrintable(r.out));
+        QVERIFY2(!r.err.contains(QStringLiteral("deprecated")), qPrintable(r.err));
+
+        // A deprecated identifier deploys, with a warning, and is kept as given.
+        const QString old = tmp.filePath(QStringLiteral("src/legacy"));
+        writeFile(old + QStringLiteral("/index.js"), "exports.handler = async () => 1;\n");
+        writeFile(old + QStringLiteral("/function.json"), R"({"runtime": "nodejs16.x", "handler": "index.handler"})");
+        const QStringList legacyData{QStringLiteral("--data-dir"), tmp.filePath(QStringLiteral("legacy-data"))};
+        r = runFuncdesk(QStringList{QStringLiteral("deploy"), old} + legacyData);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("warning: nodejs16.x is deprecated on Lambda since 2024-06-12")), qPrintable(r.err));
+        r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + legacyData);
+        QVERIFY2(r.out.contains(QStringLiteral("\"nodejs16.x\"")), qPrintable(r.out));
 
         r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);
