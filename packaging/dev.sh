@@ -23,6 +23,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-websockets-dev
   libgit2-dev libsqlite3-dev libqscintilla2-qt6-dev libzip-dev libyaml-cpp-dev libhttp-parser-dev
   python3 python3-boto3 nodejs bubblewrap curl wrk xvfb xauth
   python3-pip npm

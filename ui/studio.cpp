@@ -475,9 +475,19 @@ void Studio::saveConfig(const FunctionConfig &config, QObject *receiver, Callbac
 }
 
 void Studio::invoke(const QString &name, const QString &qualifier, const QByteArray &payload, TriggerKind trigger,
-                    QObject *receiver, std::function<void(engine::InvokeResult)> done)
+                    QObject *receiver, std::function<void(engine::InvokeResult)> done, quint16 debugPort,
+                    std::function<void(const QByteArray &)> onChunk)
 {
     engine::InvokeRequest request;
+    request.debugPort = debugPort;
+    if (onChunk) {
+        QPointer<QObject> target(receiver);
+        request.onStreamChunk = [target, onChunk](const QByteArray &chunk) {
+            if (target) // engine thread -> the receiver's thread, in order (one queue)
+                QMetaObject::invokeMethod(
+                    target, [target, onChunk, chunk] { if (target) onChunk(chunk); }, Qt::QueuedConnection);
+        };
+    }
     request.function = name;
     request.payload = payload;
     request.trigger = trigger;

@@ -119,8 +119,11 @@ public:
     QString versionDir(const QString &name, int version) const;
 
     // Invocations.
+    // debugPort non-zero: debug it (engine/debugsession.h). onChunk: each chunk of a
+    // streamed response as it arrives (on the receiver's thread).
     void invoke(const QString &name, const QString &qualifier, const QByteArray &payload, TriggerKind trigger,
-                QObject *receiver, std::function<void(engine::InvokeResult)> done);
+                QObject *receiver, std::function<void(engine::InvokeResult)> done, quint16 debugPort = 0,
+                std::function<void(const QByteArray &)> onChunk = {});
 
     // Versions and aliases.
     void history(const QString &name, QObject *receiver, Callback<QList<DeployInfo>> done);

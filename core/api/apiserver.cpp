@@ -1,6 +1,7 @@
 #include "apiserver.h"
 
 #include "api/answerinbox.h"
+#include "api/apiserver_p.h"
 #include "api/functioncatalog.h"
 #include "api/functionurl.h"
 #include "api/lambdawire.h"
@@ -10,6 +11,7 @@
 #include "engine/engine.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
@@ -17,11 +19,9 @@
 
 namespace funcdesk::api {
 
-namespace {
-
 constexpr qint64 kLogTailBytes = 4096;
 
-QByteArray logTail(const QList<LogLine> &lines)
+QByteArray detail::logTail(const QList<LogLine> &lines)
 {
     QByteArray text;
     for (const LogLine &l : lines) {
@@ -32,6 +32,8 @@ QByteArray logTail(const QList<LogLine> &lines)
         text = text.right(kLogTailBytes);
     return text.toBase64();
 }
+
+namespace {
 
 QString queryValue(const HttpRequest &request, const char *key)
 {
@@ -135,6 +137,10 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
         responder.respond(errorResponse(host.error().type, host.error().message, 403));
         return;
     }
+    if (isCodeDownload(request)) { // authorized by its signature, as a presigned URL is
+        responder.respond(codeDownload(request));
+        return;
+    }
     if (!m_options.token.isEmpty()) {
         const QByteArray expected = QByteArrayLiteral("Bearer ") + m_options.token.toUtf8();
         if (!constantTimeEquals(request.header("authorization"), expected)) {
@@ -174,6 +180,11 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
             return;
         }
         invoke(request, segments[2], std::move(responder));
+        return;
+    }
+    if (segments.size() == 4 && segments[0] == QLatin1String("2021-11-15") && segments[1] == QLatin1String("functions")
+        && segments[3] == QLatin1String("response-streaming-invocations") && request.method == "POST") {
+        invokeWithResponseStream(request, segments[2], std::move(responder)); // apiserver_stream.cpp
         return;
     }
     WireResponse r = manage(request, segments);
@@ -256,6 +267,8 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     req.traceHeader = request.header("x-amzn-trace-id");
     if (request.hasHeader("x-amz-client-context"))
         req.clientContext = QByteArray::fromBase64(request.header("x-amz-client-context"));
+    if (request.hasHeader("x-funcdesk-debug-port")) // `funcdesk invoke --debug` (engine/debugsession.h)
+        req.debugPort = quint16(request.header("x-funcdesk-debug-port").toUInt());
     const bool tail = request.header("x-amz-log-type") == "Tail";
     QPointer<ApiServer> self(this);
     const QString function = ref->name;
@@ -285,7 +298,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
                     if (result.functionError)
                         r.setHeader(QByteArrayLiteral("X-Amz-Function-Error"), QByteArrayLiteral("Unhandled"));
                     if (tail)
-                        r.setHeader(QByteArrayLiteral("X-Amz-Log-Result"), logTail(result.logs));
+                        r.setHeader(QByteArrayLiteral("X-Amz-Log-Result"), detail::logTail(result.logs));
                     r.body = result.response;
                 }
                 r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
@@ -330,6 +343,10 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
     req.requestId = newRequestId();
     req.traceHeader = request.header("x-amzn-trace-id");
     req.payload = functionUrlEvent(request, target, FunctionUrlContext{req.requestId, QDateTime::currentMSecsSinceEpoch(), QString()});
+    if (cfg.ok() && std::any_of(cfg->triggers.begin(), cfg->triggers.end(), [](const Trigger &t) {
+            return t.kind == Trigger::Kind::FunctionUrl && t.enabled && t.streaming;
+        }))
+        return streamFunctionUrl(std::move(req), std::move(responder)); // RESPONSE_STREAM: apiserver_stream.cpp
     const QString requestId = req.requestId;
     std::shared_ptr<AnswerInbox> inbox = m_inbox;
     m_catalog->engine()->invoke(std::move(req), [inbox, responder, requestId](engine::InvokeResult result) {

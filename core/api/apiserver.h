@@ -29,6 +29,7 @@
 #include "api/requestguard.h"
 #include "common/invocationrecord.h"
 #include "common/result.h"
+#include "engine/engine.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -72,6 +73,9 @@ struct AsyncInvocation
 };
 using AsyncSink = std::function<Status(const AsyncInvocation &)>;
 
+// Where GetFunction's Code.Location points: <prefix><function>/<version>.zip?Expires=&Signature=
+inline constexpr const char *kCodeDownloadPrefix = "/funcdesk/code/";
+
 bool isLoopbackAddress(const QString &address);
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 
@@ -106,6 +110,10 @@ private:
     void route(HttpRequest &&request, HttpResponder responder);
     void invoke(const HttpRequest &request, const QString &functionName, HttpResponder responder);
     void functionUrl(const HttpRequest &request, HttpResponder responder);
+    // Streamed responses (apiserver_stream.cpp): InvokeWithResponseStream, and function
+    // URLs in RESPONSE_STREAM invoke mode.
+    void invokeWithResponseStream(const HttpRequest &request, const QString &functionName, HttpResponder responder);
+    void streamFunctionUrl(engine::InvokeRequest request, HttpResponder responder);
     WireResponse manage(const HttpRequest &request, const QList<QString> &segments);
 
     // Management operations (apiserver_functions.cpp).
@@ -136,6 +144,10 @@ private:
     QJsonObject layerVersionJson(const LayerVersionInfo &v) const;
     // Layers a configuration newly names must exist and not be deleted; at most 5.
     Status checkNewLayers(const QStringList &before, const QStringList &after) const;
+    // GetFunction's Code.Location: a signed URL, and the zip it serves (apiserver_code.cpp).
+    static bool isCodeDownload(const HttpRequest &request);
+    QString codeLocation(const HttpRequest &request, const QString &function, const QString &version);
+    WireResponse codeDownload(const HttpRequest &request);
 
     // Helpers.
     Result<QString> existingFunction(const QString &functionNameParam); // name (no qualifier) or error
@@ -156,6 +168,7 @@ private:
     };
     QHash<QString, CodeFacts> m_codeFacts; // by code dir (exports are immutable)
     std::shared_ptr<AnswerInbox> m_inbox;  // engine answers -> this thread, batched
+    QByteArray m_codeUrlKey;               // signs Code.Location URLs; made on first use
 };
 
 } // namespace funcdesk::api

@@ -242,7 +242,8 @@ WireResponse ApiServer::getFunction(const HttpRequest &request, const QString &n
         return jsonResponse(configuration);
     QJsonObject body{
         {QStringLiteral("Configuration"), configuration},
-        {QStringLiteral("Code"), QJsonObject{{QStringLiteral("RepositoryType"), QStringLiteral("Git")}, {QStringLiteral("Location"), QUrl::fromLocalFile(m_catalog->store().repoPath(ref->name)).toString()}}},
+        {QStringLiteral("Code"), QJsonObject{{QStringLiteral("RepositoryType"), QStringLiteral("S3")},
+                                             {QStringLiteral("Location"), codeLocation(request, ref->name, version)}}},
         {QStringLiteral("Tags"), QJsonObject()},
     };
     const auto reserved = m_catalog->latest(ref->name).reservedConcurrency;

@@ -3,6 +3,7 @@
 
 #include "api/httpmessage.h"
 #include "api/lambdawire.h"
+#include "common/invocationrecord.h"
 #include "common/result.h"
 
 #include <QJsonArray>
@@ -23,5 +24,7 @@ WireResponse fromError(const Error &e);
 Status checkZippedSize(qint64 zipBytes, const QString &operation);
 // Lambda's paging of a list: Marker (the index to continue from) and MaxItems (default 50).
 QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QString *nextMarker);
+// X-Amz-Log-Result: the last 4 KB of a request's log lines, base64.
+QByteArray logTail(const QList<LogLine> &lines);
 
 } // namespace funcdesk::api::detail

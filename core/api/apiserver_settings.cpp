@@ -271,6 +271,14 @@ WireResponse ApiServer::eventInvokeConfig(const HttpRequest &request, const QStr
     });
 }
 
+namespace {
+bool urlStreams(const QList<Trigger> &triggers)
+{
+    return std::any_of(triggers.begin(), triggers.end(),
+                       [](const Trigger &t) { return t.kind == Trigger::Kind::FunctionUrl && t.enabled && t.streaming; });
+}
+} // namespace
+
 WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QString &nameParam)
 {
     // One URL per function here (aliases are reached with /url/<function>/<alias>/), kept
@@ -284,25 +292,39 @@ WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QStr
                            [](const Trigger &t) { return t.kind == Trigger::Kind::FunctionUrl && t.enabled; });
     };
     const QByteArray &m = request.method;
+    // InvokeMode (POST, PUT): BUFFERED (the default) or RESPONSE_STREAM.
+    std::optional<bool> streaming;
+    if ((m == "POST" || m == "PUT") && !request.body.trimmed().isEmpty()) {
+        const QJsonValue mode = QJsonDocument::fromJson(request.body).object().value(QStringLiteral("InvokeMode"));
+        if (!mode.isUndefined()) {
+            if (mode != QJsonValue(QStringLiteral("BUFFERED")) && mode != QJsonValue(QStringLiteral("RESPONSE_STREAM")))
+                return errorResponse(errc::Validation,
+                                     QStringLiteral("1 validation error detected: Value '%1' at 'invokeMode' failed to satisfy constraint: Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]")
+                                         .arg(mode.toVariant().toString()));
+            streaming = mode == QJsonValue(QStringLiteral("RESPONSE_STREAM"));
+        }
+    }
     if (m == "POST" && enabled())
         return errorResponse(errc::ResourceConflict, QStringLiteral("Failed to create function url config for [functionArn = %1]. Error message:  FunctionUrlConfig exists for this Lambda function").arg(functionArn(*name)));
     if ((m == "GET" || m == "PUT" || m == "DELETE") && !enabled())
         return errorResponse(errc::ResourceNotFound, QStringLiteral("The resource you requested does not exist."));
-    if (m == "POST" || m == "DELETE") {
-        const bool on = m == "POST";
+    if (m == "POST" || m == "DELETE" || (m == "PUT" && streaming)) {
+        const bool on = m != "DELETE";
+        const bool stream = streaming.value_or(false);
         const Status s = changeDraftConfig(
-            *name, [on](FunctionConfig &c) {
+            *name, [on, stream](FunctionConfig &c) {
                 QList<Trigger> kept;
                 for (const Trigger &t : std::as_const(c.triggers)) {
                     if (t.kind != Trigger::Kind::FunctionUrl)
                         kept.append(t);
                 }
                 if (on)
-                    kept.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true});
+                    kept.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true, stream});
                 c.triggers = kept;
                 return Status();
             },
-            on ? QStringLiteral("CreateFunctionUrlConfig") : QStringLiteral("DeleteFunctionUrlConfig"));
+            m == "POST" ? QStringLiteral("CreateFunctionUrlConfig")
+                        : m == "PUT" ? QStringLiteral("UpdateFunctionUrlConfig") : QStringLiteral("DeleteFunctionUrlConfig"));
         if (!s.ok())
             return fromError(s.error());
         if (!on) {
@@ -319,7 +341,7 @@ WireResponse ApiServer::functionUrlConfig(const HttpRequest &request, const QStr
                             {QStringLiteral("FunctionUrl"), functionUrlFor(address, *name)},
                             {QStringLiteral("FunctionArn"), functionArn(*name)},
                             {QStringLiteral("AuthType"), QStringLiteral("NONE")},
-                            {QStringLiteral("InvokeMode"), QStringLiteral("BUFFERED")},
+                            {QStringLiteral("InvokeMode"), urlStreams(m_catalog->latest(*name).triggers) ? QStringLiteral("RESPONSE_STREAM") : QStringLiteral("BUFFERED")},
                             {QStringLiteral("CreationTime"), now},
                             {QStringLiteral("LastModifiedTime"), now},
                         },

@@ -174,6 +174,37 @@ QByteArray functionUrlEvent(const HttpRequest &request, const FunctionUrlTarget 
     return QJsonDocument(event).toJson(QJsonDocument::Compact);
 }
 
+std::optional<WireResponse> functionUrlStreamHead(const QByteArray &preludeJson)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(preludeJson, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    const QJsonObject o = doc.object();
+    WireResponse r;
+    r.status = o.contains(QStringLiteral("statusCode")) ? o.value(QStringLiteral("statusCode")).toVariant().toInt() : 200;
+    if (r.status < 100 || r.status > 599)
+        return std::nullopt;
+    const QJsonObject headers = o.value(QStringLiteral("headers")).toObject();
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+        const QJsonValue v = it.value();
+        const QByteArray value = (v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toDouble()) : QString()).toUtf8();
+        const QByteArray name = it.key().toUtf8();
+        if (!isHeaderName(name) || !isHeaderValue(value))
+            return std::nullopt;
+        r.headers.append({name, value});
+    }
+    const QJsonArray cookies = o.value(QStringLiteral("cookies")).toArray();
+    for (const QJsonValue &c : cookies) {
+        if (!isHeaderValue(c.toString().toUtf8()))
+            return std::nullopt;
+        r.headers.append({QByteArrayLiteral("Set-Cookie"), c.toString().toUtf8()});
+    }
+    if (r.header(QByteArrayLiteral("content-type")).isEmpty())
+        r.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/octet-stream"));
+    return r;
+}
+
 WireResponse functionUrlResponse(const QByteArray &result, bool functionError)
 {
     WireResponse r;

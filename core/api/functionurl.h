@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace funcdesk::api {
 
@@ -47,6 +48,11 @@ QByteArray functionUrlEvent(const HttpRequest &request, const FunctionUrlTarget 
                             const FunctionUrlContext &context);
 
 // Handler result -> HTTP response. `functionError`: the result is an error document (502).
+// A streamed response's status and headers: from the HTTP prelude (JSON statusCode,
+// headers, cookies) when the handler wrote one (HttpResponseStream.from), else 200 with
+// the stream's content type. nullopt: a malformed prelude (the caller answers 502).
+inline constexpr const char *kHttpPreludeContentType = "application/vnd.awslambda.http-integration-response";
+std::optional<WireResponse> functionUrlStreamHead(const QByteArray &preludeJson);
 WireResponse functionUrlResponse(const QByteArray &result, bool functionError);
 
 } // namespace funcdesk::api

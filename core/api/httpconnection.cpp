@@ -44,6 +44,29 @@ void HttpConnection::respond(quint64 sequence, const WireResponse &response)
     flush();
 }
 
+void HttpConnection::beginStream(quint64 sequence, const WireResponse &head)
+{
+    auto it = m_pending.find(sequence);
+    if (m_dead || it == m_pending.end() || it->answered)
+        return;
+    it->answered = true;
+    it->streaming = true;
+    it->abandoned = nullptr;
+    it->bytes = serializeStreamHead(head, it->keepAlive);
+    flush();
+}
+
+void HttpConnection::streamWrite(quint64 sequence, const QByteArray &bytes, bool last)
+{
+    auto it = m_pending.find(sequence);
+    if (m_dead || it == m_pending.end() || !it->streaming || it->streamEnded)
+        return;
+    if (!it->head)
+        it->bytes += bytes;
+    it->streamEnded = last;
+    flush();
+}
+
 void HttpConnection::onAbandoned(quint64 sequence, std::function<void()> callback)
 {
     auto it = m_pending.find(sequence);
@@ -58,6 +81,10 @@ void HttpConnection::flush()
         if (it == m_pending.end() || !it->answered)
             break;
         write(it->bytes);
+        if (it->streaming && !it->streamEnded) { // more of it to come: later responses wait
+            it->bytes.clear();
+            break;
+        }
         const bool keepAlive = it->keepAlive;
         m_pending.erase(it);
         ++m_nextToWrite;

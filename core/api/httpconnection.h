@@ -23,6 +23,8 @@ public:
     bool isPending(quint64 sequence) const;
     void respond(quint64 sequence, const WireResponse &response);
     void onAbandoned(quint64 sequence, std::function<void()> callback);
+    void beginStream(quint64 sequence, const WireResponse &head);
+    void streamWrite(quint64 sequence, const QByteArray &bytes, bool last = false);
 
     // http_parser callbacks (p->data is the connection).
     static int onMessageBegin(http_parser *p);
@@ -39,6 +41,8 @@ private:
         bool answered = false;
         bool keepAlive = true;
         bool head = false; // HEAD: headers only (Content-Length of the body it would have)
+        bool streaming = false; // a chunked response: written as it comes, done at its last chunk
+        bool streamEnded = false;
         QByteArray bytes;
         std::function<void()> abandoned;
     };

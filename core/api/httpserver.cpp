@@ -23,6 +23,24 @@ void HttpResponder::respond(const WireResponse &response)
         m_connection->respond(m_sequence, response);
 }
 
+void HttpResponder::beginStream(const WireResponse &head)
+{
+    if (m_connection)
+        m_connection->beginStream(m_sequence, head);
+}
+
+void HttpResponder::write(const QByteArray &chunk)
+{
+    if (m_connection && !chunk.isEmpty())
+        m_connection->streamWrite(m_sequence, QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+}
+
+void HttpResponder::end()
+{
+    if (m_connection)
+        m_connection->streamWrite(m_sequence, QByteArrayLiteral("0\r\n\r\n"), true);
+}
+
 void HttpResponder::onAbandoned(std::function<void()> callback)
 {
     if (m_connection)
@@ -132,6 +150,21 @@ QByteArray reasonPhrase(int status)
     case 504: return QByteArrayLiteral("Gateway Timeout");
     default: return QByteArrayLiteral("Status");
     }
+}
+
+QByteArray serializeStreamHead(const WireResponse &head, bool keepAlive)
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(head.status) + ' ' + reasonPhrase(head.status) + "\r\n";
+    for (const auto &h : head.headers) {
+        if (h.first.compare("content-length", Qt::CaseInsensitive) == 0 || h.first.compare("connection", Qt::CaseInsensitive) == 0
+            || h.first.compare("transfer-encoding", Qt::CaseInsensitive) == 0)
+            continue;
+        out += h.first + ": " + h.second + "\r\n";
+    }
+    if (!keepAlive)
+        out += "Connection: close\r\n";
+    out += "Transfer-Encoding: chunked\r\n\r\n";
+    return out;
 }
 
 QByteArray serializeResponse(const WireResponse &response, bool keepAlive)

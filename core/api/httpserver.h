@@ -31,6 +31,12 @@ public:
     HttpResponder() = default;
     bool isOpen() const; // the connection still exists and the request is unanswered
     void respond(const WireResponse &response);
+    // A response whose body comes later, piece by piece (chunked transfer encoding): the
+    // status and headers now, then each write() goes out as one chunk at once, and end()
+    // closes it. Responses to later pipelined requests wait for end().
+    void beginStream(const WireResponse &head);
+    void write(const QByteArray &chunk);
+    void end();
     // Called (on the server thread) when the connection closes before respond().
     void onAbandoned(std::function<void()> callback);
 
@@ -75,5 +81,7 @@ private:
 QByteArray reasonPhrase(int status);
 // Serialises a response with Content-Length; `keepAlive` false adds "Connection: close".
 QByteArray serializeResponse(const WireResponse &response, bool keepAlive);
+// The status line and headers of a chunked response (Transfer-Encoding: chunked).
+QByteArray serializeStreamHead(const WireResponse &head, bool keepAlive);
 
 } // namespace funcdesk::api

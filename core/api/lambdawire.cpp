@@ -1,6 +1,7 @@
 #include "lambdawire.h"
 
 #include "common/ids.h"
+#include "common/runtimes.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -176,19 +177,6 @@ Result<FunctionRef> parseFunctionName(const QString &functionName, const QString
     return ref;
 }
 
-QString lambdaRuntimeIdentifier(Runtime runtime)
-{
-    switch (runtime) {
-    case Runtime::Python3:
-        return QStringLiteral("python3.12");
-    case Runtime::NodeJs:
-        return QStringLiteral("nodejs20.x");
-    case Runtime::Provided:
-        return QStringLiteral("provided.al2023");
-    }
-    return {};
-}
-
 QString lambdaTimestamp(qint64 msSinceEpoch)
 {
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, QTimeZone::utc())
@@ -205,7 +193,7 @@ QJsonObject functionConfigurationJson(const FunctionDescription &d)
     QJsonObject o{
         {QStringLiteral("FunctionName"), c.name},
         {QStringLiteral("FunctionArn"), functionArn(c.name, c.version)},
-        {QStringLiteral("Runtime"), lambdaRuntimeIdentifier(c.runtime)},
+        {QStringLiteral("Runtime"), runtimeIdentifier(c)},
         {QStringLiteral("Role"), QString(QStringLiteral("arn:aws:iam::") + QLatin1String(kAccountId) + QStringLiteral(":role/funcdesk"))},
         {QStringLiteral("Handler"), c.handler},
         {QStringLiteral("CodeSize"), double(d.codeSize)},
@@ -237,11 +225,22 @@ QJsonObject functionConfigurationJson(const FunctionDescription &d)
 Status applyConfigurationJson(const QJsonObject &body, FunctionConfig &config)
 {
     if (body.contains(QStringLiteral("Runtime"))) {
-        const auto rt = runtimeFromName(body.value(QStringLiteral("Runtime")).toString());
-        if (!rt)
-            return invalid(QStringLiteral("Value %1 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [python3.x, nodejs*.x, provided, provided.al2, provided.al2023]")
-                               .arg(body.value(QStringLiteral("Runtime")).toString()));
-        config.runtime = *rt;
+        const QString id = body.value(QStringLiteral("Runtime")).toString();
+        const RuntimeIdentifier *known = findRuntimeIdentifier(id);
+        const std::optional<Runtime> language = runtimeFromName(id);
+        if (!known && language && id == runtimeName(*language)) { // Funcdesk's own "python3": the language's newest
+            config.runtime = *language;
+            config.runtimeId.clear();
+        } else if (!known) {
+            QStringList ids;
+            for (const RuntimeIdentifier &r : runtimeIdentifiers())
+                ids << r.id;
+            return invalid(QStringLiteral("Value %1 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [%2]")
+                               .arg(id, ids.join(QStringLiteral(", "))));
+        } else {
+            config.runtime = known->runtime;
+            config.runtimeId = known->id;
+        }
     }
     if (body.contains(QStringLiteral("Handler"))) {
         const QString h = body.value(QStringLiteral("Handler")).toString();

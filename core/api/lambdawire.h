@@ -66,8 +66,6 @@ struct FunctionDescription
     QList<QPair<QString, qint64>> layers; // ARN and the layer zip's size, in order
 };
 
-// Lambda's name for a runtime ("python3.12", "nodejs20.x", "provided.al2023").
-QString lambdaRuntimeIdentifier(Runtime runtime);
 QString lambdaTimestamp(qint64 msSinceEpoch); // 2024-01-31T12:34:56.789+0000
 QJsonObject functionConfigurationJson(const FunctionDescription &d);
 // Applies the UpdateFunctionConfiguration / CreateFunction fields present in `body` onto

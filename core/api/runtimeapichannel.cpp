@@ -3,6 +3,7 @@
 #include "api/requestguard.h"
 
 #include "common/logging.h"
+#include "engine/errordocs.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -169,7 +170,7 @@ void RuntimeApiChannel::handleResult(const QString &requestId, bool isError, con
         responder.respond(runtimeStatus(413, "RequestEntityTooLarge",
                                         QStringLiteral("Exceeded maximum allowed payload size (%1 bytes).").arg(kMaxResponseBytes)));
         const QString type = QStringLiteral("Function.ResponseSizeTooLarge");
-        QJsonObject doc{{QStringLiteral("errorMessage"), QStringLiteral("Response payload size exceeded maximum allowed payload size (%1 bytes).").arg(kMaxResponseBytes)},
+        QJsonObject doc{{QStringLiteral("errorMessage"), engine::responseTooLargeMessage()},
                         {QStringLiteral("errorType"), type}};
         Q_EMIT error(requestId, QJsonDocument(doc).toJson(QJsonDocument::Compact), type);
         return;

@@ -10,10 +10,13 @@
 #include "cli/dataaccess.h"
 #include "cli/deploydir.h"
 #include "versioning/build.h"
+#include "common/runtimes.h"
+#include "engine/interpreters.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -45,7 +48,7 @@ Result<QJsonArray> listDirect(const DataDir &dir)
         if (!config)
             return config.error();
         QJsonObject f{{QStringLiteral("FunctionName"), name},
-                      {QStringLiteral("Runtime"), runtimeName(config->runtime)},
+                      {QStringLiteral("Runtime"), runtimeIdentifier(*config)},
                       {QStringLiteral("Handler"), config->handler},
                       {QStringLiteral("MemorySize"), config->memoryMb},
                       {QStringLiteral("Timeout"), config->timeoutSeconds}};
@@ -93,6 +96,28 @@ Result<QJsonArray> listViaApi(const CommandLine &cl)
     return out;
 }
 
+// "python3.13 (local 3.11)" where the local interpreter is another version than the one
+// the identifier names, "nodejs20.x (deprecated)" where Lambda deprecated it.
+QString runtimeColumn(const QString &id, QHash<int, QString> &localVersions)
+{
+    const RuntimeIdentifier *r = findRuntimeIdentifier(id);
+    if (!r)
+        return id;
+    QStringList notes;
+    if (!r->languageVersion.isEmpty()) {
+        const int key = int(r->runtime);
+        if (!localVersions.contains(key)) {
+            const auto interpreter = engine::resolveInterpreter(r->runtime, {});
+            localVersions.insert(key, interpreter ? interpreter->version : QString());
+        }
+        if (!interpreterMismatch(id, localVersions.value(key)).isEmpty())
+            notes << QStringLiteral("local ") + localVersions.value(key);
+    }
+    if (!runtimeDeprecationWarning(id).isEmpty())
+        notes << QStringLiteral("deprecated");
+    return notes.isEmpty() ? id : id + QStringLiteral(" (") + notes.join(QStringLiteral(", ")) + QLatin1Char(')');
+}
+
 } // namespace
 
 int runList(const QStringList &args)
@@ -112,10 +137,11 @@ int runList(const QStringList &args)
         return ExitOk;
     }
     QList<QStringList> rows;
+    QHash<int, QString> localVersions; // language -> the local interpreter's version, probed once
     for (const QJsonValue &v : *functions) {
         const QJsonObject f = v.toObject();
         rows << QStringList{f.value(QStringLiteral("FunctionName")).toString(),
-                            f.value(QStringLiteral("Runtime")).toString(),
+                            runtimeColumn(f.value(QStringLiteral("Runtime")).toString(), localVersions),
                             f.value(QStringLiteral("Handler")).toString(),
                             QString::number(f.value(QStringLiteral("MemorySize")).toInt()) + QStringLiteral(" MB"),
                             QString::number(f.value(QStringLiteral("Timeout")).toInt()) + QStringLiteral(" s"),
@@ -170,6 +196,13 @@ int runDeploy(const QStringList &args)
                          .arg(build::outcomeName(b->outcome), b->tool)
                          .arg(b->durationMs)
                          .arg((b->totalBytes + 1023) / 1024));
+    }
+    // A deprecated runtime identifier is accepted, with Lambda's deprecation said.
+    QFile manifestFile(dir.absoluteFilePath() + QStringLiteral("/function.json"));
+    if (manifestFile.open(QIODevice::ReadOnly)) {
+        const QString id = QJsonDocument::fromJson(manifestFile.readAll()).object().value(QStringLiteral("runtime")).toString();
+        if (const QString warning = runtimeDeprecationWarning(id.trimmed().toLower()); !warning.isEmpty())
+            printErr(QStringLiteral("warning: ") + warning);
     }
     if (cl.json()) {
         printJson(QJsonObject{{QStringLiteral("FunctionName"), name},

@@ -1,22 +1,10 @@
 #pragma once
-// A Lambda deployment package: every file under a code directory, zipped with paths
-// relative to it (".git" left out), unix permissions kept so `bootstrap` stays executable.
-// The archive is written completely or not at all (libzip commits on close; a failed
-// write discards it).
-//
-// Threading: any thread but the GUI thread (file I/O).
+// The deployment package writer lives in versioning (the API serves it too); the command
+// line's code uses it under its old names.
 
-#include "common/result.h"
-
-#include <QString>
-#include <QStringList>
+#include "versioning/codezip.h"
 
 namespace funcdesk::cli {
-
-// Returns the archived paths, sorted.
-Result<QStringList> writeCodeZip(const QString &codeDir, const QString &zipPath);
-
-// The entry names of an existing zip (for tests and `export` output checks).
-Result<QStringList> zipEntries(const QString &zipPath);
-
+using codezip::writeCodeZip;
+using codezip::zipEntries;
 } // namespace funcdesk::cli

@@ -1,6 +1,7 @@
 #include "cli/deploydir.h"
 
 #include "cli/codezip.h"
+#include "common/runtimes.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -136,7 +137,7 @@ Result<DeployOutcome> deployViaApi(const ApiClient &client, const DeployRequest 
         auto config = manifestOf(request);
         if (!config)
             return config.error();
-        body.insert(QStringLiteral("Runtime"), runtimeName(config->runtime));
+        body.insert(QStringLiteral("Runtime"), runtimeIdentifier(*config));
         body.insert(QStringLiteral("Handler"), config->handler);
         body.insert(QStringLiteral("MemorySize"), config->memoryMb);
         body.insert(QStringLiteral("Timeout"), config->timeoutSeconds);

@@ -1,6 +1,9 @@
 #include "cli/export.h"
 
 #include "cli/codezip.h"
+#include "common/runtimes.h"
+
+#include "common/resources.h"
 
 #include <QDir>
 #include <QFile>
@@ -68,6 +71,33 @@ bool hasFunctionUrl(const FunctionConfig &c)
     return false;
 }
 
+// A copy of the function's code as it runs (".git" left out), links kept as links.
+Status copyTree(const QString &from, const QString &to)
+{
+    const QDir src(from);
+    if (!src.exists())
+        return makeError(errc::IOError, QStringLiteral("code directory not found: ") + from);
+    if (!QDir().mkpath(to))
+        return makeError(errc::IOError, QStringLiteral("cannot create ") + to);
+    const QFileInfoList entries = src.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot | QDir::System);
+    for (const QFileInfo &e : entries) {
+        if (e.fileName() == QLatin1String(".git"))
+            continue;
+        const QString target = QDir(to).filePath(e.fileName());
+        QFile::remove(target);
+        if (e.isSymLink()) {
+            if (!QFile::link(e.symLinkTarget(), target))
+                return makeError(errc::IOError, QStringLiteral("cannot link ") + target);
+        } else if (e.isDir()) {
+            if (Status st = copyTree(e.filePath(), target); !st)
+                return st;
+        } else if (!QFile::copy(e.filePath(), target)) {
+            return makeError(errc::IOError, QStringLiteral("cannot copy ") + e.filePath() + QStringLiteral(" to ") + target);
+        }
+    }
+    return {};
+}
+
 Status writeFile(const QString &path, const QByteArray &data)
 {
     QSaveFile file(path);
@@ -87,17 +117,9 @@ std::optional<ExportFormat> exportFormatFromName(const QString &name)
     return std::nullopt;
 }
 
-QString cloudRuntime(Runtime runtime)
+QString cloudRuntime(const FunctionConfig &config)
 {
-    switch (runtime) {
-    case Runtime::Python3:
-        return QStringLiteral("python3.12");
-    case Runtime::NodeJs:
-        return QStringLiteral("nodejs20.x");
-    case Runtime::Provided:
-        return QStringLiteral("provided.al2023");
-    }
-    return {};
+    return runtimeIdentifier(config);
 }
 
 QString deploymentPreferenceType(double additionalWeight)
@@ -195,7 +217,7 @@ QByteArray samTemplate(const ExportInput &input, const QString &codeUri)
         quoted(out, "Description", c.description);
     quoted(out, "CodeUri", codeUri);
     quoted(out, "Handler", c.handler);
-    out << YAML::Key << "Runtime" << YAML::Value << s(cloudRuntime(c.runtime));
+    out << YAML::Key << "Runtime" << YAML::Value << s(cloudRuntime(c));
     out << YAML::Key << "MemorySize" << YAML::Value << c.memoryMb;
     out << YAML::Key << "Timeout" << YAML::Value << c.timeoutSeconds;
     out << YAML::Key << "Architectures" << YAML::Value << YAML::BeginSeq << s(c.architecture) << YAML::EndSeq;
@@ -256,9 +278,7 @@ QByteArray knativeService(const ExportInput &input)
 {
     const FunctionConfig &c = input.config;
     const QString service = knativeName(c.name);
-    const QString image = input.image.isEmpty()
-        ? QStringLiteral("localhost:5000/funcdesk/") + service + QLatin1Char(':') + versionTag(c.version)
-        : input.image;
+    const QString image = knativeImage(input);
     YAML::Emitter out;
     out << YAML::BeginMap;
     out << YAML::Key << "apiVersion" << YAML::Value << "serving.knative.dev/v1";
@@ -335,6 +355,111 @@ QByteArray knativeService(const ExportInput &input)
     return QByteArray(out.c_str()) + '\n';
 }
 
+QString knativeImage(const ExportInput &input)
+{
+    return input.image.isEmpty()
+        ? QStringLiteral("localhost:5000/funcdesk/") + knativeName(input.config.name) + QLatin1Char(':') + versionTag(input.config.version)
+        : input.image;
+}
+
+QString knativeBaseImage(const FunctionConfig &config)
+{
+    const RuntimeIdentifier *id = findRuntimeIdentifier(runtimeIdentifier(config));
+    if (!id || id->runtime == Runtime::Provided)
+        return {};
+    return (id->runtime == Runtime::Python3 ? QStringLiteral("python:") : QStringLiteral("node:")) + id->languageVersion
+        + QStringLiteral("-slim");
+}
+
+QByteArray knativeDockerfile(const ExportInput &input)
+{
+    const FunctionConfig &c = input.config;
+    const bool python = c.runtime == Runtime::Python3;
+    const QString adapter = python ? QStringLiteral("funcdesk_adapter.py") : QStringLiteral("funcdesk_adapter.js");
+    auto value = [](QString v) -> QString {
+        v.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\"")).replace(QLatin1Char('$'), QStringLiteral("\\$"));
+        return QLatin1Char('"') + v + QLatin1Char('"');
+    };
+    QString out = QStringLiteral("# Funcdesk export of %1 version %2 (%3): the function behind a small HTTP adapter.\n")
+                      .arg(c.name, c.version, runtimeIdentifier(c));
+    out += QStringLiteral("FROM ") + knativeBaseImage(c) + QLatin1Char('\n');
+    out += QStringLiteral("ENV LAMBDA_TASK_ROOT=/var/task \\\n    _HANDLER=") + value(c.handler)
+        + QStringLiteral(" \\\n    AWS_LAMBDA_FUNCTION_NAME=") + value(c.name)
+        + QStringLiteral(" \\\n    AWS_LAMBDA_FUNCTION_VERSION=") + value(c.version)
+        + QStringLiteral(" \\\n    AWS_LAMBDA_FUNCTION_MEMORY_SIZE=") + QString::number(c.memoryMb)
+        + QStringLiteral(" \\\n    FUNCDESK_TIMEOUT_SECONDS=") + QString::number(c.timeoutSeconds)
+        + QStringLiteral(" \\\n    PORT=8080\n");
+    out += QStringLiteral("WORKDIR /var/task\nCOPY code/ /var/task/\n");
+    if (python)
+        out += QStringLiteral("RUN if [ -f requirements.txt ]; then pip install --no-cache-dir -r requirements.txt --target /var/task; fi\n");
+    else
+        out += QStringLiteral("RUN if [ -f package-lock.json ]; then npm ci --omit=dev; elif [ -f package.json ]; then npm install --omit=dev; fi\n");
+    out += QStringLiteral("COPY ") + adapter + QStringLiteral(" /opt/funcdesk/") + adapter + QLatin1Char('\n');
+    out += QStringLiteral("EXPOSE 8080\nCMD [\"") + (python ? QStringLiteral("python") : QStringLiteral("node"))
+        + QStringLiteral("\", \"/opt/funcdesk/") + adapter + QStringLiteral("\"]\n");
+    return out.toUtf8();
+}
+
+QByteArray knativeReadme(const ExportInput &input)
+{
+    const FunctionConfig &c = input.config;
+    const QString image = knativeImage(input);
+    QString out = QStringLiteral("# %1 (version %2) for Knative\n\n").arg(c.name, c.version);
+    if (c.runtime == Runtime::Provided) {
+        out += QStringLiteral("`service.yaml` is a Knative Service for `%1`. A custom runtime (`provided`) has no\n"
+                              "build context here: build an image whose entry point serves HTTP on `$PORT` and\n"
+                              "runs the function's `bootstrap` behind it, tag it `%1`, then\n\n"
+                              "    kubectl apply -f service.yaml\n")
+                   .arg(image);
+        return out.toUtf8();
+    }
+    out += QStringLiteral("This folder is a complete build context:\n\n"
+                          "- `code/`: the function's code as it runs (`%1`, handler `%2`);\n"
+                          "- `%3`: a small HTTP server that listens on `$PORT`, turns each request into a\n"
+                          "  function URL event (payload format 2.0), calls the handler and maps its answer\n"
+                          "  back as a function URL does;\n"
+                          "- `Dockerfile`: the official `%4` image, the code and its dependencies\n"
+                          "  (`%5`, when present), and the adapter;\n"
+                          "- `service.yaml`: a Knative Service running that image, one request at a time per\n"
+                          "  container (`containerConcurrency: 1`), as one Lambda execution environment.\n\n"
+                          "Build, push and deploy:\n\n"
+                          "    docker build -t %6 .\n"
+                          "    docker push %6\n"
+                          "    kubectl apply -f service.yaml\n\n"
+                          "To try the adapter without a container, from this folder:\n\n"
+                          "    PORT=8080 LAMBDA_TASK_ROOT=code _HANDLER=%2 %7 %3\n"
+                          "    curl http://127.0.0.1:8080/\n")
+               .arg(runtimeIdentifier(c), c.handler,
+                    c.runtime == Runtime::Python3 ? QStringLiteral("funcdesk_adapter.py") : QStringLiteral("funcdesk_adapter.js"),
+                    knativeBaseImage(c),
+                    c.runtime == Runtime::Python3 ? QStringLiteral("requirements.txt") : QStringLiteral("package.json"), image,
+                    c.runtime == Runtime::Python3 ? QStringLiteral("python3") : QStringLiteral("node"));
+    return out.toUtf8();
+}
+
+Result<QStringList> writeKnativeBuildContext(const ExportInput &input, const QString &outDir)
+{
+    const QDir dir(outDir);
+    const bool python = input.config.runtime == Runtime::Python3;
+    const QString adapterName = python ? QStringLiteral("funcdesk_adapter.py") : QStringLiteral("funcdesk_adapter.js");
+    const QString codeDir = dir.filePath(QStringLiteral("code"));
+    QDir(codeDir).removeRecursively();
+    if (Status st = copyTree(input.config.codeDir, codeDir); !st)
+        return st.error();
+    QFile adapter(resourcePath(QStringLiteral("export/knative/")) + adapterName);
+    if (!adapter.open(QIODevice::ReadOnly))
+        return makeError(errc::IOError, QStringLiteral("cannot read ") + adapter.fileName() + QStringLiteral(": ") + adapter.errorString());
+    const QString adapterPath = dir.filePath(adapterName);
+    const QString dockerfile = dir.filePath(QStringLiteral("Dockerfile"));
+    const QString readme = dir.filePath(QStringLiteral("README.md"));
+    for (const auto &[path, data] : {std::pair{adapterPath, adapter.readAll()}, std::pair{dockerfile, knativeDockerfile(input)},
+                                      std::pair{readme, knativeReadme(input)}}) {
+        if (Status st = writeFile(path, data); !st)
+            return st.error();
+    }
+    return QStringList{dockerfile, adapterPath, readme, codeDir};
+}
+
 Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format, const QString &outDir)
 {
     if (!QDir().mkpath(outDir))
@@ -344,7 +469,17 @@ Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format
         const QString path = dir.filePath(QStringLiteral("service.yaml"));
         if (Status st = writeFile(path, knativeService(input)); !st)
             return st.error();
-        return QStringList{path};
+        QStringList written{path};
+        if (input.config.runtime == Runtime::Provided) { // no build context: see the notes
+            const QString notes = dir.filePath(QStringLiteral("README.md"));
+            if (Status st = writeFile(notes, knativeReadme(input)); !st)
+                return st.error();
+            return written << notes;
+        }
+        auto context = writeKnativeBuildContext(input, outDir);
+        if (!context)
+            return context.error();
+        return written + *context;
     }
     const QString zipName = input.config.name + QStringLiteral(".zip");
     const QString zipPath = dir.filePath(zipName);

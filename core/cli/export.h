@@ -7,7 +7,10 @@
 //             built code: dependencies included), and one AWS::Serverless::LayerVersion per
 //             layer it uses (ContentUri: the layer's zip beside it), named in its Layers.
 //  * knative: service.yaml, a serving.knative.dev/v1 Service (containerConcurrency 1,
-//             because a Lambda execution environment serves one request at a time).
+//             because a Lambda execution environment serves one request at a time), and
+//             beside it a build context for its image: code/, an HTTP adapter in the
+//             function's language (function URL events in, function URL responses out),
+//             a Dockerfile on the language's official slim image, and README.md.
 //
 // Input is plain values (FunctionConfig plus the alias to carry over), so the mapping is
 // testable without the versioning or store libraries; the command fills them in.
@@ -66,8 +69,9 @@ struct ExportInput
     QList<ExportLayer> layers; // in the function's order
 };
 
-// Lambda runtime identifiers for the cloud: python3.12, nodejs20.x, provided.al2023.
-QString cloudRuntime(Runtime runtime);
+// The Lambda runtime identifier the function was given (python3.13 stays python3.13), or
+// for one that names only its language, that language's newest (common/runtimes.h).
+QString cloudRuntime(const FunctionConfig &config);
 // The SAM DeploymentPreference type for an alias weight (see the header comment).
 QString deploymentPreferenceType(double additionalWeight);
 // SAM logical id: "my-func_2" -> "MyFunc2Function".
@@ -77,9 +81,22 @@ QString knativeName(const QString &functionName);
 
 QByteArray samTemplate(const ExportInput &input, const QString &codeUri);
 QByteArray knativeService(const ExportInput &input);
+// The Knative build context beside service.yaml (python and node functions): the image
+// (default localhost:5000/funcdesk/<name>:<tag>), the official slim base image of the
+// runtime's language version ("python:3.13-slim", "node:22-slim"), the Dockerfile and the
+// README with the build, push and apply commands.
+QString knativeImage(const ExportInput &input);
+QString knativeBaseImage(const FunctionConfig &config);
+QByteArray knativeDockerfile(const ExportInput &input);
+QByteArray knativeReadme(const ExportInput &input);
+// Writes code/ (a copy of config.codeDir), the HTTP adapter (resources/export/knative),
+// Dockerfile and README.md into outDir; returns them.
+Result<QStringList> writeKnativeBuildContext(const ExportInput &input, const QString &outDir);
 
 // Writes the export into outDir (created if needed) and returns the files written:
-// sam -> template.yaml, <name>.zip and each layer's <layer>-<N>.zip; knative -> service.yaml.
+// sam -> template.yaml, <name>.zip and each layer's <layer>-<N>.zip; knative ->
+// service.yaml, Dockerfile, the adapter, README.md and code/ (provided: service.yaml and
+// README.md).
 Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format, const QString &outDir);
 
 } // namespace funcdesk::cli

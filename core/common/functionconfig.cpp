@@ -1,5 +1,7 @@
 #include "functionconfig.h"
 
+#include "common/runtimes.h"
+
 namespace funcdesk {
 
 QString runtimeName(Runtime r)
@@ -18,12 +20,14 @@ QString runtimeName(Runtime r)
 std::optional<Runtime> runtimeFromName(const QString &name)
 {
     const QString n = name.trimmed().toLower();
-    if (n == QLatin1String("python3") || n.startsWith(QLatin1String("python3.")))
+    if (n == QLatin1String("python3"))
         return Runtime::Python3;
-    if (n == QLatin1String("nodejs") || (n.startsWith(QLatin1String("nodejs")) && n.endsWith(QLatin1String(".x"))))
+    if (n == QLatin1String("nodejs"))
         return Runtime::NodeJs;
-    if (n == QLatin1String("provided") || n == QLatin1String("provided.al2") || n == QLatin1String("provided.al2023"))
+    if (n == QLatin1String("provided"))
         return Runtime::Provided;
+    if (const RuntimeIdentifier *r = findRuntimeIdentifier(n))
+        return r->runtime;
     return std::nullopt;
 }
 

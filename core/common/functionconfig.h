@@ -17,7 +17,8 @@ enum class Runtime { Python3,
                      Provided };
 
 QString runtimeName(Runtime r); // "python3", "nodejs", "provided"
-// Accepts local names and Lambda identifiers (python3.12, nodejs20.x, provided.al2023, ...).
+// Accepts the language names and Lambda's identifiers (common/runtimes.h: python3.13,
+// nodejs22.x, provided.al2023, ...).
 std::optional<Runtime> runtimeFromName(const QString &name);
 
 struct AsyncConfig
@@ -35,12 +36,16 @@ struct Trigger
     Kind kind = Kind::FunctionUrl;
     QString expression; // schedule: "rate(5 minutes)" / "cron(0 12 * * ? *)"
     bool enabled = true;
+    bool streaming = false; // function URL: InvokeMode RESPONSE_STREAM (else BUFFERED)
 };
 
 struct FunctionConfig
 {
     QString name;
     Runtime runtime = Runtime::Python3;
+    // Lambda's identifier as the function was given it ("python3.13"; common/runtimes.h);
+    // empty when its manifest names only the language ("python3").
+    QString runtimeId;
     QString handler = QStringLiteral("lambda_function.lambda_handler");
     int memoryMb = 128;     // 128..10240
     int timeoutSeconds = 3; // 1..900

@@ -79,6 +79,10 @@ struct InvocationRecord
     QString spanId;
     bool calledFunctions = false;
     bool traced() const { return !parentSpanId.isEmpty() || calledFunctions; } // part of a multi-function trace
+    // The runtime failed its init for this request (INIT_REPORT ... Status: error): the
+    // duration is the init's, and REPORT ends in "Status: error\tError Type: ...".
+    bool initFailed = false;
+    bool debugged = false; // run in a debug environment (engine/debugsession.h)
 };
 
 // Where the engine records to (the store's writer): called on the engine thread, as a

@@ -27,9 +27,20 @@ QString reportLine(const InvocationRecord &r)
         + QStringLiteral("\tMemory Size: ") + QString::number(r.memorySizeMb) + QStringLiteral(" MB")
         + QStringLiteral("\tMax Memory Used: ") + QString::number(r.maxMemoryUsedMb) + QStringLiteral(" MB")
         + QLatin1Char('\t');
+    if (r.initFailed) {
+        line += r.status == InvocationStatus::Timeout ? QStringLiteral("Status: timeout")
+                                                       : QString(QStringLiteral("Status: error\tError Type: ") + r.errorType);
+        return line;
+    }
     if (r.cold)
         line += QStringLiteral("Init Duration: ") + QString::number(r.initDurationMs, 'f', 2) + QStringLiteral(" ms\t");
     return line;
+}
+
+QString initReportLine(double initDurationMs, const QString &errorType, bool timedOut)
+{
+    const QString head = QStringLiteral("INIT_REPORT Init Duration: ") + QString::number(initDurationMs, 'f', 2) + QStringLiteral(" ms\tPhase: init\tStatus: ");
+    return timedOut ? QString(head + QStringLiteral("timeout")) : QString(head + QStringLiteral("error\tError Type: ") + errorType);
 }
 
 QList<LogLine> framingLines(const InvocationRecord &record)
@@ -38,8 +49,10 @@ QList<LogLine> framingLines(const InvocationRecord &record)
         return {}; // never reached a runtime: throttled, refused, or no environment could start
     InvocationRecord r = record;
     r.billedDurationMs = billedMilliseconds(r.durationMs); // as the engine's line has it
-    const qint64 started = r.startMs + (r.cold ? qint64(r.initDurationMs) : 0);
-    const qint64 ended = started + qint64(r.durationMs);
+    // After a failed init the request started when the init ended (just after its
+    // INIT_REPORT line) and took no time of its own.
+    const qint64 started = r.startMs + (r.cold ? qint64(r.initDurationMs) : 0) + (r.initFailed ? 1 : 0);
+    const qint64 ended = r.initFailed ? started : started + qint64(r.durationMs);
     return {LogLine{started, r.requestId, r.function, r.environmentId, startLine(r.requestId, r.version), true},
             LogLine{ended, r.requestId, r.function, r.environmentId, endLine(r.requestId), true},
             LogLine{ended, r.requestId, r.function, r.environmentId, reportLine(r), true}};

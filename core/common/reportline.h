@@ -10,7 +10,12 @@ namespace funcdesk {
 
 QString startLine(const QString &requestId, const QString &version);
 QString endLine(const QString &requestId);
+// After a failed init, REPORT has no Init Duration and ends in
+// "Status: error\tError Type: <type>" (or "Status: timeout") instead, as Lambda writes it.
 QString reportLine(const InvocationRecord &record);
+// INIT_REPORT Init Duration: 83.58 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError
+// or, for an init that ran out of time, INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout
+QString initReportLine(double initDurationMs, const QString &errorType, bool timedOut = false);
 
 // The START / END / REPORT lines the engine wrote for this invocation, rebuilt from its
 // record: the store keeps the record rather than three more rows per request. START is

@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "common/eventthread.h"
+#include "common/runtimes.h"
 #include "common/ids.h"
 #include "common/trace.h"
 #include "engine/cgroupcpu.h"
@@ -155,6 +156,7 @@ Status Engine::registerFunction(const FunctionConfig &config)
         if (!QFileInfo::exists(shim))
             return makeError(errc::Service, QStringLiteral("Runtime shim not found: ") + shim);
         launch.program = interp->path;
+        launch.localVersion = interp->version;
         if (python) {
             launch.arguments = {shim};
         } else {
@@ -166,11 +168,9 @@ Status Engine::registerFunction(const FunctionConfig &config)
                                 QStringLiteral("--max-semi-space-size=%1").arg(newSpace / 2),
                                 QStringLiteral("--max-old-space-size=%1").arg(config.memoryMb - newSpace), shim};
         }
-        if (python)
-            launch.executionEnv = QStringLiteral("AWS_Lambda_python") + (interp->version.isEmpty() ? QStringLiteral("3") : interp->version);
-        else
-            launch.executionEnv = QStringLiteral("AWS_Lambda_nodejs") + (interp->version.isEmpty() ? QStringLiteral("20") : interp->version)
-                + QStringLiteral(".x");
+        // As Lambda sets it: from the function's runtime identifier (AWS_Lambda_python3.13),
+        // whichever local interpreter runs it.
+        launch.executionEnv = QStringLiteral("AWS_Lambda_") + runtimeIdentifier(config);
         break;
     }
     case Runtime::Provided: {

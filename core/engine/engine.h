@@ -78,7 +78,20 @@ struct InvokeRequest
     QString requestId;        // empty: the engine makes one
     bool isAsync = false;     // payload limit 1 MB (Lambda's async limit) instead of 6 MB
     QByteArray traceHeader;   // X-Amzn-Trace-Id the request came with (common/trace.h); empty: a new trace
+    // Non-zero: debug this request (debugsession.h): a fresh environment whose runtime's
+    // debugger listens on 127.0.0.1:<debugPort>, waiting for a debugger; the timeout runs
+    // only while none is attached; the environment retires after the request.
+    quint16 debugPort = 0;
+    // A streamed response (node's awslambda.streamifyResponse), on the engine thread as it
+    // comes: its content type once, then each chunk. Without them the chunks are only
+    // gathered into InvokeResult::response. At most kMaxStreamedResponseBytes are streamed.
+    std::function<void(const QString &contentType)> onStreamStart;
+    std::function<void(const QByteArray &chunk)> onStreamChunk;
 };
+
+// Lambda's limit on a streamed response (20 MB); past it the stream is cut and the request
+// fails with Function.ResponseSizeTooLarge.
+inline constexpr qint64 kMaxStreamedResponseBytes = 20 * 1024 * 1024;
 
 struct InvokeResult
 {
@@ -87,6 +100,8 @@ struct InvokeResult
     bool functionError = false; // X-Amz-Function-Error: the response is an error document
     bool throttled = false;     // no environment could be had (record.status == Throttled)
     QList<LogLine> logs;        // this request's lines, START ... REPORT included
+    bool streamed = false;      // the handler streamed its response (response: the chunks gathered)
+    QString contentType;        // a streamed response's content type
 };
 
 enum class EnvironmentState { Initializing,

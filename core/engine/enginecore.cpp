@@ -115,7 +115,12 @@ void EngineCore::registerFunction(const FunctionConfig &config, const RuntimeLau
         runtimeVersion.remove(QStringLiteral("AWS_Lambda_python")).remove(QStringLiteral("AWS_Lambda_nodejs")).remove(QStringLiteral(".x"));
         if (config.runtime == Runtime::Python3 && !runtimeVersion.contains(QLatin1Char('.')))
             runtimeVersion.clear(); // "3": unknown minor
-        addLayerPaths(env, config, runtimeVersion);
+        QStringList versions;
+        for (const QString &v : {runtimeVersion, launch.localVersion}) {
+            if (!v.isEmpty() && !versions.contains(v))
+                versions.append(v);
+        }
+        addLayerPaths(env, config, versions);
     }
 
     auto it = m_versions.insert(key, std::move(entry));
@@ -233,6 +238,15 @@ void EngineCore::invoke(PendingInvocation inv)
         complete(std::move(inv), std::move(r));
         return;
     }
+    if (req.debugPort && (cfg.runtime == Runtime::Provided || (!cfg.network && m_options.sandbox))) {
+        const QString msg = cfg.runtime == Runtime::Provided
+            ? QStringLiteral("Debugging is available for python3 and nodejs functions; a custom runtime brings its own debugger")
+            : QStringLiteral("Debugging needs the function's network access on: the debugger connects to it over loopback");
+        InvokeResult r = rejected(req, inv.startMs, errc::InvalidParameterValue, msg, InvocationStatus::Error);
+        r.response = serviceErrorDocument(msg);
+        complete(std::move(inv), std::move(r));
+        return;
+    }
     int &fnInFlight = m_inFlightByFunction[cfg.name];
     QString throttleReason;
     if (cfg.reservedConcurrency && fnInFlight >= *cfg.reservedConcurrency)
@@ -240,7 +254,7 @@ void EngineCore::invoke(PendingInvocation inv)
     else if (m_inFlight >= m_options.globalConcurrency)
         throttleReason = QStringLiteral("ConcurrentInvocationLimitExceeded");
     if (throttleReason.isEmpty()) {
-        while (!entry.idle.isEmpty()) {
+        while (!req.debugPort && !entry.idle.isEmpty()) {
             Environment *env = entry.idle.takeLast();
             if (!isIdle(env->state()))
                 continue;
@@ -269,6 +283,13 @@ Environment *EngineCore::startEnvironment(VersionEntry &entry, std::optional<Pen
 {
     LaunchSpec spec = entry.launch;
     spec.provisioned = provisioned;
+    if (first && first->request.debugPort) {
+        spec.debugPort = first->request.debugPort;
+        if (spec.config->runtime == Runtime::NodeJs) // the inspector, stopped before the shim's first line
+            spec.arguments.insert(spec.arguments.size() - 1, QStringLiteral("--inspect-brk=127.0.0.1:") + QString::number(spec.debugPort));
+        else if (spec.config->runtime == Runtime::Python3) // the shim listens through debugpy
+            spec.environment.insert(QStringLiteral("_FUNCDESK_DEBUG_PORT"), QString::number(spec.debugPort));
+    }
     auto *env = new Environment(this, std::move(spec), this);
     m_environments.append(env);
     const Status started = env->start(first);

@@ -24,6 +24,7 @@ struct RuntimeLaunch
     QString program;       // interpreter or bootstrap
     QStringList arguments; // the shim
     QString executionEnv;  // AWS_EXECUTION_ENV, empty for provided
+    QString localVersion;  // the interpreter's own: "3.11", "20"; empty when unknown
 };
 
 class EngineCore final : public QObject, public EnvironmentHost

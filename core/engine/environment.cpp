@@ -3,6 +3,7 @@
 #include "common/ids.h"
 #include "common/logging.h"
 #include "common/reportline.h"
+#include "engine/debugsession.h"
 #include "engine/errordocs.h"
 #include "engine/pipechannel.h"
 #include "engine/proctree.h"
@@ -30,6 +31,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kInitLimitMs = 10000;            // Lambda's init phase limit
+constexpr int kDebugAttachMs = 10 * 60 * 1000; // how long a debug environment waits for its debugger
 constexpr qsizetype kMaxLineBytes = 64 * 1024; // a longer line without '\n' is split
 constexpr qint64 kChannelSlackBytes = 64 * 1024;
 
@@ -95,6 +97,9 @@ Status Environment::start(std::optional<PendingInvocation> &first)
     connect(m_channel.get(), &RuntimeChannel::response, this, &Environment::onResponse);
     connect(m_channel.get(), &RuntimeChannel::error, this, &Environment::onFunctionError);
     connect(m_channel.get(), &RuntimeChannel::protocolError, this, &Environment::onProtocolError);
+    connect(m_channel.get(), &RuntimeChannel::streamStarted, this, &Environment::onStreamStarted);
+    connect(m_channel.get(), &RuntimeChannel::streamChunk, this, &Environment::onStreamChunk);
+    connect(m_channel.get(), &RuntimeChannel::streamEnded, this, &Environment::onStreamEnded);
 
     auto logPipe = Pipe::create(true);
     if (!logPipe)
@@ -173,7 +178,14 @@ Status Environment::start(std::optional<PendingInvocation> &first)
         m_active = std::exchange(first, std::nullopt);
         m_cold = true;
     }
-    m_deadline->start(kInitLimitMs);
+    if (m_spec.debugPort) {
+        m_deadline->start(kDebugAttachMs);
+        m_debugPoll = new QTimer(this);
+        connect(m_debugPoll, &QTimer::timeout, this, &Environment::onDebugPoll);
+        m_debugPoll->start(200);
+    } else {
+        m_deadline->start(kInitLimitMs);
+    }
     startDutyCycle();
     m_host->environmentStateChanged(this);
     return {};
@@ -261,6 +273,7 @@ void Environment::onInitReady()
     m_initDone = true;
     m_initMs = msBetween(m_spawnAt, Clock::now());
     m_deadline->stop();
+    m_pausedDeadlineMs = -1;
     refreshPeak(true);
     // The runtime wrote its init output before it said ready: take it now, so it is not
     // mistaken for the first request's output.
@@ -311,7 +324,7 @@ void Environment::sendActive()
     ci.clientContext = req.clientContext;
     ci.payload = req.payload;
     m_sentAt = Clock::now();
-    m_deadline->start(cfg.timeoutSeconds * 1000);
+    runDeadline(cfg.timeoutSeconds * 1000);
     m_channel->send(ci);
 }
 
@@ -322,13 +335,57 @@ void Environment::onResponse(const QString &requestId, const QByteArray &payload
         return;
     }
     if (payload.size() > m_host->engineOptions().maxResponseBytes) {
-        const QString msg = QStringLiteral("Response payload size exceeded maximum allowed payload size (")
-            + QString::number(m_host->engineOptions().maxResponseBytes) + QStringLiteral(" bytes).");
+        const QString msg = responseTooLargeMessage();
         finish(InvocationStatus::Error, errorDocument(QStringLiteral("Function.ResponseSizeTooLarge"), msg),
                QStringLiteral("Function.ResponseSizeTooLarge"), msg, true, {});
         return;
     }
     finish(InvocationStatus::Success, payload, {}, {}, false, {});
+}
+
+void Environment::onStreamStarted(const QString &requestId, const QString &contentType)
+{
+    if (!m_active || m_info.state != EnvironmentState::Busy || requestId != m_active->request.requestId) {
+        onProtocolError(QStringLiteral("stream for an unknown request ") + requestId);
+        return;
+    }
+    m_streaming = true;
+    m_streamType = contentType;
+    if (m_active->request.onStreamStart)
+        m_active->request.onStreamStart(contentType);
+}
+
+void Environment::onStreamChunk(const QString &requestId, const QByteArray &bytes)
+{
+    if (!m_active || !m_streaming || requestId != m_active->request.requestId) {
+        onProtocolError(QStringLiteral("stream chunk for an unknown request ") + requestId);
+        return;
+    }
+    if (m_streamOverflow)
+        return; // cut at the limit; the rest is dropped as it comes
+    if (m_streamBody.size() + bytes.size() > kMaxStreamedResponseBytes) {
+        m_streamOverflow = true;
+        return;
+    }
+    m_streamBody.append(bytes);
+    if (m_active->request.onStreamChunk)
+        m_active->request.onStreamChunk(bytes);
+}
+
+void Environment::onStreamEnded(const QString &requestId)
+{
+    if (!m_active || !m_streaming || requestId != m_active->request.requestId) {
+        onProtocolError(QStringLiteral("stream end for an unknown request ") + requestId);
+        return;
+    }
+    if (m_streamOverflow) {
+        const QString msg = QStringLiteral("Response payload size exceeded maximum allowed payload size (")
+            + QString::number(kMaxStreamedResponseBytes) + QStringLiteral(" bytes).");
+        finish(InvocationStatus::Error, errorDocument(QStringLiteral("Function.ResponseSizeTooLarge"), msg),
+               QStringLiteral("Function.ResponseSizeTooLarge"), msg, true, {});
+        return;
+    }
+    finish(InvocationStatus::Success, std::exchange(m_streamBody, {}), {}, {}, false, {});
 }
 
 void Environment::onFunctionError(const QString &requestId, const QByteArray &document, const QString &errorType)
@@ -404,12 +461,41 @@ void Environment::onDeadline()
         return;
     }
     const bool inInit = !m_initDone;
-    const double seconds = inInit ? kInitLimitMs / 1000.0 : double(m_spec.config->timeoutSeconds);
+    const double seconds = inInit ? (m_spec.debugPort ? kDebugAttachMs : kInitLimitMs) / 1000.0 : double(m_spec.config->timeoutSeconds);
+    if (inInit)
+        refreshPeak(true); // what the init used, for its REPORT, before the process goes
     killNow(QString());
     const QString msg = timeoutMessage(m_active->request.requestId, seconds);
     m_lines.append(LogLine{nowMs(), m_active->request.requestId, m_info.function, m_info.id, msg});
     finish(InvocationStatus::Timeout, errorDocument({}, msg), QStringLiteral("Sandbox.Timedout"), msg, true,
            QStringLiteral("timeout"));
+}
+
+void Environment::runDeadline(int ms)
+{
+    if (m_debuggerAttached) {
+        m_pausedDeadlineMs = ms;
+        return;
+    }
+    m_deadline->start(ms);
+}
+
+// A debug environment's clock: the deadline (the attach wait, then the request's timeout)
+// stops while a debugger is attached and goes on with what was left when it detaches.
+void Environment::onDebugPoll()
+{
+    const bool attached = debuggerAttached(m_spec.debugPort);
+    if (attached == m_debuggerAttached)
+        return;
+    m_debuggerAttached = attached;
+    if (attached) {
+        if (m_deadline->isActive()) {
+            m_pausedDeadlineMs = std::max(1, m_deadline->remainingTime());
+            m_deadline->stop();
+        }
+    } else if (m_pausedDeadlineMs >= 0) {
+        m_deadline->start(std::exchange(m_pausedDeadlineMs, -1));
+    }
 }
 
 void Environment::checkMemory()
@@ -546,9 +632,11 @@ void Environment::finish(InvocationStatus status, QByteArray response, const QSt
     m_deadline->stop();
     const FunctionConfig &cfg = *m_spec.config;
     const bool sent = m_initDone;
-    const double durationMs = sent ? msBetween(m_sentAt, end) : 0.0;
     if (!m_initDone)
         m_initMs = msBetween(m_spawnAt, end);
+    // A request whose init failed waited for that init: it is its duration (and its bill),
+    // as Lambda's invoke-phase init is.
+    const double durationMs = sent ? msBetween(m_sentAt, end) : m_initMs;
     readLogs();
     flushPartialLog();
 
@@ -596,16 +684,28 @@ void Environment::finish(InvocationStatus status, QByteArray response, const QSt
     rec.responseBytes = response.size();
     rec.architecture = cfg.architecture;
     rec.logTruncated = m_logTruncated;
+    rec.initFailed = !sent;
+    rec.debugged = m_spec.debugPort != 0;
+    if (m_spec.debugPort && reason.isEmpty())
+        reason = QStringLiteral("debug session ended");
+    if (!sent) { // init failed: INIT_REPORT, then the request's START (there was none yet)
+        const qint64 t = nowMs();
+        m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, initReportLine(m_initMs, type, status == InvocationStatus::Timeout)});
+        m_lines.append(LogLine{t + 1, req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version), true});
+    }
     if (status == InvocationStatus::Crash || status == InvocationStatus::OutOfMemory)
         m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, message});
-    if (!sent) // init failed: there was no START yet
-        m_lines.append(LogLine{nowMs(), req.requestId, cfg.name, m_info.id, startLine(req.requestId, cfg.version), true});
     const qint64 t = nowMs();
     m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, endLine(req.requestId), true});
     m_lines.append(LogLine{t, req.requestId, cfg.name, m_info.id, reportLine(rec), true});
     r.logs = std::exchange(m_lines, {});
     r.response = std::move(response);
     r.functionError = functionError;
+    r.streamed = m_streaming;
+    r.contentType = std::exchange(m_streamType, {});
+    m_streaming = false;
+    m_streamOverflow = false;
+    m_streamBody = QByteArray();
 
     m_info.invocations++;
     m_info.maxMemoryUsedMb = rec.maxMemoryUsedMb;
@@ -638,6 +738,8 @@ void Environment::retire(const QString &reason)
     }
     if (m_exitPoll)
         m_exitPoll->stop();
+    if (m_debugPoll)
+        m_debugPoll->stop();
     if (m_duty)
         m_duty->stop();
     if (m_process.running())

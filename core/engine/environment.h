@@ -55,6 +55,7 @@ struct LaunchSpec
     QMap<QString, QString> environment; // complete except TMPDIR and channel variables
     QString scratchRoot;                // the environment's TMPDIR is created below it
     bool provisioned = false;
+    quint16 debugPort = 0; // a debug environment (InvokeRequest::debugPort)
 };
 
 // The environment's owner (EngineCore), told about everything that happens.
@@ -115,6 +116,11 @@ private:
     void finish(InvocationStatus status, QByteArray response, const QString &errorType, const QString &errorMessage,
                 bool functionError, const QString &retireReason);
     void killNow(const QString &retireReason);
+    void onDebugPoll();
+    void onStreamStarted(const QString &requestId, const QString &contentType);
+    void onStreamChunk(const QString &requestId, const QByteArray &bytes);
+    void onStreamEnded(const QString &requestId);
+    void runDeadline(int ms); // starts the deadline, or keeps it for later while a debugger is attached
 
     EnvironmentHost *m_host;
     LaunchSpec m_spec;
@@ -131,6 +137,14 @@ private:
     QSocketNotifier *m_logNotifier = nullptr;
     QSocketNotifier *m_exitNotifier = nullptr;
     QTimer *m_deadline = nullptr;
+    QTimer *m_debugPoll = nullptr; // debug environments: is a debugger attached?
+    bool m_debuggerAttached = false;
+    // The active request's streamed response, when its handler streams.
+    bool m_streaming = false;
+    bool m_streamOverflow = false;
+    QString m_streamType;
+    QByteArray m_streamBody;
+    int m_pausedDeadlineMs = -1; // the deadline's remaining time while a debugger holds it
     QTimer *m_exitPoll = nullptr; // without pidfd support
     QTimer *m_duty = nullptr;     // the duty cycle's next stop or continue
     double m_dutyVcpus = 0;       // the duty cycle's share of a CPU; 0: none

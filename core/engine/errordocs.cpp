@@ -34,6 +34,11 @@ QString timeoutMessage(const QString &requestId, double seconds)
         + QStringLiteral(" Task timed out after ") + QString::number(seconds, 'f', 2) + QStringLiteral(" seconds");
 }
 
+QString responseTooLargeMessage()
+{
+    return QStringLiteral("Response payload size exceeded maximum allowed payload size (6291556 bytes).");
+}
+
 QByteArray throttleDocument(const QString &reason)
 {
     const QJsonObject o{{QStringLiteral("Reason"), reason},

@@ -16,6 +16,10 @@ QString errorMessageOf(const QByteArray &document);
 QString runtimeExitedMessage(const QString &requestId, const QString &exitDescription);
 // "<ISO time> <id> Task timed out after 3.00 seconds"
 QString timeoutMessage(const QString &requestId, double seconds);
+// Lambda's message for an answer over the 6 MB response limit. Lambda names 6291556 bytes
+// in it while it takes up to 6,291,456 (6 MiB): the wording is Lambda's, the limit is
+// EngineOptions::maxResponseBytes.
+QString responseTooLargeMessage();
 // {"Reason": ..., "Type": "User", "message": "Rate Exceeded."}
 QByteArray throttleDocument(const QString &reason);
 // A service error's body: {"Type": "User", "message": ...}

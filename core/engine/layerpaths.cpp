@@ -17,15 +17,16 @@ void prepend(QMap<QString, QString> &env, const QString &key, const QStringList 
 
 } // namespace
 
-void addLayerPaths(QMap<QString, QString> &env, const FunctionConfig &config, const QString &runtimeVersion)
+void addLayerPaths(QMap<QString, QString> &env, const FunctionConfig &config, const QStringList &runtimeVersions)
 {
     if (config.optDir.isEmpty())
         return;
     const QString opt = config.optDir;
     if (config.runtime == Runtime::Python3) {
         QStringList paths;
-        if (!runtimeVersion.isEmpty()) {
-            paths << opt + QStringLiteral("/python/lib/python") + runtimeVersion + QStringLiteral("/site-packages");
+        if (!runtimeVersions.isEmpty()) {
+            for (const QString &v : runtimeVersions)
+                paths << opt + QStringLiteral("/python/lib/python") + v + QStringLiteral("/site-packages");
         } else {
             const QStringList found = QDir(opt + QStringLiteral("/python/lib")).entryList({QStringLiteral("python3*")}, QDir::Dirs);
             for (const QString &f : found)
@@ -35,8 +36,8 @@ void addLayerPaths(QMap<QString, QString> &env, const FunctionConfig &config, co
         prepend(env, QStringLiteral("PYTHONPATH"), paths);
     } else if (config.runtime == Runtime::NodeJs) {
         QStringList paths;
-        if (!runtimeVersion.isEmpty())
-            paths << opt + QStringLiteral("/nodejs/node") + runtimeVersion + QStringLiteral("/node_modules");
+        for (const QString &v : runtimeVersions)
+            paths << opt + QStringLiteral("/nodejs/node") + v + QStringLiteral("/node_modules");
         paths << opt + QStringLiteral("/nodejs/node_modules");
         prepend(env, QStringLiteral("NODE_PATH"), paths);
     }

@@ -18,8 +18,10 @@
 
 namespace funcdesk::engine {
 
-// `runtimeVersion`: "3.11" for python3, "20" for nodejs (empty: every python3.* folder the
-// layers bring, no node<major> folder).
-void addLayerPaths(QMap<QString, QString> &environment, const FunctionConfig &config, const QString &runtimeVersion);
+// `runtimeVersions`: "3.12" for python3, "22" for nodejs: the version the function's runtime
+// identifier names (Lambda's folder), then the local interpreter's where it differs (it
+// is what runs the code, so packages built for it must be found too). None known: every
+// python3.* folder the layers bring, no node<major> folder.
+void addLayerPaths(QMap<QString, QString> &environment, const FunctionConfig &config, const QStringList &runtimeVersions);
 
 } // namespace funcdesk::engine

@@ -1,9 +1,12 @@
 #include "pipechannel.h"
 
+#include "engine/errordocs.h"
+
 #include <QSocketNotifier>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -153,12 +156,37 @@ void PipeChannel::readAvailable()
         m_in.resize(old + n);
         if (n < want)
             break;
+        if (m_in.size() >= kPipeBytes) // a long answer: an oversized one is dropped as it comes, not buffered
+            dispatchFrames();
     }
+    dispatchFrames();
+}
+
+void PipeChannel::dispatchFrames()
+{
     // Dispatch every complete frame. Receivers never delete the channel synchronously
     // (environments use deleteLater), but they may send the next invoke, so each frame is
     // taken out of the buffer before it is dispatched.
-    while (!m_broken && m_in.size() >= 4) {
+    while (!m_broken) {
+        if (m_discard > 0) {
+            const qsizetype n = qsizetype(std::min<qint64>(m_discard, m_in.size()));
+            m_in.remove(0, n);
+            m_discard -= n;
+            if (m_discard > 0)
+                return;
+            if (m_in.capacity() > 1024 * 1024)
+                m_in = QByteArray(m_in.constData(), m_in.size()); // let the oversized buffer go
+            Q_EMIT error(std::exchange(m_discardRequest, {}), errorDocument(QStringLiteral("Function.ResponseSizeTooLarge"), responseTooLargeMessage()),
+                         QStringLiteral("Function.ResponseSizeTooLarge"));
+            continue;
+        }
+        if (m_in.size() < 4)
+            break;
         const quint32 len = readLength(m_in.constData());
+        if (qint64(len) > m_maxFrame && !beginDiscard(len))
+            break; // the request id has not arrived yet
+        if (m_discard > 0)
+            continue;
         if (len == 0 || qint64(len) > m_maxFrame) {
             m_broken = true;
             Q_EMIT protocolError(QStringLiteral("invalid frame length ") + QString::number(len));
@@ -176,6 +204,25 @@ void PipeChannel::readAvailable()
         }
         dispatch(frame.at(4), frame.constData() + 5, qsizetype(len) - 1);
     }
+}
+
+// An answer too large to take: its request id (the body's first line) is kept, the rest
+// dropped. False while that first line has not arrived yet.
+bool PipeChannel::beginDiscard(quint32 len)
+{
+    constexpr qsizetype kMaxIdBytes = 256;
+    if (m_in.size() < 5)
+        return false;
+    const char type = m_in.at(4);
+    const qsizetype nl = m_in.indexOf('\n', 5);
+    if ((type == 'S' || type == 'F') && nl > 5 && nl - 5 <= kMaxIdBytes) {
+        m_discardRequest = QString::fromLatin1(m_in.constData() + 5, nl - 5);
+        m_discard = 4 + qint64(len);
+        return true;
+    }
+    if ((type == 'S' || type == 'F') && nl < 0 && m_in.size() < 5 + kMaxIdBytes)
+        return false;
+    return true; // not an answer: the frame length check below reports it
 }
 
 void PipeChannel::dispatch(char type, const char *body, qsizetype size)
@@ -206,6 +253,19 @@ void PipeChannel::dispatch(char type, const char *body, qsizetype size)
         Q_EMIT error(QString::fromLatin1(rid), QByteArray(pos, end - pos), QString::fromUtf8(errorType));
         return;
     }
+    case 'T': {
+        const QByteArray rid = nextField(pos, end);
+        Q_EMIT streamStarted(QString::fromLatin1(rid), QString::fromUtf8(pos, end - pos));
+        return;
+    }
+    case 'C': {
+        const QByteArray rid = nextField(pos, end);
+        Q_EMIT streamChunk(QString::fromLatin1(rid), QByteArray(pos, end - pos));
+        return;
+    }
+    case 'D':
+        Q_EMIT streamEnded(QString::fromLatin1(body, size));
+        return;
     default:
         m_broken = true;
         Q_EMIT protocolError(QStringLiteral("unknown frame type ") + QString::number(int(uchar(type))));

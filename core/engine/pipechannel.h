@@ -14,6 +14,11 @@
 //     'E' init error: errorType \n errorDocument        (then the runtime waits for EOF on fd 3)
 //     'S' success: requestId \n responsePayload
 //     'F' function error: requestId \n errorType \n errorDocument
+//     'T' stream start: requestId \n contentType      (a streamed response; then 'C'..., then 'D' or 'F')
+//     'C' stream chunk: requestId \n bytes
+//     'D' stream end:   requestId
+//   An 'S' or 'F' frame longer than the channel's maximum is read and dropped, and reported
+//   as an error (Function.ResponseSizeTooLarge) for its request: the runtime stays usable.
 //   A runtime answers exactly one 'S' or 'F' per 'I', in order, and flushes its stdout and
 //   stderr before writing it, so every log byte of a request is in the log pipe before its
 //   answer arrives. EOF on fd 3 means "exit now".
@@ -48,6 +53,8 @@ public:
 private:
     PipeChannel() = default;
     void writePending();
+    void dispatchFrames();
+    bool beginDiscard(quint32 len);
     void dispatch(char type, const char *body, qsizetype size);
 
     UniqueFd m_toChild;   // engine writes invoke frames
@@ -60,6 +67,10 @@ private:
     QByteArray m_out;
     qsizetype m_outPos = 0;
     qint64 m_maxFrame = 0;
+    // An answer over m_maxFrame is dropped as it arrives (the runtime is still writing
+    // it), then reported as Lambda's Function.ResponseSizeTooLarge for m_discardRequest.
+    qint64 m_discard = 0;
+    QString m_discardRequest;
     bool m_ready = false;
     bool m_broken = false;
 };

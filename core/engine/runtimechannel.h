@@ -54,6 +54,12 @@ Q_SIGNALS:
     void response(const QString &requestId, const QByteArray &payload);
     void error(const QString &requestId, const QByteArray &errorDocument, const QString &errorType);
     void protocolError(const QString &message); // the runtime broke the protocol
+    // A streamed response (node's awslambda.streamifyResponse): its start with the content
+    // type, each chunk as written, and its end (the request succeeded; a failure after the
+    // start comes as error()).
+    void streamStarted(const QString &requestId, const QString &contentType);
+    void streamChunk(const QString &requestId, const QByteArray &bytes);
+    void streamEnded(const QString &requestId);
 };
 
 using RuntimeChannelFactory = std::function<std::unique_ptr<RuntimeChannel>(const QString &environmentId)>;

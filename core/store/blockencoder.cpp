@@ -251,7 +251,8 @@ QByteArrayView BlockEncoder::encode(std::span<const InvocationRecord *const> rec
             strings.intern(SArchitecture, r->architecture),
         };
         std::memcpy(p + kStrings, idx, sizeof idx);
-        put<quint16>(p + kFlags, quint16((r->cold ? kCold : 0) | (r->logTruncated ? kLogTruncated : 0) | (binaryId ? kBinaryId : 0)));
+        put<quint16>(p + kFlags, quint16((r->cold ? kCold : 0) | (r->logTruncated ? kLogTruncated : 0) | (binaryId ? kBinaryId : 0)
+                                            | (r->initFailed ? kInitFailed : 0) | (r->debugged ? kDebugged : 0)));
         p += kRecordBytes;
     }
     put<quint32>(m_out.data() + 1, strings.count());

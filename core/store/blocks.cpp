@@ -290,6 +290,8 @@ InvocationRecord BlockReader::record(int i) const
     r.costUsd = get<double>(p + kCost);
     r.architecture = str(SArchitecture);
     r.logTruncated = flags & kLogTruncated;
+    r.initFailed = flags & kInitFailed;
+    r.debugged = flags & kDebugged;
     return r;
 }
 

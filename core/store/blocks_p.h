@@ -47,7 +47,9 @@ enum : int {
 };
 enum : quint16 { kCold = 1,
                  kLogTruncated = 2,
-                 kBinaryId = 4 };
+                 kBinaryId = 4,
+                 kInitFailed = 8,
+                 kDebugged = 16 };
 
 // How format 4 stores a column in fewer bytes when every record's value allows it.
 enum class Narrow : quint8 {

@@ -17,7 +17,7 @@ qint64 CostModel::billedDurationMs(const InvocationRecord &r) const
     if (r.status == InvocationStatus::Throttled)
         return 0;
     qint64 billed = qint64(std::ceil(std::max(0.0, r.durationMs)));
-    if (billInit && r.cold)
+    if (billInit && r.cold && !r.initFailed) // a failed init is already the request's duration
         billed += qint64(std::ceil(std::max(0.0, r.initDurationMs)));
     return billed;
 }

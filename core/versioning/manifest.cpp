@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include "common/ids.h"
+#include "common/runtimes.h"
 #include "common/schedule.h"
 
 #include <QJsonArray>
@@ -195,6 +196,11 @@ void parseTriggers(const QJsonValue &v, QList<Trigger> &triggers, QStringList &p
         problems << QStringLiteral("triggers.functionUrl: must be true or false, got ") + describe(url);
     else if (url.toBool())
         triggers << Trigger{Trigger::Kind::FunctionUrl, QString(), true};
+    const QJsonValue mode = o.value(QLatin1String("functionUrlInvokeMode"));
+    if (!mode.isUndefined() && mode != QJsonValue(QStringLiteral("BUFFERED")) && mode != QJsonValue(QStringLiteral("RESPONSE_STREAM")))
+        problems << QStringLiteral("triggers.functionUrlInvokeMode: must be \"BUFFERED\" or \"RESPONSE_STREAM\", got ") + describe(mode);
+    else if (mode == QJsonValue(QStringLiteral("RESPONSE_STREAM")) && !triggers.isEmpty())
+        triggers.last().streaming = true;
     const QJsonValue schedules = o.value(QLatin1String("schedules"));
     if (schedules.isUndefined() || schedules.isNull())
         return;
@@ -306,9 +312,11 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
         problems << QStringLiteral("runtime: must be a string, got ") + describe(runtime);
     } else if (const auto r = runtimeFromName(runtime.toString())) {
         c.runtime = *r;
+        if (findRuntimeIdentifier(runtime.toString().trimmed().toLower()))
+            c.runtimeId = runtime.toString().trimmed().toLower();
     } else {
         problems << QStringLiteral("runtime: unsupported runtime ") + quoted(runtime.toString())
-                + QStringLiteral(" (python3.x, nodejs<N>.x or provided.al2023)");
+                + QStringLiteral(" (python3.9 to python3.14, nodejs18.x to nodejs24.x, provided.al2 or provided.al2023)");
     }
     if (o.value(QLatin1String("handler")).isUndefined())
         problems << QStringLiteral("handler: required");
@@ -369,7 +377,7 @@ Result<FunctionConfig> parse(const QByteArray &json, const QString &functionName
 QByteArray serialize(const FunctionConfig &c)
 {
     QJsonObject o;
-    o.insert(QStringLiteral("runtime"), runtimeName(c.runtime));
+    o.insert(QStringLiteral("runtime"), c.runtimeId.isEmpty() ? runtimeName(c.runtime) : c.runtimeId);
     o.insert(QStringLiteral("handler"), c.handler);
     o.insert(QStringLiteral("memorySize"), c.memoryMb);
     o.insert(QStringLiteral("timeout"), c.timeoutSeconds);
@@ -396,10 +404,12 @@ QByteArray serialize(const FunctionConfig &c)
     async.insert(QStringLiteral("destinations"), destinations);
     o.insert(QStringLiteral("async"), async);
     bool url = false;
+    bool streaming = false;
     QJsonArray schedules;
     for (const Trigger &t : c.triggers) {
         if (t.kind == Trigger::Kind::FunctionUrl) {
             url = url || t.enabled;
+            streaming = streaming || (t.enabled && t.streaming);
         } else if (t.enabled) {
             schedules.append(t.expression);
         } else {
@@ -411,6 +421,8 @@ QByteArray serialize(const FunctionConfig &c)
     }
     QJsonObject triggers;
     triggers.insert(QStringLiteral("functionUrl"), url);
+    if (streaming)
+        triggers.insert(QStringLiteral("functionUrlInvokeMode"), QStringLiteral("RESPONSE_STREAM"));
     triggers.insert(QStringLiteral("schedules"), schedules);
     o.insert(QStringLiteral("triggers"), triggers);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);

@@ -554,6 +554,25 @@ private Q_SLOTS:
         QVERIFY2(sdk.exitCode() == 0 && out.contains("ALL OK"), out.constData());
     }
 
+    // Response streaming as the SDK's streaming reader and an HTTP client see it: a node
+    // handler wrapped in awslambda.streamifyResponse, its chunks arriving while it runs
+    // (InvokeWithResponseStream's event stream; a RESPONSE_STREAM function URL, chunked,
+    // with the HTTP prelude's status and headers), and the 20 MB limit.
+    void awsSdkResponseStreaming()
+    {
+        QProcess probe;
+        probe.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import boto3; boto3.client('lambda', region_name='us-east-1').invoke_with_response_stream")});
+        QTRY_COMPARE_WITH_TIMEOUT(probe.state(), QProcess::NotRunning, 20000);
+        if (probe.exitCode() != 0)
+            QSKIP("boto3 with invoke_with_response_stream is not installed");
+        QProcess sdk;
+        sdk.setProcessChannelMode(QProcess::MergedChannels);
+        sdk.start(QStringLiteral("python3"), {QStringLiteral(FUNCDESK_SOURCE_DIR "/tests/api/data/sdk_streaming.py"), stack.server->baseUrl()});
+        QTRY_COMPARE_WITH_TIMEOUT(sdk.state(), QProcess::NotRunning, 90000);
+        const QByteArray out = sdk.readAll();
+        QVERIFY2(sdk.exitCode() == 0 && out.contains("ALL OK"), out.constData());
+    }
+
     void awsCliInvokeAndList()
     {
         const QString aws = QStandardPaths::findExecutable(QStringLiteral("aws"));

@@ -1,3 +1,4 @@
+#include "api/eventstream.h"
 #include "api/lambdawire.h"
 
 #include <QJsonArray>
@@ -12,6 +13,28 @@ class TestLambdaWire : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // InvokeWithResponseStream's framing: lengths, both CRCs (CRC-32/IEEE), headers and
+    // payload where AWS's event stream readers look for them.
+    void eventStreamFraming()
+    {
+        QCOMPARE(api::crc32("123456789"), 0xCBF43926u); // the CRC-32 check value
+        const QByteArray m = api::payloadChunkEvent("hello");
+        auto u32 = [&m](qsizetype at) {
+            return quint32(quint8(m[at])) << 24 | quint32(quint8(m[at + 1])) << 16 | quint32(quint8(m[at + 2])) << 8 | quint32(quint8(m[at + 3]));
+        };
+        QCOMPARE(qsizetype(u32(0)), m.size());
+        QCOMPARE(u32(8), api::crc32(m.left(8)));
+        QCOMPARE(u32(m.size() - 4), api::crc32(m.chopped(4)));
+        const qsizetype headers = u32(4);
+        QCOMPARE(m.mid(12 + headers, m.size() - 16 - headers), QByteArray("hello"));
+        const QByteArray head = m.mid(12, headers);
+        QCOMPARE(head.left(13), QByteArray("\x0b:event-type\x07", 13)); // name length, name, type 7 (string)
+        QVERIFY(head.contains(QByteArray("\x00\x0cPayloadChunk", 14)));
+        const QByteArray done = api::invokeCompleteEvent("Function.ResponseSizeTooLarge", "too big", "bG9n");
+        QVERIFY(done.contains("InvokeComplete"));
+        QVERIFY(done.contains(R"({"ErrorCode":"Function.ResponseSizeTooLarge","ErrorDetails":"too big","LogResult":"bG9n"})"));
+    }
+
     void errorStatuses_data()
     {
         QTest::addColumn<QString>("type");
@@ -130,6 +153,7 @@ private Q_SLOTS:
         FunctionDescription d;
         d.config.name = QStringLiteral("hello");
         d.config.runtime = Runtime::NodeJs;
+        d.config.runtimeId = QStringLiteral("nodejs22.x");
         d.config.handler = QStringLiteral("index.handler");
         d.config.memoryMb = 256;
         d.config.timeoutSeconds = 10;
@@ -141,7 +165,7 @@ private Q_SLOTS:
         const QJsonObject o = functionConfigurationJson(d);
         QCOMPARE(o.value(QStringLiteral("FunctionName")).toString(), QStringLiteral("hello"));
         QCOMPARE(o.value(QStringLiteral("FunctionArn")).toString(), QStringLiteral("arn:aws:lambda:us-east-1:000000000000:function:hello:4"));
-        QCOMPARE(o.value(QStringLiteral("Runtime")).toString(), QStringLiteral("nodejs20.x"));
+        QCOMPARE(o.value(QStringLiteral("Runtime")).toString(), QStringLiteral("nodejs22.x")); // as given
         QCOMPARE(o.value(QStringLiteral("Handler")).toString(), QStringLiteral("index.handler"));
         QCOMPARE(o.value(QStringLiteral("MemorySize")).toInt(), 256);
         QCOMPARE(o.value(QStringLiteral("Timeout")).toInt(), 10);

@@ -266,6 +266,18 @@ private Q_SLOTS:
         r = runFuncdesk(QStringList{QStringLiteral("deploy"), fn} + dd);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("Nothing to deploy")), qPrintable(r.out));
+        QVERIFY2(!r.err.contains(QStringLiteral("deprecated")), qPrintable(r.err));
+
+        // A deprecated identifier deploys, with a warning, and is kept as given.
+        const QString old = tmp.filePath(QStringLiteral("src/legacy"));
+        writeFile(old + QStringLiteral("/index.js"), "exports.handler = async () => 1;\n");
+        writeFile(old + QStringLiteral("/function.json"), R"({"runtime": "nodejs16.x", "handler": "index.handler"})");
+        const QStringList legacyData{QStringLiteral("--data-dir"), tmp.filePath(QStringLiteral("legacy-data"))};
+        r = runFuncdesk(QStringList{QStringLiteral("deploy"), old} + legacyData);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("warning: nodejs16.x is deprecated on Lambda since 2024-06-12")), qPrintable(r.err));
+        r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + legacyData);
+        QVERIFY2(r.out.contains(QStringLiteral("\"nodejs16.x\"")), qPrintable(r.out));
 
         r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);
@@ -273,12 +285,21 @@ private Q_SLOTS:
         QCOMPARE(functions.size(), 1);
         QCOMPARE(functions.at(0)[QStringLiteral("FunctionName")].toString(), QStringLiteral("hello"));
         QCOMPARE(functions.at(0)[QStringLiteral("MemorySize")].toInt(), 256);
-        QCOMPARE(functions.at(0)[QStringLiteral("Runtime")].toString(), QStringLiteral("python3"));
+        QCOMPARE(functions.at(0)[QStringLiteral("Runtime")].toString(), QStringLiteral("python3.12")); // as given
 
         r = runFuncdesk(QStringList{QStringLiteral("list")} + dd);
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith(QStringLiteral("NAME")));
         QVERIFY(r.out.contains(QStringLiteral("256 MB")));
+        // The table says when this machine's python3 is another version than python3.12.
+        QProcess python;
+        python.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import sys; print('%d.%d' % sys.version_info[:2])")});
+        QVERIFY(python.waitForFinished(20000));
+        const QString local = QString::fromLatin1(python.readAllStandardOutput()).trimmed();
+        if (local == QLatin1String("3.12"))
+            QVERIFY2(r.out.contains(QStringLiteral("python3.12 ")) && !r.out.contains(QStringLiteral("(local")), qPrintable(r.out));
+        else
+            QVERIFY2(r.out.contains(QStringLiteral("python3.12 (local ") + local + QLatin1Char(')')), qPrintable(r.out));
 
         r = runFuncdesk(QStringList{QStringLiteral("publish"), QStringLiteral("hello"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);
@@ -462,6 +483,20 @@ private Q_SLOTS:
 
         r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("nope")} + dd);
         QCOMPARE(r.exitCode, 3);
+
+        // --debug: the attach instructions first; without debugpy for this python3, the
+        // function's error names the package.
+        QProcess debugpy;
+        debugpy.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral("import debugpy")});
+        QVERIFY(debugpy.waitForFinished(20000));
+        if (debugpy.exitCode() != 0) {
+            r = runFuncdesk(QStringList{QStringLiteral("invoke"), QStringLiteral("hello"), QStringLiteral("--debug")} + dd);
+            QCOMPARE(r.exitCode, 4);
+            QVERIFY2(r.err.contains(QStringLiteral("Debugger listening on 127.0.0.1:")), qPrintable(r.err));
+            QVERIFY2(r.err.contains(QStringLiteral("\"type\": \"debugpy\"")), qPrintable(r.err));
+            QVERIFY2(r.out.contains(QStringLiteral("Runtime.DebuggerUnavailable")) && r.out.contains(QStringLiteral("pip install debugpy")),
+                     qPrintable(r.out));
+        }
 
         r = runFuncdesk(QStringList{QStringLiteral("list"), QStringLiteral("--json")} + dd);
         QCOMPARE(r.exitCode, 0);

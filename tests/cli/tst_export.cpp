@@ -4,7 +4,16 @@
 #include "cli/codezip.h"
 #include "cli/export.h"
 
+#include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -118,7 +127,7 @@ private Q_SLOTS:
         QCOMPARE(str(p["FunctionName"]), config.name);
         QCOMPARE(str(p["CodeUri"]), config.name + QStringLiteral(".zip"));
         QCOMPARE(str(p["Handler"]), config.handler);
-        QCOMPARE(str(p["Runtime"]), cloudRuntime(config.runtime));
+        QCOMPARE(str(p["Runtime"]), cloudRuntime(config));
         QCOMPARE(p["MemorySize"].as<int>(), config.memoryMb);
         QCOMPARE(p["Timeout"].as<int>(), config.timeoutSeconds);
         QCOMPARE(p["Architectures"].size(), size_t(1));
@@ -262,9 +271,21 @@ private Q_SLOTS:
 
     void runtimesMapToCloudIdentifiers()
     {
-        QCOMPARE(cloudRuntime(Runtime::Python3), QStringLiteral("python3.12"));
-        QCOMPARE(cloudRuntime(Runtime::NodeJs), QStringLiteral("nodejs20.x"));
-        QCOMPARE(cloudRuntime(Runtime::Provided), QStringLiteral("provided.al2023"));
+        // The identifier the function was given goes to the cloud as it is; a function that
+        // names only its language gets that language's newest.
+        FunctionConfig c;
+        c.runtime = Runtime::NodeJs;
+        c.runtimeId = QStringLiteral("nodejs22.x");
+        QCOMPARE(cloudRuntime(c), QStringLiteral("nodejs22.x"));
+        c.runtime = Runtime::Python3;
+        c.runtimeId = QStringLiteral("python3.13");
+        QCOMPARE(cloudRuntime(c), QStringLiteral("python3.13"));
+        c.runtimeId.clear();
+        QCOMPARE(cloudRuntime(c), QStringLiteral("python3.14"));
+        c.runtime = Runtime::NodeJs;
+        QCOMPARE(cloudRuntime(c), QStringLiteral("nodejs24.x"));
+        c.runtime = Runtime::Provided;
+        QCOMPARE(cloudRuntime(c), QStringLiteral("provided.al2023"));
         QCOMPARE(exportFormatFromName(QStringLiteral("sam")), std::optional<ExportFormat>(ExportFormat::Sam));
         QCOMPARE(exportFormatFromName(QStringLiteral("knative")), std::optional<ExportFormat>(ExportFormat::Knative));
         QVERIFY(!exportFormatFromName(QStringLiteral("zip")));
@@ -323,7 +344,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("format");
         QTest::addColumn<QStringList>("files");
         QTest::newRow("sam") << QStringLiteral("sam") << QStringList{QStringLiteral("template.yaml"), QStringLiteral("fn.zip")};
-        QTest::newRow("knative") << QStringLiteral("knative") << QStringList{QStringLiteral("service.yaml")};
+        QTest::newRow("knative") << QStringLiteral("knative")
+                                 << QStringList{QStringLiteral("service.yaml"), QStringLiteral("Dockerfile"), QStringLiteral("funcdesk_adapter.py"),
+                                                QStringLiteral("README.md"), QStringLiteral("code")};
     }
     void exportWritesFiles()
     {
@@ -347,6 +370,116 @@ private Q_SLOTS:
         }
         if (format == QLatin1String("sam"))
             QCOMPARE(*zipEntries(written->at(1)), QStringList{QStringLiteral("lambda_function.py")});
+        else
+            QVERIFY(QFile::exists(QDir(outDir).filePath(QStringLiteral("code/lambda_function.py"))));
+    }
+
+    // The Knative export is a build context that works: its adapter, run with the local
+    // interpreter (no container), serves the handler over HTTP with a function URL event
+    // and maps its response as a function URL does.
+    void knativeAdapterServesTheHandler_data()
+    {
+        QTest::addColumn<int>("runtime");
+        QTest::addColumn<QString>("runtimeId");
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QByteArray>("code");
+        QTest::addColumn<QString>("interpreter");
+        QTest::addColumn<QString>("baseImage");
+        QTest::newRow("python3.13") << int(Runtime::Python3) << QStringLiteral("python3.13") << QStringLiteral("app.py")
+                                    << QByteArray("import json\n"
+                                                  "def handler(event, context):\n"
+                                                  "    return {'statusCode': 201, 'headers': {'x-fn': context.function_name}, 'cookies': ['a=1'],\n"
+                                                  "            'body': json.dumps({'path': event['rawPath'], 'q': event.get('queryStringParameters'),\n"
+                                                  "                                'body': event.get('body'), 'method': event['requestContext']['http']['method'],\n"
+                                                  "                                'version': event['version'], 'left': context.get_remaining_time_in_millis() > 0})}\n")
+                                    << QStringLiteral("python3") << QStringLiteral("python:3.13-slim");
+        QTest::newRow("nodejs22.x") << int(Runtime::NodeJs) << QStringLiteral("nodejs22.x") << QStringLiteral("app.js")
+                                    << QByteArray("exports.handler = async (event, context) => ({ statusCode: 201, headers: { 'x-fn': context.functionName },\n"
+                                                  "  cookies: ['a=1'], body: JSON.stringify({ path: event.rawPath, q: event.queryStringParameters, body: event.body,\n"
+                                                  "  method: event.requestContext.http.method, version: event.version, left: context.getRemainingTimeInMillis() > 0 }) });\n")
+                                    << QStringLiteral("node") << QStringLiteral("node:22-slim");
+    }
+    void knativeAdapterServesTheHandler()
+    {
+        QFETCH(int, runtime);
+        QFETCH(QString, runtimeId);
+        QFETCH(QString, file);
+        QFETCH(QByteArray, code);
+        QFETCH(QString, interpreter);
+        QFETCH(QString, baseImage);
+        const QString program = QStandardPaths::findExecutable(interpreter);
+        if (program.isEmpty())
+            QSKIP("the interpreter is not installed");
+        QTemporaryDir codeDir;
+        QFile f(codeDir.filePath(file));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(code);
+        f.close();
+        FunctionConfig c = baseConfig(QStringLiteral("shop_api"));
+        c.runtime = Runtime(runtime);
+        c.runtimeId = runtimeId;
+        c.handler = QStringLiteral("app.handler");
+        c.codeDir = codeDir.path();
+        QTemporaryDir out;
+        auto written = exportFunction(ExportInput{c, std::nullopt, {}}, ExportFormat::Knative, out.path());
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        const QDir dir(out.path());
+        QFile docker(dir.filePath(QStringLiteral("Dockerfile")));
+        QVERIFY(docker.open(QIODevice::ReadOnly));
+        const QString dockerfile = QString::fromUtf8(docker.readAll());
+        QVERIFY2(dockerfile.contains(QStringLiteral("\nFROM ") + baseImage + QLatin1Char('\n')), qPrintable(dockerfile));
+        QVERIFY(dockerfile.contains(QStringLiteral("COPY code/ /var/task/")));
+        QFile readme(dir.filePath(QStringLiteral("README.md")));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        const QString notes = QString::fromUtf8(readme.readAll());
+        const QString image = QStringLiteral("localhost:5000/funcdesk/shop-api:v1");
+        const QStringList commands{QString(QStringLiteral("docker build -t ") + image + QStringLiteral(" .")),
+                                   QString(QStringLiteral("docker push ") + image), QStringLiteral("kubectl apply -f service.yaml")};
+        for (const QString &command : commands)
+            QVERIFY2(notes.contains(command), qPrintable(command));
+        QCOMPARE(str(YAML::LoadFile(dir.filePath(QStringLiteral("service.yaml")).toStdString())["spec"]["template"]["spec"]["containers"][0]["image"]), image);
+
+        QTcpServer probe; // a free port for the adapter
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        QProcess adapter;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PORT"), QString::number(port));
+        env.insert(QStringLiteral("LAMBDA_TASK_ROOT"), dir.filePath(QStringLiteral("code")));
+        env.insert(QStringLiteral("_HANDLER"), c.handler);
+        env.insert(QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"), c.name);
+        adapter.setProcessEnvironment(env);
+        adapter.setWorkingDirectory(out.path());
+        adapter.setProcessChannelMode(QProcess::MergedChannels);
+        const QString adapterFile = runtime == int(Runtime::Python3) ? QStringLiteral("funcdesk_adapter.py") : QStringLiteral("funcdesk_adapter.js");
+        adapter.start(program, {dir.filePath(adapterFile)});
+        QVERIFY(adapter.waitForStarted(15000));
+        QByteArray said;
+        QTRY_VERIFY2_WITH_TIMEOUT((said += adapter.readAllStandardOutput()).contains("listening on") || adapter.state() != QProcess::Running,
+                                  "adapter did not start", 15000);
+        QVERIFY2(adapter.state() == QProcess::Running, said.constData());
+
+        QNetworkAccessManager net;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/orders/7?x=1&x=2").arg(port)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/plain"));
+        QNetworkReply *reply = net.post(request, QByteArray("hello"));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(15000));
+        const QByteArray body = reply->readAll();
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+        QCOMPARE(reply->rawHeader("x-fn"), QByteArray("shop_api"));
+        QCOMPARE(reply->rawHeader("Set-Cookie"), QByteArray("a=1"));
+        const QJsonObject o = QJsonDocument::fromJson(body).object();
+        QCOMPARE(o.value(QStringLiteral("path")).toString(), QStringLiteral("/orders/7"));
+        QCOMPARE(o.value(QStringLiteral("q")).toObject().value(QStringLiteral("x")).toString(), QStringLiteral("1,2"));
+        QCOMPARE(o.value(QStringLiteral("body")).toString(), QStringLiteral("hello"));
+        QCOMPARE(o.value(QStringLiteral("method")).toString(), QStringLiteral("POST"));
+        QCOMPARE(o.value(QStringLiteral("version")).toString(), QStringLiteral("2.0"));
+        QVERIFY(o.value(QStringLiteral("left")).toBool());
+        delete reply;
+        adapter.kill();
+        adapter.waitForFinished();
     }
 
     void samDeclaresLayersInOrderAndShipsTheirZips()

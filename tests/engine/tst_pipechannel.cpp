@@ -1,6 +1,7 @@
 // The pipe protocol: frame encoding, and a conversation with the fake runtime.
 
 #include "engine/childprocess.h"
+#include "engine/interpreters.h"
 #include "engine/pipechannel.h"
 
 #include <QSignalSpy>
@@ -94,6 +95,57 @@ private Q_SLOTS:
         } else {
             QTRY_COMPARE(protocolError.size(), 1);
         }
+    }
+
+    // An answer longer than the channel takes is read and dropped as it comes and reported
+    // as Lambda's Function.ResponseSizeTooLarge for its request; the next answer arrives.
+    void oversizedAnswerIsDroppedAndReported()
+    {
+        auto channel = PipeChannel::create(1 << 20);
+        QVERIFY(channel.ok());
+        PipeChannel *c = channel->get();
+        QSignalSpy ready(c, &RuntimeChannel::initReady);
+        QSignalSpy response(c, &RuntimeChannel::response);
+        QSignalSpy error(c, &RuntimeChannel::error);
+        QSignalSpy protocolError(c, &RuntimeChannel::protocolError);
+        SpawnSpec spec;
+        const auto python = resolveInterpreter(funcdesk::Runtime::Python3, {}); // the real one, not a version manager's shim
+        QVERIFY(python.ok());
+        spec.program = python->path;
+        spec.inheritEnvironment = true;
+        spec.arguments = {QStringLiteral("-c"), QStringLiteral(R"(
+import os
+def send(b):
+    b = len(b).to_bytes(4, 'little') + b
+    while b:
+        b = b[os.write(4, b):]
+f = os.fdopen(3, 'rb')
+def request_id():
+    n = int.from_bytes(f.read(4), 'little')
+    return f.read(n)[1:].split(b'\n', 1)[0]
+send(b'R')
+send(b'S' + request_id() + b'\n"' + b'x' * 3000000 + b'"')
+send(b'S' + request_id() + b'\n"small"')
+f.read()
+)")};
+        spec.fds = c->childFds();
+        auto child = ChildProcess::spawn(spec);
+        c->processStarted();
+        QVERIFY(child.ok());
+        QTRY_COMPARE(ready.size(), 1);
+        ChannelInvocation inv;
+        inv.requestId = QStringLiteral("r-1");
+        c->send(inv);
+        QTRY_COMPARE_WITH_TIMEOUT(error.size(), 1, 10000);
+        QCOMPARE(error.first().at(0).toString(), QStringLiteral("r-1"));
+        QCOMPARE(error.first().at(2).toString(), QStringLiteral("Function.ResponseSizeTooLarge"));
+        QVERIFY(error.first().at(1).toByteArray().contains("(6291556 bytes)."));
+        inv.requestId = QStringLiteral("r-2");
+        c->send(inv);
+        QTRY_COMPARE(response.size(), 1);
+        QCOMPARE(response.first().at(0).toString(), QStringLiteral("r-2"));
+        QCOMPARE(response.first().at(1).toByteArray(), QByteArray("\"small\""));
+        QCOMPARE(protocolError.size(), 0);
     }
 };
 

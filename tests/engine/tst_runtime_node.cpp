@@ -1,6 +1,16 @@
 // The nodejs runtime end to end: the real node through resources/runtimes/node.
 
 #include "enginetest.h"
+#include "engine/debugsession.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTimer>
+#include <QWebSocket>
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -242,6 +252,28 @@ private Q_SLOTS:
         QCOMPARE(r.record.alias, QStringLiteral("live"));
     }
 
+    // Lambda's Node.js runtime hands the client context over as the parsed document (plain
+    // objects, the mobile SDK's snake_case keys kept) and identity as undefined without a
+    // Cognito identity.
+    void clientContextAndIdentity()
+    {
+        QVERIFY(add(QStringLiteral("cc"), {{QStringLiteral("index.js"),
+                                            "exports.handler = async (e, c) => ({ custom: c.clientContext && c.clientContext.custom,"
+                                            " installation: c.clientContext && c.clientContext.client.installation_id,"
+                                            " env: c.clientContext && c.clientContext.env, identity: typeof c.identity });"}},
+                    QStringLiteral("index.handler"))
+                    .ok());
+        InvokeRequest req = request(QStringLiteral("cc"));
+        req.clientContext = R"({"client":{"installation_id":"inst-1","app_title":"Shop"},"custom":{"k":"v"},"env":{"locale":"en"}})";
+        const QJsonObject o = json(m_engine->invokeAndWait(req).response);
+        QCOMPARE(o.value(QStringLiteral("custom")).toObject().value(QStringLiteral("k")).toString(), QStringLiteral("v"));
+        QCOMPARE(o.value(QStringLiteral("installation")).toString(), QStringLiteral("inst-1"));
+        QCOMPARE(o.value(QStringLiteral("env")).toObject().value(QStringLiteral("locale")).toString(), QStringLiteral("en"));
+        QCOMPARE(o.value(QStringLiteral("identity")).toString(), QStringLiteral("undefined"));
+        const QJsonObject none = json(m_engine->invokeAndWait(request(QStringLiteral("cc"))).response);
+        QVERIFY(none.value(QStringLiteral("custom")).isUndefined() || none.value(QStringLiteral("custom")).isNull());
+    }
+
     void processExitIsACrash()
     {
         QVERIFY(add(QStringLiteral("quit"), {{QStringLiteral("index.js"), "exports.handler = async () => process.exit(3);"}},
@@ -308,6 +340,110 @@ private Q_SLOTS:
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("echo"), payload));
         QCOMPARE(r.record.status, InvocationStatus::Success);
         QCOMPARE(r.response.size(), payload.size());
+    }
+
+    // Over 6 MB: Lambda's Function.ResponseSizeTooLarge, and the same environment serves the
+    // next request.
+    void responseOverTheLimitKeepsTheEnvironment()
+    {
+        QVERIFY(add(QStringLiteral("big"), {{QStringLiteral("index.js"),
+                                             "exports.handler = async (e) => e.n ? 'x'.repeat(e.n) : 'small';"}},
+                    QStringLiteral("index.handler"))
+                    .ok());
+        const InvokeResult big = m_engine->invokeAndWait(request(QStringLiteral("big"), "{\"n\":7000000}"));
+        QCOMPARE(big.record.status, InvocationStatus::Error);
+        QCOMPARE(big.record.errorType, QStringLiteral("Function.ResponseSizeTooLarge"));
+        QCOMPARE(big.record.errorMessage,
+                 QStringLiteral("Response payload size exceeded maximum allowed payload size (6291556 bytes)."));
+        QVERIFY(big.functionError);
+        QCOMPARE(json(big.response).value(QStringLiteral("errorType")).toString(), QStringLiteral("Function.ResponseSizeTooLarge"));
+        const InvokeResult next = m_engine->invokeAndWait(request(QStringLiteral("big"), "{}"));
+        QCOMPARE(next.record.status, InvocationStatus::Success);
+        QCOMPARE(next.response, QByteArray("\"small\""));
+        QVERIFY(!next.record.cold);
+        QCOMPARE(next.record.environmentId, big.record.environmentId);
+    }
+
+    // `--debug`: a fresh environment with node's inspector on loopback waits for a debugger
+    // (the WebSocket URL from /json/list), runs once one has attached, lets it break in the
+    // handler past the function's timeout (suspended while attached), and completes after
+    // it detaches. The record says it was debugged; the environment is not reused.
+    void debugSessionThroughTheInspector()
+    {
+        QVERIFY(add(QStringLiteral("dbg"), {{QStringLiteral("index.js"), "exports.handler = async (e) => { debugger; return { ok: true, n: e.n }; };"}},
+                    QStringLiteral("index.handler"), [](FunctionConfig &c) { c.timeoutSeconds = 1; })
+                    .ok());
+        const quint16 port = freeLoopbackPort();
+        QVERIFY(port > 0);
+        InvokeRequest req = request(QStringLiteral("dbg"), "{\"n\":7}");
+        req.debugPort = port;
+        Collector collector;
+        m_engine->invoke(req, collector.callback());
+
+        QNetworkAccessManager net;
+        net.setProxy(QNetworkProxy::NoProxy);
+        QString wsUrl;
+        QElapsedTimer waited;
+        waited.start();
+        while (wsUrl.isEmpty() && waited.elapsed() < 15000) {
+            std::unique_ptr<QNetworkReply> reply(net.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/json/list").arg(port)))));
+            QSignalSpy done(reply.get(), &QNetworkReply::finished);
+            done.wait(2000);
+            const QJsonArray targets = QJsonDocument::fromJson(reply->readAll()).array();
+            if (!targets.isEmpty())
+                wsUrl = targets.at(0).toObject().value(QStringLiteral("webSocketDebuggerUrl")).toString();
+            if (wsUrl.isEmpty())
+                QTest::qWait(100);
+        }
+        QVERIFY2(!wsUrl.isEmpty(), "the inspector never answered /json/list");
+        QTest::qWait(300);
+        QCOMPARE(collector.count(), 0); // waiting for a debugger
+
+        QWebSocket ws;
+        int pauses = 0;
+        QElapsedTimer pausedFor;
+        connect(&ws, &QWebSocket::textMessageReceived, &ws, [&](const QString &text) {
+            const QJsonObject m = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (m.value(QStringLiteral("method")).toString() != QLatin1String("Debugger.paused"))
+                return;
+            if (++pauses == 1) { // the break before the runtime's first line
+                ws.sendTextMessage(QStringLiteral(R"({"id":10,"method":"Debugger.resume"})"));
+                return;
+            }
+            // In the handler (`debugger;`): stay past the 1 s timeout, then go on and detach.
+            pausedFor.start();
+            QTimer::singleShot(1600, &ws, [&ws] {
+                ws.sendTextMessage(QStringLiteral(R"({"id":11,"method":"Debugger.resume"})"));
+                QTimer::singleShot(100, &ws, [&ws] { ws.close(); });
+            });
+        });
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        ws.open(QUrl(wsUrl));
+        QVERIFY(connected.wait(5000));
+        ws.sendTextMessage(QStringLiteral(R"({"id":1,"method":"Debugger.enable"})"));
+        ws.sendTextMessage(QStringLiteral(R"({"id":2,"method":"Runtime.runIfWaitingForDebugger"})"));
+        QTRY_COMPARE_WITH_TIMEOUT(collector.count(), 1, 20000);
+        const InvokeResult r = collector.results().first();
+        QCOMPARE(pauses, 2);
+        QVERIFY(pausedFor.isValid() && pausedFor.elapsed() >= 1500);
+        QCOMPARE(r.record.status, InvocationStatus::Success);
+        QCOMPARE(json(r.response).value(QStringLiteral("n")).toInt(), 7);
+        QVERIFY(r.record.debugged);
+        const InvokeResult after = m_engine->invokeAndWait(request(QStringLiteral("dbg"), "{\"n\":8}"));
+        QCOMPARE(after.record.status, InvocationStatus::Success); // the ordinary way: `debugger;` is a no-op
+        QVERIFY(after.record.cold);
+        QVERIFY(!after.record.debugged);
+        // The instructions name the port and give VS Code's attach configuration.
+        const QString text = debugInstructions(DebugTarget{QStringLiteral("dbg"), Runtime::NodeJs, port, QStringLiteral("/src/dbg"), QStringLiteral("/var/task")});
+        QVERIFY(text.contains(QStringLiteral("127.0.0.1:%1").arg(port)));
+        const QJsonObject launch = QJsonDocument::fromJson(vsCodeLaunchConfiguration(
+                                                               DebugTarget{QStringLiteral("dbg"), Runtime::NodeJs, port, QStringLiteral("/src/dbg"), QStringLiteral("/var/task")})
+                                                               .toUtf8())
+                                       .object();
+        QCOMPARE(launch.value(QStringLiteral("type")).toString(), QStringLiteral("node"));
+        QCOMPARE(launch.value(QStringLiteral("request")).toString(), QStringLiteral("attach"));
+        QCOMPARE(launch.value(QStringLiteral("port")).toInt(), int(port));
+        QCOMPARE(launch.value(QStringLiteral("remoteRoot")).toString(), QStringLiteral("/var/task"));
     }
 
     void cleanupTestCase()

@@ -1,6 +1,9 @@
 // The python3 runtime end to end: the real interpreter through resources/runtimes/python.
 
 #include "enginetest.h"
+#include "engine/debugsession.h"
+
+#include <QProcess>
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -65,17 +68,26 @@ def handler(event, context):
         'request': context.aws_request_id, 'name': context.function_name, 'version': context.function_version,
         'arn': context.invoked_function_arn, 'memory': context.memory_limit_in_mb,
         'group': context.log_group_name, 'stream': context.log_stream_name,
-        'remaining': context.get_remaining_time_in_millis(), 'client': context.client_context,
-        'identity': context.identity, 'env': dict(os.environ), 'cwd': os.getcwd(),
+        'remaining': context.get_remaining_time_in_millis(),
+        'custom': context.client_context.custom, 'ccEnv': context.client_context.env,
+        'installation': context.client_context.client.installation_id,
+        'appTitle': context.client_context.client.app_title,
+        'appPackage': context.client_context.client.app_package_name,
+        'identityId': context.identity.cognito_identity_id,
+        'identityPool': context.identity.cognito_identity_pool_id,
+        'env': dict(os.environ), 'cwd': os.getcwd(),
     }
 )"}},
                     QStringLiteral("app.handler"), [](FunctionConfig &c) {
                         c.environment.insert(QStringLiteral("STAGE"), QStringLiteral("dev"));
+                        c.runtimeId = QStringLiteral("python3.13"); // whatever python3 the machine has
                     })
                     .ok());
         qputenv("FUNCDESK_APP_ONLY", "1");
         InvokeRequest req = request(QStringLiteral("ctx"));
-        req.clientContext = "{\"custom\":{\"k\":\"v\"}}";
+        // The document the AWS SDKs send as X-Amz-Client-Context (base64), with a mobile client.
+        req.clientContext = R"({"client":{"installation_id":"inst-1","app_title":"Shop","app_package_name":"com.example"},)"
+                            R"("custom":{"k":"v"},"env":{"locale":"en"}})";
         const QJsonObject o = json(m_engine->invokeAndWait(req).response);
         qunsetenv("FUNCDESK_APP_ONLY");
         QCOMPARE(o.value(QStringLiteral("name")).toString(), QStringLiteral("ctx"));
@@ -86,14 +98,19 @@ def handler(event, context):
         QVERIFY(o.value(QStringLiteral("stream")).toString().contains(QStringLiteral("[$LATEST]")));
         const int remaining = o.value(QStringLiteral("remaining")).toInt();
         QVERIFY2(remaining > 2000 && remaining <= 3000, qPrintable(QString::number(remaining)));
-        QCOMPARE(o.value(QStringLiteral("client")).toObject().value(QStringLiteral("custom")).toObject().value(QStringLiteral("k")).toString(),
-                 QStringLiteral("v"));
-        QVERIFY(o.value(QStringLiteral("identity")).isNull());
+        // client_context and identity are objects with attributes, as on Lambda's Python runtime.
+        QCOMPARE(o.value(QStringLiteral("custom")).toObject().value(QStringLiteral("k")).toString(), QStringLiteral("v"));
+        QCOMPARE(o.value(QStringLiteral("ccEnv")).toObject().value(QStringLiteral("locale")).toString(), QStringLiteral("en"));
+        QCOMPARE(o.value(QStringLiteral("installation")).toString(), QStringLiteral("inst-1"));
+        QCOMPARE(o.value(QStringLiteral("appTitle")).toString(), QStringLiteral("Shop"));
+        QCOMPARE(o.value(QStringLiteral("appPackage")).toString(), QStringLiteral("com.example"));
+        QVERIFY(o.contains(QStringLiteral("identityId")) && o.value(QStringLiteral("identityId")).isNull());
+        QVERIFY(o.contains(QStringLiteral("identityPool")) && o.value(QStringLiteral("identityPool")).isNull());
         const QJsonObject env = o.value(QStringLiteral("env")).toObject();
         QCOMPARE(env.value(QStringLiteral("STAGE")).toString(), QStringLiteral("dev"));
         QVERIFY(!env.contains(QStringLiteral("FUNCDESK_APP_ONLY")));
         QVERIFY(!env.contains(QStringLiteral("PYENV_VERSION")));
-        QVERIFY(env.value(QStringLiteral("AWS_EXECUTION_ENV")).toString().startsWith(QStringLiteral("AWS_Lambda_python3.")));
+        QCOMPARE(env.value(QStringLiteral("AWS_EXECUTION_ENV")).toString(), QStringLiteral("AWS_Lambda_python3.13"));
         QCOMPARE(o.value(QStringLiteral("cwd")).toString(), m_dir.path() + QStringLiteral("/code/ctx"));
         const QRegularExpression trace(QStringLiteral("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$"));
         QVERIFY2(trace.match(env.value(QStringLiteral("_X_AMZN_TRACE_ID")).toString()).hasMatch(),
@@ -153,6 +170,26 @@ def handler(event, context):
         QVERIFY2(r.record.errorMessage.contains(message), qPrintable(r.record.errorMessage));
         QCOMPARE(json(r.response).value(QStringLiteral("errorType")).toString(), errorType);
         QVERIFY(r.record.cold);
+        QVERIFY(r.record.initFailed);
+        // As Lambda logs a failed init: INIT_REPORT, then START, END and a REPORT with the
+        // time and memory the request took and the error, no Init Duration.
+        QStringList texts;
+        for (const LogLine &l : r.logs)
+            texts << l.text;
+        const QRegularExpression initReport(QStringLiteral("^INIT_REPORT Init Duration: (\\d+\\.\\d\\d) ms\tPhase: init\tStatus: error\tError Type: ")
+                                            + QRegularExpression::escape(errorType) + QLatin1Char('$'));
+        const qsizetype at = texts.indexOf(initReport);
+        QVERIFY2(at >= 0, qPrintable(texts.join(QLatin1Char('\n'))));
+        QVERIFY(initReport.match(texts.at(at)).captured(1).toDouble() > 0);
+        QVERIFY2(texts.value(at + 1).startsWith(QStringLiteral("START RequestId: ") + r.record.requestId), qPrintable(texts.join(QLatin1Char('\n'))));
+        QCOMPARE(texts.at(texts.size() - 2), QStringLiteral("END RequestId: ") + r.record.requestId);
+        const QRegularExpression report(QStringLiteral("^REPORT RequestId: [0-9a-f-]{36}\tDuration: (\\d+\\.\\d\\d) ms\tBilled Duration: \\d+ ms\t"
+                                                       "Memory Size: 128 MB\tMax Memory Used: (\\d+) MB\tStatus: error\tError Type: ")
+                                        + QRegularExpression::escape(errorType) + QLatin1Char('$'));
+        const QRegularExpressionMatch m = report.match(texts.last());
+        QVERIFY2(m.hasMatch(), qPrintable(texts.last()));
+        QVERIFY2(m.captured(1).toDouble() > 0, qPrintable(texts.last()));
+        QVERIFY2(m.captured(2).toInt() > 0, qPrintable(texts.last()));
         // The failed environment retired: the next call tries a fresh one.
         const InvokeResult again = m_engine->invokeAndWait(request(name));
         QVERIFY(again.record.cold);
@@ -289,6 +326,51 @@ def handler(event, context):
         const InvokeResult r = m_engine->invokeAndWait(request(QStringLiteral("echo"), payload));
         QCOMPARE(r.record.status, InvocationStatus::Success);
         QCOMPARE(json(r.response).value(QStringLiteral("blob")).toString().size(), 5 * 1024 * 1024);
+    }
+
+    // Over 6 MB: Lambda's Function.ResponseSizeTooLarge with its message (its 6291556, not
+    // 6 MiB), and the same environment serves the next request warm.
+    void responseOverTheLimitKeepsTheEnvironment()
+    {
+        QVERIFY(add(QStringLiteral("big"), {{QStringLiteral("app.py"), "def handler(e, c):\n    return 'x' * e['n'] if e.get('n') else 'small'\n"}},
+                    QStringLiteral("app.handler"))
+                    .ok());
+        const InvokeResult big = m_engine->invokeAndWait(request(QStringLiteral("big"), "{\"n\":7000000}"));
+        QCOMPARE(big.record.status, InvocationStatus::Error);
+        QCOMPARE(big.record.errorType, QStringLiteral("Function.ResponseSizeTooLarge"));
+        QCOMPARE(big.record.errorMessage,
+                 QStringLiteral("Response payload size exceeded maximum allowed payload size (6291556 bytes)."));
+        QVERIFY(big.functionError);
+        const InvokeResult next = m_engine->invokeAndWait(request(QStringLiteral("big"), "{}"));
+        QCOMPARE(next.record.status, InvocationStatus::Success);
+        QCOMPARE(next.response, QByteArray("\"small\""));
+        QVERIFY(!next.record.cold);
+        QCOMPARE(next.record.environmentId, big.record.environmentId);
+        // Exactly 6 MiB of payload still fits (Lambda's real limit is 6,291,456 bytes).
+        const InvokeResult edge = m_engine->invokeAndWait(request(QStringLiteral("big"), "{\"n\":6291454}"));
+        QCOMPARE(edge.record.status, InvocationStatus::Success);
+        QCOMPARE(edge.response.size(), 6291456);
+    }
+
+    // Debugging a python3 function goes through debugpy; where this interpreter cannot import
+    // it, the request fails at once with an error that names the package.
+    void debugWithoutDebugpyNamesThePackage()
+    {
+        QProcess probe;
+        probe.start(m_engine->resolvedInterpreter(Runtime::Python3), {QStringLiteral("-c"), QStringLiteral("import debugpy")});
+        QVERIFY(probe.waitForFinished(20000));
+        if (probe.exitCode() == 0)
+            QSKIP("debugpy is installed for this python3");
+        QVERIFY(add(QStringLiteral("pydbg"), {{QStringLiteral("app.py"), "def handler(e, c):\n    return 1\n"}}, QStringLiteral("app.handler")).ok());
+        InvokeRequest req = request(QStringLiteral("pydbg"));
+        req.debugPort = freeLoopbackPort();
+        const InvokeResult r = m_engine->invokeAndWait(req);
+        QCOMPARE(r.record.status, InvocationStatus::Error);
+        QCOMPARE(r.record.errorType, QStringLiteral("Runtime.DebuggerUnavailable"));
+        QVERIFY2(r.record.errorMessage.contains(QStringLiteral("debugpy")) && r.record.errorMessage.contains(QStringLiteral("pip install debugpy")),
+                 qPrintable(r.record.errorMessage));
+        QVERIFY(r.record.debugged);
+        QCOMPARE(m_engine->invokeAndWait(request(QStringLiteral("pydbg"))).response, QByteArray("1")); // not a debug run: fine
     }
 
     void tmpdirAndGlobalsSurviveWarmStarts()

@@ -544,6 +544,14 @@ private Q_SLOTS:
                  qPrintable(r.record.errorMessage));
         QVERIFY(r.record.cold);
         QVERIFY2(r.record.initDurationMs >= 10000 && r.record.initDurationMs < 13000, qPrintable(QString::number(r.record.initDurationMs)));
+        // As Lambda logs an init that ran out of time: INIT_REPORT ... Status: timeout.
+        QStringList texts;
+        for (const LogLine &l : r.logs)
+            texts << l.text;
+        QVERIFY2(texts.indexOf(QRegularExpression(QStringLiteral("^INIT_REPORT Init Duration: 1\\d{4}\\.\\d\\d ms\tPhase: init\tStatus: timeout$"))) >= 0,
+                 qPrintable(texts.join(QLatin1Char('\n'))));
+        QVERIFY2(texts.last().endsWith(QStringLiteral("\tStatus: timeout")), qPrintable(texts.last()));
+        QVERIFY2(r.record.maxMemoryUsedMb > 0, qPrintable(texts.last()));
 
         QFile pid(pidFile);
         QVERIFY(pid.open(QIODevice::ReadOnly));

@@ -49,6 +49,8 @@ InvocationRecord fullRecord(int i)
     r.costUsd = 1e-7 * (i + 1);
     r.architecture = i % 2 ? QStringLiteral("arm64") : QStringLiteral("x86_64");
     r.logTruncated = i % 6 == 0;
+    r.initFailed = i % 11 == 0;
+    r.debugged = i % 13 == 0;
     return r;
 }
 
@@ -95,6 +97,8 @@ void compareRecords(const InvocationRecord &a, const InvocationRecord &b, bool b
         QCOMPARE(a.costUsd, b.costUsd);
     QCOMPARE(a.architecture, b.architecture);
     QCOMPARE(a.logTruncated, b.logTruncated);
+    QCOMPARE(a.initFailed, b.initFailed);
+    QCOMPARE(a.debugged, b.debugged);
 }
 
 // One record as an older build wrote it, byte by byte: format 1 (76-byte records), 2
@@ -129,7 +133,7 @@ QByteArray legacyBlock(quint8 format, const InvocationRecord &r, const QStringLi
     put(48, qint32(r.memorySizeMb));
     put(52, qint32(r.maxMemoryUsedMb));
     std::memcpy(rec.data() + 56, stringIndexes.data(), 18);
-    put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | (format >= 2 ? 4 : 0)));
+    put(74, quint16((r.cold ? 1 : 0) | (r.logTruncated ? 2 : 0) | (format >= 2 ? 4 : 0) | (r.initFailed ? 8 : 0) | (r.debugged ? 16 : 0)));
     if (format >= 2)
         rec.replace(76, 16, QByteArray::fromHex(r.requestId.toLatin1().replace('-', "")));
     if (format == 3)

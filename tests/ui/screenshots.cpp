@@ -1,4 +1,4 @@
-// funcdesk_screenshots OUTDIR [WIDTHxHEIGHT] [light|dark] [extra]: drives the real application
+// funcdesk_screenshots OUTDIR [WIDTHxHEIGHT] [light|dark] [extra] [quick]: drives the real application
 // offscreen on a scratch data dir (real functions, real invocations) and grabs every page
 // into OUTDIR, at 1280x800 in the light theme unless told otherwise (a second size and the
 // dark theme are for checking the layout; the packaged PNGs are 1280x800, light). "extra"
@@ -61,6 +61,8 @@ int main(int argc, char **argv)
     if (const QStringList wh = args.value(2).split(QLatin1Char('x')); wh.size() == 2)
         size = QSize(wh.at(0).toInt(), wh.at(1).toInt()).expandedTo(QSize(800, 600));
     const bool dark = args.contains(QStringLiteral("dark"));
+    // "quick": leaves out the long runs (load, power tuning, replay, Learn scenarios).
+    const bool quick = args.contains(QStringLiteral("quick"));
     QDir().mkpath(out);
     QTemporaryDir dir;
     Settings settings(dir.filePath(QStringLiteral("settings.ini")));
@@ -205,6 +207,7 @@ int main(int argc, char **argv)
     grab(QStringLiteral("versions"));
     window.showFunctionTab(MainWindow::FunctionTab::Configuration);
     grab(QStringLiteral("configuration"));
+
     window.showPage(MainWindow::Page::Environments);
     grab(QStringLiteral("environments"));
     window.showPage(MainWindow::Page::Logs);
@@ -294,7 +297,7 @@ int main(int argc, char **argv)
     }
 
     // The load generator after an open-loop ramp on hello.
-    {
+    if (!quick) {
         window.selectFunction(QStringLiteral("hello"));
         LoadDialog load(studio, QStringLiteral("hello"), &window);
         load.setOpenLoop(200, 4, QStringLiteral("ramp:20..200"));
@@ -309,7 +312,7 @@ int main(int argc, char **argv)
     }
 
     // Power tuning a CPU-bound function.
-    {
+    if (!quick) {
         bool made = false;
         studio->createFunction(QStringLiteral("fib"), Runtime::Python3, QStringLiteral("cpu-bound"), &window,
                                [&made](Result<QString>) { made = true; });
@@ -330,7 +333,7 @@ int main(int argc, char **argv)
     }
 
     // Replaying flaky-worker's recorded traffic: its random failures change between runs.
-    {
+    if (!quick) {
         window.selectFunction(QStringLiteral("flaky-worker"));
         ReplayDialog replay(studio, QStringLiteral("flaky-worker"), &window);
         replay.show();
@@ -348,6 +351,8 @@ int main(int argc, char **argv)
     window.showMode(QStringLiteral("learn"));
     auto *learn = window.findChild<LearnPage *>();
     for (const QString &id : {QStringLiteral("burst"), QStringLiteral("crossover"), QStringLiteral("memory-speed")}) {
+        if (quick)
+            break;
         learn->selectScenario(id);
         bool finished = false;
         const auto connection = QObject::connect(learn, &LearnPage::scenarioFinished, &window, [&finished] { finished = true; });
@@ -356,5 +361,49 @@ int main(int argc, char **argv)
         QObject::disconnect(connection);
         grab(QStringLiteral("learn-") + id);
     }
+
+    // A streamed response arriving on the Test page: a node handler wrapped in
+    // awslambda.streamifyResponse writes a line every 300 ms.
+    {
+        bool made = false;
+        studio->createFunction(QStringLiteral("live-feed"), Runtime::NodeJs, QStringLiteral("hello-world"), &window,
+                               [&made](Result<QString>) { made = true; });
+        waitFor([&] { return made; }, 30000);
+        QFile code(studio->draftDir(QStringLiteral("live-feed")) + QStringLiteral("/index.js"));
+        if (code.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            code.write("const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n"
+                       "exports.handler = awslambda.streamifyResponse(async (event, stream) => {\n"
+                       "  for (let i = 1; i <= 8; ++i) {\n"
+                       "    stream.write(`tick ${i}: ${new Date().toISOString()}\\n`);\n"
+                       "    await sleep(300);\n"
+                       "  }\n"
+                       "  stream.end();\n"
+                       "});\n");
+        code.close();
+        bool deployed = false;
+        studio->deploy(QStringLiteral("live-feed"), QStringLiteral("Stream ticks"), &window, [&deployed](Result<QString>) { deployed = true; });
+        waitFor([&] { return deployed; }, 30000);
+        window.refreshFunctions();
+        settle(1000);
+        window.selectFunction(QStringLiteral("live-feed"));
+        window.showFunctionTab(MainWindow::FunctionTab::Test);
+        int streamed = 0;
+        auto connection = QObject::connect(window.testPage(), &TestPage::invoked, &window, [&streamed] { ++streamed; });
+        window.testPage()->setEventText(QStringLiteral("{}\n"));
+        window.testPage()->invoke();
+        QTest::qWait(1300); // mid-stream: some ticks in, more to come
+        window.grab().save(out + QStringLiteral("/test-streaming.png"));
+        qInfo("wrote %s/test-streaming.png", qPrintable(out));
+        waitFor([&] { return streamed > 0; }, 20000);
+        QObject::disconnect(connection);
+    }
+
+    // Debugging: the Test page waits for a debugger on node's inspector port and shows
+    // how to attach (the session ends with the engine at exit).
+    window.selectFunction(QStringLiteral("orders-api"));
+    window.showFunctionTab(MainWindow::FunctionTab::Test);
+    window.testPage()->setEventText(QStringLiteral("{\n  \"rawPath\": \"/orders\"\n}\n"));
+    window.testPage()->debug();
+    grab(QStringLiteral("test-debug"));
     return 0;
 }

@@ -10,6 +10,9 @@
 #include "ui/pages/learnpage.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/codepage.h"
+#include "ui/pages/configurationpage.h"
+#include "common/runtimes.h"
+#include "engine/interpreters.h"
 #include "ui/pages/testpage.h"
 #include "ui/pages/versionspage.h"
 #include "ui/studio.h"
@@ -19,6 +22,9 @@
 #include "ui/widgets/modebar.h"
 
 #include <QAbstractButton>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QScrollBar>
 #include <QTreeView>
@@ -30,6 +36,8 @@
 #include <QDialogButtonBox>
 #include <QPushButton>
 #include <QTest>
+
+#include <optional>
 
 using namespace funcdesk;
 using namespace funcdesk::ui;
@@ -181,6 +189,65 @@ private Q_SLOTS:
         QVERIFY(invoked.wait(30000));
         QVERIFY(!test->lastResult().record.cold);
         QCOMPARE(test->historyCount(), 2);
+    }
+
+    // The Configuration page names the runtime identifier (the language's newest for a
+    // template that names only python3), says when this machine's python3 is another
+    // version, and imports variables from a .env file and a SAM env.json.
+    void configurationRuntimeAndEnvironmentImport()
+    {
+        m_window->showFunctionTab(MainWindow::FunctionTab::Configuration);
+        auto *config = m_window->findChild<ConfigurationPage *>();
+        QVERIFY(config);
+        QCOMPARE(config->runtimeBox()->currentText(), QStringLiteral("python3.14"));
+        const auto local = engine::resolveInterpreter(Runtime::Python3, {});
+        QVERIFY(local.ok());
+        const QString mismatch = interpreterMismatch(QStringLiteral("python3.14"), local->version);
+        if (!mismatch.isEmpty())
+            QTRY_VERIFY2(config->runtimeNote().contains(mismatch), qPrintable(config->runtimeNote()));
+        config->runtimeBox()->setCurrentText(QStringLiteral("python3.9"));
+        QVERIFY(config->runtimeNote().contains(QStringLiteral("python3.9 is deprecated on Lambda since 2025-12-15")));
+        QCOMPARE(config->editedConfig().runtimeId, QStringLiteral("python3.9"));
+        config->runtimeBox()->setCurrentText(QStringLiteral("python3.14"));
+
+        QTemporaryDir dir;
+        QFile dotEnv(dir.filePath(QStringLiteral(".env")));
+        QVERIFY(dotEnv.open(QIODevice::WriteOnly));
+        dotEnv.write("# local settings\nexport STAGE=dev\nGREETING=\"Hi there\"\n");
+        dotEnv.close();
+        const Result<int> a = config->importEnvironmentFile(dotEnv.fileName());
+        QVERIFY2(a.ok(), qPrintable(a.ok() ? QString() : a.error().message));
+        QCOMPARE(*a, 2);
+        QFile samEnv(dir.filePath(QStringLiteral("env.json")));
+        QVERIFY(samEnv.open(QIODevice::WriteOnly));
+        samEnv.write(R"({"Parameters": {"REGION_NAME": "eu"}, "HelloFunction": {"STAGE": "test"}})");
+        samEnv.close();
+        QCOMPARE(*config->importEnvironmentFile(samEnv.fileName()), 2);
+        const QMap<QString, QString> env = config->editedConfig().environment;
+        QCOMPARE(env.value(QStringLiteral("STAGE")), QStringLiteral("test")); // the function's section wins
+        QCOMPARE(env.value(QStringLiteral("GREETING")), QStringLiteral("Hi there"));
+        QCOMPARE(env.value(QStringLiteral("REGION_NAME")), QStringLiteral("eu"));
+        QVERIFY(config->problems().isEmpty());
+        QVERIFY(!config->importEnvironmentFile(dir.filePath(QStringLiteral("missing.env"))).ok());
+
+        // The function URL's invoke mode: RESPONSE_STREAM when streaming is ticked.
+        const auto urlTrigger = [config]() -> std::optional<Trigger> {
+            for (const Trigger &t : config->editedConfig().triggers) {
+                if (t.kind == Trigger::Kind::FunctionUrl)
+                    return t;
+            }
+            return std::nullopt;
+        };
+        auto *urlOn = config->findChild<QCheckBox *>(QStringLiteral("functionUrl"));
+        QVERIFY(urlOn && !urlOn->isChecked() && !config->urlStreamBox()->isEnabled());
+        urlOn->setChecked(true);
+        QVERIFY(config->urlStreamBox()->isEnabled());
+        QVERIFY(urlTrigger() && !urlTrigger()->streaming);
+        config->urlStreamBox()->setChecked(true);
+        QVERIFY(urlTrigger() && urlTrigger()->streaming);
+        urlOn->setChecked(false);
+        config->urlStreamBox()->setChecked(false);
+        m_window->showFunctionTab(MainWindow::FunctionTab::Test);
     }
 
     void invalidJsonIsRefusedWithItsPosition()

@@ -101,6 +101,9 @@ private Q_SLOTS:
         QTest::newRow("python3.12") << QStringLiteral("python3.12") << int(Runtime::Python3);
         QTest::newRow("python3") << QStringLiteral("python3") << int(Runtime::Python3);
         QTest::newRow("nodejs20.x") << QStringLiteral("nodejs20.x") << int(Runtime::NodeJs);
+        QTest::newRow("python3.13") << QStringLiteral("python3.13") << int(Runtime::Python3);
+        QTest::newRow("nodejs22.x") << QStringLiteral("nodejs22.x") << int(Runtime::NodeJs);
+        QTest::newRow("nodejs24.x") << QStringLiteral("nodejs24.x") << int(Runtime::NodeJs);
         QTest::newRow("provided.al2023") << QStringLiteral("provided.al2023") << int(Runtime::Provided);
     }
     void acceptsLambdaRuntimeIdentifiers()
@@ -110,6 +113,11 @@ private Q_SLOTS:
         const Result<FunctionConfig> c = manifest::parse(manifestWith(QStringLiteral("runtime"), id), QStringLiteral("f"));
         QVERIFY(c.ok());
         QCOMPARE(int(c->runtime), runtime);
+        // The identifier is kept as given, through a round trip of the manifest.
+        const Result<FunctionConfig> again = manifest::parse(manifest::serialize(*c), QStringLiteral("f"));
+        QVERIFY(again.ok());
+        QCOMPARE(again->runtimeId, id == QLatin1String("python3") ? QString() : id);
+        QCOMPARE(QJsonDocument::fromJson(manifest::serialize(*c)).object().value(QStringLiteral("runtime")).toString(), id);
     }
 
     void rejectsInvalidFields_data()

@@ -8,6 +8,8 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -23,6 +25,12 @@
 namespace funcdesk::ui {
 
 namespace {
+void showError(QLabel *label, const QString &text)
+{
+    label->setText(text);
+    label->setVisible(!text.isEmpty());
+}
+
 QLabel *errorLabel(QWidget *parent)
 {
     auto *l = new QLabel(parent);
@@ -76,6 +84,15 @@ QGroupBox *ConfigurationPage::buildGeneral(QWidget *parent)
 {
     auto *general = new QGroupBox(tr("General"), parent);
     auto *gf = new QFormLayout(general);
+    m_runtime = new QComboBox(general);
+    m_runtime->setObjectName(QStringLiteral("runtime"));
+    m_runtime->setToolTip(tr("Lambda's runtime identifier, kept as given (in exports too). It runs on this "
+                             "machine's interpreter of that language."));
+    m_runtimeNote = new QLabel(general);
+    m_runtimeNote->setObjectName(QStringLiteral("runtimeNote"));
+    m_runtimeNote->setWordWrap(true);
+    m_runtimeNote->hide();
+    connect(m_runtime, &QComboBox::currentTextChanged, this, &ConfigurationPage::refreshRuntimeNote);
     m_memory = new QSpinBox(general);
     m_memory->setRange(128, 10240);
     m_memory->setSingleStep(64);
@@ -100,6 +117,8 @@ QGroupBox *ConfigurationPage::buildGeneral(QWidget *parent)
     m_description = new QLineEdit(general);
     m_cost = new QLabel(general);
     m_cost->setWordWrap(true);
+    gf->addRow(tr("Runtime:"), m_runtime);
+    gf->addRow(QString(), m_runtimeNote);
     gf->addRow(tr("Memory:"), m_memory);
     gf->addRow(tr("Timeout:"), m_timeout);
     gf->addRow(tr("Architecture:"), m_architecture);
@@ -123,8 +142,12 @@ QGroupBox *ConfigurationPage::buildEnvironment(QWidget *parent)
     auto *envButtons = new QHBoxLayout;
     auto *addVar = new QPushButton(tr("Add variable"), envBox);
     auto *removeVar = new QPushButton(tr("Remove"), envBox);
+    auto *importVars = new QPushButton(tr("Import…"), envBox);
+    importVars->setObjectName(QStringLiteral("importEnvironment"));
+    importVars->setToolTip(tr("Add the variables of a .env file or a SAM env.json (sam local invoke --env-vars)"));
     envButtons->addWidget(addVar);
     envButtons->addWidget(removeVar);
+    envButtons->addWidget(importVars);
     envButtons->addStretch();
     envLayout->addWidget(m_env);
     envLayout->addLayout(envButtons);
@@ -135,6 +158,18 @@ QGroupBox *ConfigurationPage::buildEnvironment(QWidget *parent)
         m_env->setItem(row, 0, new QTableWidgetItem(QStringLiteral("NEW_VARIABLE")));
         m_env->setItem(row, 1, new QTableWidgetItem(QString()));
         m_env->editItem(m_env->item(row, 0));
+    });
+    connect(importVars, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import environment variables"), QString(),
+                                                          tr("Environment files (*.env .env* *.json);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        const Result<int> n = importEnvironmentFile(path);
+        if (!n) {
+            showError(m_envError, tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), n.error().message));
+            return;
+        }
+        Q_EMIT statusMessage(tr("Imported %n variable(s) from %1; save to keep them.", nullptr, *n).arg(QFileInfo(path).fileName()));
     });
     connect(removeVar, &QPushButton::clicked, this, [this] {
         if (m_env->currentRow() >= 0)
@@ -190,6 +225,11 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     auto *triggers = new QGroupBox(tr("Triggers"), parent);
     auto *tl = new QVBoxLayout(triggers);
     m_urlOn = new QCheckBox(tr("Function URL (HTTP, payload format 2.0)"), triggers);
+    m_urlOn->setObjectName(QStringLiteral("functionUrl"));
+    m_urlStream = new QCheckBox(tr("Stream responses (invoke mode RESPONSE_STREAM)"), triggers);
+    m_urlStream->setObjectName(QStringLiteral("urlStream"));
+    m_urlStream->setToolTip(tr("A handler wrapped in awslambda.streamifyResponse answers in chunks as it writes them "
+                               "(chunked transfer, its HttpResponseStream prelude for status and headers)"));
     m_url = new QLineEdit(triggers);
     m_url->setReadOnly(true);
     auto *copy = new QPushButton(tr("Copy"), triggers);
@@ -214,6 +254,7 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     missed->setWordWrap(true);
     missed->setEnabled(false);
     tl->addWidget(m_urlOn);
+    tl->addWidget(m_urlStream);
     tl->addLayout(urlRow);
     tl->addWidget(new QLabel(tr("Schedules (EventBridge expressions, UTC):"), triggers));
     tl->addWidget(m_schedules);
@@ -222,6 +263,7 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     tl->addWidget(m_nextFires);
     tl->addWidget(missed);
 
+    connect(m_urlOn, &QCheckBox::toggled, m_urlStream, &QWidget::setEnabled);
     connect(m_urlOn, &QCheckBox::toggled, this, [this](bool on) {
         m_url->setText(on ? m_studio->functionUrl(m_function) : tr("(off)"));
     });

@@ -6,7 +6,9 @@
 // deploy" also deploys it. GUI thread only.
 
 #include "common/functionconfig.h"
+#include "common/result.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QCheckBox;
@@ -38,8 +40,14 @@ public:
 
     // For tests and the palette.
     QSpinBox *memoryBox() const { return m_memory; }
+    QComboBox *runtimeBox() const { return m_runtime; }
+    QCheckBox *urlStreamBox() const { return m_urlStream; }
+    QString runtimeNote() const; // the deprecation / local interpreter note, empty when none
     QSpinBox *timeoutBox() const { return m_timeout; }
     void setEnvironment(const QMap<QString, QString> &env);
+    // Adds the variables of a .env file or a SAM env.json (common/envfile.h) to the table,
+    // replacing those with the same name; returns how many, or why the file was refused.
+    Result<int> importEnvironmentFile(const QString &path);
     void addSchedule(const QString &expression);
     QString nextFiresText() const;
 
@@ -61,6 +69,11 @@ private:
     QString m_function;
     FunctionConfig m_loaded;
 
+    void refreshRuntimeNote();
+
+    QComboBox *m_runtime;
+    QLabel *m_runtimeNote;
+    QHash<int, QString> m_localVersions; // language -> the local interpreter's version, probed off the GUI thread
     QSpinBox *m_memory;
     QSpinBox *m_timeout;
     QComboBox *m_architecture;
@@ -78,6 +91,7 @@ private:
     QLineEdit *m_onSuccess;
     QLineEdit *m_onFailure;
     QCheckBox *m_urlOn;
+    QCheckBox *m_urlStream;
     QLineEdit *m_url;
     QListWidget *m_schedules;
     QLineEdit *m_newSchedule;

@@ -4,13 +4,21 @@
 
 #include "ui/widgets/layerpicker.h"
 
+#include "common/envfile.h"
+#include "common/runtimes.h"
 #include "common/schedule.h"
+#include "engine/interpreters.h"
 #include "settings/settings.h"
 #include "ui/studio.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QSignalBlocker>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -33,6 +41,31 @@ void ConfigurationPage::setFunction(const QString &name, const FunctionConfig &d
 {
     m_function = name;
     m_loaded = draft;
+    {
+        const QSignalBlocker block(m_runtime);
+        m_runtime->clear();
+        for (const RuntimeIdentifier &r : runtimeIdentifiers()) {
+            if (r.runtime == draft.runtime)
+                m_runtime->addItem(r.id);
+        }
+        m_runtime->setCurrentText(runtimeIdentifier(draft));
+    }
+    const int language = int(draft.runtime);
+    if (draft.runtime != Runtime::Provided && !m_localVersions.contains(language)) {
+        m_localVersions.insert(language, QString()); // probed once, off the GUI thread
+        auto *watcher = new QFutureWatcher<QString>(this);
+        connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, language] {
+            m_localVersions.insert(language, watcher->result());
+            watcher->deleteLater();
+            refreshRuntimeNote();
+        });
+        const Runtime runtime = draft.runtime;
+        watcher->setFuture(QtConcurrent::run([runtime] {
+            const auto interpreter = engine::resolveInterpreter(runtime, {});
+            return interpreter ? interpreter->version : QString();
+        }));
+    }
+    refreshRuntimeNote();
     m_memory->setValue(draft.memoryMb);
     m_timeout->setValue(draft.timeoutSeconds);
     m_architecture->setCurrentText(draft.architecture);
@@ -50,17 +83,46 @@ void ConfigurationPage::setFunction(const QString &name, const FunctionConfig &d
     m_onSuccess->setText(draft.async.onSuccess);
     m_onFailure->setText(draft.async.onFailure);
     bool url = false;
+    bool streaming = false;
     m_schedules->clear();
     for (const Trigger &t : draft.triggers) {
-        if (t.kind == Trigger::Kind::FunctionUrl)
+        if (t.kind == Trigger::Kind::FunctionUrl) {
             url = url || t.enabled;
-        else
+            streaming = streaming || t.streaming;
+        } else {
             m_schedules->addItem(t.expression);
+        }
     }
     m_urlOn->setChecked(url);
+    m_urlStream->setChecked(streaming);
+    m_urlStream->setEnabled(url);
     m_url->setText(url ? m_studio->functionUrl(name) : tr("(off)"));
     refreshSchedules();
     validate();
+}
+
+// Says when Lambda deprecated the chosen identifier, and when this machine's interpreter
+// is another version than the one the identifier names (it runs on it all the same).
+void ConfigurationPage::refreshRuntimeNote()
+{
+    const QString id = m_runtime->currentText();
+    QStringList notes;
+    if (const QString deprecated = runtimeDeprecationWarning(id); !deprecated.isEmpty())
+        notes << deprecated;
+    const RuntimeIdentifier *r = findRuntimeIdentifier(id);
+    if (r) {
+        const QString local = m_localVersions.value(int(r->runtime));
+        if (const QString mismatch = interpreterMismatch(id, local); !mismatch.isEmpty())
+            notes << tr("%1 (this machine has no %2).").arg(mismatch, r->runtime == Runtime::Python3 ? QStringLiteral("python") + r->languageVersion
+                                                                                              : QStringLiteral("node ") + r->languageVersion);
+    }
+    m_runtimeNote->setText(notes.join(QLatin1Char('\n')));
+    m_runtimeNote->setVisible(!notes.isEmpty());
+}
+
+QString ConfigurationPage::runtimeNote() const
+{
+    return m_runtimeNote->isVisible() || !m_runtimeNote->text().isEmpty() ? m_runtimeNote->text() : QString();
 }
 
 void ConfigurationPage::setEnvironment(const QMap<QString, QString> &env)
@@ -75,9 +137,27 @@ void ConfigurationPage::setEnvironment(const QMap<QString, QString> &env)
     validate();
 }
 
+Result<int> ConfigurationPage::importEnvironmentFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(errc::IOError, file.errorString());
+    const Result<QMap<QString, QString>> vars = parseEnvironmentFile(QFileInfo(path).fileName(), file.readAll(), m_function);
+    if (!vars)
+        return vars.error();
+    QMap<QString, QString> env = editedConfig().environment;
+    for (auto it = vars->cbegin(); it != vars->cend(); ++it)
+        env.insert(it.key(), it.value());
+    setEnvironment(env);
+    return int(vars->size());
+}
+
 FunctionConfig ConfigurationPage::editedConfig() const
 {
     FunctionConfig c = m_loaded;
+    if (const RuntimeIdentifier *r = findRuntimeIdentifier(m_runtime->currentText()); r && r->runtime == c.runtime
+        && (r->id != runtimeIdentifier(m_loaded)))
+        c.runtimeId = r->id; // a function named only by its language keeps that until another is chosen
     c.memoryMb = m_memory->value();
     c.timeoutSeconds = m_timeout->value();
     c.architecture = m_architecture->currentText();
@@ -100,7 +180,7 @@ FunctionConfig ConfigurationPage::editedConfig() const
     c.async.onFailure = m_onFailure->text().trimmed();
     c.triggers.clear();
     if (m_urlOn->isChecked())
-        c.triggers.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true});
+        c.triggers.append(Trigger{Trigger::Kind::FunctionUrl, QString(), true, m_urlStream->isChecked()});
     for (int i = 0; i < m_schedules->count(); ++i)
         c.triggers.append(Trigger{Trigger::Kind::Schedule, m_schedules->item(i)->text(), true});
     return c;

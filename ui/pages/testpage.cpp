@@ -27,7 +27,7 @@ TestPage::TestPage(Studio *studio, QWidget *parent)
     : QWidget(parent), m_studio(studio), m_saved(new QListWidget(this)), m_templateBox(new QComboBox(this)),
       m_fieldsBox(new QGroupBox(tr("Template fields"), this)), m_fieldsForm(new QFormLayout(m_fieldsBox)),
       m_event(new CodeEditor(this)), m_jsonError(new QLabel(this)), m_qualifier(new QComboBox(this)),
-      m_invoke(new QPushButton(tr("Invoke"), this)), m_summary(new QLabel(this)), m_response(new QPlainTextEdit(this)),
+      m_invoke(new QPushButton(tr("Invoke"), this)), m_debug(new QPushButton(tr("Debug"), this)), m_summary(new QLabel(this)), m_response(new QPlainTextEdit(this)),
       m_logs(new QPlainTextEdit(this)), m_historyTable(new QTableWidget(0, 5, this))
 {
     setObjectName(QStringLiteral("testPage"));
@@ -47,6 +47,7 @@ TestPage::TestPage(Studio *studio, QWidget *parent)
     layout->addWidget(vertical);
 
     connect(m_invoke, &QPushButton::clicked, this, &TestPage::invoke);
+    connect(m_debug, &QPushButton::clicked, this, &TestPage::debug);
     for (auto seq : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
         auto *sc = new QShortcut(seq, this);
         sc->setContext(Qt::WidgetWithChildrenShortcut);
@@ -114,6 +115,10 @@ QWidget *TestPage::buildEventEditor()
     invokeRow->addWidget(m_qualifier);
     invokeRow->addStretch();
     invokeRow->addWidget(m_jsonError);
+    m_debug->setObjectName(QStringLiteral("debugButton"));
+    m_debug->setToolTip(tr("Invoke in a fresh environment with the runtime's debugger on 127.0.0.1 (node's inspector, "
+                           "python's debugpy), waiting for your debugger to attach"));
+    invokeRow->addWidget(m_debug);
     invokeRow->addWidget(m_invoke);
     centerLayout->addWidget(new QLabel(tr("Event (JSON)"), center));
     centerLayout->addWidget(m_event, 1);
@@ -123,6 +128,7 @@ QWidget *TestPage::buildEventEditor()
         const JsonCheck check = eventCheck();
         m_jsonError->setText(check.ok ? QString() : tr("Invalid JSON at %1").arg(check.message));
         m_invoke->setEnabled(check.ok && !m_function.isEmpty() && !m_busy);
+        m_debug->setEnabled(m_invoke->isEnabled());
     });
     return center;
 }
@@ -198,6 +204,7 @@ void TestPage::setFunction(const QString &name)
     m_summary->clear();
     m_resultPane->showHint(tr("Invoke %1 (Ctrl+Enter) to see its response, duration, memory and logs here.").arg(name));
     m_invoke->setEnabled(!name.isEmpty() && eventCheck().ok);
+    m_debug->setEnabled(m_invoke->isEnabled());
     reloadSavedEvents();
     reloadQualifiers();
 }

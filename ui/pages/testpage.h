@@ -37,6 +37,9 @@ public:
     QString eventText() const;
     JsonCheck eventCheck() const;
     void invoke(); // Ctrl+Enter
+    // Invokes in a fresh environment with the runtime's debugger on loopback, showing the
+    // attach instructions (host, port, a VS Code launch configuration) until it completes.
+    void debug();
     void applyTemplate(const QString &templateId, const QMap<QString, QString> &values = {});
     void saveEventAs(const QString &name);
     void setQualifier(const QString &qualifier);
@@ -68,7 +71,9 @@ private:
     void askSaveEvent();
     void askRenameEvent();
     void askDeleteEvent();
+    void run(quint16 debugPort);
     void showResult(const engine::InvokeResult &result);
+    void showChunk(const QByteArray &chunk);
     void reloadSavedEvents();
     void reloadQualifiers();
     void showTemplateFields(const EventTemplate &t);
@@ -80,6 +85,8 @@ private:
     QList<HistoryEntry> m_history;
     engine::InvokeResult m_last;
     bool m_busy = false;
+    int m_streamChunks = 0;    // chunks of the running request's streamed response so far
+    qint64 m_streamBytes = 0;
 
     QListWidget *m_saved;
     EmptyState *m_savedPane = nullptr;  // the saved events, or a hint while there are none
@@ -92,6 +99,7 @@ private:
     QLabel *m_jsonError;
     QComboBox *m_qualifier;
     QPushButton *m_invoke;
+    QPushButton *m_debug;
     QLabel *m_summary;
     QPlainTextEdit *m_response;
     QPlainTextEdit *m_logs;

@@ -3,12 +3,15 @@
 // logs) and the session's history.
 #include "testpage.h"
 
+#include "engine/debugsession.h"
+#include "settings/settings.h"
 #include "ui/studio.h"
 #include "ui/theme.h"
 #include "ui/widgets/emptystate.h"
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QTextCursor>
 
 namespace funcdesk::ui {
 
@@ -47,6 +51,39 @@ QColor statusColor(InvocationStatus s, const QPalette &palette)
 
 void TestPage::invoke()
 {
+    run(0);
+}
+
+void TestPage::debug()
+{
+    if (m_function.isEmpty() || m_busy || !eventCheck().ok)
+        return;
+    QFile manifestFile(m_studio->draftDir(m_function) + QStringLiteral("/function.json"));
+    const auto runtime = manifestFile.open(QIODevice::ReadOnly)
+        ? runtimeFromName(QJsonDocument::fromJson(manifestFile.readAll()).object().value(QStringLiteral("runtime")).toString())
+        : std::nullopt;
+    if (!runtime || *runtime == Runtime::Provided) {
+        Q_EMIT statusMessage(tr("Debugging is available for python3 and nodejs functions; a custom runtime brings its own debugger."));
+        return;
+    }
+    engine::DebugTarget target;
+    target.function = m_function;
+    target.runtime = *runtime;
+    target.port = engine::freeLoopbackPort();
+    target.localRoot = m_studio->draftDir(m_function);
+    const Settings *settings = m_studio->settings();
+    target.remoteRoot = settings && settings->sandbox() ? QStringLiteral("/var/task") : target.localRoot;
+    m_resultPane->showContent();
+    m_summary->setText(tr("<b>Waiting for a debugger</b> on 127.0.0.1:%1 (%2)")
+                           .arg(target.port)
+                           .arg(target.runtime == Runtime::Python3 ? QStringLiteral("debugpy") : QStringLiteral("Node.js inspector")));
+    m_response->setPlainText(engine::debugInstructions(target));
+    m_logs->clear();
+    run(target.port);
+}
+
+void TestPage::run(quint16 debugPort)
+{
     if (m_function.isEmpty() || m_busy)
         return;
     const JsonCheck check = eventCheck();
@@ -55,8 +92,10 @@ void TestPage::invoke()
         return;
     }
     m_busy = true;
+    m_streamChunks = 0;
     m_invoke->setEnabled(false);
-    m_invoke->setText(tr("Running…"));
+    m_debug->setEnabled(false);
+    m_invoke->setText(debugPort ? tr("Debugging…") : tr("Running…"));
     const QString qualifier = m_qualifier->currentText();
     const QString payload = eventText();
     m_studio->invoke(m_function, qualifier, payload.toUtf8(), TriggerKind::Manual, this,
@@ -64,10 +103,26 @@ void TestPage::invoke()
                          m_busy = false;
                          m_invoke->setText(tr("Invoke"));
                          m_invoke->setEnabled(eventCheck().ok);
+                         m_debug->setEnabled(m_invoke->isEnabled());
                          addHistory(HistoryEntry{QDateTime::currentMSecsSinceEpoch(), qualifier, payload, result});
                          showResult(result);
                          Q_EMIT invoked(result);
-                     });
+                     },
+                     debugPort, [this](const QByteArray &chunk) { showChunk(chunk); });
+}
+
+// A streamed response as it arrives: each chunk appended, with the count so far.
+void TestPage::showChunk(const QByteArray &chunk)
+{
+    if (m_streamChunks++ == 0) {
+        m_resultPane->showContent();
+        m_response->clear();
+        m_streamBytes = 0;
+    }
+    m_streamBytes += chunk.size();
+    m_response->moveCursor(QTextCursor::End);
+    m_response->insertPlainText(QString::fromUtf8(chunk));
+    m_summary->setText(tr("<b>Streaming…</b> %n chunk(s)", nullptr, m_streamChunks) + tr(", %1 bytes so far").arg(m_streamBytes));
 }
 
 void TestPage::showResult(const engine::InvokeResult &result)
@@ -80,6 +135,11 @@ void TestPage::showResult(const engine::InvokeResult &result)
     if (!r.errorType.isEmpty())
         html += QStringLiteral(" &nbsp;<b>%1</b>").arg(r.errorType.toHtmlEscaped());
     html += QStringLiteral("<br>") + tr("Duration %1 · Billed %2 ms · Memory %3 MB of %4 MB").arg(ms(r.durationMs)).arg(r.billedDurationMs).arg(r.maxMemoryUsedMb).arg(r.memorySizeMb);
+    if (result.streamed)
+        html += QStringLiteral("<br>") + tr("Streamed: %n chunk(s)", nullptr, m_streamChunks) + QStringLiteral(" · ")
+            + result.contentType.toHtmlEscaped();
+    if (r.debugged)
+        html += QStringLiteral("<br>") + tr("Debugged: a fresh environment with the debugger, retired afterwards");
     if (r.cold)
         html += QStringLiteral("<br>") + tr("Cold start: Init Duration %1").arg(ms(r.initDurationMs));
     else if (r.status != InvocationStatus::Throttled)

@@ -10,6 +10,9 @@
 //     'E' errorType \n errorDocument        init failed (then wait for EOF on fd 3)
 //     'S' requestId \n response             handler result (JSON)
 //     'F' requestId \n errorType \n errorDocument
+//     'T' requestId \n contentType             a streamed response begins (streamifyResponse)
+//     'C' requestId \n bytes                   one chunk of it, as the handler wrote it
+//     'D' requestId                            it ended: the request succeeded
 //   stdout and stderr are the environment's log. console.* writes synchronously (fd 1/2),
 //   so each request's output is in the log pipe before its answer. EOF on fd 3: exit.
 //
@@ -200,6 +203,112 @@ async function loadHandler(taskRoot, handlerString) {
   return handler;
 }
 
+// Response streaming, as Lambda's Node.js runtime offers it: awslambda.streamifyResponse()
+// marks a handler (event, responseStream, context); each write goes to the engine as a
+// chunk at once. HttpResponseStream.from() puts the HTTP prelude (JSON status, headers and
+// cookies, then 8 NUL bytes) before the first chunk, under Lambda's content type for it.
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_PRELUDE_TYPE = 'application/vnd.awslambda.http-integration-response';
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = 'response';
+    return handler;
+  },
+  HttpResponseStream: class HttpResponseStream {
+    static from(stream, prelude) {
+      stream.setContentType(HTTP_PRELUDE_TYPE);
+      const json = JSON.stringify(prelude);
+      stream._onBeforeFirstWrite = (write) => {
+        write(json);
+        write(new Uint8Array(8));
+      };
+      return stream;
+    }
+  },
+};
+
+function toBuffer(chunk, encoding) {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, encoding && encoding !== 'buffer' ? encoding : 'utf8');
+  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+// The stream module is loaded on the first streamed response only (cold starts stay light).
+function makeResponseStream(requestId, ended) {
+  const { Writable } = require('stream');
+  const head = Buffer.from(requestId + '\n');
+  let contentType = 'application/octet-stream';
+  let started = false;
+  const chunk = (data, encoding) => {
+    const b = toBuffer(data, encoding);
+    if (b.length) send('C', Buffer.concat([head, b], head.length + b.length));
+  };
+  let stream = null;
+  const start = () => {
+    if (started) return;
+    started = true;
+    send('T', Buffer.from(`${requestId}\n${contentType}`));
+    const before = stream._onBeforeFirstWrite;
+    stream._onBeforeFirstWrite = null;
+    if (before) before((data) => chunk(data));
+  };
+  stream = new Writable({
+    write(data, encoding, cb) {
+      start();
+      chunk(data, encoding);
+      cb();
+    },
+    final(cb) {
+      start();
+      ended();
+      cb();
+    },
+  });
+  stream.setContentType = (type) => {
+    if (started) throw new Error('Tried to set the content type after the stream started');
+    contentType = String(type);
+  };
+  return stream;
+}
+
+function invokeStreaming(handler, requestId, event, context, next) {
+  let settled = false;
+  const emptyLoop = () => {
+    if (settled) return;
+    settled = true;
+    const e = new Error(`RequestId: ${requestId} Error: Runtime exited without providing a reason`);
+    e.name = 'Runtime.NodeJsExit';
+    const doc = errorDocument(e);
+    send('F', Buffer.from(`${requestId}\n${doc.errorType}\n${JSON.stringify(doc)}`));
+    process.exit(0);
+  };
+  const done = (err) => {
+    if (settled) return;
+    settled = true;
+    process.removeListener('beforeExit', emptyLoop);
+    if (err !== null && err !== undefined) {
+      const doc = errorDocument(err);
+      console.error('Invoke Error \t' + JSON.stringify(doc));
+      send('F', Buffer.from(`${requestId}\n${doc.errorType}\n${JSON.stringify(doc)}`));
+    } else {
+      send('D', Buffer.from(requestId));
+    }
+    setImmediate(next);
+  };
+  process.on('beforeExit', emptyLoop);
+  const stream = makeResponseStream(requestId, () => done(null));
+  stream.on('error', (e) => done(e));
+  try {
+    const r = handler(event, stream, context);
+    if (r && typeof r.then === 'function') {
+      // A handler that settles without ending its stream ends it, as on Lambda.
+      r.then(() => { if (!stream.writableEnded) stream.end(); }, (e) => done(e ?? new Error('rejected')));
+    }
+  } catch (e) {
+    done(e);
+  }
+}
+
 function makeContext(requestId, deadlineMs, arn, clientContext) {
   const env = process.env;
   return {
@@ -231,6 +340,20 @@ function invoke(handler, frame, next) {
   const [requestId, deadline, arn, trace, cc] = fields;
   currentRequestId = requestId;
   if (trace) process.env._X_AMZN_TRACE_ID = trace; // see keepTraceIdInJs
+  if (handler[STREAMING] === 'response') {
+    let event;
+    let context;
+    try {
+      event = JSON.parse(frame.toString('utf8', pos));
+      context = makeContext(requestId, Number(deadline), arn, cc ? JSON.parse(cc) : undefined);
+    } catch (e) {
+      const doc = errorDocument(e);
+      send('F', Buffer.from(`${requestId}\n${doc.errorType}\n${JSON.stringify(doc)}`));
+      setImmediate(next);
+      return;
+    }
+    return invokeStreaming(handler, requestId, event, context, next);
+  }
   let settled = false;
   // What to do once the event loop is empty (Lambda's BeforeExitListener: one slot).
   let onEmptyLoop = null;

@@ -80,6 +80,39 @@ def fail_init(error_type, message, stack=None):
     os._exit(0)
 
 
+class CognitoIdentity:
+    # As Lambda's Python runtime has it: attributes, None when the caller sent no identity.
+    __slots__ = ('cognito_identity_id', 'cognito_identity_pool_id')
+
+    def __init__(self, doc=None):
+        doc = doc if isinstance(doc, dict) else {}
+        self.cognito_identity_id = doc.get('cognitoIdentityId')
+        self.cognito_identity_pool_id = doc.get('cognitoIdentityPoolId')
+
+
+class Client:
+    __slots__ = ('installation_id', 'app_title', 'app_version_name', 'app_version_code', 'app_package_name')
+
+    def __init__(self, doc):
+        for name in Client.__slots__:
+            setattr(self, name, doc.get(name))
+
+
+class ClientContext:
+    # The X-Amz-Client-Context document as objects: .client (a Client or None), .custom, .env.
+    __slots__ = ('custom', 'env', 'client')
+
+    def __init__(self, doc):
+        self.custom = doc.get('custom')
+        self.env = doc.get('env')
+        client = doc.get('client')
+        self.client = Client(client) if isinstance(client, dict) else None
+
+
+def client_context_from(doc):
+    return ClientContext(doc) if isinstance(doc, dict) else None
+
+
 class LambdaContext:
     __slots__ = ('aws_request_id', 'invoked_function_arn', 'client_context', 'identity', '_deadline_ms')
 
@@ -94,7 +127,7 @@ class LambdaContext:
         self.aws_request_id = request_id
         self.invoked_function_arn = arn
         self.client_context = client_context
-        self.identity = None
+        self.identity = CognitoIdentity()
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
@@ -166,8 +199,24 @@ def set_trace_id(trace_b):
         data[key] = os.environ.encodevalue(trace_b.decode())
 
 
+def wait_for_debugger(port):
+    # A debug environment (engine/debugsession.h): debugpy listens on loopback and the
+    # handler is loaded once a debugger is attached.
+    try:
+        import debugpy
+    except ImportError:
+        fail_init('Runtime.DebuggerUnavailable',
+                  'Debugging a python3 function needs the package debugpy for %s: %s -m pip install debugpy'
+                  % (sys.executable, sys.executable))
+    debugpy.listen(('127.0.0.1', int(port)))
+    debugpy.wait_for_client()
+
+
 def main():
     task_root = os.environ.get('LAMBDA_TASK_ROOT', os.getcwd())
+    debug_port = os.environ.pop('_FUNCDESK_DEBUG_PORT', None)
+    if debug_port:
+        wait_for_debugger(debug_port)
     sys.path[0] = task_root  # the code dir first, the shim's own folder not at all
     try:
         sys.stdout.reconfigure(line_buffering=True)
@@ -196,7 +245,7 @@ def main():
         if not LOGGING_READY and 'logging' in sys.modules:
             setup_logging()
         try:
-            client_context = loads(cc_b) if cc_b else None
+            client_context = client_context_from(loads(cc_b)) if cc_b else None
             event = loads(payload)
             context = LambdaContext(rid, int(deadline_b), arn_b.decode(), client_context)
             result = handler(event, context)

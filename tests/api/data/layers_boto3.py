@@ -114,9 +114,14 @@ assert cfg["Layers"][0]["CodeSize"] == len(layer_a), cfg
 client.update_function_configuration(FunctionName="layered", Layers=[a["LayerVersionArn"], b2["LayerVersionArn"]])
 out = invoke("layered")
 assert out["who"] == "B" and out["b"] == "from layer b" and out["a"] == "from layer a", out
-# Lambda's order: the version's site-packages, then python/.
+# Lambda's order: the runtime's site-packages (python3.12, as the function says), the local
+# interpreter's where it differs (it runs the code), then python/.
 parts = out["pythonpath"].split(":")
-assert parts[0].endswith(f"/python/lib/python{pyver}/site-packages") and parts[1].endswith("/python"), parts
+expected = ["/python/lib/python3.12/site-packages"]
+if pyver != "3.12":
+    expected.append(f"/python/lib/python{pyver}/site-packages")
+expected.append("/python")
+assert len(parts) == len(expected) and all(p.endswith(e) for p, e in zip(parts, expected)), parts
 client.update_function_configuration(FunctionName="layered", Layers=[b2["LayerVersionArn"], a["LayerVersionArn"]])
 out = invoke("layered")
 assert out["who"] == "A", out

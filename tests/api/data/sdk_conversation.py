@@ -144,10 +144,73 @@ try:
 except lam.exceptions.ResourceNotFoundException:
     check('function_url_deleted', True)
 
+# GetFunction's Code.Location: a URL anyone holding it can GET (no credentials, as a
+# presigned S3 URL), serving the asked version's deployment package.
+lam.update_function_code(FunctionName='sdkfn', ZipFile=code(HANDLER.replace('got', 'got3')))
+for qualifier, marker in (('1', "'got2'"), ('$LATEST', "'got3'")):
+    loc = lam.get_function(FunctionName='sdkfn', Qualifier=qualifier)['Code']
+    check('code_location_is_url_' + qualifier, loc['Location'].startswith('http://') and loc['RepositoryType'] == 'S3', loc)
+    data = urllib.request.urlopen(loc['Location']).read()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted(z.namelist())
+        app = z.read('app.py').decode()
+    check('code_location_zip_' + qualifier, 'app.py' in names and marker in app, (names, app[:200]))
+try:
+    loc = lam.get_function(FunctionName='sdkfn')['Code']['Location']
+    urllib.request.urlopen(loc.replace('sdkfn/', 'other/'))
+    check('code_location_signed', False, 'answered for another function')
+except urllib.error.HTTPError as e:
+    check('code_location_signed', e.code == 403, e.code)
+
 lam.delete_function(FunctionName='sdkfn')
 try:
     lam.get_function(FunctionName='sdkfn')
     check('deleted', False, 'still there')
 except lam.exceptions.ResourceNotFoundException:
     check('deleted', True)
+# Runtime identifiers stay as given (python3.13 is not rewritten to another python3.x).
+CTX = ("def handler(event, context):\n"
+       "    cc = context.client_context\n"
+       "    return {'custom': cc.custom if cc else None, 'inst': cc.client.installation_id if cc and cc.client else None,\n"
+       "            'identity': context.identity.cognito_identity_id, 'env': __import__('os').environ['AWS_EXECUTION_ENV']}\n")
+r = lam.create_function(FunctionName='py313', Runtime='python3.13', Role='arn:aws:iam::000000000000:role/r',
+                        Handler='app.handler', Code={'ZipFile': code(CTX)})
+check('create_python3.13', r['Runtime'] == 'python3.13', r)
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, 'w') as z:
+    z.writestr('index.js', 'exports.handler = async () => process.env.AWS_EXECUTION_ENV;')
+r = lam.create_function(FunctionName='node22', Runtime='nodejs22.x', Role='arn:aws:iam::000000000000:role/r',
+                        Handler='index.handler', Code={'ZipFile': buf.getvalue()})
+check('create_nodejs22.x', r['Runtime'] == 'nodejs22.x', r)
+runtimes = {f['FunctionName']: f['Runtime'] for f in lam.list_functions()['Functions']}
+check('list_keeps_runtimes', runtimes.get('py313') == 'python3.13' and runtimes.get('node22') == 'nodejs22.x', runtimes)
+check('get_keeps_runtime', lam.get_function_configuration(FunctionName='node22')['Runtime'] == 'nodejs22.x')
+out = json.loads(lam.invoke(FunctionName='node22', Payload=b'{}')['Payload'].read())
+check('nodejs22.x_execution_env', out == 'AWS_Lambda_nodejs22.x', out)
+try:
+    lam.create_function(FunctionName='py37', Runtime='python3.7', Role='arn:aws:iam::000000000000:role/r',
+                        Handler='app.handler', Code={'ZipFile': code(CTX)})
+    check('unknown_runtime_refused', False, 'created')
+except lam.exceptions.InvalidParameterValueException as e:
+    check('unknown_runtime_refused', 'python3.13' in str(e), str(e))
+
+# The client context an SDK sends reaches Python as Lambda's objects (attributes).
+cc = base64.b64encode(json.dumps({'client': {'installation_id': 'inst-9', 'app_title': 'Shop'},
+                                  'custom': {'k': 'v'}, 'env': {'locale': 'en'}}).encode()).decode()
+r = lam.invoke(FunctionName='py313', Payload=b'{}', ClientContext=cc)
+out = json.loads(r['Payload'].read())
+check('client_context_objects', out['custom'] == {'k': 'v'} and out['inst'] == 'inst-9' and out['identity'] is None
+      and out['env'] == 'AWS_Lambda_python3.13', (r.get('FunctionError'), out))
+
+# Over 6 MB: Lambda's error, and the environment keeps serving.
+lam.update_function_code(FunctionName='py313', ZipFile=code("def handler(event, context):\n    return 'x' * event.get('n', 1)\n"))
+r = lam.invoke(FunctionName='py313', Payload=json.dumps({'n': 7000000}))
+err = json.loads(r['Payload'].read())
+check('response_too_large', r.get('FunctionError') == 'Unhandled' and err == {
+    'errorMessage': 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    'errorType': 'Function.ResponseSizeTooLarge'}, (r.get('FunctionError'), err))
+r = lam.invoke(FunctionName='py313', Payload=b'{}')
+check('after_too_large', json.loads(r['Payload'].read()) == 'x' and 'FunctionError' not in r, r)
+lam.delete_function(FunctionName='py313')
+lam.delete_function(FunctionName='node22')
 print('ALL OK')

@@ -1,4 +1,4 @@
-#include "cli/codezip.h"
+#include "versioning/codezip.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -10,7 +10,7 @@
 
 #include <memory>
 
-namespace funcdesk::cli {
+namespace funcdesk::codezip {
 namespace {
 
 // Owner of an open archive: discarded (nothing written) unless close() commits it.
@@ -93,4 +93,4 @@ Result<QStringList> zipEntries(const QString &zipPath)
     return names;
 }
 
-} // namespace funcdesk::cli
+} // namespace funcdesk::codezip
