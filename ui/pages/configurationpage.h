@@ -46,6 +46,9 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     void saved(const QString &function, bool deployed);
 
+protected:
+    void showEvent(QShowEvent *event) override; // queue mappings change outside the page
+
 private:
     QGroupBox *buildGeneral(QWidget *parent);
     QGroupBox *buildEnvironment(QWidget *parent);
@@ -55,6 +58,7 @@ private:
     QLayout *buildButtons(QWidget *parent);
     void validate();
     void refreshSchedules();
+    void refreshQueueMappings();
 
     Studio *m_studio;
     QString m_function;
@@ -82,6 +86,7 @@ private:
     QLineEdit *m_newSchedule;
     QLabel *m_scheduleError;
     QLabel *m_nextFires;
+    QLabel *m_queueMappings; // event source mappings feeding this function (read-only here)
     QLabel *m_cost;
     QPushButton *m_save;
     QPushButton *m_saveDeploy;

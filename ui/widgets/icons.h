@@ -21,7 +21,8 @@ enum class Glyph { Functions,
                    Environments,
                    Logs,
                    Cost,
-                   Learn };
+                   Learn,
+                   Queues };
 QIcon glyphIcon(Glyph glyph);
 
 } // namespace funcdesk::ui
