@@ -24,7 +24,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libgit2-dev libsqlite3-dev libqscintilla2-qt6-dev libzip-dev libyaml-cpp-dev libhttp-parser-dev
-  python3 python3-boto3 nodejs bubblewrap curl wrk xvfb xauth
+  python3 python3-boto3 nodejs npm bubblewrap curl wrk xvfb xauth
 )
 
 install_missing() {

@@ -8,6 +8,8 @@
 #include "api/service.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QStandardPaths>
 #include <QProcess>
 
 using namespace funcdesk;
@@ -16,6 +18,9 @@ using namespace funcdesk::api;
 namespace {
 
 const QString kScenario = QStringLiteral(FUNCDESK_SOURCE_DIR "/tests/api/data/sqs_scenario.py");
+const QString kJsScenario = QStringLiteral(FUNCDESK_SOURCE_DIR "/tests/api/data/sqs_scenario.mjs");
+// Where the test installs the AWS SDK for JavaScript v3 SQS client from npm (once per build tree).
+const QString kNpmPrefix = QStringLiteral(FUNCDESK_BINARY_DIR "/npm-sdk");
 
 bool hasBoto3(const QString &python)
 {
@@ -68,6 +73,39 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(120000));
         const QString out = QString::fromUtf8(p.readAll());
         QVERIFY2(p.exitCode() == 0 && out.trimmed().endsWith(QStringLiteral("ALL OK")), qPrintable(out));
+    }
+
+    void javascriptSdkScenario()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("node")).isEmpty())
+            QSKIP("node is not installed");
+        if (!QFile::exists(kNpmPrefix + QStringLiteral("/node_modules/@aws-sdk/client-sqs/package.json"))) {
+            if (QStandardPaths::findExecutable(QStringLiteral("npm")).isEmpty())
+                QSKIP("npm is not installed (packaging/dev.sh installs it): cannot fetch @aws-sdk/client-sqs");
+            QProcess npm;
+            npm.setProcessChannelMode(QProcess::MergedChannels);
+            npm.start(QStringLiteral("npm"), {QStringLiteral("install"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund"),
+                                              QStringLiteral("--prefix"), kNpmPrefix, QStringLiteral("@aws-sdk/client-sqs@3")});
+            QVERIFY(npm.waitForFinished(240000));
+            QVERIFY2(npm.exitCode() == 0, npm.readAll().constData());
+        }
+        QTemporaryDir data;
+        auto service = Service::start(DataDir{data.path()}, options());
+        QVERIFY(service.ok());
+        QProcess node;
+        node.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NODE_PATH"), kNpmPrefix + QStringLiteral("/node_modules"));
+        node.setProcessEnvironment(env);
+        // ESM resolves packages from the script's folder up, not NODE_PATH: run a copy
+        // placed beside node_modules.
+        const QString script = kNpmPrefix + QStringLiteral("/sqs_scenario.mjs");
+        QFile::remove(script);
+        QVERIFY(QFile::copy(kJsScenario, script));
+        node.start(QStringLiteral("node"), {script, QStringLiteral("http://") + (*service)->apiAddress()});
+        QVERIFY(node.waitForFinished(120000));
+        const QString out = QString::fromUtf8(node.readAll());
+        QVERIFY2(node.exitCode() == 0 && out.trimmed().endsWith(QStringLiteral("ALL OK")), qPrintable(out));
     }
 
     void jsonErrorsAsSqsWritesThem()
