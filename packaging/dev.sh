@@ -30,6 +30,8 @@ packages=(
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do
+    # npm comes with some nodejs builds (NodeSource's), whose package conflicts with Debian's npm.
+    [ "$p" = npm ] && command -v npm >/dev/null && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -64,7 +64,8 @@ private Q_SLOTS:
         QStringList ids;
         for (int i = 0; i < bar->count(); ++i)
             ids << bar->idAt(i);
-        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("learn")}));
+        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("learn"),
+                                   QStringLiteral("queues")}));
         QCOMPARE(window->currentPage(), MainWindow::Page::Dashboard); // where the window opens
         QCOMPARE(bar->currentId(), QStringLiteral("dashboard"));
 
@@ -97,15 +98,16 @@ private Q_SLOTS:
         QCOMPARE(window->currentPage(), MainWindow::Page::Function);
 
         // A new global page is one call, with its shortcut and palette entry.
-        auto *queues = new QLabel(QStringLiteral("Queues page"));
-        QCOMPARE(window->addMode(QStringLiteral("queues"), glyphIcon(Glyph::Logs), QStringLiteral("Queues"), queues), 6);
-        QVERIFY(!queues->isVisible());
-        QTest::keyClick(window, Qt::Key_7, Qt::ControlModifier);
-        QCOMPARE(window->currentMode(), QStringLiteral("queues"));
+        auto *scratch = new QLabel(QStringLiteral("Scratch page"));
+        const int position = bar->count();
+        QCOMPARE(window->addMode(QStringLiteral("scratch"), glyphIcon(Glyph::Logs), QStringLiteral("Scratch"), scratch), position);
+        QVERIFY(!scratch->isVisible());
+        QTest::keyClick(window, Qt::Key(Qt::Key_1 + position), Qt::ControlModifier);
+        QCOMPARE(window->currentMode(), QStringLiteral("scratch"));
         QCOMPARE(window->currentPage(), MainWindow::Page::Other);
-        QVERIFY(queues->isVisible());
+        QVERIFY(scratch->isVisible());
         window->openCommandPalette();
-        window->commandPalette()->setFilterText(QStringLiteral("go to queues"));
+        window->commandPalette()->setFilterText(QStringLiteral("go to scratch"));
         QCOMPARE(window->commandPalette()->visibleCount(), 1);
         window->commandPalette()->hide();
         QVERIFY(window->showMode(QStringLiteral("dashboard")));
