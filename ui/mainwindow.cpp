@@ -11,6 +11,7 @@
 #include "ui/pages/environmentspage.h"
 #include "ui/pages/layerspage.h"
 #include "ui/pages/learnpage.h"
+#include "ui/pages/queuespage.h"
 #include "ui/pages/logspage.h"
 #include "ui/pages/monitorpage.h"
 #include "ui/pages/testpage.h"
@@ -154,10 +155,13 @@ void MainWindow::buildModes()
     m_learn = new LearnPage(m_studio, this);
     connect(m_learn, &LearnPage::statusMessage, this, &MainWindow::showMessage);
     addMode(QStringLiteral("learn"), glyphIcon(Glyph::Learn), tr("Learn"), m_learn);
+    auto *queues = new QueuesPage(m_studio, this);
+    connect(queues, &QueuesPage::statusMessage, this, &MainWindow::showMessage);
+    addMode(QStringLiteral("queues"), glyphIcon(Glyph::Queues), tr("Queues"), queues);
+    buildAlarms();
     auto *layers = new LayersPage(m_studio, this);
     connect(layers, &LayersPage::statusMessage, this, &MainWindow::showMessage);
     addMode(QStringLiteral("layers"), glyphIcon(Glyph::Layers), tr("Layers"), layers);
-    buildAlarms();
 
     // The global pages' shortcuts from before the mode bar keep working.
     for (int i = 1; i <= 4; ++i) {

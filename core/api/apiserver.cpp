@@ -6,6 +6,7 @@
 #include "api/functionurl.h"
 #include "api/lambdawire.h"
 #include "api/requestguard.h"
+#include "api/sqswire.h"
 #include "common/ids.h"
 #include "common/logging.h"
 #include "engine/engine.h"
@@ -161,6 +162,10 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
     Status allowed = checkOrigin(request, m_guard);
     if (allowed && m_options.token.isEmpty())
         allowed = checkCredentials(request, m_guard);
+    if (!allowed && isSqsRequest(request.method, request.header("content-type"), request.header("x-amz-target"), request.body)) {
+        responder.respond(sqsAccessError(request, allowed.error())); // in SQS's own error format
+        return;
+    }
     if (!allowed) {
         responder.respond(errorResponse(allowed.error().type, allowed.error().message, 403));
         return;

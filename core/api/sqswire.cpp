@@ -1,5 +1,6 @@
 #include "api/sqswire.h"
 
+#include "common/errors.h"
 #include "common/ids.h"
 #include "store/queues.h"
 
@@ -46,6 +47,8 @@ constexpr ErrorCode kErrors[] = {
     {"InvalidAction", "InvalidAction", 400},
     {"MalformedQueryString", "MalformedQueryString", 400},
     {"InternalError", "InternalError", 500},
+    {"SignatureDoesNotMatch", "SignatureDoesNotMatch", 403},
+    {"AccessDenied", "AccessDenied", 403},
 };
 
 const ErrorCode *findError(const QString &name)
@@ -327,6 +330,13 @@ WireResponse sqsError(SqsProtocol protocol, const QString &name, const QString &
     xml.writeEndElement();
     xml.writeEndDocument();
     return r;
+}
+
+WireResponse sqsAccessError(const HttpRequest &request, const Error &refusal)
+{
+    const SqsProtocol protocol = request.hasHeader("x-amz-target") ? SqsProtocol::Json : SqsProtocol::Query;
+    const QString name = refusal.type == errc::InvalidSignature ? QStringLiteral("SignatureDoesNotMatch") : QStringLiteral("AccessDenied");
+    return sqsError(protocol, name, refusal.message, newRequestId());
 }
 
 QString md5Hex(const QByteArray &data)

@@ -11,6 +11,7 @@
 //
 // Pure functions; any thread.
 
+#include "api/httpmessage.h"
 #include "api/lambdawire.h"
 #include "common/result.h"
 
@@ -45,6 +46,9 @@ WireResponse sqsResponse(const SqsCall &call, const QJsonObject &result, const Q
 // An error by SQS's error name (QueueDoesNotExist, ReceiptHandleIsInvalid, ...), with
 // its query code and HTTP status.
 WireResponse sqsError(SqsProtocol protocol, const QString &name, const QString &message, const QString &requestId);
+// A request refused before it reached SQS (requestguard.h) in SQS's format:
+// SignatureDoesNotMatch for a signature that does not verify, else AccessDenied; 403.
+WireResponse sqsAccessError(const HttpRequest &request, const Error &refusal);
 // "AWS.SimpleQueueService.NonExistentQueue" for "QueueDoesNotExist"; the name itself when
 // the query code is the same.
 QString sqsQueryErrorCode(const QString &name);

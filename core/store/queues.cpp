@@ -3,6 +3,7 @@
 #include "common/errors.h"
 #include "store/sqlite.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QUuid>
@@ -226,6 +227,8 @@ Status sendMessages(Connection &conn, const QString &queue, QList<QueueMessage> 
         if (m.messageId.isEmpty())
             m.messageId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         m.sentMs = nowMs;
+        if (m.md5OfBody.isEmpty())
+            m.md5OfBody = QString::fromLatin1(QCryptographicHash::hash(m.body, QCryptographicHash::Md5).toHex());
         if (m.visibleMs < nowMs)
             m.visibleMs = nowMs;
         stmt->bind(1, queue).bind(2, m.messageId).bind(3, m.body.isNull() ? QByteArray("") : m.body);

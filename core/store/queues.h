@@ -101,7 +101,7 @@ Status deleteQueue(Connection &conn, const QString &name); // and its messages
 Status setQueueAttributes(Connection &conn, const QString &name, const QueueAttributes &attributes, qint64 nowMs);
 
 // Stores the messages (one transaction) and fills their id, message id, sent and visible
-// times (now + delay). The caller computes the MD5s.
+// times (now + delay). The caller computes the MD5s (the body's when left empty here).
 Status sendMessages(Connection &conn, const QString &queue, QList<QueueMessage> &messages, qint64 nowMs);
 // Up to `max` visible messages, oldest first, each hidden for `visibilityTimeoutS` with a
 // new receipt handle (redrive applied first). One transaction.

@@ -139,6 +139,95 @@ private Q_SLOTS:
         QVERIFY(*conn->queryInt("SELECT count(*) FROM invocations WHERE function='consumer' AND trigger='queue'") >= 2);
     }
 
+    // Without ReportBatchItemFailures a failed invocation returns its whole batch: every
+    // message comes back (receive count 2) after the visibility timeout.
+    void aFailedBatchComesBackWhole()
+    {
+        QTemporaryDir dir;
+        auto service = Service::start(DataDir{dir.path()}, ServiceOptions{.api = {.port = 0}});
+        QVERIFY(service.ok());
+        const QString out = dir.filePath(QStringLiteral("strict.out"));
+        // A handler that raises while any record of its batch is on its first delivery.
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral(
+                                                   "import json, os\n"
+                                                   "def handler(event, context):\n"
+                                                   "    counts = [r['attributes']['ApproximateReceiveCount'] for r in event['Records']]\n"
+                                                   "    with open(os.environ['OUT'], 'a') as f:\n"
+                                                   "        for r in event['Records']:\n"
+                                                   "            f.write(json.dumps({'body': r['body'], 'count': r['attributes']['ApproximateReceiveCount']}) + '\\n')\n"
+                                                   "    if '1' in counts:\n"
+                                                   "        raise RuntimeError('first delivery fails')\n")));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"timeout\":1,\"environment\":{\"OUT\":\"")
+                                + out.toUtf8() + QByteArrayLiteral("\"}}")));
+        VersionStore store((*service)->dataDir());
+        QVERIFY(store.create(QStringLiteral("strict"), Runtime::Python3, files).ok());
+        QSignalSpy changed(service->get(), &Service::functionChanged);
+        (*service)->refreshFunction(QStringLiteral("strict"));
+        QVERIFY(changed.wait(10000));
+
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        QCOMPARE(sqs(client, "CreateQueue", "{\"QueueName\":\"strict\",\"Attributes\":{\"VisibilityTimeout\":\"1\"}}").status, 200);
+        const QByteArray url = "http://" + (*service)->apiAddress().toUtf8() + "/000000000000/strict";
+        QCOMPARE(sqs(client, "SendMessageBatch", "{\"QueueUrl\":\"" + url + "\",\"Entries\":[{\"Id\":\"a\",\"MessageBody\":\"a\"},"
+                                                 "{\"Id\":\"b\",\"MessageBody\":\"b\"}]}").status, 200);
+        const apitest::Reply created = client.call("POST", QStringLiteral("/2015-03-31/event-source-mappings/"),
+                                                   "{\"FunctionName\":\"strict\",\"EventSourceArn\":\"arn:aws:sqs:us-east-1:000000000000:strict\","
+                                                   "\"BatchSize\":10,\"MaximumBatchingWindowInSeconds\":1}");
+        QVERIFY2(created.status == 202, created.body.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                     const apitest::Reply a = sqs(client, "GetQueueAttributes", "{\"QueueUrl\":\"" + url + "\",\"AttributeNames\":[\"All\"]}");
+                                     const QJsonObject attrs = a.json().value(QStringLiteral("Attributes")).toObject();
+                                     return attrs.value(QStringLiteral("ApproximateNumberOfMessages")).toString() == QLatin1String("0")
+                                         && attrs.value(QStringLiteral("ApproximateNumberOfMessagesNotVisible")).toString() == QLatin1String("0");
+                                 }()),
+                                 30000);
+        QMultiMap<QString, QString> counts;
+        for (const QJsonObject &r : readLines(out))
+            counts.insert(r.value(QStringLiteral("body")).toString(), r.value(QStringLiteral("count")).toString());
+        for (const char *body : {"a", "b"}) {
+            QStringList c = counts.values(QLatin1String(body));
+            c.sort();
+            QCOMPARE(c, (QStringList{QStringLiteral("1"), QStringLiteral("2")}));
+        }
+    }
+
+    // A function reaches the queues with its own SDK and no endpoint in its code:
+    // AWS_ENDPOINT_URL_SQS points at the engine.
+    void functionsSendWithTheirSdk()
+    {
+        if (!hasBoto3())
+            QSKIP("python3 has no boto3");
+        QTemporaryDir dir;
+        auto service = Service::start(DataDir{dir.path()}, ServiceOptions{.api = {.port = 0}});
+        QVERIFY(service.ok());
+        SourceFiles files;
+        files.insert(QStringLiteral("app.py"), SourceFile(QByteArrayLiteral(
+                                                   "import boto3\n"
+                                                   "def handler(event, context):\n"
+                                                   "    sqs = boto3.client('sqs')\n"
+                                                   "    url = sqs.get_queue_url(QueueName='outbox')['QueueUrl']\n"
+                                                   "    return sqs.send_message(QueueUrl=url, MessageBody=event['body'])['MessageId']\n")));
+        files.insert(QStringLiteral("function.json"),
+                     SourceFile(QByteArrayLiteral("{\"runtime\":\"python3.12\",\"handler\":\"app.handler\",\"timeout\":20}")));
+        VersionStore store((*service)->dataDir());
+        QVERIFY(store.create(QStringLiteral("producer"), Runtime::Python3, files).ok());
+        QSignalSpy changed(service->get(), &Service::functionChanged);
+        (*service)->refreshFunction(QStringLiteral("producer"));
+        QVERIFY(changed.wait(10000));
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        QCOMPARE(sqs(client, "CreateQueue", "{\"QueueName\":\"outbox\"}").status, 200);
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/producer/invocations"), "{\"body\":\"from inside\"}");
+        QVERIFY2(r.status == 200 && r.header("X-Amz-Function-Error").isEmpty(), r.body.constData());
+        const QString messageId = QJsonDocument::fromJson("[" + r.body + "]").array().first().toString();
+        const apitest::Reply got = sqs(client, "ReceiveMessage", "{\"QueueUrl\":\"http://" + (*service)->apiAddress().toUtf8() + "/000000000000/outbox\"}");
+        const QJsonArray messages = got.json().value(QStringLiteral("Messages")).toArray();
+        QCOMPARE(messages.size(), 1);
+        QCOMPARE(messages[0].toObject().value(QStringLiteral("Body")).toString(), QStringLiteral("from inside"));
+        QCOMPARE(messages[0].toObject().value(QStringLiteral("MessageId")).toString(), messageId);
+    }
+
     void batchesStayWithinReservedConcurrency()
     {
         QTemporaryDir dir;

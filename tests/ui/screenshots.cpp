@@ -16,6 +16,7 @@
 #include "ui/pages/alarmspage.h"
 #include "ui/pages/learnpage.h"
 #include "ui/widgets/buildpanel.h"
+#include "ui/pages/queuespage.h"
 #include "ui/models/functionlistmodel.h"
 #include "ui/pages/testpage.h"
 #include "ui/pages/versionspage.h"
@@ -23,6 +24,9 @@
 #include "ui/theme.h"
 
 #include <QApplication>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -48,6 +52,26 @@ void waitFor(const std::function<bool()> &done, int timeoutMs)
 void settle(int ms)
 {
     QTest::qWait(ms);
+}
+
+// One call to the running engine's API, signed as an SDK would (any well-formed signature
+// passes on loopback); `target` set: an SQS JSON call.
+QByteArray callApi(const QString &address, const QByteArray &method, const QString &path, const QByteArray &body,
+                   const QByteArray &target = {})
+{
+    static QNetworkAccessManager nam;
+    QNetworkRequest req(QUrl(QStringLiteral("http://") + address + path));
+    req.setRawHeader("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261206/us-east-1/sqs/aws4_request, "
+                                      "SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
+    req.setHeader(QNetworkRequest::ContentTypeHeader, target.isEmpty() ? QByteArrayLiteral("application/json") : QByteArrayLiteral("application/x-amz-json-1.0"));
+    if (!target.isEmpty())
+        req.setRawHeader("X-Amz-Target", "AmazonSQS." + target);
+    QNetworkReply *r = nam.sendCustomRequest(req, method, body);
+    QEventLoop loop;
+    QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    r->deleteLater();
+    return r->readAll();
 }
 
 } // namespace
@@ -164,6 +188,40 @@ int main(int argc, char **argv)
     versions->publish(QStringLiteral("First release"));
     waitFor([&] { return versions->versionCount() >= 1; }, 20000);
 
+    // Queues: orders feeds hello through a mapping (batches of 5); its dead-letter queue
+    // holds two messages that failed; a backlog builds up on a queue nobody consumes.
+    const QString api = studio->apiAddress();
+    const QString base = QStringLiteral("http://") + api + QStringLiteral("/000000000000/");
+    callApi(api, "POST", QStringLiteral("/"), R"({"QueueName":"orders-dlq"})", "CreateQueue");
+    callApi(api, "POST", QStringLiteral("/"),
+            R"({"QueueName":"orders","Attributes":{"VisibilityTimeout":"30","RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:orders-dlq\",\"maxReceiveCount\":\"3\"}"}})",
+            "CreateQueue");
+    callApi(api, "POST", QStringLiteral("/"), R"({"QueueName":"email-outbox"})", "CreateQueue");
+    callApi(api, "POST", QStringLiteral("/2015-03-31/event-source-mappings/"),
+            R"({"FunctionName":"hello","EventSourceArn":"arn:aws:sqs:us-east-1:000000000000:orders","BatchSize":5,"FunctionResponseTypes":["ReportBatchItemFailures"]})");
+    for (const char *body : {R"({"order": 1041, "error": "card declined"})", R"({"order": 1077, "error": "address missing"})"}) {
+        callApi(api, "POST", QStringLiteral("/"),
+                QJsonDocument(QJsonObject{{QStringLiteral("QueueUrl"), QString(base + QStringLiteral("orders-dlq"))},
+                                          {QStringLiteral("MessageBody"), QString::fromUtf8(body)}})
+                    .toJson(QJsonDocument::Compact),
+                "SendMessage");
+    }
+    window.showMode(QStringLiteral("queues"));
+    for (int second = 0; second < 25; ++second) {
+        for (int i = 0; i < 4 + (second % 5) * 3; ++i) {
+            for (const char *queue : {"orders", "email-outbox"}) {
+                if (QLatin1String(queue) == QLatin1String("email-outbox") && i % 2)
+                    continue;
+                callApi(api, "POST", QStringLiteral("/"),
+                        QJsonDocument(QJsonObject{{QStringLiteral("QueueUrl"), QString(base + QLatin1String(queue))},
+                                                  {QStringLiteral("MessageBody"), QStringLiteral("{\"order\": %1}").arg(1100 + second * 20 + i)}})
+                            .toJson(QJsonDocument::Compact),
+                        "SendMessage");
+            }
+        }
+        settle(1000);
+    }
+
     auto grab = [&](const QString &name) {
         settle(1500); // let timers refresh the charts and tables
         window.grab().save(out + QLatin1Char('/') + name + QStringLiteral(".png"));
@@ -214,6 +272,13 @@ int main(int argc, char **argv)
     grab(QStringLiteral("logs"));
     window.showPage(MainWindow::Page::Cost);
     grab(QStringLiteral("cost"));
+    window.showMode(QStringLiteral("queues"));
+    if (auto *queues = window.findChild<QueuesPage *>()) {
+        queues->selectQueue(QStringLiteral("email-outbox"));
+        settle(1200);
+        queues->peek();
+    }
+    grab(QStringLiteral("queues"));
 
     // Traces: a function calling two others with boto3, synchronously and by event.
     {

@@ -72,7 +72,7 @@ private Q_SLOTS:
         QStringList ids;
         for (int i = 0; i < bar->count(); ++i)
             ids << bar->idAt(i);
-        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("traces"), QStringLiteral("learn"), QStringLiteral("layers"), QStringLiteral("alarms")}));
+        QCOMPARE(ids, QStringList({QStringLiteral("functions"), QStringLiteral("dashboard"), QStringLiteral("environments"), QStringLiteral("logs"), QStringLiteral("cost"), QStringLiteral("traces"), QStringLiteral("learn"), QStringLiteral("queues"), QStringLiteral("alarms"), QStringLiteral("layers")}));
         QCOMPARE(window->currentPage(), MainWindow::Page::Dashboard); // where the window opens
         QCOMPARE(bar->currentId(), QStringLiteral("dashboard"));
 

@@ -262,6 +262,11 @@ QGroupBox *ConfigurationPage::buildTriggers(QWidget *parent)
     tl->addWidget(m_scheduleError);
     tl->addWidget(m_nextFires);
     tl->addWidget(missed);
+    m_queueMappings = new QLabel(triggers);
+    m_queueMappings->setObjectName(QStringLiteral("queueMappings"));
+    m_queueMappings->setWordWrap(true);
+    m_queueMappings->setTextFormat(Qt::RichText);
+    tl->addWidget(m_queueMappings);
 
     connect(m_urlOn, &QCheckBox::toggled, m_urlStream, &QWidget::setEnabled);
     connect(m_urlOn, &QCheckBox::toggled, this, [this](bool on) {

@@ -55,6 +55,9 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     void saved(const QString &function, bool deployed);
 
+protected:
+    void showEvent(QShowEvent *event) override; // queue mappings change outside the page
+
 private:
     QGroupBox *buildGeneral(QWidget *parent);
     QGroupBox *buildEnvironment(QWidget *parent);
@@ -64,6 +67,7 @@ private:
     QLayout *buildButtons(QWidget *parent);
     void validate();
     void refreshSchedules();
+    void refreshQueueMappings();
 
     Studio *m_studio;
     QString m_function;
@@ -97,6 +101,7 @@ private:
     QLineEdit *m_newSchedule;
     QLabel *m_scheduleError;
     QLabel *m_nextFires;
+    QLabel *m_queueMappings; // event source mappings feeding this function (read-only here)
     QLabel *m_cost;
     LayerPicker *m_layers;
     QPushButton *m_save;

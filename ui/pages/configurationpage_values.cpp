@@ -9,6 +9,9 @@
 #include "common/schedule.h"
 #include "engine/interpreters.h"
 #include "settings/settings.h"
+#include "store/queues.h"
+#include "store/sqlite.h"
+#include "ui/async.h"
 #include "ui/studio.h"
 
 #include <QCheckBox>
@@ -82,6 +85,7 @@ void ConfigurationPage::setFunction(const QString &name, const FunctionConfig &d
     m_maxAge->setValue(draft.async.maximumEventAgeSeconds);
     m_onSuccess->setText(draft.async.onSuccess);
     m_onFailure->setText(draft.async.onFailure);
+    refreshQueueMappings();
     bool url = false;
     bool streaming = false;
     m_schedules->clear();
@@ -320,6 +324,47 @@ void ConfigurationPage::save(bool thenDeploy)
             Q_EMIT saved(function, true);
         });
     });
+}
+
+void ConfigurationPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!m_function.isEmpty())
+        refreshQueueMappings();
+}
+
+void ConfigurationPage::refreshQueueMappings()
+{
+    // Lambda's event source mappings for local queues (made with CreateEventSourceMapping).
+    const QString database = m_studio->dataDir().database();
+    const QString function = m_function;
+    m_queueMappings->setText(QString());
+    runAsync(m_studio->storePool(), this,
+             [database, function]() -> Result<QList<store::EventSourceMapping>> {
+                 auto conn = store::threadConnection(database);
+                 if (!conn)
+                     return conn.error();
+                 return store::listEventSourceMappings(**conn, function);
+             },
+             [this, function](Result<QList<store::EventSourceMapping>> mappings) {
+                 if (function != m_function || !mappings)
+                     return;
+                 QStringList lines;
+                 for (const store::EventSourceMapping &m : std::as_const(*mappings)) {
+                     QString line = tr("<b>%1</b>: batches of up to %2").arg(m.queue.toHtmlEscaped()).arg(m.batchSize);
+                     if (m.maximumBatchingWindowS > 0)
+                         line += tr(", window %1 s").arg(m.maximumBatchingWindowS);
+                     if (m.reportBatchItemFailures)
+                         line += tr(", partial batch failures reported");
+                     if (m.maximumConcurrency > 0)
+                         line += tr(", at most %1 at once").arg(m.maximumConcurrency);
+                     line += m.enabled ? tr(", enabled") : tr(", <i>disabled</i>");
+                     line += tr(" — last result: %1").arg(m.lastProcessingResult.toHtmlEscaped());
+                     lines << line;
+                 }
+                 m_queueMappings->setText(lines.isEmpty() ? tr("Queues: none (CreateEventSourceMapping adds one).")
+                                                          : tr("Queues feeding this function:<br>") + lines.join(QStringLiteral("<br>")));
+             });
 }
 
 } // namespace funcdesk::ui

@@ -136,6 +136,16 @@ QPainterPath glyphPath(Glyph glyph)
         path.moveTo(10, 21);
         path.lineTo(14, 21);
         break;
+    case Glyph::Queues: // three messages in a line, an arrow out
+        for (const double x : {3.5, 9.0})
+            path.addRoundedRect(QRectF(x, 8, 4.5, 8), 1, 1);
+        path.addRoundedRect(QRectF(14.5, 8, 4.5, 8), 1, 1);
+        path.moveTo(19.5, 12);
+        path.lineTo(21.5, 12);
+        path.moveTo(20.3, 10.5);
+        path.lineTo(21.8, 12);
+        path.lineTo(20.3, 13.5);
+        break;
     }
     return path;
 }

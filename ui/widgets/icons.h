@@ -24,7 +24,8 @@ enum class Glyph { Functions,
                    Traces,
                    Learn,
                    Layers,
-                   Alarms };
+                   Alarms,
+                   Queues };
 QIcon glyphIcon(Glyph glyph);
 
 } // namespace funcdesk::ui
