@@ -8,6 +8,7 @@
 #include "api/runtimeapichannel.h"
 #include "api/schedulerunner.h"
 #include "common/eventthread.h"
+#include "store/queues.h"
 #include "common/logging.h"
 #include "store/datadirlock.h"
 #include "store/sqlite.h"
@@ -17,6 +18,7 @@
 #include "api/lambdawire.h"
 #include "common/ids.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QHostAddress>
 #include <QPointer>
@@ -92,6 +94,36 @@ public:
         connect(&sqs, &SqsApi::messagesSent, &poller, &QueuePoller::wake);
         // A function that sends a message called on: its span is kept when it ends.
         connect(&sqs, &SqsApi::tracedMessageSent, this, [this](const QByteArray &h) { catalog.engine()->noteTraceParent(h); });
+        // Queue alarms: a queue's depth and oldest message age have no history in the store,
+        // so each evaluation samples them now and keeps the samples (an hour per queue);
+        // a period's datapoint is its samples' maximum, or none when nothing was sampled.
+        for (const char *metric : {"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"}) {
+            const bool depth = QByteArray(metric) == "ApproximateNumberOfMessagesVisible";
+            alarms.source().add(QLatin1String(metric), [this, depth](store::Connection &conn, const metrics::AlarmRule &rule,
+                                                                     qint64 fromMs, qint64 toMs) -> Result<QList<metrics::Datapoint>> {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                auto stats = store::queueStats(conn, rule.queue, now);
+                if (!stats)
+                    return stats.error();
+                const double value = depth ? double(stats->visible)
+                                           : (stats->oldestSentMs > 0 ? double(now - stats->oldestSentMs) / 1000.0 : 0.0);
+                QList<QPair<qint64, double>> &samples = queueSamples[(depth ? QStringLiteral("depth:") : QStringLiteral("age:")) + rule.queue];
+                samples.append({now, value});
+                while (!samples.isEmpty() && samples.first().first < now - 3600 * 1000)
+                    samples.removeFirst();
+                QList<metrics::Datapoint> out;
+                const qint64 period = qint64(rule.periodSeconds) * 1000;
+                for (qint64 t = fromMs; t < toMs; t += period) {
+                    metrics::Datapoint p{t, std::nullopt};
+                    for (const auto &[at, v] : samples) {
+                        if (at >= t && at < t + period)
+                            p.value = std::max(p.value.value_or(v), v);
+                    }
+                    out.append(p);
+                }
+                return out;
+            });
+        }
     }
     ~ServiceWorker() override
     {
@@ -108,6 +140,7 @@ public:
     ApiServer server;
     AsyncDispatcher dispatcher;
     AlarmMonitor alarms;
+    QHash<QString, QList<QPair<qint64, double>>> queueSamples; // queue alarms' samples (API thread)
     ScheduleRunner schedules;
     SqsApi sqs;
     QueuePoller poller;

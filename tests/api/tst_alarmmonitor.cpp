@@ -6,6 +6,7 @@
 #include "api/alarmmonitor.h"
 #include "api/service.h"
 #include "store/alarms.h"
+#include "store/queues.h"
 #include "store/sqlite.h"
 #include "store/writer.h"
 #include "versioning/versionstore.h"
@@ -63,6 +64,56 @@ private:
     DataDir dataDir() const { return DataDir{dir.path()}; }
 
 private Q_SLOTS:
+    void aQueueDepthAlarmGoesOff()
+    {
+        QTemporaryDir own;
+        ServiceOptions o;
+        o.startApi = false;
+        o.alarmIntervalMs = 0; // evaluated by hand
+        auto service = Service::start(DataDir{own.path()}, o);
+        QVERIFY(service.ok());
+        {
+            auto conn = store::Connection::open(DataDir{own.path()}.database());
+            QVERIFY(conn);
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            QVERIFY(store::createQueue(*conn, QStringLiteral("orders"), store::QueueAttributes{}, now).ok());
+            QList<store::QueueMessage> batch;
+            for (int i = 0; i < 5; ++i) {
+                store::QueueMessage m;
+                m.body = QByteArray::number(i);
+                batch.append(m);
+            }
+            QVERIFY(store::sendMessages(*conn, QStringLiteral("orders"), batch, now).ok());
+        }
+        AlarmRule r;
+        r.name = QStringLiteral("orders-backlog");
+        r.metric = QStringLiteral("ApproximateNumberOfMessagesVisible");
+        r.queue = QStringLiteral("orders");
+        r.threshold = 3;
+        r.comparison = metrics::Comparison::GreaterThan;
+        r.periodSeconds = 10;
+        r.evaluationPeriods = 1;
+        QVERIFY(putRule(DataDir{own.path()}.database(), r));
+
+        // The depth has no history: an evaluation samples it now (5 visible); the period
+        // it fell in, once complete, holds that sample.
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+        std::optional<Result<int>> evaluated;
+        (*service)->evaluateAlarms(t0, [&evaluated](Result<int> x) { evaluated = x; });
+        QTRY_VERIFY_WITH_TIMEOUT(evaluated.has_value(), 10000);
+        QSignalSpy alarms(service->get(), &Service::alarmStateChanged);
+        evaluated.reset();
+        const qint64 periodEnd = (t0 / 10000 + 1) * 10000;
+        (*service)->evaluateAlarms(periodEnd + AlarmMonitor::kSettleMs, [&evaluated](Result<int> x) { evaluated = x; });
+        QTRY_VERIFY_WITH_TIMEOUT(evaluated.has_value(), 10000);
+        QVERIFY(evaluated->ok());
+        QTRY_VERIFY(!alarms.isEmpty());
+        const auto change = alarms.last().first().value<AlarmStateChange>();
+        QCOMPARE(change.alarm, QStringLiteral("orders-backlog"));
+        QCOMPARE(change.to, QStringLiteral("ALARM"));
+        QVERIFY2(change.reason.contains(QStringLiteral("5.0")), qPrintable(change.reason));
+    }
+
     void realErrorsPutTheAlarmInAlarmThenAnEmptyPeriodInOk()
     {
         ServiceOptions o;
