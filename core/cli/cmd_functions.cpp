@@ -4,7 +4,7 @@
 
 #include "cli/apiclient.h"
 #include "cli/cli.h"
-#include "cli/codezip.h"
+#include "versioning/codezip.h"
 #include "cli/commandline.h"
 #include "cli/commands.h"
 #include "cli/dataaccess.h"

@@ -5,7 +5,7 @@
 
 #include "cli/apiclient.h"
 #include "cli/cli.h"
-#include "cli/codezip.h"
+#include "versioning/codezip.h"
 #include "cli/commandline.h"
 #include "cli/commands.h"
 #include "cli/dataaccess.h"
@@ -154,7 +154,7 @@ int runLayers(const QStringList &args)
         QString zipPath = cl.value(QStringLiteral("zip"));
         if (cl.isSet(QStringLiteral("dir"))) {
             zipPath = tmp.filePath(QStringLiteral("layer.zip"));
-            if (auto z = writeCodeZip(QFileInfo(cl.value(QStringLiteral("dir"))).absoluteFilePath(), zipPath); !z)
+            if (auto z = codezip::writeCodeZip(QFileInfo(cl.value(QStringLiteral("dir"))).absoluteFilePath(), zipPath); !z)
                 return reportError(z.error());
         }
         QFile zip(zipPath);

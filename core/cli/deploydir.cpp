@@ -1,6 +1,6 @@
 #include "cli/deploydir.h"
 
-#include "cli/codezip.h"
+#include "versioning/codezip.h"
 #include "common/runtimes.h"
 
 #include <QDir>
@@ -119,7 +119,7 @@ Result<DeployOutcome> deployViaApi(const ApiClient &client, const DeployRequest 
     if (!tmp.isValid())
         return makeError(errc::IOError, QStringLiteral("cannot create a temporary folder"));
     const QString zipPath = tmp.filePath(QStringLiteral("code.zip"));
-    if (auto zipped = writeCodeZip(request.dir, zipPath); !zipped)
+    if (auto zipped = codezip::writeCodeZip(request.dir, zipPath); !zipped)
         return zipped.error();
     QFile zip(zipPath);
     if (!zip.open(QIODevice::ReadOnly))

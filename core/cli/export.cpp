@@ -1,6 +1,6 @@
 #include "cli/export.h"
 
-#include "cli/codezip.h"
+#include "versioning/codezip.h"
 #include "common/runtimes.h"
 
 #include "common/resources.h"
@@ -483,7 +483,7 @@ Result<QStringList> exportFunction(const ExportInput &input, ExportFormat format
     }
     const QString zipName = input.config.name + QStringLiteral(".zip");
     const QString zipPath = dir.filePath(zipName);
-    auto zipped = writeCodeZip(input.config.codeDir, zipPath);
+    auto zipped = codezip::writeCodeZip(input.config.codeDir, zipPath);
     if (!zipped)
         return zipped.error();
     QStringList written;

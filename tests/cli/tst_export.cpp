@@ -1,7 +1,7 @@
 // Export to AWS SAM and Knative: every setting of a FunctionConfig (and alias) must come
 // back out of the YAML, parsed with yaml-cpp; the code zip holds the function's files.
 
-#include "cli/codezip.h"
+#include "versioning/codezip.h"
 #include "cli/export.h"
 
 #include <QDir>
@@ -312,11 +312,11 @@ private Q_SLOTS:
 
         QTemporaryDir out;
         const QString zipPath = out.filePath(QStringLiteral("code.zip"));
-        auto files = writeCodeZip(code.path(), zipPath);
+        auto files = codezip::writeCodeZip(code.path(), zipPath);
         QVERIFY2(files.ok(), qPrintable(files.ok() ? QString() : files.error().toString()));
         const QStringList expected{QStringLiteral(".env"), QStringLiteral("bootstrap"), QStringLiteral("lib/inner/util.py")};
         QCOMPARE(*files, expected);
-        QCOMPARE(*zipEntries(zipPath), expected);
+        QCOMPARE(*codezip::zipEntries(zipPath), expected);
 
         int err = 0;
         zip_t *z = zip_open(QFile::encodeName(zipPath).constData(), ZIP_RDONLY, &err);
@@ -334,7 +334,7 @@ private Q_SLOTS:
     void codeZipRefusesMissingFolder()
     {
         QTemporaryDir out;
-        auto r = writeCodeZip(out.filePath(QStringLiteral("missing")), out.filePath(QStringLiteral("x.zip")));
+        auto r = codezip::writeCodeZip(out.filePath(QStringLiteral("missing")), out.filePath(QStringLiteral("x.zip")));
         QVERIFY(!r.ok());
         QVERIFY(r.error().message.contains(QStringLiteral("code directory not found")));
     }
@@ -369,7 +369,7 @@ private Q_SLOTS:
             QVERIFY(QFile::exists(written->at(i)));
         }
         if (format == QLatin1String("sam"))
-            QCOMPARE(*zipEntries(written->at(1)), QStringList{QStringLiteral("lambda_function.py")});
+            QCOMPARE(*codezip::zipEntries(written->at(1)), QStringList{QStringLiteral("lambda_function.py")});
         else
             QVERIFY(QFile::exists(QDir(outDir).filePath(QStringLiteral("code/lambda_function.py"))));
     }
