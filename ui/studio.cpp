@@ -9,10 +9,10 @@
 #include "store/costmodel.h"
 #include "store/sqlite.h"
 #include "ui/async.h"
+#include "versioning/codezip.h"
 #include "versioning/layerstore.h"
 #include "versioning/manifest.h"
 #include "versioning/treefiles.h"
-#include "versioning/zipwriter.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -206,7 +206,7 @@ Result<std::unique_ptr<Studio>> Studio::open(const DataDir &dataDir, Settings *s
                 const QDir exampleLayers(resourcePath(QStringLiteral("examples/_layers")));
                 for (const QString &layer : exampleLayers.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
                     auto layerFiles = FolderWatch::readFolder(exampleLayers.filePath(layer), false);
-                    auto zip = layerFiles.ok() ? zipwriter::zipFiles(*layerFiles) : Result<QByteArray>(layerFiles.error());
+                    auto zip = layerFiles.ok() ? codezip::zipFiles(*layerFiles) : Result<QByteArray>(layerFiles.error());
                     if (zip.ok())
                         (void)LayerStore(versions->dataDir()).publish(LayerPublish{layer, *zip, Studio::tr("Example layer"), {}, {}, {}});
                 }

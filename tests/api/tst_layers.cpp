@@ -5,9 +5,9 @@
 #include "apitestkit.h"
 
 #include "engine/sandbox.h"
+#include "versioning/codezip.h"
 #include "versioning/folderwatch.h"
 #include "versioning/layerstore.h"
-#include "versioning/zipwriter.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -68,7 +68,7 @@ private Q_SLOTS:
         QVERIFY(stack.start());
         auto layerFiles = FolderWatch::readFolder(QStringLiteral(FUNCDESK_SOURCE_DIR "/resources/examples/_layers/greeting"), false);
         QVERIFY(layerFiles.ok());
-        auto zip = zipwriter::zipFiles(*layerFiles);
+        auto zip = codezip::zipFiles(*layerFiles);
         QVERIFY(zip.ok());
         auto layer = LayerStore(DataDir{stack.dir.path()}).publish(LayerPublish{QStringLiteral("greeting"), *zip, {}, {}, {}, {}});
         QVERIFY(layer.ok());

@@ -7,10 +7,10 @@
 #include "ui/studio.h"
 #include "ui/widgets/buildpanel.h"
 #include "ui/widgets/layerpicker.h"
+#include "versioning/codezip.h"
 #include "versioning/layerstore.h"
 #include "versioning/manifest.h"
 #include "versioning/versionstore.h"
-#include "versioning/zipwriter.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -33,7 +33,7 @@ LayerVersionInfo publish(const DataDir &dataDir, const QString &name, const QByt
 {
     SourceFiles files;
     files.insert(QStringLiteral("python/mod.py"), SourceFile(content));
-    auto zip = zipwriter::zipFiles(files);
+    auto zip = codezip::zipFiles(files);
     if (!zip.ok())
         return {};
     auto v = LayerStore(dataDir).publish(LayerPublish{name, *zip, QStringLiteral("desc ") + name, {QStringLiteral("python3.12")}, {}, {}});

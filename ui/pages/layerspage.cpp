@@ -4,8 +4,8 @@
 #include "ui/models/layermodel.h"
 #include "ui/pages/pageheader.h"
 #include "ui/studio.h"
+#include "versioning/codezip.h"
 #include "versioning/folderwatch.h"
-#include "versioning/zipwriter.h"
 
 #include <QDir>
 #include <QFile>
@@ -134,7 +134,7 @@ void LayersPage::publish(const QString &name, const QString &path, const QString
                 Result<SourceFiles> files = FolderWatch::readFolder(path, false);
                 if (!files.ok())
                     return files.error();
-                Result<QByteArray> zip = zipwriter::zipFiles(*files);
+                Result<QByteArray> zip = codezip::zipFiles(*files);
                 if (!zip.ok())
                     return zip.error();
                 p.zip = *zip;
