@@ -198,7 +198,7 @@ private Q_SLOTS:
         auto conn = store::Connection::open(dataDir().database(), {.readOnly = true});
         QVERIFY(conn.ok());
         QList<store::TraceSummary> traces;
-        QTRY_VERIFY_WITH_TIMEOUT(((*service)->writer()->flush(), traces = store::recentTraces(*conn, 0, 10, QStringLiteral("consumer")).valueOr({}),
+        QTRY_VERIFY_WITH_TIMEOUT(((void)(*service)->writer()->flush(), traces = store::recentTraces(*conn, 0, 10, QStringLiteral("consumer")).valueOr({}),
                                   !traces.isEmpty() && traces.first().spans == 2),
                                  20000);
         const QList<store::Span> spans = spansOf(**service, traces.first().traceId);
