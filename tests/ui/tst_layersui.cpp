@@ -157,7 +157,8 @@ private Q_SLOTS:
                                out = QJsonDocument::fromJson(r.response).object();
                                done = true;
                            });
-            QTest::qWaitFor([&done] { return done; }, 20000);
+            if (!QTest::qWaitFor([&done] { return done; }, 20000))
+                return QJsonObject{{QStringLiteral("error"), QStringLiteral("no answer in 20 s")}};
             return out;
         };
         QTRY_COMPARE_WITH_TIMEOUT(invoke().value(QStringLiteral("value")).toInt(), 1, 10000);
