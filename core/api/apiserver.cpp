@@ -124,6 +124,19 @@ QString ApiServer::baseUrl() const
     return QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port());
 }
 
+Result<QByteArray> detail::invokePayload(const QByteArray &body)
+{
+    const QByteArray payload = body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : body;
+    QJsonParseError perr{};
+    QJsonDocument::fromJson(QByteArrayLiteral("[") + payload + QByteArrayLiteral("]"), &perr);
+    if (perr.error != QJsonParseError::NoError) {
+        return makeError(errc::InvalidRequestContent,
+                         QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
+                             .arg(perr.errorString()));
+    }
+    return payload;
+}
+
 void ApiServer::setAsyncSink(AsyncSink sink)
 {
     m_asyncSink = std::move(sink);
@@ -219,14 +232,10 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
         return answer(errorResponse(errc::RequestTooLarge,
                                     QStringLiteral("Request must be smaller than %1 bytes for the InvokeFunction operation").arg(limit)));
     }
-    const QByteArray payload = request.body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : request.body;
-    QJsonParseError perr{};
-    QJsonDocument::fromJson(QByteArrayLiteral("[") + payload + QByteArrayLiteral("]"), &perr);
-    if (perr.error != QJsonParseError::NoError) {
-        return answer(errorResponse(errc::InvalidRequestContent,
-                                    QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
-                                        .arg(perr.errorString())));
-    }
+    const Result<QByteArray> parsed = detail::invokePayload(request.body);
+    if (!parsed.ok())
+        return answer(errorResponse(parsed.error()));
+    const QByteArray &payload = *parsed;
     const Result<ResolvedQualifier> resolved = m_catalog->resolve(ref->name, ref->qualifier);
     if (!resolved.ok())
         return answer(errorResponse(resolved.error()));

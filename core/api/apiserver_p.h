@@ -24,6 +24,9 @@ WireResponse fromError(const Error &e);
 Status checkZippedSize(qint64 zipBytes, const QString &operation);
 // Lambda's paging of a list: Marker (the index to continue from) and MaxItems (default 50).
 QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QString *nextMarker);
+// An Invoke body as the function gets it: "{}" when empty, else JSON (any value), or
+// Lambda's InvalidRequestContentException. Both invoke routes take their payload here.
+Result<QByteArray> invokePayload(const QByteArray &body);
 // X-Amz-Log-Result: the last 4 KB of a request's log lines, base64.
 QByteArray logTail(const QList<LogLine> &lines);
 

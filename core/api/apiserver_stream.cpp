@@ -61,14 +61,10 @@ void ApiServer::invokeWithResponseStream(const HttpRequest &request, const QStri
         return answer(errorResponse(errc::RequestTooLarge, QStringLiteral("Request must be smaller than %1 bytes for the InvokeWithResponseStream operation")
                                                                .arg(m_options.maxSyncPayloadBytes)));
     }
-    const QByteArray payload = request.body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : request.body;
-    QJsonParseError perr{};
-    QJsonDocument::fromJson(QByteArrayLiteral("[") + payload + QByteArrayLiteral("]"), &perr);
-    if (perr.error != QJsonParseError::NoError) {
-        return answer(errorResponse(errc::InvalidRequestContent,
-                                    QStringLiteral("Could not parse request body into json: Could not parse payload into json: %1")
-                                        .arg(perr.errorString())));
-    }
+    const Result<QByteArray> parsed = invokePayload(request.body);
+    if (!parsed.ok())
+        return answer(errorResponse(parsed.error()));
+    const QByteArray &payload = *parsed;
     const Result<ResolvedQualifier> resolved = m_catalog->resolve(ref->name, ref->qualifier);
     if (!resolved.ok())
         return answer(errorResponse(resolved.error()));
@@ -84,6 +80,7 @@ void ApiServer::invokeWithResponseStream(const HttpRequest &request, const QStri
     req.payload = payload;
     req.trigger = TriggerKind::Api;
     req.requestId = requestId;
+    req.traceHeader = request.header("x-amzn-trace-id"); // a streamed call continues its caller's trace too
     if (request.hasHeader("x-amz-client-context"))
         req.clientContext = QByteArray::fromBase64(request.header("x-amz-client-context"));
     const bool tail = request.header("x-amz-log-type") == "Tail";
