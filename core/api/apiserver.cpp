@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QThread>
 #include <QUrl>
 
 namespace funcdesk::api {
@@ -73,7 +74,7 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 }
 
 ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject *parent)
-    : QObject(parent), m_catalog(catalog), m_options(std::move(options)), m_server(this),
+    : QObject(parent), m_catalog(catalog), m_options(std::move(options)), m_server(new HttpServer),
       m_inbox(AnswerInbox::create(this))
 {
     m_guard.bindAddress = m_options.address;
@@ -81,15 +82,32 @@ ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject
     m_guard.allowedOrigins = m_options.allowedOrigins;
     if (m_options.requireLocalCredentials)
         m_guard.requiredSecret = m_options.localToken;
-    m_server.setMaxBodyBytes(m_options.maxRequestBytes);
-    m_server.setHandler([this](HttpRequest &&request, HttpResponder responder) {
-        route(std::move(request), std::move(responder));
+    m_server->setMaxBodyBytes(m_options.maxRequestBytes);
+    m_server->setHandler([this](HttpRequest &&request, HttpResponder responder) {
+        receive(std::move(request), std::move(responder));
     });
+    // Everything above is set before the server runs on the engine's thread; from here on
+    // that thread reads m_options and m_guard, and nothing writes them.
+    m_server->moveToThread(m_catalog->engine()->engineThread());
 }
 
 ApiServer::~ApiServer()
 {
     m_inbox->detach();
+    // Closed and deleted on its own thread: no handler runs once this returns (a request
+    // already handed to this thread is dropped with this object's posted events).
+    HttpServer *server = m_server;
+    onServerThread([server] { delete server; });
+}
+
+template<typename F>
+void ApiServer::onServerThread(F &&f) const
+{
+    QThread *t = m_server->thread();
+    if (t == QThread::currentThread() || !t->isRunning())
+        f();
+    else
+        QMetaObject::invokeMethod(m_server, std::forward<F>(f), Qt::BlockingQueuedConnection);
 }
 
 Status ApiServer::start()
@@ -104,22 +122,32 @@ Status ApiServer::start()
     QHostAddress address(m_options.address == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : m_options.address);
     if (address.isNull())
         return makeError(errc::ListenError, QStringLiteral("not an IP address: %1").arg(m_options.address));
-    return m_server.listen(address, m_options.port);
+    Status listening;
+    HttpServer *server = m_server;
+    onServerThread([&] {
+        listening = server->listen(address, m_options.port);
+        if (listening) {
+            m_address = server->serverAddress();
+            m_port = server->serverPort();
+        }
+    });
+    return listening;
 }
 
 void ApiServer::stop()
 {
-    m_server.close();
+    HttpServer *server = m_server;
+    onServerThread([server] { server->close(); });
 }
 
 quint16 ApiServer::port() const
 {
-    return m_server.serverPort();
+    return m_port;
 }
 
 QString ApiServer::baseUrl() const
 {
-    const QHostAddress a = m_server.serverAddress();
+    const QHostAddress a = m_address;
     const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + a.toString() + QLatin1Char(']') : a.toString();
     return QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port());
 }
@@ -142,8 +170,45 @@ void ApiServer::setAsyncSink(AsyncSink sink)
     m_asyncSink = std::move(sink);
 }
 
+namespace {
+
+// POST /2015-03-31/functions/<name>/invocations, RequestResponse, not for a debugger, and
+// nothing the other APIs on this port (SQS, event source mappings) would take.
+bool isDirectInvoke(const HttpRequest &request)
+{
+    static const QByteArray prefix = QByteArrayLiteral("/2015-03-31/functions/");
+    static const QByteArray suffix = QByteArrayLiteral("/invocations");
+    if (request.method != "POST" || !request.path.startsWith(prefix) || !request.path.endsWith(suffix)
+        || request.path.size() <= prefix.size() + suffix.size())
+        return false;
+    const QByteArrayView name = QByteArrayView(request.path).sliced(prefix.size(), request.path.size() - prefix.size() - suffix.size());
+    if (name.contains('/'))
+        return false;
+    if (request.hasHeader("x-amz-invocation-type") && request.header("x-amz-invocation-type") != "RequestResponse")
+        return false;
+    if (request.hasHeader("x-funcdesk-debug-port"))
+        return false;
+    return !isSqsRequest(request.method, request.header("content-type"), request.header("x-amz-target"), request.body);
+}
+
+} // namespace
+
+void ApiServer::receive(HttpRequest &&request, HttpResponder responder)
+{
+    if (m_direct.load(std::memory_order_acquire) && isDirectInvoke(request)) {
+        route(std::move(request), std::move(responder));
+        return;
+    }
+    QMetaObject::invokeMethod(
+        this, [this, request = std::move(request), responder]() mutable { route(std::move(request), std::move(responder)); },
+        Qt::QueuedConnection);
+}
+
 void ApiServer::route(HttpRequest &&request, HttpResponder responder)
 {
+    // On the HTTP server's thread only direct invocations get here (receive()): checked as
+    // every request is, and never one the other APIs (m_extraRoute, this thread's) take.
+    const bool apiThread = QThread::currentThread() == thread();
     // Who may ask (requestguard.h): the Host for everything, then the token when one is
     // configured (for everything, function URLs included), else for Lambda's API an
     // Origin-free request with a signature or the data dir's token.
@@ -183,7 +248,7 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
         responder.respond(errorResponse(allowed.error().type, allowed.error().message, 403));
         return;
     }
-    if (m_extraRoute && m_extraRoute(request, responder))
+    if (apiThread && m_extraRoute && m_extraRoute(request, responder))
         return;
     QList<QString> segments;
     const QList<QByteArray> raw = request.path.split('/');
@@ -284,40 +349,28 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     if (request.hasHeader("x-funcdesk-debug-port")) // `funcdesk invoke --debug` (engine/debugsession.h)
         req.debugPort = quint16(request.header("x-funcdesk-debug-port").toUInt());
     const bool tail = request.header("x-amz-log-type") == "Tail";
-    QPointer<ApiServer> self(this);
-    const QString function = ref->name;
-    std::shared_ptr<AnswerInbox> inbox = m_inbox;
-    m_catalog->engine()->invoke(std::move(req), [inbox, self, responder, tail, requestId, function](engine::InvokeResult result) {
-        // Engine thread: hop to the server's thread to answer.
-        inbox->post(
-            [self, responder, tail, requestId, function, result = std::move(result)]() mutable {
-                if (!self)
-                    return;
-                WireResponse r;
-                if (result.throttled) {
-                    QString reason = QJsonDocument::fromJson(result.response).object().value(QStringLiteral("Reason")).toString();
-                    if (reason.isEmpty()) {
-                        const bool reserved = self->m_catalog->latest(function).reservedConcurrency.has_value();
-                        reason = reserved ? QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded")
-                                          : QStringLiteral("ConcurrentInvocationLimitExceeded");
-                    }
-                    r = throttleResponse(reason);
-                } else if (!result.functionError && !result.record.errorType.isEmpty()) {
-                    // The engine could not run it at all (stopped, not registered, too large).
-                    r = errorResponse(result.record.errorType, result.record.errorMessage);
-                } else {
-                    r.status = 200;
-                    r.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
-                    r.setHeader(QByteArrayLiteral("X-Amz-Executed-Version"), result.record.version.toLatin1());
-                    if (result.functionError)
-                        r.setHeader(QByteArrayLiteral("X-Amz-Function-Error"), QByteArrayLiteral("Unhandled"));
-                    if (tail)
-                        r.setHeader(QByteArrayLiteral("X-Amz-Log-Result"), detail::logTail(result.logs));
-                    r.body = result.response;
-                }
-                r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
-                responder.respond(r);
-            });
+    // The answer is written on the engine's thread, where `done` runs: that is the HTTP
+    // server's thread, so it goes straight to the socket (HttpResponder).
+    m_catalog->engine()->invokeDirect(std::move(req), [responder, tail, requestId](engine::InvokeResult result) mutable {
+        WireResponse r;
+        if (result.throttled) {
+            QString reason = QJsonDocument::fromJson(result.response).object().value(QStringLiteral("Reason")).toString();
+            r = throttleResponse(reason.isEmpty() ? QStringLiteral("ConcurrentInvocationLimitExceeded") : reason);
+        } else if (!result.functionError && !result.record.errorType.isEmpty()) {
+            // The engine could not run it at all (stopped, not registered, too large).
+            r = errorResponse(result.record.errorType, result.record.errorMessage);
+        } else {
+            r.status = 200;
+            r.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+            r.setHeader(QByteArrayLiteral("X-Amz-Executed-Version"), result.record.version.toLatin1());
+            if (result.functionError)
+                r.setHeader(QByteArrayLiteral("X-Amz-Function-Error"), QByteArrayLiteral("Unhandled"));
+            if (tail)
+                r.setHeader(QByteArrayLiteral("X-Amz-Log-Result"), detail::logTail(result.logs));
+            r.body = std::move(result.response);
+        }
+        r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
+        responder.respond(r);
     });
 }
 
@@ -362,8 +415,8 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
         }))
         return streamFunctionUrl(std::move(req), std::move(responder)); // RESPONSE_STREAM: apiserver_stream.cpp
     const QString requestId = req.requestId;
-    std::shared_ptr<AnswerInbox> inbox = m_inbox;
-    m_catalog->engine()->invoke(std::move(req), [inbox, responder, requestId](engine::InvokeResult result) {
+    // Answered where `done` runs, the engine's thread: the HTTP server's (HttpResponder).
+    m_catalog->engine()->invoke(std::move(req), [responder, requestId](engine::InvokeResult result) mutable {
         WireResponse r;
         if (result.throttled) {
             r.status = 429;
@@ -373,7 +426,7 @@ void ApiServer::functionUrl(const HttpRequest &request, HttpResponder responder)
             r = functionUrlResponse(result.response, result.functionError);
         }
         r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
-        inbox->post([responder, r]() mutable { responder.respond(r); });
+        responder.respond(r);
     });
 }
 

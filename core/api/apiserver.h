@@ -22,8 +22,11 @@
 // Binding to anything but loopback requires a token (Authorization: Bearer <token>).
 //
 // Threading: lives on one thread (the API thread) together with its FunctionCatalog;
-// management calls run there (git/disk I/O, never the GUI thread). Invocations never block
-// it: the engine answers on its own thread and the answer hops back here.
+// management calls run there (git/disk I/O, never the GUI thread). Its HTTP server lives on
+// the engine's thread: a synchronous Invoke (RequestResponse) is checked, resolved
+// (FunctionCatalog::resolve is thread-safe) and started there, and its answer written to
+// the socket there, so the hot path crosses no thread. Every other request hops to the API
+// thread, where it is routed as before; its answer hops back (HttpResponder).
 
 #include "api/httpserver.h"
 #include "api/requestguard.h"
@@ -36,6 +39,7 @@
 #include <QStringList>
 #include <QObject>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -99,6 +103,11 @@ public:
     // and credential checks; it returns true when it took (and answers) the request.
     using ExtraRoute = std::function<bool(const HttpRequest &, HttpResponder &)>;
     void setExtraRoute(ExtraRoute route) { m_extraRoute = std::move(route); }
+    // Whether synchronous invocations are served on the HTTP server's thread (the default).
+    // While off, every request is routed on this thread, in turn behind what was queued
+    // there first: the Service turns it off until its catalog is loaded, so an invocation
+    // that arrives meanwhile finds its function. Any thread.
+    void setDirectInvocations(bool enabled) { m_direct.store(enabled, std::memory_order_release); }
 
 Q_SIGNALS:
     // A function was created, changed (code, configuration, versions, aliases) or deleted.
@@ -107,6 +116,11 @@ Q_SIGNALS:
     void layersChanged();
 
 private:
+    // On the HTTP server's thread: serves a synchronous invocation there, hands everything
+    // else to this object's thread (see the constructor).
+    void receive(HttpRequest &&request, HttpResponder responder);
+    template<typename F>
+    void onServerThread(F &&f) const; // runs f there and waits (at once when already there)
     void route(HttpRequest &&request, HttpResponder responder);
     void invoke(const HttpRequest &request, const QString &functionName, HttpResponder responder);
     void functionUrl(const HttpRequest &request, HttpResponder responder);
@@ -158,7 +172,11 @@ private:
     FunctionCatalog *m_catalog;
     ApiServerOptions m_options;
     GuardOptions m_guard;
-    HttpServer m_server;
+    // Lives on the engine's thread (Engine::engineThread()); destroyed there.
+    HttpServer *m_server = nullptr;
+    QHostAddress m_address; // where it listens, once start() succeeded
+    std::atomic<bool> m_direct{true};
+    quint16 m_port = 0;
     AsyncSink m_asyncSink;
     ExtraRoute m_extraRoute;
     struct CodeFacts
@@ -167,7 +185,7 @@ private:
         qint64 size = 0;
     };
     QHash<QString, CodeFacts> m_codeFacts; // by code dir (exports are immutable)
-    std::shared_ptr<AnswerInbox> m_inbox;  // engine answers -> this thread, batched
+    std::shared_ptr<AnswerInbox> m_inbox;  // streamed answers -> this thread, batched
     QByteArray m_codeUrlKey;               // signs Code.Location URLs; made on first use
 };
 

@@ -4,6 +4,8 @@
 #include "common/ids.h"
 #include "engine/engine.h"
 
+#include <QScopeGuard>
+
 #include <algorithm>
 
 namespace funcdesk::api {
@@ -57,6 +59,9 @@ Status FunctionCatalog::refresh(const QString &name)
     Result<FunctionConfig> latest = m_store.latestRunnable(name);
     if (!latest.ok())
         return latest.error();
+    // However far this gets, resolve() then sees what is registered (a version only once
+    // the engine has it).
+    const auto published = qScopeGuard([this, &name] { publish(name); });
     Entry &e = m_functions[name];
     if (!sameRunnable(e.latest, *latest) || e.latest.name.isEmpty()) {
         const Status s = m_engine->registerFunction(forEngine(*latest));
@@ -110,8 +115,10 @@ FunctionConfig FunctionCatalog::forEngine(const FunctionConfig &config) const
 
 void FunctionCatalog::forget(const QString &name)
 {
-    if (m_functions.remove(name) > 0)
+    if (m_functions.remove(name) > 0) {
+        publish(name); // resolved by no one from here on
         m_engine->unregisterFunction(name);
+    }
 }
 
 Status FunctionCatalog::deleteVersion(const QString &name, int version)
@@ -120,11 +127,13 @@ Status FunctionCatalog::deleteVersion(const QString &name, int version)
     if (it == m_functions.end())
         return functionNotFound(name);
     // The store refuses first (no such version, aliases route to it), so a refusal leaves
-    // the version running. Invocations resolve their qualifier on this thread: none picks
-    // the version once this returns.
+    // the version running. The routing table drops it before the engine does: an
+    // invocation resolved earlier reached the engine first (both on the engine's thread, or
+    // queued ahead of the unregistration), and none picks the version once this returns.
     if (Status s = m_store.deleteVersion(name, version); !s.ok())
         return s;
     it->versions.remove(version);
+    publish(name);
     m_engine->unregisterFunction(name, QString::number(version));
     return {};
 }
@@ -178,8 +187,9 @@ bool FunctionCatalog::hasAlias(const QString &name, const QString &alias) const
 
 Result<ResolvedQualifier> FunctionCatalog::resolve(const QString &name, const QString &qualifier)
 {
-    auto it = m_functions.constFind(name);
-    if (it == m_functions.cend())
+    QMutexLocker lock(&m_routesLock);
+    auto it = m_routes.constFind(name);
+    if (it == m_routes.cend())
         return functionNotFound(name);
     if (qualifier.isEmpty() || qualifier == QLatin1String("$LATEST"))
         return ResolvedQualifier{QStringLiteral("$LATEST"), QString()};
@@ -193,6 +203,19 @@ Result<ResolvedQualifier> FunctionCatalog::resolve(const QString &name, const QS
             return ResolvedQualifier{aliases::pick(a, m_random.generateDouble()), a.name};
     }
     return functionNotFound(name, qualifier);
+}
+
+void FunctionCatalog::publish(const QString &name)
+{
+    auto it = m_functions.constFind(name);
+    if (it == m_functions.cend()) {
+        QMutexLocker lock(&m_routesLock);
+        m_routes.remove(name);
+        return;
+    }
+    Route r{it->versions.keys(), it->aliases};
+    QMutexLocker lock(&m_routesLock);
+    m_routes.insert(name, std::move(r));
 }
 
 } // namespace funcdesk::api

@@ -5,13 +5,16 @@
 // engine, re-registering only what changed (re-registering retires environments).
 //
 // Threading: owned by and used on one thread (the API thread); it makes VersionStore calls,
-// so never the GUI thread. The engine pointer must outlive the catalog.
+// so never the GUI thread. resolve() is the exception: any thread (the HTTP server's thread resolves invocations), from a routing table the API
+// thread publishes under a lock after each change. The engine pointer must outlive the
+// catalog.
 
 #include "common/result.h"
 #include "versioning/versionstore.h"
 
 #include <QHash>
 #include <QMap>
+#include <QMutex>
 #include <QRandomGenerator>
 #include <QStringList>
 
@@ -57,7 +60,7 @@ public:
     bool hasAlias(const QString &name, const QString &alias) const;
 
     // Qualifier (empty, "$LATEST", "N", alias) -> version to run (weighted for aliases).
-    // ResourceNotFoundException when the function or qualifier does not exist.
+    // ResourceNotFoundException when the function or qualifier does not exist. Any thread.
     Result<ResolvedQualifier> resolve(const QString &name, const QString &qualifier);
 
 private:
@@ -68,13 +71,24 @@ private:
         QList<AliasConfig> aliases;
     };
 
+    // What resolve() needs of a function: a copy of its entry's routing, kept by publish().
+    struct Route
+    {
+        QList<int> versions;
+        QList<AliasConfig> aliases;
+    };
+
     VersionStore m_store;
     engine::Engine *m_engine;
-    QHash<QString, Entry> m_functions;
-    QRandomGenerator m_random{QRandomGenerator::securelySeeded()};
+    QHash<QString, Entry> m_functions; // the API thread's own
     QMap<QString, QString> m_platform;
+    mutable QMutex m_routesLock;       // guards the two below
+    QHash<QString, Route> m_routes;
+    QRandomGenerator m_random{QRandomGenerator::securelySeeded()};
 
     FunctionConfig forEngine(const FunctionConfig &config) const;
+    // Copies m_functions[name]'s routing (or its absence) into m_routes.
+    void publish(const QString &name);
 };
 
 // Lambda's "Function not found: <arn>" error.

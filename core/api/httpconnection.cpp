@@ -244,7 +244,7 @@ int HttpConnection::onMessageComplete(http_parser *p)
     pending.head = p->method == HTTP_HEAD;
     self->m_pending.insert(seq, pending);
     QPointer<HttpConnection> guard(self);
-    self->m_server->dispatch(std::move(self->m_current), HttpResponder(self, seq));
+    self->m_server->dispatch(std::move(self->m_current), HttpResponder(self, seq, self->m_server->inbox()));
     if (!guard)
         return 1;
     self->m_current = HttpRequest{};

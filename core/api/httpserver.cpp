@@ -1,53 +1,90 @@
 #include "httpserver.h"
 
+#include "api/answerinbox.h"
 #include "api/httpconnection.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QThread>
 
 namespace funcdesk::api {
 
-HttpResponder::HttpResponder(HttpConnection *connection, quint64 sequence)
-    : m_connection(connection), m_sequence(sequence)
+HttpResponder::HttpResponder(HttpConnection *connection, quint64 sequence, std::shared_ptr<AnswerInbox> home)
+    : m_connection(connection), m_sequence(sequence), m_thread(connection->thread()), m_home(std::move(home))
 {
+}
+
+bool HttpResponder::onServerThread() const
+{
+    return QThread::currentThread() == m_thread;
+}
+
+template<typename F>
+void HttpResponder::act(F &&f)
+{
+    if (!m_home)
+        return; // a default-constructed responder
+    if (onServerThread()) {
+        if (m_connection)
+            f(m_connection.data());
+        return;
+    }
+    // The connection is looked at only on its own thread, once the call gets there.
+    m_home->post([connection = m_connection, f = std::forward<F>(f)]() mutable {
+        if (connection)
+            f(connection.data());
+    });
 }
 
 bool HttpResponder::isOpen() const
 {
+    if (!onServerThread())
+        return m_home != nullptr;
     return m_connection && m_connection->isPending(m_sequence);
 }
 
 void HttpResponder::respond(const WireResponse &response)
 {
-    if (m_connection)
-        m_connection->respond(m_sequence, response);
+    const quint64 seq = m_sequence;
+    if (onServerThread()) { // the common case, without copying the response
+        if (m_connection)
+            m_connection->respond(seq, response);
+        return;
+    }
+    act([seq, response](HttpConnection *c) { c->respond(seq, response); });
 }
 
 void HttpResponder::beginStream(const WireResponse &head)
 {
-    if (m_connection)
-        m_connection->beginStream(m_sequence, head);
+    const quint64 seq = m_sequence;
+    act([seq, head](HttpConnection *c) { c->beginStream(seq, head); });
 }
 
 void HttpResponder::write(const QByteArray &chunk)
 {
-    if (m_connection && !chunk.isEmpty())
-        m_connection->streamWrite(m_sequence, QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+    if (chunk.isEmpty())
+        return;
+    const quint64 seq = m_sequence;
+    QByteArray bytes = QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n";
+    act([seq, bytes = std::move(bytes)](HttpConnection *c) {
+        c->streamWrite(seq, bytes);
+    });
 }
 
 void HttpResponder::end()
 {
-    if (m_connection)
-        m_connection->streamWrite(m_sequence, QByteArrayLiteral("0\r\n\r\n"), true);
+    const quint64 seq = m_sequence;
+    act([seq](HttpConnection *c) { c->streamWrite(seq, QByteArrayLiteral("0\r\n\r\n"), true); });
 }
 
 void HttpResponder::onAbandoned(std::function<void()> callback)
 {
-    if (m_connection)
-        m_connection->onAbandoned(m_sequence, std::move(callback));
+    const quint64 seq = m_sequence;
+    act([seq, callback = std::move(callback)](HttpConnection *c) mutable { c->onAbandoned(seq, std::move(callback)); });
 }
 
-HttpServer::HttpServer(QObject *parent) : QObject(parent), m_listener(new QTcpServer(this))
+HttpServer::HttpServer(QObject *parent)
+    : QObject(parent), m_listener(new QTcpServer(this)), m_inbox(AnswerInbox::create(this))
 {
     connect(m_listener, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
@@ -58,7 +95,10 @@ HttpServer::HttpServer(QObject *parent) : QObject(parent), m_listener(new QTcpSe
     });
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    m_inbox->detach();
+}
 
 void HttpServer::setHandler(Handler handler)
 {

@@ -4,8 +4,10 @@
 // later (long polls, invocations finishing on another thread), with keep-alive and
 // pipelined requests answered in order.
 //
-// Threading: HttpServer, its connections and every HttpResponder::respond() call belong to
-// the thread the server lives on. Other threads hop there (QMetaObject::invokeMethod).
+// Threading: HttpServer and its connections belong to the thread the server lives on (the
+// server thread), where handlers are called. An HttpResponder may be used from any thread:
+// on the server thread it acts at once, from another its calls are queued to the server
+// thread in the order they were made there (one inbox per server: answerinbox.h).
 
 #include "api/httpmessage.h"
 #include "api/lambdawire.h"
@@ -16,20 +18,25 @@
 #include <QPointer>
 
 #include <functional>
+#include <memory>
 
 class QTcpServer;
+class QThread;
 
 namespace funcdesk::api {
 
+class AnswerInbox;
 class HttpConnection;
 
 // A handle on one request awaiting its answer. Copyable; the first respond() wins, later
-// ones (and any after the client went away) do nothing.
+// ones (and any after the client went away) do nothing. Any thread (see above).
 class HttpResponder
 {
 public:
     HttpResponder() = default;
-    bool isOpen() const; // the connection still exists and the request is unanswered
+    // The connection still exists and the request is unanswered. Off the server thread it
+    // cannot look and says true: onAbandoned() tells when the client left.
+    bool isOpen() const;
     void respond(const WireResponse &response);
     // A response whose body comes later, piece by piece (chunked transfer encoding): the
     // status and headers now, then each write() goes out as one chunk at once, and end()
@@ -37,14 +44,21 @@ public:
     void beginStream(const WireResponse &head);
     void write(const QByteArray &chunk);
     void end();
-    // Called (on the server thread) when the connection closes before respond().
+    // Called on the server thread when the connection closes before respond(); a callback
+    // that must run on another thread hops there itself.
     void onAbandoned(std::function<void()> callback);
 
 private:
     friend class HttpConnection;
-    HttpResponder(HttpConnection *connection, quint64 sequence);
+    HttpResponder(HttpConnection *connection, quint64 sequence, std::shared_ptr<AnswerInbox> home);
+    bool onServerThread() const;
+    template<typename F>
+    void act(F &&f); // f(connection) on the server thread, now or queued
+
     QPointer<HttpConnection> m_connection;
     quint64 m_sequence = 0;
+    QThread *m_thread = nullptr;         // the server thread
+    std::shared_ptr<AnswerInbox> m_home; // queues calls made on other threads to it
 };
 
 class HttpServer : public QObject
@@ -71,10 +85,12 @@ public:
 private:
     friend class HttpConnection;
     void dispatch(HttpRequest &&request, HttpResponder responder);
+    const std::shared_ptr<AnswerInbox> &inbox() const { return m_inbox; }
     QTcpServer *m_listener = nullptr;
     Handler m_handler;
     qint64 m_maxBodyBytes = 7 * 1024 * 1024;
     int m_connections = 0;
+    std::shared_ptr<AnswerInbox> m_inbox; // responders' calls from other threads
 };
 
 // HTTP reason phrase for a status code ("OK", "Accepted", ...).

@@ -212,6 +212,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
         worker,
         [&d, &started, worker, &options] {
             if (options.startApi) {
+                worker->server.setDirectInvocations(false); // until the catalog is loaded, below
                 const Status listening = worker->server.start();
                 if (listening.ok()) {
                     d.apiPort = worker->server.port();
@@ -243,6 +244,7 @@ Result<std::unique_ptr<Service>> Service::start(const DataDir &dataDir, ServiceO
                 problems = loaded.error().message;
                 qCWarning(lcApi) << "some functions could not be registered:" << problems;
             }
+            worker->server.setDirectInvocations(true);
             const Status dispatching = worker->dispatcher.start();
             if (!dispatching.ok()) {
                 problems += (problems.isEmpty() ? QString() : QStringLiteral("; ")) + dispatching.error().toString();

@@ -263,13 +263,17 @@ Result<QJsonArray> batchEntries(const QJsonObject &params)
 
 } // namespace
 
-SqsApi::SqsApi(QString databasePath, QObject *parent) : QObject(parent), m_databasePath(std::move(databasePath)), m_timer(this)
+SqsApi::SqsApi(QString databasePath, QObject *parent)
+    : QObject(parent), m_databasePath(std::move(databasePath)), m_timer(this), m_inbox(AnswerInbox::create(this))
 {
     m_timer.setInterval(kPollCheckMs);
     connect(&m_timer, &QTimer::timeout, this, &SqsApi::check);
 }
 
-SqsApi::~SqsApi() = default;
+SqsApi::~SqsApi()
+{
+    m_inbox->detach();
+}
 
 void SqsApi::stop()
 {
@@ -537,9 +541,11 @@ WireResponse SqsApi::dispatch(const SqsCall &call, const QString &requestId, Htt
         const quint64 id = w.id;
         m_waiters.push_back(std::move(w));
         QPointer<SqsApi> self(this);
-        responder->onAbandoned([self, id] {
-            if (self)
-                self->m_waiters.remove_if([id](const Waiter &x) { return x.id == id; });
+        responder->onAbandoned([inbox = m_inbox, self, id] { // on the HTTP server's thread
+            inbox->post([self, id] {
+                if (self)
+                    self->m_waiters.remove_if([id](const Waiter &x) { return x.id == id; });
+            });
         });
         if (!m_timer.isActive())
             m_timer.start();

@@ -12,6 +12,7 @@
 //
 // Threading: lives on the API thread with the ApiServer; uses that thread's SQLite connection.
 
+#include "api/answerinbox.h"
 #include "api/httpserver.h"
 #include "api/sqswire.h"
 
@@ -73,6 +74,7 @@ private:
     std::list<Waiter> m_waiters;
     quint64 m_nextWaiter = 1;
     QTimer m_timer;
+    std::shared_ptr<AnswerInbox> m_inbox; // abandoned long polls, told on the HTTP server's thread
 };
 
 } // namespace funcdesk::api

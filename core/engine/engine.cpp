@@ -216,6 +216,18 @@ void Engine::invoke(InvokeRequest request, std::function<void(InvokeResult)> don
         Qt::QueuedConnection);
 }
 
+void Engine::invokeDirect(InvokeRequest request, std::function<void(InvokeResult)> done)
+{
+    if (QThread::currentThread() != &d->thread || d->stopped)
+        return invoke(std::move(request), std::move(done));
+    d->core->invoke(PendingInvocation{std::move(request), std::move(done), 0});
+}
+
+QThread *Engine::engineThread() const
+{
+    return &d->thread;
+}
+
 void Engine::noteTraceParent(const QByteArray &traceHeader)
 {
     const TraceHeader h = TraceHeader::parse(traceHeader);

@@ -41,6 +41,8 @@
 #include <QString>
 
 #include <functional>
+
+class QThread;
 #include <memory>
 
 namespace funcdesk::engine {
@@ -148,6 +150,14 @@ public:
 
     // Asynchronous: `done` runs on the engine thread exactly once.
     void invoke(InvokeRequest request, std::function<void(InvokeResult)> done);
+    // As invoke(), for a caller already on engineThread() and outside the engine's own
+    // callbacks (an HTTP request's handler there): the request starts now rather than
+    // behind the thread's queued events, and `done` may run before this returns. From any
+    // other thread it is invoke().
+    void invokeDirect(InvokeRequest request, std::function<void(InvokeResult)> done);
+    // The thread the engine runs on, for objects that want to live beside it (the API's
+    // HTTP server: an invocation then reaches its environment without a thread hop).
+    QThread *engineThread() const;
     // Convenience for CLI, tests and worker threads. Never call from the GUI thread.
     InvokeResult invokeAndWait(InvokeRequest request);
     // An event or message carrying this trace header was accepted and runs later: the

@@ -24,7 +24,8 @@
 #
 # Environment: FUNCDESK_BINARY (default build/${PRESET:-dev}/app/funcdesk),
 # COMPARE_ROUNDS (default 2), COMPARE_SECONDS (window length, default 10),
-# COMPARE_WARMUP_SECONDS (default 2). Everything listens on 127.0.0.1 only.
+# COMPARE_WARMUP_SECONDS (default 2), COMPARE_RUNTIMES (default "python node"). Everything
+# listens on 127.0.0.1 only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -32,6 +33,7 @@ binary="${FUNCDESK_BINARY:-$root/build/${PRESET:-dev}/app/funcdesk}"
 rounds="${COMPARE_ROUNDS:-2}"
 window="${COMPARE_SECONDS:-10}"
 warmup="${COMPARE_WARMUP_SECONDS:-2}"
+runtimes="${COMPARE_RUNTIMES:-python node}"
 out="$root/build/compare"
 cache="$out/npm"
 work="$out/work"
@@ -46,6 +48,10 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || fail "COMPARE_ROUNDS must be a positive number, not '$rounds'"
 [[ "$window" =~ ^[1-9][0-9]*$ ]] || fail "COMPARE_SECONDS must be a positive number, not '$window'"
 [[ "$warmup" =~ ^[0-9]+$ ]] || fail "COMPARE_WARMUP_SECONDS must be a number, not '$warmup'"
+for runtime in $runtimes; do
+  [[ "$runtime" == python || "$runtime" == node ]] || fail "COMPARE_RUNTIMES takes python and node, not '$runtime'"
+done
+[ -n "${runtimes// /}" ] || fail "COMPARE_RUNTIMES names no runtime"
 
 # --- serverless and serverless-offline, installed once into the cache -----------------
 mkdir -p "$cache"
@@ -271,8 +277,9 @@ run_offline() { # runtime connections round
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compare: Funcdesk ($binary) against serverless-offline $offline_version (serverless $sls_version);"
 echo "compare: python $python_version ($python_exe), node $node_version; $(nproc) CPUs, load $load_start"
-echo "compare: $rounds rounds of ${window} s windows (after ${warmup} s warm-ups); about $((rounds * 8 * (window + warmup + 4) / 60 + 1)) min"
-for runtime in python node; do
+nruntimes=$(wc -w <<< "$runtimes")
+echo "compare: $rounds rounds of ${window} s windows (after ${warmup} s warm-ups); about $((rounds * nruntimes * 4 * (window + warmup + 4) / 60 + 1)) min"
+for runtime in $runtimes; do
   for round in $(seq "$rounds"); do
     for conns in 1 16; do
       if [ $((round % 2)) -eq 1 ]; then
@@ -327,7 +334,8 @@ metrics = [("p50_1_connection_ms", 1, "p50_ms", "p50 at 1 connection (ms)", Fals
            ("requests_per_second_16_connections", 16, "requests_per_second", "req/s at 16 connections", True)]
 results = {}
 table = []
-for runtime in ("python", "node"):
+measured = "$runtimes".split()
+for runtime in measured:
     results[runtime] = {}
     for name, conns, key, label, higher_better in metrics:
         fd = figures(runtime, conns, "funcdesk", key)
@@ -367,7 +375,7 @@ print()
 for line in [head] + table:
     print("  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w) for i, (v, w) in enumerate(zip(line, widths))))
 print()
-for runtime in ("python", "node"):
+for runtime in measured:
     r = results[runtime]["requests_per_second_16_connections"]["ratio"]
     print("compare: %s: throughput at 16 connections %.2fx serverless-offline's (the goal is at least 4x)" % (runtime, r))
 print("compare: load average %s at the start, %s at the end; figures in %s" % ("$load_start", "$load_end", sys.argv[2]))
