@@ -3,6 +3,10 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <thread>
 
 using namespace funcdesk;
 using namespace funcdesk::api;
@@ -260,6 +264,60 @@ private Q_SLOTS:
         QVERIFY(!held.first().isOpen());
         held.first().respond(WireResponse{}); // harmless
         QTRY_COMPARE(server->connectionCount(), 0);
+    }
+
+    // A responder used on another thread (the API thread answering for a server on the
+    // engine's): every call is carried to the server thread, in the order it was made.
+    void answersFromAnotherThreadArriveInOrder()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("GET /hold HTTP/1.1\r\nHost: h\r\n\r\nGET /hold HTTP/1.1\r\nHost: h\r\n\r\n");
+        QTRY_COMPARE(held.size(), 2);
+        HttpResponder first = held[0];
+        HttpResponder second = held[1];
+        bool openThere = false;
+        std::thread worker([&] {
+            openThere = first.isOpen();
+            WireResponse head;
+            head.status = 200;
+            head.setHeader("Content-Type", "text/plain");
+            first.beginStream(head);
+            for (const char *piece : {"a", "bb", "ccc"})
+                first.write(piece);
+            first.end();
+            WireResponse r;
+            r.status = 201;
+            r.body = "second";
+            second.respond(r);
+        });
+        worker.join();
+        QVERIFY(openThere);
+        QByteArray all;
+        QTRY_VERIFY_WITH_TIMEOUT((all += s.readAll()).endsWith("second"), 5000);
+        const qsizetype body = all.indexOf("\r\n\r\n");
+        QVERIFY(all.startsWith("HTTP/1.1 200 OK\r\n"));
+        QVERIFY(all.left(body).contains("Transfer-Encoding: chunked"));
+        const QByteArray rest = all.mid(body + 4);
+        QVERIFY2(rest.startsWith("1\r\na\r\n2\r\nbb\r\n3\r\nccc\r\n0\r\n\r\nHTTP/1.1 201 Created\r\n"), rest.constData());
+        QVERIFY(!first.isOpen());
+        QVERIFY(!second.isOpen());
+    }
+
+    void abandonmentAskedForOnAnotherThreadIsReportedOnTheServers()
+    {
+        QTcpSocket s;
+        connectTo(s);
+        s.write("GET /hold HTTP/1.1\r\nHost: h\r\n\r\n");
+        QTRY_COMPARE(held.size(), 1);
+        std::atomic<QThread *> calledOn{nullptr};
+        HttpResponder responder = held.first();
+        std::thread worker([&] { responder.onAbandoned([&calledOn] { calledOn = QThread::currentThread(); }); });
+        worker.join();
+        QTest::qWait(20); // the registration reaches the server thread before the client leaves
+        s.disconnectFromHost();
+        QTRY_VERIFY(calledOn.load() != nullptr);
+        QCOMPARE(calledOn.load(), server->thread());
     }
 
     void listenFailureIsAnError()
