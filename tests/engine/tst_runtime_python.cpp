@@ -328,6 +328,55 @@ def handler(event, context):
         QCOMPARE(json(r.response).value(QStringLiteral("blob")).toString().size(), 5 * 1024 * 1024);
     }
 
+    // The shim decodes and encodes through json's C scanner and encoder directly; what
+    // they do not take as it is goes through json itself. Payloads with whitespace and
+    // non-ASCII text, results json encodes its own way, and a result json refuses (Lambda's
+    // Runtime.MarshalError with json's message), after which encoding still works.
+    void jsonIsLambdasOwn_data()
+    {
+        QTest::addColumn<QByteArray>("code");
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QByteArray>("response");
+        QTest::newRow("echo, whitespace around") << QByteArray("def handler(e, c):\n    return e\n")
+                                                 << QByteArray(" \n{\"a\": [1, 2.5]} \n") << QByteArray("{\"a\": [1, 2.5]}");
+        QTest::newRow("echo, non-ASCII") << QByteArray("def handler(e, c):\n    return e\n")
+                                         << QByteArray("\"caf\xc3\xa9 \\u2603\"") << QByteArray("\"caf\\u00e9 \\u2603\"");
+        QTest::newRow("floats and nan") << QByteArray("def handler(e, c):\n    return [0.1, 1e100, float('nan'), -0.0, None]\n")
+                                        << QByteArray("{}") << QByteArray("[0.1, 1e+100, NaN, -0.0, null]");
+        QTest::newRow("a set is refused")
+            << QByteArray("def handler(e, c):\n    return {'ok': [1, {2}]}\n") << QByteArray("{}")
+            << QByteArray("Unable to marshal response: Object of type set is not JSON serializable");
+        QTest::newRow("a cycle is refused")
+            << QByteArray("def handler(e, c):\n    a = []\n    a.append(a)\n    return a\n") << QByteArray("{}")
+            << QByteArray("Unable to marshal response: Circular reference detected");
+    }
+
+    void jsonIsLambdasOwn()
+    {
+        QFETCH(QByteArray, code);
+        QFETCH(QByteArray, payload);
+        QFETCH(QByteArray, response);
+        const QString name = QStringLiteral("json%1").arg(qHash(QByteArray(QTest::currentDataTag())) % 100000);
+        QVERIFY(add(name, {{QStringLiteral("app.py"), code}}, QStringLiteral("app.handler")).ok());
+        const InvokeResult r = m_engine->invokeAndWait(request(name, payload));
+        if (response.startsWith("Unable to marshal")) {
+            QVERIFY(r.functionError);
+            QCOMPARE(json(r.response).value(QStringLiteral("errorType")).toString(), QStringLiteral("Runtime.MarshalError"));
+            QCOMPARE(json(r.response).value(QStringLiteral("errorMessage")).toString(), QString::fromUtf8(response));
+            // The same environment encodes the next result: the very list that was a cycle,
+            // now without one.
+            QVERIFY(add(QStringLiteral("jsonafter"), {{QStringLiteral("app.py"), "a = []\na.append(a)\ncalls = 0\ndef handler(e, c):\n    global calls\n    calls += 1\n    if calls == 1:\n        return a\n    a.clear()\n    a.append(1)\n    return [a, {'k': [2]}]\n"}},
+                        QStringLiteral("app.handler")).ok());
+            QVERIFY(m_engine->invokeAndWait(request(QStringLiteral("jsonafter"))).functionError);
+            const InvokeResult next = m_engine->invokeAndWait(request(QStringLiteral("jsonafter")));
+            QVERIFY(!next.record.cold);
+            QCOMPARE(next.response, QByteArray("[[1], {\"k\": [2]}]"));
+            return;
+        }
+        QCOMPARE(r.record.status, InvocationStatus::Success);
+        QCOMPARE(r.response, response);
+    }
+
     // Over 6 MB: Lambda's Function.ResponseSizeTooLarge with its message (its 6291556, not
     // 6 MiB), and the same environment serves the next request warm.
     void responseOverTheLimitKeepsTheEnvironment()
