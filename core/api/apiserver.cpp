@@ -56,6 +56,8 @@ QString queryValue(const HttpRequest &request, const char *key)
 
 bool isLoopbackAddress(const QString &address)
 {
+    if (address == QLatin1String("127.0.0.1")) // what nearly every request names, without parsing it
+        return true;
     const QHostAddress a(address == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : address);
     return !a.isNull() && a.isLoopback();
 }
@@ -254,7 +256,7 @@ void ApiServer::route(HttpRequest &&request, HttpResponder responder)
     const QList<QByteArray> raw = request.path.split('/');
     for (const QByteArray &s : raw) {
         if (!s.isEmpty())
-            segments.append(QUrl::fromPercentEncoding(s));
+            segments.append(s.contains('%') ? QUrl::fromPercentEncoding(s) : QString::fromUtf8(s));
     }
     if (segments.size() == 4 && segments[0] == QLatin1String("2015-03-31") && segments[1] == QLatin1String("functions")
         && segments[3] == QLatin1String("invocations")) {

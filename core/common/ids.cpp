@@ -1,5 +1,7 @@
 #include "ids.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QUuid>
@@ -46,8 +48,13 @@ QString newEnvironmentId()
 
 bool isValidFunctionName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    return re.match(name).hasMatch();
+    // [A-Za-z0-9_-]{1,64}, checked on every invocation: by hand, not by a regex match.
+    if (name.isEmpty() || name.size() > 64)
+        return false;
+    return std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+        const char16_t u = c.unicode();
+        return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'_' || u == u'-';
+    });
 }
 
 QString functionArn(const QString &name, const QString &qualifier)

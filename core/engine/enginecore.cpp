@@ -344,6 +344,13 @@ bool EngineCore::makeRoomForEnvironment()
 void EngineCore::environmentStateChanged(Environment *env)
 {
     const EnvironmentState state = env->state();
+    if (state == EnvironmentState::Busy) { // every invocation: no look-up needed
+        if (!m_watchdog->isActive())
+            m_watchdog->start();
+        if (m_engine->isSignalConnected(environmentSignal()))
+            Q_EMIT m_engine->environmentChanged(env->info());
+        return;
+    }
     auto it = m_versions.find(env->versionKey());
     const bool current = it != m_versions.end() && it->config.get() == &env->config();
     if (isIdle(state)) {
@@ -355,9 +362,6 @@ void EngineCore::environmentStateChanged(Environment *env)
         } else if (!it->idle.contains(env)) {
             it->idle.append(env);
         }
-    } else if (state == EnvironmentState::Busy) {
-        if (!m_watchdog->isActive())
-            m_watchdog->start();
     } else if (state == EnvironmentState::Retired) {
         m_environments.removeOne(env);
         if (current)
