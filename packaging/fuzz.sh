@@ -18,7 +18,7 @@ lock="${FUNCDESK_BUILD_LOCK:-/tmp/funcdesk-build.lock}"
 export CCACHE_BASEDIR="$root"
 export CCACHE_NOHASHDIR=1
 
-all_targets=(fuzz_http fuzz_lambdawire fuzz_functionurl fuzz_manifest fuzz_schedule fuzz_zip fuzz_gittree)
+all_targets=(fuzz_http fuzz_lambdawire fuzz_functionurl fuzz_manifest fuzz_schedule fuzz_zip fuzz_gittree fuzz_sqswire fuzz_envfile)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 

@@ -142,21 +142,49 @@ QJsonObject convertTree(const QJsonObject &tree)
     return out;
 }
 
+// Text as XML 1.0 allows it: characters it forbids (most controls, lone surrogates,
+// U+FFFE/U+FFFF), which a caller's attribute value or an echoed name may hold, become
+// U+FFFD, so every answer stays well-formed for the SDK's parser.
+QString xmlText(const QString &text)
+{
+    const auto allowed = [](char32_t u) {
+        return u == 0x9 || u == 0xA || u == 0xD || (u >= 0x20 && u <= 0xD7FF) || (u >= 0xE000 && u <= 0xFFFD)
+            || (u >= 0x10000 && u <= 0x10FFFF);
+    };
+    QString out;
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = text.at(i);
+        if (c.isHighSurrogate() && i + 1 < n && text.at(i + 1).isLowSurrogate()) {
+            out += c;
+            out += text.at(++i);
+        } else {
+            out += allowed(c.unicode()) && !c.isSurrogate() ? c : QChar(QChar::ReplacementCharacter);
+        }
+    }
+    return out;
+}
+
+void writeText(QXmlStreamWriter &xml, const QString &element, const QString &text)
+{
+    xml.writeTextElement(element, xmlText(text));
+}
+
 void writeMap(QXmlStreamWriter &xml, const QString &element, const QJsonObject &map)
 {
     for (auto it = map.begin(); it != map.end(); ++it) {
         xml.writeStartElement(element);
-        xml.writeTextElement(QStringLiteral("Name"), it.key());
+        writeText(xml, QStringLiteral("Name"), it.key());
         if (it.value().isObject()) {
             xml.writeStartElement(QStringLiteral("Value"));
             const QJsonObject value = it.value().toObject();
             for (auto f = value.begin(); f != value.end(); ++f) {
                 if (f.value().isString())
-                    xml.writeTextElement(f.key(), f.value().toString());
+                    writeText(xml, f.key(), f.value().toString());
             }
             xml.writeEndElement();
         } else {
-            xml.writeTextElement(QStringLiteral("Value"), it.value().toString());
+            writeText(xml, QStringLiteral("Value"), it.value().toString());
         }
         xml.writeEndElement();
     }
@@ -185,7 +213,7 @@ void writeField(QXmlStreamWriter &xml, const QString &operation, const QString &
                 writeFields(xml, operation, e.toObject());
                 xml.writeEndElement();
             } else {
-                xml.writeTextElement(element, e.toString());
+                writeText(xml, element, e.toString());
             }
         }
     } else if (v.isObject()) {
@@ -196,7 +224,7 @@ void writeField(QXmlStreamWriter &xml, const QString &operation, const QString &
     } else if (v.isDouble()) {
         xml.writeTextElement(key, QString::number(v.toInteger()));
     } else {
-        xml.writeTextElement(key, v.toString());
+        writeText(xml, key, v.toString());
     }
 }
 
@@ -204,6 +232,20 @@ void writeFields(QXmlStreamWriter &xml, const QString &operation, const QJsonObj
 {
     for (auto it = o.begin(); it != o.end(); ++it)
         writeField(xml, operation, it.key(), it.value());
+}
+
+// An operation is a word of letters ("SendMessage"); it also names the answer's XML
+// elements, so nothing else may pass.
+bool isOperationName(const QString &op)
+{
+    return !op.isEmpty() && op.size() <= 64
+        && std::all_of(op.cbegin(), op.cend(), [](QChar c) { return c.unicode() < 0x80 && c.isLetter(); });
+}
+
+Error invalidAction()
+{
+    return makeError(QStringLiteral("InvalidAction"),
+                     QStringLiteral("The action or operation requested is invalid. Verify that the action is typed correctly."));
 }
 
 void appendLength(QByteArray &out, const QByteArray &bytes)
@@ -238,7 +280,10 @@ QJsonObject queryToJsonParams(const QByteArray &formBody)
         v.replace('+', ' ');
         const QString key = QUrl::fromPercentEncoding(k);
         const QString value = QUrl::fromPercentEncoding(v);
-        place(tree, key.split(QLatin1Char('.')), 0, value);
+        const QStringList path = key.split(QLatin1Char('.'));
+        if (path.contains(QString())) // "", ".x", "a..b": no parameter has such a name
+            continue;
+        place(tree, path, 0, value);
     }
     return convertTree(tree);
 }
@@ -249,6 +294,8 @@ Result<SqsCall> parseSqsCall(const QByteArray &contentType, const QByteArray &ta
     if (target.startsWith("AmazonSQS.")) {
         call.protocol = SqsProtocol::Json;
         call.operation = QString::fromLatin1(target.mid(int(qstrlen("AmazonSQS."))));
+        if (!isOperationName(call.operation))
+            return invalidAction();
         if (!body.trimmed().isEmpty()) {
             QJsonParseError err{};
             const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
@@ -263,6 +310,8 @@ Result<SqsCall> parseSqsCall(const QByteArray &contentType, const QByteArray &ta
     call.params = queryToJsonParams(body);
     call.operation = call.params.take(QStringLiteral("Action")).toString();
     call.params.remove(QStringLiteral("Version"));
+    if (!call.operation.isEmpty() && !isOperationName(call.operation)) // none: the API names it
+        return invalidAction();
     return call;
 }
 
@@ -322,8 +371,8 @@ WireResponse sqsError(SqsProtocol protocol, const QString &name, const QString &
     xml.writeDefaultNamespace(QStringLiteral("http://queue.amazonaws.com/doc/2012-11-05/"));
     xml.writeStartElement(QStringLiteral("Error"));
     xml.writeTextElement(QStringLiteral("Type"), side);
-    xml.writeTextElement(QStringLiteral("Code"), code);
-    xml.writeTextElement(QStringLiteral("Message"), message);
+    writeText(xml, QStringLiteral("Code"), code);
+    writeText(xml, QStringLiteral("Message"), message);
     xml.writeEmptyElement(QStringLiteral("Detail"));
     xml.writeEndElement();
     xml.writeTextElement(QStringLiteral("RequestId"), requestId);

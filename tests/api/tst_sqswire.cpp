@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace funcdesk;
 using namespace funcdesk::api;
@@ -60,6 +61,13 @@ private Q_SLOTS:
         QCOMPARE(p.value(QStringLiteral("Attributes")).toObject().value(QStringLiteral("VisibilityTimeout")).toString(), QStringLiteral("5"));
     }
 
+    // Found by fuzz_sqswire: "&=x" made a parameter with an empty name.
+    void queryParametersWithoutANameAreDropped()
+    {
+        const QJsonObject p = queryToJsonParams("Action=ListQueues&=x&.a=1&b..c=2&d.=3&QueueNamePrefix=q");
+        QCOMPARE(p.keys(), (QStringList{QStringLiteral("Action"), QStringLiteral("QueueNamePrefix")}));
+    }
+
     void queryXmlAnswer()
     {
         SqsCall call{SqsProtocol::Query, QStringLiteral("ReceiveMessage"), {}};
@@ -72,6 +80,38 @@ private Q_SLOTS:
         QVERIFY2(r.body.contains("<Body>&lt;b&gt;&amp;</Body>"), r.body);
         QVERIFY2(r.body.contains("<Attribute><Name>SentTimestamp</Name><Value>1</Value></Attribute>"), r.body);
         QVERIFY2(r.body.contains("<RequestId>rid</RequestId>"), r.body);
+    }
+
+    // Found by fuzz_sqswire: a value or message holding characters XML forbids (a control,
+    // a lone surrogate) made an answer the SDK's parser rejects; an Action that is not a
+    // word became an element name.
+    void xmlAnswersStayWellFormed()
+    {
+        const QString nasty = QStringLiteral("a") + QChar(0x01) + QChar(0xD800) + QStringLiteral("b") + QChar(0xFFFF)
+            + QStringLiteral("\t\u00e9") + QString::fromUcs4(U"\U0001F600", 1);
+        SqsCall call{SqsProtocol::Query, QStringLiteral("GetQueueAttributes"), {}};
+        const WireResponse r = sqsResponse(call, {{QStringLiteral("Attributes"), QJsonObject{{QStringLiteral("Policy"), nasty}}}},
+                                           QStringLiteral("rid"));
+        const WireResponse e = sqsError(SqsProtocol::Query, QStringLiteral("InvalidParameterValue"), nasty, QStringLiteral("rid"));
+        for (const WireResponse &w : {r, e}) {
+            QXmlStreamReader xml(w.body);
+            while (!xml.atEnd())
+                xml.readNext();
+            QVERIFY2(!xml.hasError(), qPrintable(xml.errorString() + QLatin1Char(' ') + QString::fromUtf8(w.body)));
+            // Allowed characters, the emoji's surrogate pair among them, come through.
+            const QByteArray kept = (QStringLiteral("a\uFFFD\uFFFDb\uFFFD\t\u00e9") + QString::fromUcs4(U"\U0001F600", 1)).toUtf8();
+            QVERIFY2(w.body.contains(kept), w.body);
+        }
+
+        for (const QByteArray &action : {QByteArray("Create%3CQueue"), QByteArray("Send+Message"), QByteArray("A%00")}) {
+            const Result<SqsCall> bad = parseSqsCall("application/x-www-form-urlencoded", {}, "Action=" + action + "&QueueName=q");
+            QVERIFY2(!bad.ok(), action.constData());
+            QCOMPARE(bad.error().type, QStringLiteral("InvalidAction"));
+        }
+        const Result<SqsCall> badJson = parseSqsCall("application/x-amz-json-1.0", "AmazonSQS.Send Message", "{}");
+        QVERIFY(!badJson.ok());
+        QCOMPARE(badJson.error().type, QStringLiteral("InvalidAction"));
+        QVERIFY(parseSqsCall("application/x-amz-json-1.0", "AmazonSQS.SendMessage", "{}").ok());
     }
 
     void errors()
