@@ -32,6 +32,15 @@ const QByteArray kCallerPy = QByteArrayLiteral(
     "    lam.invoke(FunctionName='worker', InvocationType='Event', Payload=json.dumps({'n': 2}))\n"
     "    return {'sync': json.loads(r['Payload'].read()), 'trace': os.environ['_X_AMZN_TRACE_ID']}\n");
 
+// Calls `worker` through InvokeWithResponseStream and reads the whole stream.
+const QByteArray kStreamCallerPy = QByteArrayLiteral(
+    "import json, os, boto3\n"
+    "lam = boto3.client('lambda', endpoint_url=os.environ['AWS_ENDPOINT_URL_LAMBDA'])\n"
+    "def handler(event, context):\n"
+    "    r = lam.invoke_with_response_stream(FunctionName='worker', Payload=json.dumps({'n': 4}))\n"
+    "    body = b''.join(e['PayloadChunk']['Payload'] for e in r['EventStream'] if 'PayloadChunk' in e)\n"
+    "    return {'streamed': json.loads(body), 'trace': os.environ['_X_AMZN_TRACE_ID']}\n");
+
 const QByteArray kWorkerPy = QByteArrayLiteral(
     "import os\n"
     "def handler(event, context):\n"
@@ -177,6 +186,34 @@ private Q_SLOTS:
         QCOMPARE(recent->first().functions, 2);
         QCOMPARE(recent->first().spans, 3);
         QCOMPARE(recent->first().errors, 0);
+    }
+
+    // InvokeWithResponseStream is a call like Invoke: the callee's span hangs under the
+    // caller's, and the callee sees the caller's trace.
+    void aStreamedCallContinuesTheTrace()
+    {
+        auto service = Service::start(dataDir(), options());
+        QVERIFY(service.ok());
+        QVERIFY(add(**service, QStringLiteral("worker"), kWorkerPy));
+        QVERIFY(add(**service, QStringLiteral("streamer"), kStreamCallerPy));
+        apitest::Client client(QStringLiteral("http://") + (*service)->apiAddress());
+        const apitest::Reply r = client.call("POST", QStringLiteral("/2015-03-31/functions/streamer/invocations"), "{}");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.header("X-Amz-Function-Error").isEmpty(), r.body.constData());
+        const QJsonObject answer = QJsonDocument::fromJson(r.body).object();
+        const QJsonObject streamed = answer.value(QStringLiteral("streamed")).toObject();
+        QCOMPARE(streamed.value(QStringLiteral("n")).toInt(), 4);
+        const TraceHeader caller = TraceHeader::parse(answer.value(QStringLiteral("trace")).toString().toLatin1());
+        const TraceHeader callee = TraceHeader::parse(streamed.value(QStringLiteral("trace")).toString().toLatin1());
+        QVERIFY(!caller.root.isEmpty());
+        QCOMPARE(callee.root, caller.root);
+
+        const QList<store::Span> spans = spansOf(**service, caller.root);
+        QCOMPARE(spans.size(), 2);
+        QCOMPARE(spans[0].function, QStringLiteral("streamer"));
+        QCOMPARE(spans[1].function, QStringLiteral("worker"));
+        QCOMPARE(spans[1].parentSpanId, spans[0].spanId);
+        QCOMPARE(callee.parent, spans[1].spanId);
     }
 
     void aQueueHopContinuesTheTrace()
