@@ -95,6 +95,7 @@ struct World
         options.maxRequestBytes = 64 * 1024; // small, so the fuzzer reaches the limit
         options.maxSyncPayloadBytes = 16 * 1024;
         options.maxAsyncPayloadBytes = 8 * 1024;
+        options.serveOnEngineThread = false; // connections driven by hand on this thread
         server = std::make_unique<ApiServer>(catalog.get(), options);
         http = server->findChild<HttpServer *>();
         if (!http)

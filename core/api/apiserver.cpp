@@ -76,8 +76,8 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 }
 
 ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject *parent)
-    : QObject(parent), m_catalog(catalog), m_options(std::move(options)), m_server(new HttpServer),
-      m_inbox(AnswerInbox::create(this))
+    : QObject(parent), m_catalog(catalog), m_options(std::move(options)),
+      m_server(new HttpServer(m_options.serveOnEngineThread ? nullptr : this)), m_inbox(AnswerInbox::create(this))
 {
     m_guard.bindAddress = m_options.address;
     m_guard.tokens = {m_options.token, m_options.localToken};
@@ -90,12 +90,15 @@ ApiServer::ApiServer(FunctionCatalog *catalog, ApiServerOptions options, QObject
     });
     // Everything above is set before the server runs on the engine's thread; from here on
     // that thread reads m_options and m_guard, and nothing writes them.
-    m_server->moveToThread(m_catalog->engine()->engineThread());
+    if (m_options.serveOnEngineThread)
+        m_server->moveToThread(m_catalog->engine()->engineThread());
 }
 
 ApiServer::~ApiServer()
 {
     m_inbox->detach();
+    if (m_server->parent() == this)
+        return; // a child: deleted with this object
     // Closed and deleted on its own thread: no handler runs once this returns (a request
     // already handed to this thread is dropped with this object's posted events).
     HttpServer *server = m_server;

@@ -63,6 +63,10 @@ struct ApiServerOptions
     qint64 maxSyncPayloadBytes = 6 * 1024 * 1024; // Lambda: 6 MB
     qint64 maxAsyncPayloadBytes = 1024 * 1024;    // Lambda's async payload limit
     qint64 maxRequestBytes = 70 * 1024 * 1024;    // CreateFunction with a 50 MB zip in base64
+    // The HTTP server on the engine's thread (see Threading above). Off: it stays on the
+    // ApiServer's own thread as its child (a harness that drives connections by hand on
+    // one thread, as fuzz_http does); invocations then take the queued path.
+    bool serveOnEngineThread = true;
 };
 
 // An Event invocation to persist before 202 is answered.
@@ -172,7 +176,8 @@ private:
     FunctionCatalog *m_catalog;
     ApiServerOptions m_options;
     GuardOptions m_guard;
-    // Lives on the engine's thread (Engine::engineThread()); destroyed there.
+    // Lives on the engine's thread (Engine::engineThread()) and is destroyed there; a
+    // child on this thread without serveOnEngineThread.
     HttpServer *m_server = nullptr;
     QHostAddress m_address; // where it listens, once start() succeeded
     std::atomic<bool> m_direct{true};
