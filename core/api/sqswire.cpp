@@ -142,6 +142,8 @@ QJsonObject convertTree(const QJsonObject &tree)
     return out;
 }
 
+bool isOperationName(const QString &op);
+
 // Text as XML 1.0 allows it: characters it forbids (most controls, lone surrogates,
 // U+FFFE/U+FFFF), which a caller's attribute value or an echoed name may hold, become
 // U+FFFD, so every answer stays well-formed for the SDK's parser.
@@ -179,7 +181,8 @@ void writeMap(QXmlStreamWriter &xml, const QString &element, const QJsonObject &
             xml.writeStartElement(QStringLiteral("Value"));
             const QJsonObject value = it.value().toObject();
             for (auto f = value.begin(); f != value.end(); ++f) {
-                if (f.value().isString())
+                // DataType, StringValue, BinaryValue: a caller's other keys never name an element.
+                if (f.value().isString() && isOperationName(f.key()))
                     writeText(xml, f.key(), f.value().toString());
             }
             xml.writeEndElement();
@@ -235,7 +238,7 @@ void writeFields(QXmlStreamWriter &xml, const QString &operation, const QJsonObj
 }
 
 // An operation is a word of letters ("SendMessage"); it also names the answer's XML
-// elements, so nothing else may pass.
+// elements, so nothing else may pass (nor any other name that becomes an element).
 bool isOperationName(const QString &op)
 {
     return !op.isEmpty() && op.size() <= 64

@@ -93,7 +93,15 @@ private Q_SLOTS:
         const WireResponse r = sqsResponse(call, {{QStringLiteral("Attributes"), QJsonObject{{QStringLiteral("Policy"), nasty}}}},
                                            QStringLiteral("rid"));
         const WireResponse e = sqsError(SqsProtocol::Query, QStringLiteral("InvalidParameterValue"), nasty, QStringLiteral("rid"));
-        for (const WireResponse &w : {r, e}) {
+        // A message attribute's value with a key of the caller's that is no XML name.
+        SqsCall receive{SqsProtocol::Query, QStringLiteral("ReceiveMessage"), {}};
+        const QJsonObject value{{QStringLiteral("DataType"), QStringLiteral("String")}, {QStringLiteral("StringValue"), nasty},
+                                {QStringLiteral("Value\u0001<"), QStringLiteral("x")}};
+        const QJsonObject message{{QStringLiteral("Body"), QStringLiteral("b")},
+                                  {QStringLiteral("MessageAttributes"), QJsonObject{{QStringLiteral("k"), value}}}};
+        const WireResponse m = sqsResponse(receive, {{QStringLiteral("Messages"), QJsonArray{message}}}, QStringLiteral("rid"));
+        QVERIFY2(m.body.contains("<DataType>String</DataType>"), m.body);
+        for (const WireResponse &w : {r, e, m}) {
             QXmlStreamReader xml(w.body);
             while (!xml.atEnd())
                 xml.readNext();
