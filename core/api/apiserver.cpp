@@ -200,7 +200,8 @@ bool isDirectInvoke(const HttpRequest &request)
 
 void ApiServer::receive(HttpRequest &&request, HttpResponder responder)
 {
-    if (m_direct.load(std::memory_order_acquire) && isDirectInvoke(request)) {
+    const bool here = m_server->parent() == this; // serveOnEngineThread off: one thread for all
+    if (here || (m_direct.load(std::memory_order_acquire) && isDirectInvoke(request))) {
         route(std::move(request), std::move(responder));
         return;
     }

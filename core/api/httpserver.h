@@ -7,7 +7,8 @@
 // Threading: HttpServer and its connections belong to the thread the server lives on (the
 // server thread), where handlers are called. An HttpResponder may be used from any thread:
 // on the server thread it acts at once, from another its calls are queued to the server
-// thread in the order they were made there (one inbox per server: answerinbox.h).
+// thread in the order they were made there (one inbox per server: answerinbox.h). Keep
+// one responder's calls on one thread: calls from two threads are ordered per thread only.
 
 #include "api/httpmessage.h"
 #include "api/lambdawire.h"
