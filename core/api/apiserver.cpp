@@ -157,6 +157,12 @@ QString ApiServer::baseUrl() const
     return QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port());
 }
 
+WireResponse detail::throttleAnswer(const QByteArray &engineDocument)
+{
+    const QString reason = QJsonDocument::fromJson(engineDocument).object().value(QStringLiteral("Reason")).toString();
+    return throttleResponse(reason.isEmpty() ? QStringLiteral("ConcurrentInvocationLimitExceeded") : reason);
+}
+
 Result<QByteArray> detail::invokePayload(const QByteArray &body)
 {
     const QByteArray payload = body.trimmed().isEmpty() ? QByteArrayLiteral("{}") : body;
@@ -360,8 +366,7 @@ void ApiServer::invoke(const HttpRequest &request, const QString &functionName, 
     m_catalog->engine()->invokeDirect(std::move(req), [responder, tail, requestId](engine::InvokeResult result) mutable {
         WireResponse r;
         if (result.throttled) {
-            QString reason = QJsonDocument::fromJson(result.response).object().value(QStringLiteral("Reason")).toString();
-            r = throttleResponse(reason.isEmpty() ? QStringLiteral("ConcurrentInvocationLimitExceeded") : reason);
+            r = detail::throttleAnswer(result.response);
         } else if (!result.functionError && !result.record.errorType.isEmpty()) {
             // The engine could not run it at all (stopped, not registered, too large).
             r = errorResponse(result.record.errorType, result.record.errorMessage);

@@ -27,6 +27,10 @@ QJsonArray page(const QList<QJsonObject> &all, const HttpRequest &request, QStri
 // An Invoke body as the function gets it: "{}" when empty, else JSON (any value), or
 // Lambda's InvalidRequestContentException. Both invoke routes take their payload here.
 Result<QByteArray> invokePayload(const QByteArray &body);
+// A throttled invocation's 429, named by the engine's own reason (its throttle document's
+// "Reason": the function's reserved concurrency or the engine's global limit). Both
+// invoke routes answer a throttle here.
+WireResponse throttleAnswer(const QByteArray &engineDocument);
 // X-Amz-Log-Result: the last 4 KB of a request's log lines, base64.
 QByteArray logTail(const QList<LogLine> &lines);
 

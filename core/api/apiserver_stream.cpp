@@ -21,7 +21,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPointer>
 
 namespace funcdesk::api {
 
@@ -104,16 +103,11 @@ void ApiServer::invokeWithResponseStream(const HttpRequest &request, const QStri
             responder.write(payloadChunkEvent(chunk));
         });
     };
-    QPointer<ApiServer> self(this);
-    const QString function = ref->name;
-    m_catalog->engine()->invoke(std::move(req), [inbox, self, begin, responder, started, tail, requestId, function](engine::InvokeResult result) mutable {
-        inbox->post([self, begin, responder, started, tail, requestId, function, result = std::move(result)]() mutable {
-            if (!self)
-                return;
+    m_catalog->engine()->invoke(std::move(req), [inbox, begin, responder, started, tail, requestId](engine::InvokeResult result) mutable {
+        // The inbox is detached when this server goes: nothing below runs after that.
+        inbox->post([begin, responder, started, tail, requestId, result = std::move(result)]() mutable {
             if (!*started && result.throttled) {
-                const bool reserved = self->m_catalog->latest(function).reservedConcurrency.has_value();
-                WireResponse r = throttleResponse(reserved ? QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded")
-                                                           : QStringLiteral("ConcurrentInvocationLimitExceeded"));
+                WireResponse r = detail::throttleAnswer(result.response);
                 r.setHeader(QByteArrayLiteral("x-amzn-RequestId"), requestId.toLatin1());
                 return responder.respond(r);
             }

@@ -1,3 +1,4 @@
+#include "api/apiserver_p.h"
 #include "api/eventstream.h"
 #include "api/lambdawire.h"
 
@@ -71,6 +72,20 @@ private Q_SLOTS:
         QCOMPARE(r.status, 429);
         const QJsonObject body = QJsonDocument::fromJson(r.body).object();
         QCOMPARE(body.value(QStringLiteral("Reason")).toString(), QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded"));
+    }
+
+    // Both invoke routes name a throttle by the engine's reason: a function with reserved
+    // concurrency throttled at the engine's global limit is not told it hit its own.
+    void throttleAnswerKeepsTheEnginesReason()
+    {
+        for (const char *reason : {"ConcurrentInvocationLimitExceeded", "ReservedFunctionConcurrentInvocationLimitExceeded"}) {
+            const WireResponse r = detail::throttleAnswer(QByteArray("{\"Reason\":\"") + reason + "\",\"Type\":\"User\"}");
+            QCOMPARE(r.status, 429);
+            QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("Reason")).toString(), QString::fromLatin1(reason));
+        }
+        const WireResponse none = detail::throttleAnswer("{}");
+        QCOMPARE(QJsonDocument::fromJson(none.body).object().value(QStringLiteral("Reason")).toString(),
+                 QStringLiteral("ConcurrentInvocationLimitExceeded"));
     }
 
     void functionNames_data()
